@@ -1,0 +1,17 @@
+// Site settings with their defaults; stored in the settings table, set by the site file.
+import type { SiteSettings } from './site-schema.js';
+
+export type ResolvedSettings = Required<SiteSettings>;
+
+export const DEFAULT_SETTINGS: ResolvedSettings = {
+  minimumStandard: 'IEC61851',
+  sheddingPriority: 'energy',
+  unknownStations: 'pending',
+  heartbeatIntervalS: 300,
+};
+
+/** Known settings from a stored key/value map, with defaults for the missing ones. */
+export function resolveSettings(stored: Record<string, unknown>): ResolvedSettings {
+  const known = Object.fromEntries(Object.keys(DEFAULT_SETTINGS).filter((k) => stored[k] !== undefined).map((k) => [k, stored[k]]));
+  return { ...DEFAULT_SETTINGS, ...known } as ResolvedSettings;
+}

@@ -1,0 +1,81 @@
+// The declarative site file (spec R4). This TypeBox schema is the single source: it gives the
+// TypeScript types, the validator, and schemas/site.schema.json (npm run gen:site-schema).
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { AUTH_MODES } from '../auth/auth-mode.js';
+
+// A plain JSON Schema `enum`, so that an error lists the allowed values once.
+const enumOf = <T extends string>(values: readonly T[], description: string) =>
+  Type.Unsafe<T>({ type: 'string', enum: [...values], description });
+
+export const PHASE_WIRINGS = ['L1L2L3', 'L2L3L1', 'L3L1L2', 'L1', 'L2', 'L3'] as const;
+export type PhaseWiring = (typeof PHASE_WIRINGS)[number];
+
+/** Charge box identity: no white space, at most 48 characters (O2). */
+export const STATION_ID_PATTERN = '^\\S{1,48}$';
+
+const AuthModeSchema = enumOf(AUTH_MODES, 'authentication mode (B1)');
+
+export const SettingsSchema = Type.Object({
+  minimumStandard: Type.Optional(enumOf(['IEC61851', 'EVZE'] as const, 'minimum current standard (A3) [IEC61851]')),
+  sheddingPriority: Type.Optional(enumOf(['energy', 'duration'] as const, 'who is suspended first on shortage (A5) [energy]')),
+  unknownStations: Type.Optional(enumOf(['reject', 'pending'] as const, 'what happens to a station that is not configured (O2) [pending]')),
+  heartbeatIntervalS: Type.Optional(Type.Integer({ minimum: 10, maximum: 86_400, description: 'heartbeat interval given to stations at boot [300]' })),
+}, { additionalProperties: false });
+
+export const ZoneSchema = Type.Recursive((This) => Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 64 }),
+  maxCurrentA: Type.Number({ exclusiveMinimum: 0, description: 'A per phase (Z1)' }),
+  mode: enumOf(['static', 'dynamic'] as const, 'static: maxCurrentA is available; dynamic: a meter measures the switchboard (Z5, Z6)'),
+  meter: Type.Optional(Type.String({ minLength: 1, description: 'dynamic zones: the meter of the switchboard' })),
+  fallbackCurrentA: Type.Optional(Type.Number({ minimum: 0, description: 'dynamic zones: the limit while the meter is lost (D4) [0]' })),
+  authMode: Type.Optional(AuthModeSchema),
+  children: Type.Optional(Type.Array(This)),
+}, { additionalProperties: false }), { $id: 'Zone' });
+
+export const ConnectorSchema = Type.Object({
+  id: Type.Integer({ minimum: 1 }),
+  phases: Type.Optional(enumOf(PHASE_WIRINGS, 'phase wiring (Z4) [L1L2L3]')),
+  maxCurrentA: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1000, description: 'connector/cable rating [32]' })),
+  minCurrentA: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1000, description: 'per-station override of the minimum (A3)' })),
+  type: Type.Optional(enumOf(['AC', 'DC'] as const, '[AC]')),
+  maxPowerW: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'DC connectors: maximum power (A9)' })),
+}, { additionalProperties: false });
+
+export const StationSchema = Type.Object({
+  id: Type.String({ pattern: STATION_ID_PATTERN, description: 'charge box identity' }),
+  zone: Type.String({ minLength: 1 }),
+  name: Type.Optional(Type.String({ maxLength: 100 })),
+  password: Type.Optional(Type.String({ minLength: 8, maxLength: 64, description: 'HTTP Basic password (AuthorizationKey)' })),
+  passwordHash: Type.Optional(Type.String({ description: 'as written by `site export`; instead of password' })),
+  vip: Type.Optional(Type.Boolean()),
+  authMode: Type.Optional(AuthModeSchema),
+  boxIdentity: Type.Optional(Type.String({ pattern: STATION_ID_PATTERN, description: 'identity towards the CPO (U1)' })),
+  connectors: Type.Array(ConnectorSchema),
+}, { additionalProperties: false });
+
+export const BadgeSchema = Type.Object({
+  idTag: Type.String({ minLength: 1, maxLength: 20 }),
+  authorized: Type.Optional(Type.Boolean({ description: '[true]' })),
+  vip: Type.Optional(Type.Boolean({ description: '[false]' })),
+  comment: Type.Optional(Type.String({ maxLength: 50 })),
+}, { additionalProperties: false });
+
+export const SiteSchema = Type.Object({
+  $schema: Type.Optional(Type.String()),
+  settings: Type.Optional(SettingsSchema),
+  zones: Type.Optional(Type.Array(ZoneSchema)),
+  stations: Type.Optional(Type.Array(StationSchema)),
+  badges: Type.Optional(Type.Array(BadgeSchema)),
+}, { additionalProperties: false, $id: 'https://fuseguard.dev/schemas/site.schema.json', title: 'Fuseguard site file' });
+
+export type SiteFile = Static<typeof SiteSchema>;
+export type SiteSettings = Static<typeof SettingsSchema>;
+export type SiteZone = Static<typeof ZoneSchema>;
+export type SiteStation = Static<typeof StationSchema>;
+export type SiteConnector = Static<typeof ConnectorSchema>;
+export type SiteBadge = Static<typeof BadgeSchema>;
+
+/** The schema as plain JSON, for editors and `schemas/site.schema.json`. */
+export function siteJsonSchema(): TSchema {
+  return JSON.parse(JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...SiteSchema })) as TSchema;
+}

@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/helpers/temp-dir.js';
+import { Store } from '../store/store.js';
+import { applySite, SiteApplyError } from './apply-site.js';
+import { exportSite } from './export-site.js';
+import { loadSiteFile } from './load-site-file.js';
+import { resolveSettings } from './settings.js';
+import { siteJsonSchema, type SiteFile } from './site-schema.js';
+import { validateSite } from './validate-site.js';
+
+const example = (): SiteFile => JSON.parse(readFileSync(new URL('../../examples/site.json', import.meta.url), 'utf8')) as SiteFile;
+
+describe('site file validation (R4, Z1-Z3)', () => {
+  it('accepts the example site', () => {
+    expect(validateSite(example())).toMatchObject({ ok: true });
+  });
+
+  it('names the path of every bad field', () => {
+    const site = example() as unknown as { zones: { children: Record<string, unknown>[] }[]; stations: Record<string, unknown>[]; settings: Record<string, unknown> };
+    site.settings.sheddingPriority = 'random';
+    site.zones[0].children[0].colour = 'red';
+    site.stations[0].id = 'CP 001';
+    (site.stations[1].connectors as Record<string, unknown>[])[0].phases = 'L4';
+    const result = validateSite(site);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors).toEqual([
+      { path: '/settings/sheddingPriority', message: 'must be one of energy, duration' },
+      { path: '/zones/0/children/0/colour', message: 'is not a known field' },
+      { path: '/stations/0/id', message: 'must be 1 to 48 characters without spaces' },
+      { path: '/stations/1/connectors/0/phases', message: 'must be one of L1L2L3, L2L3L1, L3L1L2, L1, L2, L3' },
+    ]);
+  });
+
+  it('refuses a station id over 48 characters and a badge over 20', () => {
+    const site = example();
+    site.stations![0].id = 'X'.repeat(49);
+    site.badges![0].idTag = 'B'.repeat(21);
+    const result = validateSite(site);
+    expect(!result.ok && result.errors.map((e) => e.path)).toEqual(['/stations/0/id', '/badges/0/idTag']);
+  });
+
+  it('checks the zone tree and references with the domain rules', () => {
+    const site = example();
+    site.zones![0].children![1].maxCurrentA = 80;
+    site.stations![2].zone = 'Row C';
+    site.stations![1].connectors[1].minCurrentA = 20;
+    site.badges!.push({ idTag: '04A1B2C3' });
+    const result = validateSite(site);
+    expect(!result.ok && result.errors).toEqual([
+      { path: '/zones/0/children/1', message: 'zone "Row B": maxCurrentA 80 A exceeds its parent "Main" (63 A) (rule child-within-parent)' },
+      { path: '/stations/1/connectors/1/minCurrentA', message: "20 A is above the connector's maxCurrentA (16 A)" },
+      { path: '/stations/2/zone', message: 'zone "Row C" is not defined in this file' },
+      { path: '/badges/3/idTag', message: 'badge "04A1B2C3" is listed more than once' },
+    ]);
+  });
+
+  it('keeps schemas/site.schema.json in step with the code (run npm run gen:site-schema)', () => {
+    const committed = JSON.parse(readFileSync(new URL('../../schemas/site.schema.json', import.meta.url), 'utf8')) as unknown;
+    expect(committed).toEqual(siteJsonSchema());
+  });
+});
+
+describe('applying a site file (R4)', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let store: Store;
+  beforeEach(async () => {
+    dir = tempDir();
+    store = await Store.open(dir.path);
+  });
+  afterEach(async () => {
+    await store.close();
+    dir.cleanup();
+  });
+
+  const dump = async () => ({
+    settings: resolveSettings(await store.settings.getAll()),
+    zones: await store.zones.list(),
+    stations: await store.stations.list(),
+    connectors: await store.stations.listConnectors(),
+    badges: await store.badges.list(),
+  });
+
+  it('stores zones with inherited auth, stations, connectors and badges', async () => {
+    await applySite(store, example(), 1_000);
+    const zones = await store.zones.list();
+    expect(zones.map((z) => [z.name, z.parent, z.auth_mode])).toEqual([
+      ['Main', null, 'lms-known-badges'], ['Row A', 'Main', null], ['Row B', 'Main', 'lms-allow-all'],
+    ]);
+    const cp2 = (await store.stations.listConnectors('CP-002')).map((c) => [c.connector_id, c.phases, c.max_current_a, c.min_current_a]);
+    expect(cp2).toEqual([[1, 'L2L3L1', 16, null], [2, 'L1', 16, 10]]);
+    expect((await store.stations.get('CP-001'))?.password_hash).toMatch(/^sha256\$/);
+    expect((await store.badges.get('04BLOCKED'))?.authorized).toBe(0);
+  });
+
+  it('is idempotent: the same file again changes nothing and keeps history', async () => {
+    await applySite(store, example(), 1_000);
+    const tx = await store.transactions.start({ stationId: 'CP-001', connectorId: 1, idTag: '04A1B2C3', authStatus: 'Accepted', reservationId: null, meterStartWh: 0, startAt: 5_000 }, 5_000);
+    await store.badges.touch('04A1B2C3', 6_000);
+    const before = await dump();
+    await applySite(store, example(), 9_000);
+    expect(await dump()).toEqual(before);
+    expect((await store.transactions.get(tx.id))?.id_tag).toBe('04A1B2C3');
+    expect((await store.badges.get('04A1B2C3'))?.registered_at).toBe(1_000);
+  });
+
+  it('round-trips through export: exported, validated and applied again, nothing changes', async () => {
+    await applySite(store, example(), 1_000);
+    const exported = await exportSite(store);
+    const validation = validateSite(JSON.parse(JSON.stringify(exported)));
+    expect(validation.ok).toBe(true);
+    const before = await dump();
+    await applySite(store, exported, 2_000);
+    expect(await dump()).toEqual(before);
+  });
+
+  it('refuses a file that breaks the tree formed with stored zones, and changes nothing', async () => {
+    await applySite(store, example(), 1_000);
+    const before = await dump();
+    const shrink: SiteFile = { zones: [{ name: 'Main', maxCurrentA: 20, mode: 'static' }], badges: [{ idTag: 'NEW' }] };
+    await expect(applySite(store, shrink, 2_000)).rejects.toThrow(SiteApplyError);
+    await expect(applySite(store, shrink, 2_000)).rejects.toThrow(/stored zone "Row A".*exceeds its parent "Main" \(20 A\)/);
+    expect(await dump()).toEqual(before);
+  });
+
+  it('loadSiteFile reports unreadable JSON with the file name', () => {
+    expect(() => loadSiteFile('/nonexistent/site.json')).toThrow(/site\.json is not readable JSON/);
+  });
+});

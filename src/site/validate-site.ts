@@ -1,0 +1,106 @@
+// Validation of a site file: the JSON Schema first, then the rules a schema cannot say
+// (unique names, references, the zone tree of Z1-Z3). Every error names the path of the field.
+import { Ajv, type ErrorObject } from 'ajv';
+import { validateZoneTree, type ZoneSpec } from '../domain/topology/zone-tree.js';
+import { isStationPasswordHash } from '../security/station-password.js';
+import { SiteSchema, STATION_ID_PATTERN, type SiteFile, type SiteZone } from './site-schema.js';
+
+export interface SiteError {
+  /** JSON Pointer to the offending field, e.g. `/zones/0/children/1/maxCurrentA`. */
+  path: string;
+  message: string;
+}
+
+export type SiteValidation = { ok: true; site: SiteFile } | { ok: false; errors: SiteError[] };
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateSchema = ajv.compile<SiteFile>(SiteSchema);
+
+export function validateSite(input: unknown): SiteValidation {
+  if (!validateSchema(input)) {
+    return { ok: false, errors: (validateSchema.errors ?? []).map(schemaError).filter(uniqueError) };
+  }
+  const errors = ruleErrors(input);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, site: input };
+}
+
+/** A zone of the file with its place in the tree. */
+export interface FlatZone {
+  zone: SiteZone;
+  parent: string | null;
+  path: string;
+  position: number;
+}
+
+export function flattenZones(zones: readonly SiteZone[] = [], parent: string | null = null, basePath = '/zones'): FlatZone[] {
+  return zones.flatMap((zone, i) => {
+    const path = `${basePath}/${i}`;
+    return [{ zone, parent, path, position: i }, ...flattenZones(zone.children, zone.name, `${path}/children`)];
+  });
+}
+
+export function zoneSpec({ zone, parent }: FlatZone): ZoneSpec {
+  return { name: zone.name, parent, maxCurrentA: zone.maxCurrentA, mode: zone.mode, meter: zone.meter ?? null, fallbackCurrentA: zone.fallbackCurrentA ?? 0 };
+}
+
+function ruleErrors(site: SiteFile): SiteError[] {
+  const errors: SiteError[] = [];
+  const zones = flattenZones(site.zones);
+  const zonePath = new Map(zones.map((z) => [z.zone.name, z.path] as const));
+  for (const e of validateZoneTree(zones.map(zoneSpec))) {
+    errors.push({ path: zonePath.get(e.zone) ?? '/zones', message: `${e.message} (rule ${e.rule})` });
+  }
+
+  const stationIds = new Set<string>();
+  (site.stations ?? []).forEach((station, i) => {
+    const path = `/stations/${i}`;
+    if (stationIds.has(station.id)) errors.push({ path: `${path}/id`, message: `station id "${station.id}" is used more than once` });
+    stationIds.add(station.id);
+    if (!zonePath.has(station.zone)) errors.push({ path: `${path}/zone`, message: `zone "${station.zone}" is not defined in this file` });
+    if (station.password !== undefined && station.passwordHash !== undefined) {
+      errors.push({ path: `${path}/passwordHash`, message: 'give either password or passwordHash, not both' });
+    }
+    if (station.passwordHash !== undefined && !isStationPasswordHash(station.passwordHash)) {
+      errors.push({ path: `${path}/passwordHash`, message: 'is not a hash written by `fuseguard site export`' });
+    }
+    const connectorIds = new Set<number>();
+    station.connectors.forEach((c, j) => {
+      const cPath = `${path}/connectors/${j}`;
+      if (connectorIds.has(c.id)) errors.push({ path: `${cPath}/id`, message: `connector ${c.id} is listed more than once` });
+      connectorIds.add(c.id);
+      if (c.minCurrentA !== undefined && c.minCurrentA > (c.maxCurrentA ?? 32)) {
+        errors.push({ path: `${cPath}/minCurrentA`, message: `${c.minCurrentA} A is above the connector's maxCurrentA (${c.maxCurrentA ?? 32} A)` });
+      }
+      if (c.type === 'DC' && c.maxPowerW === undefined) errors.push({ path: `${cPath}/maxPowerW`, message: 'a DC connector needs maxPowerW (A9)' });
+      if (c.type !== 'DC' && c.maxPowerW !== undefined) errors.push({ path: `${cPath}/maxPowerW`, message: 'only DC connectors take maxPowerW' });
+    });
+  });
+
+  const idTags = new Set<string>();
+  (site.badges ?? []).forEach((badge, i) => {
+    if (idTags.has(badge.idTag)) errors.push({ path: `/badges/${i}/idTag`, message: `badge "${badge.idTag}" is listed more than once` });
+    idTags.add(badge.idTag);
+  });
+  return errors;
+}
+
+function schemaError(e: ErrorObject): SiteError {
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return { path: `${e.instancePath}/${String(params.missingProperty)}`, message: 'is required' };
+    case 'additionalProperties':
+      return { path: `${e.instancePath}/${String(params.additionalProperty)}`, message: 'is not a known field' };
+    case 'enum':
+      return { path: e.instancePath, message: `must be one of ${(params.allowedValues as string[]).join(', ')}` };
+    case 'pattern':
+      if (params.pattern === STATION_ID_PATTERN) return { path: e.instancePath, message: 'must be 1 to 48 characters without spaces' };
+      return { path: e.instancePath, message: e.message ?? 'is invalid' };
+    default:
+      return { path: e.instancePath || '/', message: e.message ?? 'is invalid' };
+  }
+}
+
+function uniqueError(error: SiteError, index: number, all: SiteError[]): boolean {
+  return all.findIndex((e) => e.path === error.path && e.message === error.message) === index;
+}

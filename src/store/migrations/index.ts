@@ -1,0 +1,12 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { Dialect } from '../dialect.js';
+import { initialMigration } from './001-initial.js';
+
+/** Versioned migrations, applied in name order at start. Never edit one that has shipped: add the next. */
+export function migrations(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return { '001-initial': initialMigration(dialect) };
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import type { Db } from '../database.js';
+import type { ConnectorRow, StationRow, StationUpdate } from '../schema.js';
+
+export type StationConfig = Pick<StationRow, 'id' | 'zone' | 'name' | 'password_hash' | 'vip' | 'auth_mode' | 'box_identity'>;
+export type ConnectorConfig = Pick<ConnectorRow, 'station_id' | 'connector_id' | 'phases' | 'min_current_a' | 'max_current_a' | 'type' | 'max_power_w'>;
+
+/** Default wiring of a connector that a station reports but nobody configured yet (Z4, A1). */
+const DISCOVERED_CONNECTOR = { phases: 'L1L2L3', min_current_a: null, max_current_a: 32, type: 'AC' as const, max_power_w: null };
+
+export class StationsRepository {
+  constructor(private readonly db: Db) {}
+
+  get(id: string): Promise<StationRow | undefined> {
+    return this.db.selectFrom('stations').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  list(db: Db = this.db): Promise<StationRow[]> {
+    return db.selectFrom('stations').selectAll().orderBy('id').execute();
+  }
+
+  listConnectors(stationId?: string, db: Db = this.db): Promise<ConnectorRow[]> {
+    let query = db.selectFrom('connectors').selectAll();
+    if (stationId !== undefined) query = query.where('station_id', '=', stationId);
+    return query.orderBy('station_id').orderBy('connector_id').execute();
+  }
+
+  /** Creates or updates an admitted station's configuration; runtime fields are kept. */
+  async upsertConfig(station: StationConfig, db: Db = this.db): Promise<void> {
+    const { id: _id, ...config } = station;
+    await db.insertInto('stations').values({ ...station, admission: 'admitted', connected: 0 })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ ...config, admission: 'admitted' }))
+      .execute();
+  }
+
+  async upsertConnector(connector: ConnectorConfig, db: Db = this.db): Promise<void> {
+    const { station_id: _s, connector_id: _c, ...config } = connector;
+    await db.insertInto('connectors').values(connector)
+      .onConflict((oc) => oc.columns(['station_id', 'connector_id']).doUpdateSet(config))
+      .execute();
+  }
+
+  /** An unknown station that connected while `unknownStations` is `pending` (O2). */
+  async insertPending(id: string, at: number, remoteAddress: string | null): Promise<void> {
+    await this.db.insertInto('stations')
+      .values({ id, admission: 'pending', zone: null, vip: 0, connected: 0, first_seen_at: at, remote_address: remoteAddress })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  }
+
+  async admit(id: string, zone: string): Promise<boolean> {
+    const result = await this.db.updateTable('stations').set({ admission: 'admitted', zone }).where('id', '=', id).executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async update(id: string, values: StationUpdate): Promise<void> {
+    await this.db.updateTable('stations').set(values).where('id', '=', id).execute();
+  }
+
+  /** At start nothing is connected: whatever the last run believed is stale. */
+  async markAllDisconnected(at: number): Promise<void> {
+    await this.db.updateTable('stations')
+      .set({ connected: 0, last_disconnected_at: at, disconnect_reason: 'server restarted' })
+      .where('connected', '=', 1)
+      .execute();
+  }
+
+  async setConnectorStatus(stationId: string, connectorId: number, status: string, errorCode: string, at: number): Promise<void> {
+    await this.db.insertInto('connectors')
+      .values({ station_id: stationId, connector_id: connectorId, ...DISCOVERED_CONNECTOR, status, error_code: errorCode, status_at: at })
+      .onConflict((oc) => oc.columns(['station_id', 'connector_id']).doUpdateSet({ status, error_code: errorCode, status_at: at }))
+      .execute();
+  }
+}

@@ -1,0 +1,21 @@
+import type { Db } from '../database.js';
+import type { ZoneRow } from '../schema.js';
+
+export class ZonesRepository {
+  constructor(private readonly db: Db) {}
+
+  list(db: Db = this.db): Promise<ZoneRow[]> {
+    return db.selectFrom('zones').selectAll().orderBy('position').orderBy('name').execute();
+  }
+
+  async get(name: string): Promise<ZoneRow | undefined> {
+    return this.db.selectFrom('zones').selectAll().where('name', '=', name).executeTakeFirst();
+  }
+
+  async upsert(zone: ZoneRow, db: Db = this.db): Promise<void> {
+    const { name: _name, ...rest } = zone;
+    await db.insertInto('zones').values(zone)
+      .onConflict((oc) => oc.column('name').doUpdateSet(rest))
+      .execute();
+  }
+}

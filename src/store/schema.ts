@@ -1,0 +1,150 @@
+// Table types for Kysely. Times are epoch milliseconds (`...At`), booleans are 0/1 integers,
+// so the same code runs on SQLite and PostgreSQL.
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface SettingsTable {
+  key: string;
+  value: string; // JSON
+}
+
+export interface ZonesTable {
+  name: string;
+  parent: string | null;
+  max_current_a: number;
+  mode: 'static' | 'dynamic';
+  meter: string | null;
+  fallback_current_a: number;
+  auth_mode: string | null; // null: inherited from the parent (B1)
+  position: number; // order among siblings, as in the site file
+}
+
+export interface StationsTable {
+  id: string;
+  /** 'admitted' stations may charge; 'pending' ones connected unknown and wait for an admin (O2). */
+  admission: 'admitted' | 'pending';
+  zone: string | null;
+  name: string | null;
+  password_hash: string | null;
+  vip: number;
+  auth_mode: string | null; // null: the zone's mode
+  box_identity: string | null;
+  vendor: string | null;
+  model: string | null;
+  serial_number: string | null;
+  firmware_version: string | null;
+  first_seen_at: number | null;
+  last_boot_at: number | null;
+  connected: number;
+  last_connected_at: number | null;
+  last_disconnected_at: number | null;
+  disconnect_reason: string | null;
+  remote_address: string | null;
+}
+
+export interface ConnectorsTable {
+  station_id: string;
+  connector_id: number;
+  phases: string;
+  min_current_a: number | null; // null: the site's minimum standard (A3)
+  max_current_a: number;
+  type: 'AC' | 'DC';
+  max_power_w: number | null;
+  status: string | null;
+  error_code: string | null;
+  status_at: number | null;
+}
+
+export interface BadgesTable {
+  id_tag: string;
+  authorized: number;
+  vip: number;
+  comment: string;
+  registered_at: number;
+  last_seen_at: number | null;
+}
+
+export interface SeenBadgesTable {
+  id_tag: string;
+  first_seen_at: number;
+  last_seen_at: number;
+  last_station_id: string;
+  times_seen: number;
+}
+
+export interface TransactionsTable {
+  id: number;
+  station_id: string;
+  connector_id: number;
+  id_tag: string;
+  auth_status: string;
+  reservation_id: number | null;
+  meter_start_wh: number;
+  start_at: number;
+  meter_stop_wh: number | null;
+  stop_at: number | null;
+  stop_reason: string | null;
+  stop_id_tag: string | null;
+  energy_wh: number | null;
+  last_meter_wh: number | null;
+  last_meter_at: number | null;
+  created_at: number;
+}
+
+export interface MeterSamplesTable {
+  transaction_id: number | null;
+  station_id: string;
+  connector_id: number;
+  at: number;
+  measurand: string;
+  phase: string | null;
+  value: number;
+  unit: string;
+  context: string | null;
+}
+
+export interface SequencesTable {
+  name: string;
+  next_value: number;
+}
+
+export interface CommandsTable {
+  id: Generated<number>;
+  station_id: string;
+  action: string;
+  request: string; // JSON
+  outcome: 'pending' | 'answered' | 'error' | 'timeout';
+  response: string | null; // JSON of the answer or the error
+  sent_at: number;
+  done_at: number | null;
+}
+
+export interface LogsTable {
+  id: Generated<number>;
+  at: number;
+  level: 'debug' | 'info' | 'warn' | 'error';
+  station_id: string | null;
+  action: string | null;
+  message: string;
+}
+
+export interface Database {
+  settings: SettingsTable;
+  zones: ZonesTable;
+  stations: StationsTable;
+  connectors: ConnectorsTable;
+  badges: BadgesTable;
+  seen_badges: SeenBadgesTable;
+  transactions: TransactionsTable;
+  meter_samples: MeterSamplesTable;
+  sequences: SequencesTable;
+  commands: CommandsTable;
+  logs: LogsTable;
+}
+
+export type StationRow = Selectable<StationsTable>;
+export type ConnectorRow = Selectable<ConnectorsTable>;
+export type ZoneRow = Selectable<ZonesTable>;
+export type BadgeRow = Selectable<BadgesTable>;
+export type TransactionRow = Selectable<TransactionsTable>;
+export type NewMeterSample = Insertable<MeterSamplesTable>;
+export type StationUpdate = Updateable<StationsTable>;
