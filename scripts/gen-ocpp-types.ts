@@ -28,4 +28,6 @@ for (const schema of schemas) {
 }
 parts.push('/** Every OCPP 1.6 action with its request and response payloads. */');
 parts.push(`export interface OcppActions {\n${actions.map((a) => `  ${a.name}: { request: ${a.req}; response: ${a.conf} };`).join('\n')}\n}\n`);
+parts.push('/** The names of every OCPP 1.6 action (with the security extension). */');
+parts.push(`export const OCPP_ACTIONS = [\n${actions.map((a) => `  '${a.name}',`).join('\n')}\n] as const satisfies readonly (keyof OcppActions)[];\n`);
 writeFileSync(new URL('../src/ocpp/types.generated.ts', import.meta.url), parts.join('\n'));

@@ -199,7 +199,6 @@ export interface GetInstalledCertificateIdsRequest {
   certificateType: CertificateUseEnumType;
 }
 
-export type HashAlgorithmEnumType = "SHA256" | "SHA384" | "SHA512";
 export type GetInstalledCertificateStatusEnumType = "Accepted" | "NotFound";
 
 export interface GetInstalledCertificateIdsResponse {
@@ -250,7 +249,6 @@ export interface HeartbeatResponse {
   currentTime: string;
 }
 
-export type CertificateUseEnumType = "CentralSystemRootCertificate" | "ManufacturerRootCertificate";
 
 export interface InstallCertificateRequest {
   certificateType: CertificateUseEnumType;
@@ -719,3 +717,46 @@ export interface OcppActions {
   UnlockConnector: { request: UnlockConnectorRequest; response: UnlockConnectorResponse };
   UpdateFirmware: { request: UpdateFirmwareRequest; response: UpdateFirmwareResponse };
 }
+
+/** The names of every OCPP 1.6 action (with the security extension). */
+export const OCPP_ACTIONS = [
+  'Authorize',
+  'BootNotification',
+  'CancelReservation',
+  'CertificateSigned',
+  'ChangeAvailability',
+  'ChangeConfiguration',
+  'ClearCache',
+  'ClearChargingProfile',
+  'DataTransfer',
+  'DeleteCertificate',
+  'DiagnosticsStatusNotification',
+  'ExtendedTriggerMessage',
+  'FirmwareStatusNotification',
+  'GetCompositeSchedule',
+  'GetConfiguration',
+  'GetDiagnostics',
+  'GetInstalledCertificateIds',
+  'GetLocalListVersion',
+  'GetLog',
+  'Heartbeat',
+  'InstallCertificate',
+  'LogStatusNotification',
+  'MeterValues',
+  'RemoteStartTransaction',
+  'RemoteStopTransaction',
+  'ReserveNow',
+  'Reset',
+  'SecurityEventNotification',
+  'SendLocalList',
+  'SetChargingProfile',
+  'SignCertificate',
+  'SignedFirmwareStatusNotification',
+  'SignedUpdateFirmware',
+  'StartTransaction',
+  'StatusNotification',
+  'StopTransaction',
+  'TriggerMessage',
+  'UnlockConnector',
+  'UpdateFirmware',
+] as const satisfies readonly (keyof OcppActions)[];

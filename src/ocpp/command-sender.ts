@@ -1,0 +1,57 @@
+// Commands to stations (O4) with a timeout and a recorded outcome (O6). ocpp-rpc keeps one
+// call in flight per station and queues the rest, as OCPP-J requires.
+import type { EventLog } from '../services/event-log.js';
+import type { Store } from '../store/store.js';
+import type { OcppActions } from './types.generated.js';
+import { TimeoutError } from './rpc.js';
+import type { StationServer } from './station-server.js';
+
+export const COMMAND_ACTIONS = [
+  'RemoteStartTransaction', 'RemoteStopTransaction', 'Reset', 'UnlockConnector', 'ChangeAvailability',
+  'ChangeConfiguration', 'GetConfiguration', 'ClearCache', 'TriggerMessage', 'SetChargingProfile',
+  'ClearChargingProfile', 'GetCompositeSchedule', 'SendLocalList', 'GetLocalListVersion', 'UpdateFirmware',
+  'GetDiagnostics',
+] as const satisfies readonly (keyof OcppActions)[];
+export type CommandAction = (typeof COMMAND_ACTIONS)[number];
+
+export type CommandResult<A extends CommandAction> =
+  | { ok: true; commandId: number; response: OcppActions[A]['response'] }
+  | { ok: false; commandId: number; outcome: 'timeout' | 'error'; message: string };
+
+export const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
+
+export class CommandSender {
+  constructor(
+    private readonly server: StationServer,
+    private readonly store: Store,
+    private readonly log: EventLog,
+    private readonly now: () => number,
+    private readonly defaultTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
+  ) {}
+
+  async send<A extends CommandAction>(
+    stationId: string, action: A, request: OcppActions[A]['request'], options: { timeoutMs?: number } = {},
+  ): Promise<CommandResult<A>> {
+    const commandId = await this.store.commands.begin(stationId, action, request, this.now());
+    const client = this.server.client(stationId);
+    if (!client) return this.fail(commandId, stationId, action, 'error', 'station is not connected');
+    try {
+      const response = await client.call(action, request, { timeoutMs: options.timeoutMs ?? this.defaultTimeoutMs }) as OcppActions[A]['response'];
+      await this.store.commands.finish(commandId, 'answered', response, this.now());
+      return { ok: true, commandId, response };
+    } catch (error) {
+      if (error instanceof TimeoutError) return this.fail(commandId, stationId, action, 'timeout', 'no answer before the timeout');
+      const code = (error as { rpcErrorCode?: string }).rpcErrorCode;
+      const message = error instanceof Error ? error.message : String(error);
+      return this.fail(commandId, stationId, action, 'error', code ? `${code}: ${message}` : message);
+    }
+  }
+
+  private async fail<A extends CommandAction>(
+    commandId: number, stationId: string, action: A, outcome: 'timeout' | 'error', message: string,
+  ): Promise<CommandResult<A>> {
+    await this.store.commands.finish(commandId, outcome, { message }, this.now());
+    this.log.warn(`${action} ${outcome}: ${message}`, { stationId, action });
+    return { ok: false, commandId, outcome, message };
+  }
+}

@@ -1,0 +1,131 @@
+// The OCPP 1.6J station endpoint (O1, O2): ws(s)://HOST:PORT/ocpp/{chargeBoxId}, subprotocol
+// ocpp1.6, every message validated both ways. It admits connections, dispatches each message
+// to its handler and tracks which stations are connected.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { EventLog } from '../services/event-log.js';
+import { MeterValueError } from '../services/meter-samples.js';
+import type { StationService } from '../services/station-service.js';
+import { STATION_HANDLERS, UNSUPPORTED_ACTIONS } from './handlers/index.js';
+import type { Connection, Handler, HandlerDeps, StationAction } from './handlers/handler.js';
+import { createOcpp16Validator } from './ocpp16-validator.js';
+import { callError, RPCServer, type Handshake, type RpcServer, type StationClient } from './rpc.js';
+
+export const OCPP_PATH = '/ocpp';
+const SUBPROTOCOL = 'ocpp1.6';
+
+
+export interface StationServerOptions {
+  /** WebSocket ping interval; a station that misses a pong is disconnected (offline). */
+  pingIntervalMs?: number;
+  callTimeoutMs?: number;
+}
+
+export class StationServer {
+  private readonly rpc: RpcServer;
+  private readonly connections = new Map<string, StationClient>();
+
+  constructor(private readonly deps: HandlerDeps & { stations: StationService; log: EventLog }, options: StationServerOptions = {}) {
+    this.rpc = new RPCServer({
+      protocols: [SUBPROTOCOL],
+      strictMode: true,
+      strictModeValidators: [createOcpp16Validator()],
+      pingIntervalMs: options.pingIntervalMs ?? 60_000,
+      callTimeoutMs: options.callTimeoutMs ?? 30_000,
+      respondWithDetailedErrors: false,
+    });
+    this.rpc.auth((accept, reject, handshake) => {
+      void this.authenticate(handshake).then(
+        (admitted) => (admitted === null ? undefined : accept({ admitted }, SUBPROTOCOL)),
+        (error: unknown) => reject(error instanceof AdmissionRefused ? error.httpStatus : 500, error instanceof Error ? error.message : 'error'),
+      );
+    });
+    this.rpc.on('client', (client: unknown) => void this.onClient(client as StationClient));
+  }
+
+  /** Hands a WebSocket upgrade request on the OCPP path to the RPC server. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    void this.rpc.handleUpgrade(request, socket as Parameters<RpcServer['handleUpgrade']>[1], head);
+  }
+
+  /** The live connection of a station, if it is connected. */
+  client(stationId: string): StationClient | undefined {
+    return this.connections.get(stationId);
+  }
+
+  connectedIds(): string[] {
+    return [...this.connections.keys()];
+  }
+
+  async close(): Promise<void> {
+    await this.rpc.close({ code: 1001, reason: 'server shutting down', awaitPending: false, force: true });
+  }
+
+  private async authenticate(handshake: Handshake): Promise<boolean | null> {
+    const { identity, endpoint, protocols, password, remoteAddress } = handshake;
+    if (endpoint !== OCPP_PATH) throw new AdmissionRefused(404, `OCPP endpoint is ${OCPP_PATH}/{chargeBoxId}`);
+    if (!protocols.has(SUBPROTOCOL)) throw new AdmissionRefused(400, `subprotocol ${SUBPROTOCOL} required`);
+    const admission = await this.deps.stations.admit(identity, password, remoteAddress ?? null);
+    if (!admission.accepted) {
+      this.deps.log.warn(`connection refused (${admission.httpStatus}): ${admission.reason}`, { stationId: identity.slice(0, 64), action: 'admission', remoteAddress });
+      throw new AdmissionRefused(admission.httpStatus, admission.reason);
+    }
+    return admission.admitted;
+  }
+
+  private async onClient(client: StationClient): Promise<void> {
+    const stationId = client.identity;
+    const previous = this.connections.get(stationId);
+    this.connections.set(stationId, client);
+    if (previous) void previous.close({ code: 1000, reason: 'replaced by a new connection' });
+    const connection: Connection = { stationId, admitted: client.session.admitted === true };
+
+    for (const [action, handler] of Object.entries(STATION_HANDLERS) as [StationAction, Handler<StationAction>][]) {
+      client.handle(action, ({ params }) => this.dispatch(connection, action, handler, params));
+    }
+    for (const action of UNSUPPORTED_ACTIONS) {
+      client.handle(action, async () => {
+        throw callError('NotSupported', `${action} is sent by a central system, not by a charge point`);
+      });
+    }
+    client.on('strictValidationFailure', ((event: { method: string; outbound: boolean; error: Error }) => {
+      this.deps.log.warn(`invalid ${event.outbound ? 'outgoing' : 'incoming'} ${event.method}: ${event.error.message}`, { stationId, action: event.method });
+    }) as never);
+    client.on('badMessage', ((event: { error: Error }) => {
+      this.deps.log.warn(`bad message: ${event.error.message}`, { stationId, action: 'badMessage' });
+    }) as never);
+    client.once('close', (({ code, reason }: { code: number; reason: string }) => {
+      if (this.connections.get(stationId) !== client) return; // replaced by a newer connection
+      this.connections.delete(stationId);
+      void this.deps.stations.disconnected(stationId, describeClose(code, reason));
+    }) as never);
+
+    await this.deps.stations.connected(stationId, client.handshake.remoteAddress ?? null);
+  }
+
+  private async dispatch(connection: Connection, action: StationAction, handler: Handler<StationAction>, params: unknown): Promise<unknown> {
+    this.deps.stations.seen(connection.stationId);
+    if (!connection.admitted && action !== 'BootNotification') {
+      throw callError('SecurityError', `station ${connection.stationId} is pending: it is not admitted into a zone yet`);
+    }
+    try {
+      return await handler(this.deps, connection, params as never);
+    } catch (error) {
+      if (error instanceof MeterValueError) throw callError('PropertyConstraintViolation', error.message);
+      if (error instanceof Error && 'rpcErrorCode' in error) throw error;
+      this.deps.log.error(`${action} failed: ${error instanceof Error ? error.message : String(error)}`, { stationId: connection.stationId, action });
+      throw callError('InternalError', `${action} could not be processed`);
+    }
+  }
+}
+
+class AdmissionRefused extends Error {
+  constructor(readonly httpStatus: number, message: string) {
+    super(message);
+  }
+}
+
+function describeClose(code: number, reason: string): string {
+  if (code === 1006) return 'connection lost (socket dropped or no answer to pings)';
+  return `closed with code ${code}${reason ? `: ${reason}` : ''}`;
+}

@@ -1,0 +1,65 @@
+// Turns OCPP MeterValues into stored samples (O7): numbers parsed, kWh and kW converted, and
+// no unit guessed where the station sent none (ocpp-notes: "never assume a unit").
+import type { MeterValuesRequest } from '../ocpp/types.generated.js';
+import type { NewMeterSample } from '../store/schema.js';
+
+export class MeterValueError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(`${field}: ${message}`);
+  }
+}
+
+type MeterValue = MeterValuesRequest['meterValue'][number];
+
+const SCALE: Record<string, { unit: string; factor: number }> = {
+  kWh: { unit: 'Wh', factor: 1000 },
+  kW: { unit: 'W', factor: 1000 },
+  kvarh: { unit: 'varh', factor: 1000 },
+  kvar: { unit: 'var', factor: 1000 },
+  kVA: { unit: 'VA', factor: 1000 },
+};
+
+/** OCPP's own default unit, which holds only for energy registers. */
+const DEFAULT_UNIT_BY_MEASURAND_PREFIX: [string, string][] = [['Energy.Active', 'Wh']];
+
+export interface ParsedSamples {
+  samples: NewMeterSample[];
+  /** Values left out because no unit was sent and none can be assumed. */
+  skipped: string[];
+}
+
+export function parseMeterValues(
+  stationId: string, connectorId: number, transactionId: number | null, meterValues: readonly MeterValue[], field = 'meterValue',
+): ParsedSamples {
+  const samples: NewMeterSample[] = [];
+  const skipped: string[] = [];
+  meterValues.forEach((mv, i) => {
+    const at = Date.parse(mv.timestamp);
+    mv.sampledValue.forEach((sv, j) => {
+      const path = `${field}[${i}].sampledValue[${j}]`;
+      const value = Number(sv.value);
+      if (sv.value.trim() === '' || !Number.isFinite(value)) {
+        throw new MeterValueError(`${path}.value`, `"${sv.value}" is not a number`);
+      }
+      const measurand = sv.measurand ?? 'Energy.Active.Import.Register';
+      const unit = sv.unit ?? DEFAULT_UNIT_BY_MEASURAND_PREFIX.find(([prefix]) => measurand.startsWith(prefix))?.[1];
+      if (!unit) {
+        skipped.push(`${path} (${measurand} without a unit)`);
+        return;
+      }
+      const scale = SCALE[unit];
+      samples.push({
+        transaction_id: transactionId,
+        station_id: stationId,
+        connector_id: connectorId,
+        at,
+        measurand,
+        phase: sv.phase ?? null,
+        value: scale ? value * scale.factor : value,
+        unit: scale ? scale.unit : unit,
+        context: sv.context ?? null,
+      });
+    });
+  });
+  return { samples, skipped };
+}
