@@ -36,7 +36,7 @@ export class CommandSender {
     const client = this.server.client(stationId);
     if (!client) return this.fail(commandId, stationId, action, 'error', 'station is not connected');
     try {
-      const response = await client.call(action, request, { timeoutMs: options.timeoutMs ?? this.defaultTimeoutMs }) as OcppActions[A]['response'];
+      const response = await client.call(action, request, { callTimeoutMs: options.timeoutMs ?? this.defaultTimeoutMs }) as OcppActions[A]['response'];
       await this.store.commands.finish(commandId, 'answered', response, this.now());
       return { ok: true, commandId, response };
     } catch (error) {

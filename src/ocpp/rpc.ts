@@ -32,7 +32,7 @@ export interface StationClient {
   readonly handshake: Handshake;
   readonly session: Record<string, unknown>;
   handle(method: string, handler: (ctx: { params: unknown }) => Promise<unknown>): void;
-  call(method: string, params: unknown, options?: { timeoutMs?: number }): Promise<unknown>;
+  call(method: string, params: unknown, options?: { callTimeoutMs?: number }): Promise<unknown>;
   close(options?: { code?: number; reason?: string }): Promise<unknown>;
   on(event: string, listener: (event: never) => void): unknown;
   once(event: string, listener: (event: never) => void): unknown;

@@ -1,0 +1,100 @@
+// Commands to stations with timeouts and recorded outcomes (O4, O6), force stop (O8), wss (O1).
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectRaw, iso, startHarness, testSite, waitFor, type Harness, type RawStation } from './helpers/harness.js';
+import { tempDir } from './helpers/temp-dir.js';
+
+describe('commands to stations (O4, O6)', () => {
+  let h: Harness;
+  let cp: RawStation;
+  beforeEach(async () => {
+    h = await startHarness(testSite());
+    cp = await connectRaw(h.app.ocppUrl, 'CP-002');
+    await waitFor(() => h.app.stationServer.client('CP-002') !== undefined, 'connection registered');
+  });
+  afterEach(async () => {
+    await cp.close({ force: true });
+    await h.cleanup();
+  });
+
+  it('sends a typed command and records the answer', async () => {
+    cp.handle('GetConfiguration', async ({ params }) => ({
+      configurationKey: [{ key: 'ChargeProfileMaxStackLevel', readonly: true, value: '8' }],
+      unknownKey: (params as { key?: string[] }).key?.filter((k) => k !== 'ChargeProfileMaxStackLevel') ?? [],
+    }));
+    const result = await h.app.commands.send('CP-002', 'GetConfiguration', { key: ['ChargeProfileMaxStackLevel', 'Nope'] });
+    expect(result).toMatchObject({ ok: true, response: { configurationKey: [{ key: 'ChargeProfileMaxStackLevel', value: '8' }], unknownKey: ['Nope'] } });
+    const [row] = await h.app.store.commands.listForStation('CP-002');
+    expect(row).toMatchObject({ action: 'GetConfiguration', outcome: 'answered' });
+    expect(JSON.parse(row.request as string)).toEqual({ key: ['ChargeProfileMaxStackLevel', 'Nope'] });
+    expect(row.done_at).toBeGreaterThanOrEqual(row.sent_at);
+  });
+
+  it('records a timeout when the station does not answer', async () => {
+    cp.handle('Reset', () => new Promise(() => {}));
+    const result = await h.app.commands.send('CP-002', 'Reset', { type: 'Soft' }, { timeoutMs: 200 });
+    expect(result).toMatchObject({ ok: false, outcome: 'timeout' });
+    expect((await h.app.store.commands.listForStation('CP-002'))[0]).toMatchObject({ action: 'Reset', outcome: 'timeout' });
+  });
+
+  it('records the CALLERROR of a station and an invalid answer as errors', async () => {
+    const notSupported = await h.app.commands.send('CP-002', 'UnlockConnector', { connectorId: 1 });
+    expect(notSupported).toMatchObject({ ok: false, outcome: 'error', message: expect.stringMatching(/^NotImplemented/) });
+    cp.handle('ClearCache', async () => ({ status: 'Maybe' }));
+    const invalid = await h.app.commands.send('CP-002', 'ClearCache', {});
+    expect(invalid).toMatchObject({ ok: false, outcome: 'error' });
+    const outcomes = (await h.app.store.commands.listForStation('CP-002')).map((c) => [c.action, c.outcome]);
+    expect(outcomes).toEqual([['ClearCache', 'error'], ['UnlockConnector', 'error']]);
+  });
+
+  it('refuses to send an invalid request and records why', async () => {
+    const result = await h.app.commands.send('CP-002', 'ChangeAvailability', { connectorId: 1, type: 'Sometimes' } as never);
+    expect(result).toMatchObject({ ok: false, outcome: 'error' });
+  });
+
+  it('records a command to a station that is not connected', async () => {
+    const result = await h.app.commands.send('CP-003', 'ClearCache', {});
+    expect(result).toMatchObject({ ok: false, outcome: 'error', message: 'station is not connected' });
+    expect((await h.app.store.commands.listForStation('CP-003'))[0]).toMatchObject({ outcome: 'error' });
+  });
+});
+
+describe('force stop (O8)', () => {
+  it('closes a transaction whose station vanished at its last known reading, with a reason that says so', async () => {
+    const h = await startHarness(testSite());
+    try {
+      const cp = await connectRaw(h.app.ocppUrl, 'CP-002');
+      const t0 = Date.now() - 600_000;
+      const { transactionId } = await cp.call('StartTransaction', { connectorId: 1, idTag: 'GOOD', meterStart: 2_000, timestamp: iso(t0) }) as { transactionId: number };
+      await cp.call('MeterValues', { connectorId: 1, transactionId, meterValue: [{ timestamp: iso(t0 + 300_000), sampledValue: [{ value: '5000', unit: 'Wh' }] }] });
+      await cp.close({ force: true });
+      expect(await h.app.sessions.forceStop(transactionId, 'test')).toBe(true);
+      expect(await h.app.sessions.forceStop(transactionId, 'test')).toBe(false);
+      expect(await h.app.store.transactions.get(transactionId)).toMatchObject({ meter_stop_wh: 5_000, energy_wh: 3_000, stop_reason: 'ForceStop' });
+    } finally {
+      await h.cleanup();
+    }
+  });
+});
+
+describe('wss with a configured certificate (O1)', () => {
+  it('serves OCPP over TLS', async () => {
+    const dir = tempDir();
+    const keyFile = join(dir.path, 'key.pem');
+    const certFile = join(dir.path, 'cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    const h = await startHarness(testSite(), { tls: { certFile, keyFile } });
+    try {
+      expect(h.app.ocppUrl).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/ocpp$/);
+      const cp = await connectRaw(h.app.ocppUrl, 'CP-002', { wsOpts: { rejectUnauthorized: false } });
+      expect(await cp.call('BootNotification', { chargePointVendor: 'A', chargePointModel: 'B' })).toMatchObject({ status: 'Accepted' });
+      await cp.close();
+      const plain = await connectRaw(h.app.ocppUrl.replace('wss:', 'ws:'), 'CP-002').then(() => 'connected', () => 'refused');
+      expect(plain).toBe('refused');
+    } finally {
+      await h.cleanup();
+      dir.cleanup();
+    }
+  });
+});
