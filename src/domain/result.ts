@@ -1,0 +1,85 @@
+// The output of allocate(): a setpoint per connector, each with the reason that bound it (A2, A11).
+
+import type { FailsafeReason } from './limits/failsafe.js';
+import type { LimitSource } from './limits/zone-limits.js';
+import type { PerPhase, Phase } from './phases.js';
+import type { SheddingPriority } from './settings.js';
+import type { AllocatorState } from './snapshot.js';
+
+export type SuspendCause =
+  /** A5: its minimum does not fit next to the vehicles ranked before it. */
+  | 'shortage'
+  /** A8: it would fit, but not with the resume margin. */
+  | 'resume-margin'
+  /** Its maximum is below its minimum (A3): it can never charge. */
+  | 'max-below-minimum';
+
+export type SetpointReason =
+  | { code: 'idle' }
+  | { code: 'config-error'; message: string }
+  /** D2, D3, D6: the station is not connected; currentA is what it is assumed to draw. */
+  | { code: 'station-offline'; assumption: 'failsafe' | 'dc-last-setpoint'; failsafe?: FailsafeReason }
+  /** The zone's limit on that phase is used up. */
+  | { code: 'zone-limit'; zone: string; phase: Phase; limitA: number; source: LimitSource; reservedA: number }
+  | { code: 'connector-max'; maxA: number; maxPowerW?: number }
+  /** A7: capped at its measured draw plus a margin. */
+  | { code: 'demand'; capA: number; measuredA: number }
+  | {
+      code: 'suspended';
+      cause: SuspendCause;
+      since: number;
+      /** The constraint where its minimum did not fit. */
+      zone?: string;
+      phase?: Phase;
+      limitA?: number;
+      source?: LimitSource;
+      minA: number;
+      priority?: SheddingPriority;
+      /** A6: when it will be ranked ahead of the charging vehicles. */
+      nextTurnAt?: number;
+    };
+
+export interface Setpoint {
+  connectorId: string;
+  zone: string;
+  /** A per phase; 0 = suspended or idle. DC: the current per phase that powerW stands for. */
+  currentA: number;
+  /** DC only (A9). */
+  powerW?: number;
+  /** The site phases this setpoint is counted on (fewer than wired when A7 freed some). */
+  phases: readonly Phase[];
+  /** Effective bounds, A per phase (A3, A9). */
+  minA: number;
+  maxA: number;
+  vip: boolean;
+  /** False while the station is offline: nothing can be sent to it. */
+  controllable: boolean;
+  /** A7: cap lifted for a probe. */
+  probing?: boolean;
+  reason: SetpointReason;
+}
+
+export interface ZoneReport {
+  zone: string;
+  parent: string | null;
+  nominalA: number;
+  limitA: PerPhase;
+  sources: readonly [LimitSource, LimitSource, LimitSource];
+  /** Held for offline stations (D2, D6). */
+  reservedA: PerPhase;
+  /** Sum of the controllable setpoints in the subtree. */
+  allocatedA: PerPhase;
+  /** Sum of fresh EV measurements in the subtree (Z6). */
+  evMeasuredA: PerPhase;
+  meterLost: boolean;
+  /** Dynamic zones with a reading: meter − EV measured. */
+  otherLoadsA?: PerPhase;
+}
+
+export interface AllocationResult {
+  at: number;
+  setpoints: Setpoint[];
+  zones: ZoneReport[];
+  /** Pass this back as snapshot.state next time. */
+  state: AllocatorState;
+}

@@ -1,0 +1,102 @@
+// The input of allocate() (A1): plain data that the control loop builds from the live site state.
+
+import type { TouConfig } from './limits/tou.js';
+import type { DigitalInput } from './limits/digital-inputs.js';
+import type { PerPhase, Phase, PhaseWiring } from './phases.js';
+import type { AllocationSettings } from './settings.js';
+import type { ZoneSpec } from './topology/zone-tree.js';
+
+/** A reading of a zone's meter: current per site phase. */
+export interface MeterReading {
+  currentsA: PerPhase;
+  at: number;
+}
+
+export interface ZoneInput extends ZoneSpec {
+  /** Dynamic zones: the latest reading; null or too old (3 polling periods) = meter lost (D4). */
+  meterReading?: MeterReading | null;
+}
+
+/** What a connector reports (MeterValues), in the connector's own phases: index 0 = its phase 1. */
+export interface Measurement {
+  currentsA?: PerPhase;
+  /** DC connectors may report power only. */
+  powerW?: number;
+  at: number;
+}
+
+/** A vehicle is plugged in and a transaction is running or authorized. */
+export interface Session {
+  startedAt: number;
+  energyWh: number;
+  /** VIP badge (A4). */
+  vip?: boolean;
+}
+
+export type ConnectorKind = 'AC' | 'DC';
+
+export interface ConnectorInput {
+  /** Unique, e.g. "CB-01/1". */
+  id: string;
+  stationId: string;
+  /** The zone of the connector's station (Z3). */
+  zone: string;
+  kind?: ConnectorKind;
+  /** Z4 [L1L2L3]. */
+  wiring?: PhaseWiring;
+  /** A3: per-station override; the site standard still applies as a floor. */
+  minCurrentA?: number;
+  /** A1: connector/cable rating [settings.defaultMaxCurrentA]. */
+  maxCurrentA?: number;
+  /** A9: DC bounds in watts. */
+  minPowerW?: number;
+  maxPowerW?: number;
+  /** VIP station (A4). */
+  vip?: boolean;
+  /** The station's OCPP connection is up [true]. */
+  stationConnected?: boolean;
+  /** Present while the connector is active (A1); absent or null when idle. */
+  session?: Session | null;
+  measured?: Measurement | null;
+  /** Z6: this connector's MeterValues interval [settings.sampleIntervalMs]. */
+  sampleIntervalMs?: number;
+}
+
+/** What allocate() remembers about one connector between calls (A6, A7). */
+export interface ConnectorState {
+  /** Identifies the session this state belongs to. */
+  sessionStartedAt: number;
+  /** The setpoint given last time, A per phase. */
+  lastA: number;
+  /** A6: charging without a break since (absent while suspended). */
+  servedSince?: number;
+  /** A5/A6: suspended since. */
+  suspendedSince?: number;
+  /** A7: the draw has been clearly below the offer since. */
+  lowDrawSince?: number;
+  /** A7: current cap from the measured draw. */
+  demandCapA?: number;
+  cappedAt?: number;
+  /** A7: probing (cap lifted) until. */
+  probeUntil?: number;
+  /** A7: phases seen in use (fewer than wired) since phaseCandidateSince. */
+  phaseCandidate?: readonly Phase[];
+  phaseCandidateSince?: number;
+  /** A7: the phases counted for this connector when fewer than wired. */
+  phasesUsed?: readonly Phase[];
+}
+
+/** Returned in every result and passed back in the next snapshot; nothing is kept elsewhere. */
+export interface AllocatorState {
+  connectors: Readonly<Record<string, ConnectorState>>;
+}
+
+export interface SiteSnapshot {
+  zones: readonly ZoneInput[];
+  /** Every configured connector, idle ones too: D1 counts them all. */
+  connectors: readonly ConnectorInput[];
+  settings?: Partial<AllocationSettings> | null;
+  tou?: TouConfig | null;
+  digitalInputs?: readonly DigitalInput[] | null;
+  state?: AllocatorState | null;
+}
