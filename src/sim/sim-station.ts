@@ -399,12 +399,12 @@ export class SimStation extends EventEmitter<SimStationEvents> {
    */
   async presentBadge(connectorId: number, idTag: string): Promise<BadgeResult> {
     const c = this.connector(connectorId);
-    if (c.session) {
-      if (c.session.idTag === idTag) await this.stopTransaction(connectorId, 'Local');
+    if (c.session?.idTag === idTag) {
+      await this.stopTransaction(connectorId, 'Local');
       return { authorizeStatus: 'Accepted', started: false, local: true };
     }
     const { info, local } = await this.authorize(idTag);
-    if (info.status !== 'Accepted' || !c.operative) {
+    if (info.status !== 'Accepted' || !c.operative || c.session) {
       return { authorizeStatus: info.status, started: false, local };
     }
     if (!c.plugged) {

@@ -120,15 +120,23 @@ export class Vehicle {
     if (this.pending && this.pending.atMs <= this.clockMs) {
       this.followedLimitA = this.pending.limitA;
       this.pending = undefined;
+      // A limit that took effect right at the end: decreases (and instant ramps) show at once.
+      const target = this.targetA();
+      if (target < this.drawA || !(Number.isFinite(o.rampUpAPerS) && o.rampUpAPerS > 0)) this.drawA = target;
     }
     const drawing = this.drawA > 0 ? phases : 0;
     return { currentA: this.drawA, phases: drawing, powerW: this.drawA * PHASE_VOLTAGE_V * drawing, energyWh };
   }
 
+  /** What the car draws once settled on the limit it follows. */
+  private targetA(): number {
+    const offered = this.followedLimitA < this.options.minCurrentA ? 0 : this.followedLimitA;
+    return Math.min(offered, this.acceptanceA());
+  }
+
   private advance(chunkMs: number, phases: number): number {
     const o = this.options;
-    const offered = this.followedLimitA < o.minCurrentA ? 0 : this.followedLimitA;
-    const target = Math.min(offered, this.acceptanceA());
+    const target = this.targetA();
     const startA = this.drawA;
     let endA = target;
     let meanA = target;
