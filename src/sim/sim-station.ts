@@ -3,22 +3,27 @@
 // tests, `fuseguard demo` and the connection benchmark.
 
 import { EventEmitter } from 'node:events';
-import { ChargingProfileSet, type ConnectorTransaction } from './charging-profiles.js';
+import { ChargingProfileSet, type ConnectorTransaction, type ProfileRules } from './charging-profiles.js';
 import { LocalAuth } from './local-auth.js';
 import { Outbox } from './outbox.js';
 import { RpcLink } from './rpc-link.js';
 import { StationConfig } from './station-config.js';
-import { registerStationCommands, type StationCommandHost } from './station-commands.js';
-import { buildMeterValue, phaseCount, phaseRotation, type PhaseWiring } from './station-meter.js';
-import { shareStationCap } from './charging-profiles.js';
+import { registerStationCommands } from './station-commands.js';
+import { StationConnection } from './station-connection.js';
+import { buildMeterValue, phaseCount, phaseRotation } from './station-meter.js';
+import { StationPhysics, createConnector, desiredStatus, readingOf, type Connector, type Session } from './station-physics.js';
 import { Vehicle, type VehicleOptions } from './vehicle.js';
 import type {
-  AuthorizationStatus,
+  BadgeResult,
+  ConnectorSnapshot,
+  SimStationEvents,
+  SimStationOptions,
+} from './sim-station-types.js';
+import type {
   ChargePointErrorCode,
   ChargePointStatus,
   ChargingProfile,
   IdTagInfo,
-  MeterValue,
   ReadingContext,
   RegistrationStatus,
   StartTransactionConf,
@@ -28,148 +33,8 @@ import type {
   StopTransactionConf,
 } from './ocpp-types.js';
 
+export type * from './sim-station-types.js';
 export type { PhaseWiring } from './station-meter.js';
-
-export interface SimConnectorOptions {
-  phases?: PhaseWiring;
-  maxCurrentA?: number;
-}
-
-export interface SimStationOptions {
-  id: string;
-  /** Base URL such as ws://127.0.0.1:8080/ocpp; the station appends /{id}. */
-  url: string;
-  /** HTTP Basic password (security profile 1); also the AuthorizationKey. */
-  password?: string;
-  /** Default: one 32 A three-phase connector. */
-  connectors?: SimConnectorOptions[];
-  /** MeterValueSampleInterval [10 s]; 0 = no periodic samples. */
-  meterValueIntervalS?: number;
-  vendor?: string;
-  model?: string;
-  serialNumber?: string;
-  firmwareVersion?: string;
-  /** Reconnect by itself when the link drops [true]. */
-  autoReconnect?: boolean;
-  /** Injectable clock (epoch ms) [Date.now]. */
-  now?: () => number;
-  /** Initial configuration values, e.g. { AllowOfflineTxForUnknownId: 'false' }. */
-  config?: Record<string, string>;
-  /** Vehicle used by plugIn() without one. */
-  defaultVehicle?: VehicleOptions;
-  /** Real-time period of the internal tick; 0 = none (drive the station with tick()) [1000]. */
-  tickIntervalMs?: number;
-  /** Timeout of each call to the central system [30 000]. */
-  callTimeoutMs?: number;
-  /** First reconnect delay; doubles up to maxReconnectDelayMs [1000, 10 000]. */
-  reconnectDelayMs?: number;
-  maxReconnectDelayMs?: number;
-  /** Real-time pause of a Reset before reconnecting [500]. */
-  rebootDelayMs?: number;
-  /** Some stations forget their charging profiles when they reboot [false]. */
-  loseProfilesOnReboot?: boolean;
-}
-
-export interface BootEvent {
-  status: RegistrationStatus;
-  interval: number;
-  currentTime: string;
-}
-export interface LimitEvent {
-  connectorId: number;
-  limitA: number;
-  previousA: number | undefined;
-  at: number;
-}
-export interface StatusEvent {
-  connectorId: number;
-  status: ChargePointStatus;
-  errorCode: ChargePointErrorCode;
-}
-export interface TransactionEvent {
-  type: 'started' | 'id-assigned' | 'stopped';
-  connectorId: number;
-  idTag: string;
-  /** Absent until the central system answered StartTransaction. */
-  transactionId?: number;
-  reason?: StopReason;
-  at: number;
-}
-
-export interface SimStationEvents {
-  connected: [];
-  disconnected: [{ code?: number; reason?: string }];
-  boot: [BootEvent];
-  call: [{ method: string; params: unknown }];
-  limit: [LimitEvent];
-  status: [StatusEvent];
-  transaction: [TransactionEvent];
-  warning: [{ message: string }];
-}
-
-export interface BadgeResult {
-  authorizeStatus: AuthorizationStatus;
-  /** Set when a transaction started and the central system has answered it. */
-  transactionId?: number;
-  /** A transaction started (possibly offline, its StartTransaction queued). */
-  started: boolean;
-  /** Decided without the central system (offline or local pre-authorization). */
-  local: boolean;
-}
-
-export interface ConnectorSnapshot {
-  connectorId: number;
-  status: ChargePointStatus;
-  errorCode: ChargePointErrorCode;
-  operative: boolean;
-  plugged: boolean;
-  idTag?: string;
-  transactionId?: number;
-  /** The meter's energy register. */
-  energyWh: number;
-  /** Current per drawing phase, and phases drawing. */
-  currentA: number;
-  phases: number;
-  powerW: number;
-  /** What the charging profiles allow now. */
-  limitA: number;
-  soc?: number;
-}
-
-interface Session {
-  key: number;
-  idTag: string;
-  startedAt: number;
-  beginValue: MeterValue;
-  nextSampleAt: number;
-}
-
-interface Connector {
-  id: number;
-  phases: 1 | 3;
-  maxCurrentA: number;
-  status: ChargePointStatus;
-  errorCode: ChargePointErrorCode;
-  operative: boolean;
-  /** ChangeAvailability Inoperative waiting for the transaction to end. */
-  inoperativeScheduled: boolean;
-  plugged: boolean;
-  /** Transaction ended with the cable still in. */
-  finishing: boolean;
-  vehicle?: Vehicle;
-  session?: Session;
-  /** Badge or remote start waiting for the cable (ConnectionTimeOut). */
-  authorized?: { idTag: string; expiresAt: number; profile?: ChargingProfile };
-  energyWh: number;
-  offeredA: number;
-  drawA: number;
-  drawPhases: number;
-  powerW: number;
-  lastLimitA?: number;
-}
-
-/** Longest physics step: limits are re-read at least this often. */
-const MAX_STEP_MS = 1_000;
 
 export class SimStation extends EventEmitter<SimStationEvents> {
   readonly id: string;
@@ -177,22 +42,15 @@ export class SimStation extends EventEmitter<SimStationEvents> {
   readonly profiles: ChargingProfileSet;
   private readonly options: SimStationOptions;
   private readonly link: RpcLink;
+  private readonly connection: StationConnection;
   private readonly outbox: Outbox;
   private readonly auth: LocalAuth;
   private readonly connectors: Connector[];
+  private readonly physics: StationPhysics;
   private station0Status: ChargePointStatus = 'Available';
   private skewMs = 0;
-  private lastStepAt: number;
   private sessionSeq = 0;
-  private accepted = false;
-  private currentBootStatus: RegistrationStatus | undefined;
-  private nextBootAt = Infinity;
   private nextHeartbeatAt = Infinity;
-  private stopped = true;
-  private offlineForced = false;
-  private rebooting = false;
-  private reconnectAttempt = 0;
-  private reconnectTimer: NodeJS.Timeout | undefined;
   private ticker: NodeJS.Timeout | undefined;
   /** Station-time jobs (firmware and diagnostics steps). */
   private jobs: Array<{ at: number; run: () => void }> = [];
@@ -201,23 +59,9 @@ export class SimStation extends EventEmitter<SimStationEvents> {
     super();
     this.options = options;
     this.id = options.id;
-    const wirings = (options.connectors ?? [{}]).map((c) => c.phases ?? 'L1L2L3');
-    this.connectors = (options.connectors ?? [{}]).map((c, i) => ({
-      id: i + 1,
-      phases: phaseCount(wirings[i]),
-      maxCurrentA: c.maxCurrentA ?? 32,
-      status: 'Available',
-      errorCode: 'NoError',
-      operative: true,
-      inoperativeScheduled: false,
-      plugged: false,
-      finishing: false,
-      energyWh: 0,
-      offeredA: 0,
-      drawA: 0,
-      drawPhases: 0,
-      powerW: 0,
-    }));
+    const specs = options.connectors ?? [{}];
+    const wirings = specs.map((c) => c.phases ?? 'L1L2L3');
+    this.connectors = specs.map((c, i) => createConnector(i + 1, phaseCount(wirings[i]), c.maxCurrentA ?? 32));
     this.config = new StationConfig({
       connectorCount: this.connectors.length,
       meterValueIntervalS: options.meterValueIntervalS ?? 10,
@@ -225,9 +69,20 @@ export class SimStation extends EventEmitter<SimStationEvents> {
       authorizationKey: options.password,
       overrides: options.config,
     });
+    this.config.onChange = (key, value) => this.onConfigChanged(key, value);
     this.profiles = new ChargingProfileSet(this.connectors.length, this.profileRules());
     this.auth = new LocalAuth(this.config.int('LocalAuthListMaxLength', 100));
-    this.lastStepAt = this.now();
+    this.physics = new StationPhysics(
+      {
+        connectors: this.connectors,
+        profiles: this.profiles,
+        txContext: (c) => this.txContext(c),
+        sampleIntervalS: () => this.config.int('MeterValueSampleInterval', 10),
+        onSample: (c, at) => this.sampleMeter(c, at, 'Sample.Periodic'),
+        onStepped: (c) => this.updateStatus(c),
+      },
+      this.now(),
+    );
     this.link = new RpcLink({
       id: options.id,
       url: options.url,
@@ -236,11 +91,41 @@ export class SimStation extends EventEmitter<SimStationEvents> {
       pingIntervalMs: this.config.int('WebSocketPingInterval') * 1000,
     });
     this.link.on('open', () => this.emit('connected'));
-    this.link.on('close', (ev) => this.onLinkClosed(ev));
     this.link.on('call', (ev) => this.emit('call', ev));
+    this.connection = new StationConnection(
+      {
+        link: this.link,
+        now: () => this.now(),
+        bootRequest: () => ({
+          chargePointVendor: (options.vendor ?? 'Fuseguard').slice(0, 20),
+          chargePointModel: (options.model ?? 'SimStation').slice(0, 20),
+          chargePointSerialNumber: (options.serialNumber ?? options.id).slice(0, 25),
+          firmwareVersion: options.firmwareVersion ?? 'sim-1.0',
+        }),
+        onBoot: (conf) => {
+          if (conf.status === 'Accepted') {
+            if (conf.interval > 0) this.config.set('HeartbeatInterval', String(conf.interval));
+            this.nextHeartbeatAt = this.now() + this.config.int('HeartbeatInterval', 300) * 1000;
+            this.sendAllStatuses();
+            this.outbox.kick();
+          }
+          this.emit('boot', { status: conf.status, interval: conf.interval, currentTime: conf.currentTime });
+        },
+        onDown: (ev) => {
+          this.outbox.dropVolatile();
+          this.emit('disconnected', ev);
+        },
+        warn: (message) => this.warn(message),
+      },
+      {
+        autoReconnect: options.autoReconnect !== false,
+        reconnectDelayMs: options.reconnectDelayMs ?? 1_000,
+        maxReconnectDelayMs: options.maxReconnectDelayMs ?? 10_000,
+      },
+    );
     this.outbox = new Outbox({
       send: (action, req) => this.link.call(action, req),
-      canSend: () => this.accepted && this.link.isOpen,
+      canSend: () => this.connection.isOnline,
       now: () => this.now(),
       retryPolicy: () => ({
         attempts: this.config.int('TransactionMessageAttempts', 3),
@@ -249,8 +134,38 @@ export class SimStation extends EventEmitter<SimStationEvents> {
       onStartAnswered: (key, conf, req) => this.onStartAnswered(key, conf, req),
       onDropped: (action, reason) => this.warn(`${action} dropped: ${reason}`),
     });
-    this.config.onChange = (key, value) => this.onConfigChanged(key, value);
-    registerStationCommands(this.link, this.commandHost());
+    registerStationCommands(this.link, {
+      now: () => this.now(),
+      config: this.config,
+      profiles: this.profiles,
+      auth: this.auth,
+      connectors: this.connectors,
+      station0Status: () => this.station0Status,
+      setStation0Status: (status) => {
+        this.station0Status = status;
+      },
+      txContext: (c, requireId) => {
+        const ctx = this.txContext(c);
+        return requireId && ctx?.transactionId === undefined ? undefined : ctx;
+      },
+      transactionIdOf: (c) => (c.session ? this.outbox.transactionIdOf(c.session.key) : undefined),
+      limitsChanged: () => this.checkLimits(this.now()),
+      authorize: (idTag) => this.authorize(idTag),
+      beginSession: (c, idTag, profile) => void this.beginSession(c, idTag, profile),
+      endSession: (c, reason) => void this.endSession(c, reason),
+      updateStatus: (c) => this.updateStatus(c),
+      sendStatus: (connectorId, status, errorCode) => void this.sendStatus(connectorId, status, errorCode),
+      sendAllStatuses: () => this.sendAllStatuses(),
+      sampleNow: (c) => {
+        this.physics.advanceTo(this.now());
+        this.sampleMeter(c, this.now(), 'Trigger');
+      },
+      boot: () => void this.connection.boot().catch((err) => this.warn(`BootNotification failed: ${String(err)}`)),
+      reset: (type) => void this.reboot(type).catch((err) => this.warn(`reset failed: ${String(err)}`)),
+      schedule: (at, run) => this.jobs.push({ at, run }),
+      send: (action, req) => void this.outbox.push(action, req as never),
+      warn: (message) => this.warn(message),
+    });
   }
 
   // ---- time ----
@@ -261,13 +176,13 @@ export class SimStation extends EventEmitter<SimStationEvents> {
   }
 
   /**
-   * Runs the station up to now: vehicles charge, meter values are sampled, heartbeats and
-   * retries fall due. `dtMs` first moves the station's clock forward (simulated time).
+   * Runs the station up to now: cars charge, meter values are sampled, heartbeats, boot retries
+   * and queue retries fall due. `dtMs` first moves the station's clock forward (simulated time).
    */
   tick(dtMs = 0): void {
     if (dtMs > 0) this.skewMs += dtMs;
     const at = this.now();
-    this.advanceTo(at);
+    this.physics.advanceTo(at);
     this.checkLimits(at);
     for (const c of this.connectors) {
       if (c.authorized && !c.session && at >= c.authorized.expiresAt) {
@@ -280,11 +195,8 @@ export class SimStation extends EventEmitter<SimStationEvents> {
       this.jobs = this.jobs.filter((j) => j.at > at);
       for (const job of due) job.run();
     }
-    if (this.link.isOpen && !this.accepted && at >= this.nextBootAt) {
-      this.nextBootAt = Infinity;
-      this.boot().catch((err) => this.warn(`BootNotification failed: ${String(err)}`));
-    }
-    if (this.accepted && at >= this.nextHeartbeatAt) {
+    this.connection.tick(at);
+    if (this.connection.isOnline && at >= this.nextHeartbeatAt) {
       this.nextHeartbeatAt = at + this.config.int('HeartbeatInterval', 300) * 1000;
       if (!this.outbox.pending().includes('Heartbeat')) void this.outbox.push('Heartbeat', {});
     }
@@ -299,47 +211,30 @@ export class SimStation extends EventEmitter<SimStationEvents> {
    * upgrade rejects with a HandshakeError whose `statusCode` is the HTTP status.
    */
   async start(): Promise<RegistrationStatus> {
-    this.stopped = false;
-    this.offlineForced = false;
     this.startTicker();
     try {
-      await this.link.connect();
-      return await this.boot();
+      return await this.connection.start();
     } catch (err) {
       this.stopTicker();
-      this.stopped = true;
-      if (this.link.isOpen) await this.link.close();
       throw err;
     }
   }
 
   /** Closes the link and stops every timer. The station keeps its state and queue. */
   async stop(): Promise<void> {
-    this.stopped = true;
     this.stopTicker();
-    this.clearReconnect();
-    await this.link.close();
-    this.accepted = false;
+    await this.connection.stop();
   }
 
   /** Simulates a network outage: the link drops and stays down until goOnline(). */
-  async goOffline(): Promise<void> {
-    this.offlineForced = true;
-    this.clearReconnect();
-    await this.link.close(true);
+  goOffline(): Promise<void> {
+    return this.connection.goOffline();
   }
 
   /** Ends a simulated outage: reconnects and boots; the queue then drains. */
-  async goOnline(): Promise<RegistrationStatus> {
-    this.offlineForced = false;
-    this.clearReconnect();
-    try {
-      if (!this.link.isOpen) await this.link.connect();
-      return await this.boot();
-    } catch (err) {
-      this.scheduleReconnect();
-      throw err;
-    }
+  goOnline(): Promise<RegistrationStatus> {
+    this.startTicker();
+    return this.connection.goOnline();
   }
 
   /** Resolves when every queued message has been delivered. */
@@ -349,11 +244,11 @@ export class SimStation extends EventEmitter<SimStationEvents> {
 
   /** Connected and booted (Accepted). */
   get isOnline(): boolean {
-    return this.accepted && this.link.isOpen;
+    return this.connection.isOnline;
   }
 
   get bootStatus(): RegistrationStatus | undefined {
-    return this.currentBootStatus;
+    return this.connection.bootStatus;
   }
 
   /** Actions waiting in the outbox, in order. */
@@ -361,8 +256,13 @@ export class SimStation extends EventEmitter<SimStationEvents> {
     return this.outbox.pending();
   }
 
+  get connectorCount(): number {
+    return this.connectors.length;
+  }
+
   // ---- what a person does at the station ----
 
+  /** Sets and reports a status by hand (e.g. Faulted); the station's own changes overwrite it. */
   async statusNotification(
     connectorId: number,
     status: ChargePointStatus,
@@ -381,13 +281,13 @@ export class SimStation extends EventEmitter<SimStationEvents> {
   /** Plugs a car in; starts a transaction if a badge or remote start was waiting for it. */
   async plugIn(connectorId: number, vehicle?: Vehicle | VehicleOptions): Promise<void> {
     const c = this.connector(connectorId);
-    this.advanceTo(this.now());
+    this.physics.advanceTo(this.now());
     c.plugged = true;
     c.finishing = false;
     c.vehicle = vehicle instanceof Vehicle ? vehicle : new Vehicle({ ...this.options.defaultVehicle, ...vehicle });
     if (c.authorized && !c.session && c.operative) {
       const { idTag, profile } = c.authorized;
-      await this.afterStart(this.beginSession(c, idTag, profile));
+      await this.whileOnline(this.beginSession(c, idTag, profile));
       return;
     }
     this.updateStatus(c);
@@ -412,29 +312,26 @@ export class SimStation extends EventEmitter<SimStationEvents> {
       this.updateStatus(c);
       return { authorizeStatus: info.status, started: false, local };
     }
-    const conf = await this.afterStart(this.beginSession(c, idTag));
+    const conf = await this.whileOnline(this.beginSession(c, idTag));
     return { authorizeStatus: info.status, started: true, local, transactionId: conf?.transactionId };
   }
 
   /** Unplugs the car: a running transaction stops (EVDisconnected), Finishing, then Available. */
   async unplug(connectorId: number): Promise<void> {
     const c = this.connector(connectorId);
-    let stop: Promise<unknown> | undefined;
-    if (c.session) {
-      stop = this.endSession(c, 'EVDisconnected');
-    }
+    const stop = c.session ? this.endSession(c, 'EVDisconnected') : undefined;
     c.plugged = false;
     c.vehicle = undefined;
     c.finishing = false;
     this.updateStatus(c);
-    if (stop) await this.afterStart(stop);
+    if (stop) await this.whileOnline(stop);
   }
 
   /** Stops the transaction on a connector; the cable stays in (Finishing). */
   async stopTransaction(connectorId: number, reason: StopReason = 'Local'): Promise<StopTransactionConf | undefined> {
     const c = this.connector(connectorId);
     if (!c.session) return undefined;
-    return this.afterStart(this.endSession(c, reason));
+    return this.whileOnline(this.endSession(c, reason));
   }
 
   // ---- what tests read ----
@@ -475,120 +372,12 @@ export class SimStation extends EventEmitter<SimStationEvents> {
     };
   }
 
-  get connectorCount(): number {
-    return this.connectors.length;
-  }
-
-  // ---- link, boot, reconnect ----
-
-  private async boot(): Promise<RegistrationStatus> {
-    this.accepted = false;
-    const o = this.options;
-    const conf = await this.link.call('BootNotification', {
-      chargePointVendor: (o.vendor ?? 'Fuseguard').slice(0, 20),
-      chargePointModel: (o.model ?? 'SimStation').slice(0, 20),
-      chargePointSerialNumber: (o.serialNumber ?? o.id).slice(0, 25),
-      firmwareVersion: o.firmwareVersion ?? 'sim-1.0',
-    });
-    this.currentBootStatus = conf.status;
-    const at = this.now();
-    if (conf.status === 'Accepted') {
-      this.accepted = true;
-      this.reconnectAttempt = 0;
-      if (conf.interval > 0) this.config.set('HeartbeatInterval', String(conf.interval));
-      this.nextHeartbeatAt = at + this.config.int('HeartbeatInterval', 300) * 1000;
-      this.sendAllStatuses();
-      this.outbox.kick();
-    } else {
-      // §4.2: boot again after `interval`; meanwhile answer the central system but send nothing.
-      this.nextBootAt = at + (conf.interval > 0 ? conf.interval : 60) * 1000;
-    }
-    this.emit('boot', { status: conf.status, interval: conf.interval, currentTime: conf.currentTime });
-    return conf.status;
-  }
-
-  private onLinkClosed(ev: { code?: number; reason?: string }): void {
-    this.accepted = false;
-    this.outbox.dropVolatile();
-    this.emit('disconnected', ev);
-    if (!this.stopped && !this.offlineForced && !this.rebooting && this.options.autoReconnect !== false) {
-      this.scheduleReconnect();
-    }
-  }
-
-  private scheduleReconnect(): void {
-    if (this.reconnectTimer || this.stopped || this.offlineForced) return;
-    const first = this.options.reconnectDelayMs ?? 1_000;
-    const max = this.options.maxReconnectDelayMs ?? 10_000;
-    const delayMs = Math.min(max, first * 2 ** this.reconnectAttempt) * (0.75 + Math.random() * 0.5);
-    this.reconnectAttempt++;
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      void this.reconnect();
-    }, delayMs);
-    this.reconnectTimer.unref();
-  }
-
-  private async reconnect(): Promise<void> {
-    if (this.stopped || this.offlineForced) return;
-    try {
-      if (!this.link.isOpen) await this.link.connect();
-      await this.boot();
-    } catch (err) {
-      this.warn(`reconnect failed: ${String(err)}`);
-      if (this.link.isOpen) this.nextBootAt = this.now() + (this.options.reconnectDelayMs ?? 1_000);
-      else this.scheduleReconnect();
-    }
-  }
-
-  private clearReconnect(): void {
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = undefined;
-  }
-
-  private startTicker(): void {
-    const periodMs = this.options.tickIntervalMs ?? 1_000;
-    if (this.ticker || periodMs <= 0) return;
-    this.ticker = setInterval(() => this.tick(), periodMs);
-    this.ticker.unref();
-  }
-
-  private stopTicker(): void {
-    if (this.ticker) clearInterval(this.ticker);
-    this.ticker = undefined;
-  }
-
-  /** Reset (§5.14): stop transactions, drop the link, reboot and boot again. */
-  private async reboot(type: 'Hard' | 'Soft'): Promise<void> {
-    this.rebooting = true;
-    try {
-      const reason: StopReason = type === 'Hard' ? 'HardReset' : 'SoftReset';
-      for (const c of this.connectors) if (c.session) void this.endSession(c, reason);
-      if (type === 'Soft') {
-        // A soft reset lets the StopTransactions go out first, briefly.
-        await Promise.race([this.outbox.whenIdle(), new Promise((r) => setTimeout(r, 2_000).unref())]);
-      }
-      await this.link.close(type === 'Hard');
-      this.accepted = false;
-      this.currentBootStatus = undefined;
-      this.nextHeartbeatAt = Infinity;
-      if (this.options.loseProfilesOnReboot) this.profiles.clearAll();
-      for (const c of this.connectors) c.authorized = undefined;
-      await new Promise((r) => setTimeout(r, this.options.rebootDelayMs ?? 500).unref());
-    } finally {
-      this.rebooting = false;
-    }
-    if (this.stopped || this.offlineForced) return;
-    await this.reconnect();
-  }
-
   // ---- authorization and transactions ----
 
   private async authorize(idTag: string): Promise<{ info: IdTagInfo; local: boolean }> {
-    const at = this.now();
     const useList = this.config.bool('LocalAuthListEnabled');
     const useCache = this.config.bool('AuthorizationCacheEnabled');
-    const known = this.auth.lookup(idTag, at, useList, useCache);
+    const known = this.auth.lookup(idTag, this.now(), useList, useCache);
     if (this.isOnline) {
       if (known?.status === 'Accepted' && this.config.bool('LocalPreAuthorize')) return { info: known, local: true };
       const conf = await this.outbox.push('Authorize', { idTag });
@@ -599,30 +388,29 @@ export class SimStation extends EventEmitter<SimStationEvents> {
     }
     // Offline (§3.5.5): known badges per LocalAuthorizeOffline, unknown ones per AllowOfflineTxForUnknownId.
     if (known) {
-      const ok = known.status === 'Accepted' && this.config.bool('LocalAuthorizeOffline');
-      return { info: ok ? known : { ...known, status: known.status === 'Accepted' ? 'Invalid' : known.status }, local: true };
+      if (known.status === 'Accepted' && !this.config.bool('LocalAuthorizeOffline')) return { info: { status: 'Invalid' }, local: true };
+      return { info: known, local: true };
     }
     return { info: { status: this.config.bool('AllowOfflineTxForUnknownId') ? 'Accepted' : 'Invalid' }, local: true };
   }
 
   private beginSession(c: Connector, idTag: string, profile?: ChargingProfile): Promise<StartTransactionConf | undefined> {
     const at = this.now();
-    this.advanceTo(at);
+    this.physics.advanceTo(at);
     const key = ++this.sessionSeq;
-    const meterStart = Math.floor(c.energyWh);
     const intervalS = this.config.int('MeterValueSampleInterval', 10);
     c.session = {
       key,
       idTag,
       startedAt: at,
       nextSampleAt: intervalS > 0 ? at + intervalS * 1000 : Infinity,
-      beginValue: buildMeterValue(this.reading(c), ['Energy.Active.Import.Register'], at, 'Transaction.Begin'),
+      beginValue: buildMeterValue(readingOf(c), ['Energy.Active.Import.Register'], at, 'Transaction.Begin'),
     };
     c.authorized = undefined;
     c.finishing = false;
     const sent = this.outbox.pushTransaction(
       'StartTransaction',
-      { connectorId: c.id, idTag, meterStart, timestamp: new Date(at).toISOString() },
+      { connectorId: c.id, idTag, meterStart: Math.floor(c.energyWh), timestamp: new Date(at).toISOString() },
       key,
     );
     if (profile) {
@@ -639,19 +427,24 @@ export class SimStation extends EventEmitter<SimStationEvents> {
 
   private endSession(c: Connector, reason: StopReason): Promise<StopTransactionConf | undefined> {
     const at = this.now();
-    this.advanceTo(at);
+    this.physics.advanceTo(at);
     const session = c.session as Session;
     c.session = undefined;
     c.finishing = c.plugged;
     c.drawA = 0;
     c.drawPhases = 0;
     c.powerW = 0;
-    const meterStop = Math.floor(c.energyWh);
-    const endValue = buildMeterValue(this.reading(c), this.stopTxnMeasurands(), at, 'Transaction.End');
+    const stopMeasurands = this.config.list('StopTxnSampledData');
+    const endValue = buildMeterValue(
+      readingOf(c),
+      stopMeasurands.length > 0 ? stopMeasurands : ['Energy.Active.Import.Register'],
+      at,
+      'Transaction.End',
+    );
     const sent = this.outbox.pushTransaction(
       'StopTransaction',
       {
-        meterStop,
+        meterStop: Math.floor(c.energyWh),
         timestamp: new Date(at).toISOString(),
         reason,
         idTag: session.idTag,
@@ -694,7 +487,7 @@ export class SimStation extends EventEmitter<SimStationEvents> {
   }
 
   /** Waits for a queued transaction message while online; offline it stays queued and this returns. */
-  private async afterStart<T>(sent: Promise<T>): Promise<T | undefined> {
+  private async whileOnline<T>(sent: Promise<T>): Promise<T | undefined> {
     if (!this.isOnline) return undefined;
     return sent;
   }
@@ -704,84 +497,30 @@ export class SimStation extends EventEmitter<SimStationEvents> {
     return { transactionId: this.outbox.transactionIdOf(c.session.key), startedAt: c.session.startedAt };
   }
 
-  // ---- physics and metering ----
-
-  /** Steps vehicles and meters up to `target`, sampling MeterValues on their interval. */
-  private advanceTo(target: number): void {
-    if (target <= this.lastStepAt) return;
-    const active = this.connectors.filter((c) => c.session);
-    if (active.length === 0) {
-      this.lastStepAt = target;
-      return;
-    }
-    let t = this.lastStepAt;
-    while (t < target) {
-      let end = Math.min(target, t + MAX_STEP_MS);
-      for (const c of active) {
-        const next = c.session?.nextSampleAt ?? Infinity;
-        if (next > t && next < end) end = next;
+  /** Reset (§5.14): stop the transactions, drop the link, reboot, boot again. */
+  private async reboot(type: 'Hard' | 'Soft'): Promise<void> {
+    await this.connection.reboot(type === 'Hard', this.options.rebootDelayMs ?? 500, async () => {
+      for (const c of this.connectors) if (c.session) void this.endSession(c, type === 'Hard' ? 'HardReset' : 'SoftReset');
+      if (type === 'Soft') {
+        // A soft reset lets the StopTransactions go out first, briefly.
+        await Promise.race([this.outbox.whenIdle(), new Promise((r) => setTimeout(r, 2_000).unref())]);
       }
-      this.stepConnectors(active, t, end);
-      t = end;
-      for (const c of active) {
-        const session = c.session;
-        if (session && session.nextSampleAt <= t) {
-          this.sampleMeter(c, t, 'Sample.Periodic');
-          const intervalS = this.config.int('MeterValueSampleInterval', 10);
-          session.nextSampleAt = intervalS > 0 ? session.nextSampleAt + intervalS * 1000 : Infinity;
-        }
-      }
-    }
-    this.lastStepAt = target;
-  }
-
-  private stepConnectors(active: Connector[], from: number, to: number): void {
-    const limits = active.map((c) => this.profiles.limitAt(c.id, from, c, this.txContext(c)));
-    let offered = limits.map((l) => l.limitA);
-    const cap = active.length > 1 ? this.profiles.chargePointMaxAt(from) : undefined;
-    if (cap) {
-      // ChargePointMaxProfile caps the station as a whole: share it among the cars.
-      const wants = active.map((c, i) => Math.min(offered[i], c.vehicle?.acceptanceA() ?? 0));
-      offered = shareStationCap(wants, cap.limitA);
-    }
-    active.forEach((c, i) => {
-      c.offeredA = offered[i];
-      if (!c.vehicle) return;
-      const step = c.vehicle.step(offered[i], to - from, Math.min(c.phases, limits[i].numberPhases));
-      c.energyWh += step.energyWh;
-      c.drawA = step.currentA;
-      c.drawPhases = step.phases;
-      c.powerW = step.powerW;
-      this.updateStatus(c);
+      this.nextHeartbeatAt = Infinity;
+      if (this.options.loseProfilesOnReboot) this.profiles.clearAll();
+      for (const c of this.connectors) c.authorized = undefined;
     });
   }
 
+  // ---- metering, limits, status ----
+
   private sampleMeter(c: Connector, at: number, context: ReadingContext): void {
-    const session = c.session;
-    const meterValue = buildMeterValue(this.reading(c), this.config.list('MeterValuesSampledData'), at, context);
+    const meterValue = buildMeterValue(readingOf(c), this.config.list('MeterValuesSampledData'), at, context);
     if (meterValue.sampledValue.length === 0) return;
-    if (session) {
-      void this.outbox.pushTransaction('MeterValues', { connectorId: c.id, meterValue: [meterValue] }, session.key);
+    if (c.session) {
+      void this.outbox.pushTransaction('MeterValues', { connectorId: c.id, meterValue: [meterValue] }, c.session.key);
     } else {
       void this.outbox.push('MeterValues', { connectorId: c.id, meterValue: [meterValue] });
     }
-  }
-
-  private reading(c: Connector): Parameters<typeof buildMeterValue>[0] {
-    return {
-      energyWh: c.energyWh,
-      currentA: c.drawA,
-      drawPhases: c.drawPhases,
-      connectorPhases: c.phases,
-      powerW: c.powerW,
-      offeredA: c.offeredA,
-      soc: c.vehicle?.soc,
-    };
-  }
-
-  private stopTxnMeasurands(): string[] {
-    const list = this.config.list('StopTxnSampledData');
-    return list.length > 0 ? list : ['Energy.Active.Import.Register'];
   }
 
   /** Emits 'limit' for connectors whose profile limit changed. */
@@ -796,23 +535,8 @@ export class SimStation extends EventEmitter<SimStationEvents> {
     }
   }
 
-  // ---- status ----
-
-  private desiredStatus(c: Connector): ChargePointStatus {
-    if (c.session) {
-      const vehicle = c.vehicle;
-      if (!vehicle || c.offeredA < vehicle.options.minCurrentA) return 'SuspendedEVSE';
-      if (vehicle.acceptanceA() <= 0) return 'SuspendedEV';
-      return 'Charging';
-    }
-    if (!c.operative) return 'Unavailable';
-    if (c.plugged) return c.finishing ? 'Finishing' : 'Preparing';
-    if (c.authorized) return 'Preparing';
-    return 'Available';
-  }
-
   private updateStatus(c: Connector): void {
-    const status = this.desiredStatus(c);
+    const status = desiredStatus(c);
     if (status === c.status && c.errorCode === 'NoError') return;
     c.status = status;
     c.errorCode = 'NoError';
@@ -821,26 +545,22 @@ export class SimStation extends EventEmitter<SimStationEvents> {
   }
 
   private async sendStatus(connectorId: number, status: ChargePointStatus, errorCode: ChargePointErrorCode): Promise<void> {
-    await this.outbox.push('StatusNotification', {
-      connectorId,
-      status,
-      errorCode,
-      timestamp: new Date(this.now()).toISOString(),
-    });
+    await this.outbox.push('StatusNotification', { connectorId, status, errorCode, timestamp: new Date(this.now()).toISOString() });
   }
 
   /** After every boot: the state of connector 0 and of every connector, ahead of the backlog. */
   private sendAllStatuses(): void {
-    const at = new Date(this.now()).toISOString();
-    void this.outbox.push('StatusNotification', { connectorId: 0, status: this.station0Status, errorCode: 'NoError', timestamp: at }, true);
+    const timestamp = new Date(this.now()).toISOString();
+    const front = true;
+    void this.outbox.push('StatusNotification', { connectorId: 0, status: this.station0Status, errorCode: 'NoError', timestamp }, front);
     for (const c of this.connectors) {
-      void this.outbox.push('StatusNotification', { connectorId: c.id, status: c.status, errorCode: c.errorCode, timestamp: at }, true);
+      void this.outbox.push('StatusNotification', { connectorId: c.id, status: c.status, errorCode: c.errorCode, timestamp }, front);
     }
   }
 
   // ---- configuration ----
 
-  private profileRules() {
+  private profileRules(): ProfileRules {
     const units = this.config.list('ChargingScheduleAllowedChargingRateUnit');
     return {
       maxStackLevel: this.config.int('ChargeProfileMaxStackLevel', 8),
@@ -854,7 +574,7 @@ export class SimStation extends EventEmitter<SimStationEvents> {
     const at = this.now();
     switch (key) {
       case 'HeartbeatInterval':
-        if (this.accepted) this.nextHeartbeatAt = at + Number(value) * 1000;
+        if (this.connection.accepted) this.nextHeartbeatAt = at + Number(value) * 1000;
         break;
       case 'MeterValueSampleInterval':
         for (const c of this.connectors) {
@@ -883,126 +603,15 @@ export class SimStation extends EventEmitter<SimStationEvents> {
     this.emit('warning', { message: `${this.id}: ${message}` });
   }
 
-  /** What the command handlers may touch (station-commands.ts). */
-  private commandHost(): StationCommandHost {
-    return {
-      now: () => this.now(),
-      config: this.config,
-      profiles: this.profiles,
-      auth: this.auth,
-      connectorCount: this.connectors.length,
-      hardware: () => this.connectors,
-      txContext: (id, requireId) => {
-        const ctx = this.txContext(this.connector(id));
-        return requireId && ctx?.transactionId === undefined ? undefined : ctx;
-      },
-      limitsChanged: () => this.checkLimits(this.now()),
-      remoteStart: (connectorId, idTag, profile) => this.remoteStart(connectorId, idTag, profile),
-      remoteStop: (transactionId) => this.remoteStop(transactionId),
-      reset: (type) => {
-        setImmediate(() => void this.reboot(type).catch((err) => this.warn(`reset failed: ${String(err)}`)));
-      },
-      unlock: (connectorId) => this.unlock(connectorId),
-      changeAvailability: (connectorId, operative) => this.changeAvailability(connectorId, operative),
-      trigger: (message, connectorId) => this.trigger(message, connectorId),
-      schedule: (at, run) => this.jobs.push({ at, run }),
-      send: (action, req) => void this.outbox.push(action, req as never),
-    };
+  private startTicker(): void {
+    const periodMs = this.options.tickIntervalMs ?? 1_000;
+    if (this.ticker || periodMs <= 0) return;
+    this.ticker = setInterval(() => this.tick(), periodMs);
+    this.ticker.unref();
   }
 
-  private remoteStart(connectorId: number | undefined, idTag: string, profile?: ChargingProfile): 'Accepted' | 'Rejected' {
-    const c =
-      connectorId === undefined
-        ? (this.connectors.find((x) => !x.session && x.operative && x.plugged) ?? this.connectors.find((x) => !x.session && x.operative))
-        : this.connectors[connectorId - 1];
-    if (!c || c.session || !c.operative) return 'Rejected';
-    if (profile && profile.chargingProfilePurpose !== 'TxProfile') return 'Rejected';
-    setImmediate(() => {
-      void (async () => {
-        if (this.config.bool('AuthorizeRemoteTxRequests')) {
-          const { info } = await this.authorize(idTag);
-          if (info.status !== 'Accepted') return;
-        }
-        if (c.session) return;
-        if (c.plugged) void this.beginSession(c, idTag, profile);
-        else {
-          c.authorized = { idTag, profile, expiresAt: this.now() + this.config.int('ConnectionTimeOut', 60) * 1000 };
-          this.updateStatus(c);
-        }
-      })().catch((err) => this.warn(`remote start failed: ${String(err)}`));
-    });
-    return 'Accepted';
-  }
-
-  private remoteStop(transactionId: number): 'Accepted' | 'Rejected' {
-    const c = this.connectors.find((x) => x.session && this.outbox.transactionIdOf(x.session.key) === transactionId);
-    if (!c) return 'Rejected';
-    setImmediate(() => {
-      if (c.session) void this.endSession(c, 'Remote');
-    });
-    return 'Accepted';
-  }
-
-  private unlock(connectorId: number): 'Unlocked' | 'UnlockFailed' | 'NotSupported' {
-    const c = this.connectors[connectorId - 1];
-    if (!c) return 'NotSupported';
-    if (c.session) void this.endSession(c, 'UnlockCommand');
-    return 'Unlocked';
-  }
-
-  private changeAvailability(connectorId: number, operative: boolean): 'Accepted' | 'Rejected' | 'Scheduled' {
-    const targets = connectorId === 0 ? this.connectors : [this.connectors[connectorId - 1]];
-    if (targets.some((c) => c === undefined)) return 'Rejected';
-    let scheduled = false;
-    for (const c of targets) {
-      if (!operative && c.session) {
-        c.inoperativeScheduled = true;
-        scheduled = true;
-        continue;
-      }
-      c.inoperativeScheduled = false;
-      c.operative = operative;
-    }
-    if (connectorId === 0) this.station0Status = operative ? 'Available' : 'Unavailable';
-    setImmediate(() => {
-      if (connectorId === 0) void this.sendStatus(0, this.station0Status, 'NoError');
-      for (const c of targets) this.updateStatus(c);
-    });
-    return scheduled ? 'Scheduled' : 'Accepted';
-  }
-
-  private trigger(message: string, connectorId: number | undefined): 'Accepted' | 'Rejected' {
-    if (connectorId !== undefined && (connectorId < 0 || connectorId > this.connectors.length)) return 'Rejected';
-    setImmediate(() => {
-      switch (message) {
-        case 'BootNotification':
-          this.boot().catch((err) => this.warn(`BootNotification failed: ${String(err)}`));
-          break;
-        case 'Heartbeat':
-          void this.outbox.push('Heartbeat', {});
-          break;
-        case 'StatusNotification':
-          if (connectorId === undefined) this.sendAllStatuses();
-          else if (connectorId === 0) void this.sendStatus(0, this.station0Status, 'NoError');
-          else {
-            const c = this.connector(connectorId);
-            void this.sendStatus(c.id, c.status, c.errorCode);
-          }
-          break;
-        case 'MeterValues': {
-          this.advanceTo(this.now());
-          const targets = connectorId ? [this.connector(connectorId)] : this.connectors;
-          for (const c of targets) this.sampleMeter(c, this.now(), 'Trigger');
-          break;
-        }
-        case 'DiagnosticsStatusNotification':
-          void this.outbox.push('DiagnosticsStatusNotification', { status: 'Idle' });
-          break;
-        case 'FirmwareStatusNotification':
-          void this.outbox.push('FirmwareStatusNotification', { status: 'Idle' });
-          break;
-      }
-    });
-    return 'Accepted';
+  private stopTicker(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = undefined;
   }
 }
