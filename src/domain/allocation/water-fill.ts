@@ -92,7 +92,8 @@ export function waterFill(problem: FillProblem, participants: ArrayLike<number>,
       if (ts < tSat) { tSat = ts; cSat = c; }
     }
     const tNext = next < eventCount ? Math.floor(sorted[next] / SLOT) / 10 : Infinity;
-    if (cSat >= 0 && tSat <= tNext + EPS) {
+    // On a tie, events go first, so a connector that reaches its own maximum says so.
+    if (cSat >= 0 && tSat < tNext - EPS) {
       t = Math.max(t, tSat);
       saturated[cSat] = 1;
       for (let j = memberStart[cSat]; j < memberStart[cSat + 1]; j++) {
