@@ -44,6 +44,8 @@ export interface RpcLinkEvents {
   open: [];
   close: [{ code?: number; reason?: string }];
   call: [{ method: string; params: unknown }];
+  /** Every raw frame received (for negative tests). */
+  frame: [string];
 }
 
 export type ServerHandler<A extends ServerAction> = (
@@ -70,6 +72,9 @@ export class RpcLink extends EventEmitter<RpcLinkEvents> {
       if (!this.open) return;
       this.open = false;
       this.emit('close', ev ?? {});
+    });
+    this.client.on('message', (ev: { message: unknown; outbound: boolean }) => {
+      if (!ev.outbound) this.emit('frame', String(ev.message));
     });
     this.client.on('call', (ev: { outbound: boolean; payload: unknown[] }) => {
       if (!ev.outbound) this.emit('call', { method: String(ev.payload[2]), params: ev.payload[3] });
@@ -112,6 +117,11 @@ export class RpcLink extends EventEmitter<RpcLinkEvents> {
     this.client.handle(action, async ({ params }) => {
       return (await handler(params as ServerCalls[A]['req'])) as Record<string, unknown>;
     });
+  }
+
+  /** Sends a raw OCPP-J frame, bypassing validation (negative tests). */
+  sendRaw(frame: string): void {
+    this.client.sendRaw(frame);
   }
 
   /** Closes the link; `force` drops the socket like a network cut. */

@@ -85,6 +85,8 @@ export interface SimStationEvents {
   status: [StatusEvent];
   transaction: [TransactionEvent];
   warning: [{ message: string }];
+  /** Every raw frame received (see sendRaw). */
+  frame: [string];
 }
 
 export interface BadgeResult {

@@ -108,6 +108,19 @@ describe('boot', () => {
   });
 });
 
+describe('raw frames', () => {
+  it('sendRaw bypasses the schemas, and the answer arrives as a frame', async () => {
+    const s = station();
+    await s.start();
+    const answer = new Promise<string>((resolve) => s.on('frame', (f) => f.includes('"bad-1"') && resolve(f)));
+    s.sendRaw(JSON.stringify([2, 'bad-1', 'Heartbeat', { unexpected: true }]));
+    const [type, id, code] = JSON.parse(await answer) as [number, string, string];
+    expect([type, id]).toEqual([4, 'bad-1']);
+    expect(code).toMatch(/Violation/);
+    expect(s.isOnline).toBe(true);
+  });
+});
+
 describe('a transaction', () => {
   it('plug, badge, meter values every interval, unplug', async () => {
     const s = station();

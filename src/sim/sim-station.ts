@@ -92,6 +92,7 @@ export class SimStation extends EventEmitter<SimStationEvents> {
     });
     this.link.on('open', () => this.emit('connected'));
     this.link.on('call', (ev) => this.emit('call', ev));
+    this.link.on('frame', (frame) => this.emit('frame', frame));
     this.connection = new StationConnection(
       {
         link: this.link,
@@ -235,6 +236,14 @@ export class SimStation extends EventEmitter<SimStationEvents> {
   goOnline(): Promise<RegistrationStatus> {
     this.startTicker();
     return this.connection.goOnline();
+  }
+
+  /**
+   * Sends a raw OCPP-J frame as is, bypassing the schemas: for tests of how the central system
+   * answers bad messages. Listen to 'frame' for the answer.
+   */
+  sendRaw(frame: string): void {
+    this.link.sendRaw(frame);
   }
 
   /** Resolves when every queued message has been delivered. */
