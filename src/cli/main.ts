@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { VERSION } from '../app/version.js';
 import { registerAdminCommands } from './admin-commands.js';
+import { registerDemoCommand } from './demo-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerSiteCommand } from './site-command.js';
 
@@ -13,6 +14,7 @@ const program = new Command('fuseguard')
   .addHelpText('afterAll', '\nRun `fuseguard <command> --help` for the options of a command.');
 
 registerServeCommand(program);
+registerDemoCommand(program);
 registerSiteCommand(program);
 registerAdminCommands(program);
 

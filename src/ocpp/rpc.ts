@@ -20,7 +20,6 @@ export function callError(code: Ocpp16ErrorCode, message: string, details: Recor
     // OCPP-J 1.6 errata 5.1 keeps this spelling for 1.6 ("will not be fixed"), but ocpp-rpc
     // rewrites it to the 2.1 spelling for ocpp1.6 connections. A String object passes its
     // strict-equality check unchanged and still serialises as the 1.6 code.
-    // eslint-disable-next-line no-new-wrappers
     error.rpcErrorCode = new String(code);
   }
   return error;

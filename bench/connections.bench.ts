@@ -1,0 +1,157 @@
+// Connection benchmark (issue 2): N stations connect, boot, start a session, heartbeat every
+// 30 s and send MeterValues every 10 s. Prints the server's RSS per station, its CPU % and the
+// p99 latency of a CALL. Usage: node --import tsx bench/connections.bench.ts [N,N,...]
+// Environment: BENCH_STATIONS (default 1000,5000), BENCH_STEADY_S (default 60).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RPCClient } from '../src/ocpp/rpc.js';
+import { tempDir } from '../test/helpers/temp-dir.js';
+
+type Client = InstanceType<typeof RPCClient>;
+
+const counts = (process.argv[2] ?? process.env.BENCH_STATIONS ?? '1000,5000').split(',').map(Number);
+const steadyS = Number(process.env.BENCH_STEADY_S ?? 60);
+const root = new URL('..', import.meta.url).pathname;
+
+execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+
+const rows: string[] = [];
+for (const n of counts) rows.push(await run(n));
+console.log('\n| stations | RSS idle | RSS loaded | RSS loaded / N | RSS growth / N | server CPU (steady) | calls (steady) | p50 | p99 | p99 during boot storm |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const row of rows) console.log(row);
+
+async function run(n: number): Promise<string> {
+  const dir = tempDir('fuseguard-bench-');
+  const siteFile = join(dir.path, 'site.json');
+  writeFileSync(siteFile, JSON.stringify({
+    settings: { unknownStations: 'reject', heartbeatIntervalS: 30 },
+    zones: [{ name: 'Bench', maxCurrentA: 10_000, mode: 'static', authMode: 'lms-allow-all' }],
+    stations: Array.from({ length: n }, (_, i) => ({ id: stationId(i), zone: 'Bench', connectors: [{ id: 1 }] })),
+  }));
+  const port = await freePort();
+  const server = spawn(process.execPath, [join(root, 'dist/cli/main.js'), 'serve', '--data-dir', join(dir.path, 'data'), '--port', String(port), '--host', '127.0.0.1', '--site', siteFile], {
+    env: { ...process.env, FUSEGUARD_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  process.once('exit', () => server.kill('SIGKILL'));
+  const clients: Client[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  try {
+    await waitForHealth(port);
+    await sleep(5_000); // past the start-up garbage
+    const rssIdleKb = rssKb(server);
+    const url = `ws://127.0.0.1:${port}/ocpp`;
+    console.log(`N=${n}: server up (RSS ${mb(rssIdleKb)}), connecting...`);
+
+    // Boot storm: everyone connects at once (in waves of 200 sockets), as after an outage.
+    const bootLatencies: number[] = [];
+    for (let i = 0; i < n; i += 200) {
+      await Promise.all(Array.from({ length: Math.min(200, n - i) }, async (_, k) => {
+        const client = new RPCClient({ endpoint: url, identity: stationId(i + k), protocols: ['ocpp1.6'], reconnect: false, callTimeoutMs: 60_000 } as ConstructorParameters<typeof RPCClient>[0]);
+        await client.connect();
+        clients.push(client);
+        await timed(bootLatencies, () => client.call('BootNotification', { chargePointVendor: 'Bench', chargePointModel: 'B1' }));
+      }));
+    }
+    console.log(`N=${n}: ${clients.length} connected and booted, starting sessions...`);
+    const txIds = await Promise.all(clients.map((c) => timed(bootLatencies, () => c.call('StartTransaction', { connectorId: 1, idTag: 'BENCH', meterStart: 0, timestamp: new Date().toISOString() }))
+      .then((r) => (r as { transactionId: number }).transactionId)));
+
+    // Steady state: MeterValues every 10 s and a heartbeat every 30 s, spread evenly.
+    const latencies: number[] = [];
+    clients.forEach((client, i) => {
+      let energyWh = 0;
+      const meter = () => { energyWh += 30; void timed(latencies, () => client.call('MeterValues', meterValues(txIds[i], energyWh))).catch(countError); };
+      const beat = () => void timed(latencies, () => client.call('Heartbeat', {})).catch(countError);
+      timers.push(setTimeout(() => timers.push(setInterval(meter, 10_000)), (i / n) * 10_000));
+      timers.push(setTimeout(() => timers.push(setInterval(beat, 30_000)), (i / n) * 30_000));
+    });
+    console.log(`N=${n}: steady state for ${steadyS} s...`);
+    await sleep(10_000); // let the schedule settle before measuring
+    latencies.length = 0;
+    errors = 0;
+    const cpuStart = cpuTicks(server);
+    const wallStart = Date.now();
+    await sleep(steadyS * 1_000);
+    const cpuPct = ((cpuTicks(server) - cpuStart) / 100) / ((Date.now() - wallStart) / 1000) * 100;
+    const rssLoadedKb = rssKb(server);
+    const perStationKb = (rssLoadedKb - rssIdleKb) / n;
+    if (errors > 0) console.log(`N=${n}: ${errors} calls failed during the steady state`);
+    const row = `| ${n} | ${mb(rssIdleKb)} | ${mb(rssLoadedKb)} | ${(rssLoadedKb / n).toFixed(1)} KB | ${perStationKb.toFixed(1)} KB | ${cpuPct.toFixed(1)} % | ${latencies.length} | ${pct(latencies, 50)} ms | ${pct(latencies, 99)} ms | ${pct(bootLatencies, 99)} ms |`;
+    console.log(`N=${n}: ${row}`);
+    return row;
+  } finally {
+    timers.forEach((t) => clearTimeout(t));
+    errors = -Infinity; // calls cut by the shutdown below are not failures
+    await Promise.all(clients.map((c) => c.close({ force: true }).catch(() => undefined)));
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    dir.cleanup();
+  }
+}
+
+let errors = 0;
+function countError(): void {
+  errors++;
+}
+
+function stationId(i: number): string {
+  return `BENCH-${String(i).padStart(5, '0')}`;
+}
+
+function meterValues(transactionId: number, energyWh: number) {
+  return { connectorId: 1, transactionId, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [
+    { value: String(energyWh), unit: 'Wh', measurand: 'Energy.Active.Import.Register' },
+    ...['L1', 'L2', 'L3'].map((phase) => ({ value: '16.0', unit: 'A', measurand: 'Current.Import', phase })),
+    { value: '11040', unit: 'W', measurand: 'Power.Active.Import' },
+  ] }] };
+}
+
+async function timed<T>(into: number[], call: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  const result = await call();
+  into.push(performance.now() - start);
+  return result;
+}
+
+function pct(values: number[], p: number): string {
+  if (values.length === 0) return '-';
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1);
+}
+
+function mb(kb: number): string {
+  return `${(kb / 1024).toFixed(0)} MB`;
+}
+
+function rssKb(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+}
+
+/** utime + stime of the process, in clock ticks (100 per second on Linux). */
+function cpuTicks(child: ChildProcess): number {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+async function waitForHealth(port: number): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return;
+    } catch { /* not up yet */ }
+    await sleep(100);
+  }
+  throw new Error('server did not start');
+}
