@@ -15,6 +15,8 @@ type Client = InstanceType<typeof RPCClient>;
 const counts = (process.argv[2] ?? process.env.BENCH_STATIONS ?? '1000,5000').split(',').map(Number);
 const steadyS = Number(process.env.BENCH_STEADY_S ?? 60);
 const root = new URL('..', import.meta.url).pathname;
+/** Calls that failed during the steady state of the current run. */
+let errors = 0;
 
 execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 
@@ -93,7 +95,6 @@ async function run(n: number): Promise<string> {
   }
 }
 
-let errors = 0;
 function countError(): void {
   errors++;
 }

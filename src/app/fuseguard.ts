@@ -58,7 +58,7 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   }
 
   const events = new SiteEvents();
-  const log = new EventLog(logger, store.logs, now);
+  const log = new EventLog(logger, store, now);
   const stations = new StationService(store, events, log, now);
   const sessions = new SessionService(store, events, log, now);
   const stationServer = new StationServer({ stations, sessions, log }, { pingIntervalMs: options.pingIntervalMs });
@@ -79,6 +79,7 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
       closed = true;
       await stationServer.close();
       await http.close();
+      await new Promise((resolve) => setImmediate(resolve)); // let the last close events queue their writes
       await store.close();
     },
   };

@@ -53,7 +53,7 @@ export function registerAdminCommands(program: Command): void {
     .addOption(dataDirOption())
     .action((id: string, opts: { dataDir: string }) => withStore(opts.dataDir, async (store) => {
       const transactionId = parsePositiveInt(id);
-      const service = new SessionService(store, new SiteEvents(), new EventLog(pino({ level: 'silent' }), store.logs, Date.now), Date.now);
+      const service = new SessionService(store, new SiteEvents(), new EventLog(pino({ level: 'silent' }), store, Date.now), Date.now);
       if (!(await service.forceStop(transactionId, 'command line'))) return fail(`transaction ${transactionId} is not open`);
       const tx = await store.transactions.get(transactionId);
       console.log(`transaction ${transactionId} stopped at ${tx?.meter_stop_wh} Wh (${((tx?.energy_wh ?? 0) / 1000).toFixed(3)} kWh)`);

@@ -32,12 +32,12 @@ export class CommandSender {
   async send<A extends CommandAction>(
     stationId: string, action: A, request: OcppActions[A]['request'], options: { timeoutMs?: number } = {},
   ): Promise<CommandResult<A>> {
-    const commandId = await this.store.commands.begin(stationId, action, request, this.now());
+    const commandId = await this.store.commit((db) => this.store.commands.begin(stationId, action, request, this.now(), db));
     const client = this.server.client(stationId);
     if (!client) return this.fail(commandId, stationId, action, 'error', 'station is not connected');
     try {
       const response = await client.call(action, request, { callTimeoutMs: options.timeoutMs ?? this.defaultTimeoutMs }) as OcppActions[A]['response'];
-      await this.store.commands.finish(commandId, 'answered', response, this.now());
+      await this.store.commit((db) => this.store.commands.finish(commandId, 'answered', response, this.now(), db));
       return { ok: true, commandId, response };
     } catch (error) {
       if (error instanceof TimeoutError) return this.fail(commandId, stationId, action, 'timeout', 'no answer before the timeout');
@@ -50,7 +50,7 @@ export class CommandSender {
   private async fail<A extends CommandAction>(
     commandId: number, stationId: string, action: A, outcome: 'timeout' | 'error', message: string,
   ): Promise<CommandResult<A>> {
-    await this.store.commands.finish(commandId, outcome, { message }, this.now());
+    await this.store.commit((db) => this.store.commands.finish(commandId, outcome, { message }, this.now(), db));
     this.log.warn(`${action} ${outcome}: ${message}`, { stationId, action });
     return { ok: false, commandId, outcome, message };
   }

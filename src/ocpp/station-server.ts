@@ -97,10 +97,14 @@ export class StationServer {
     client.once('close', (({ code, reason }: { code: number; reason: string }) => {
       if (this.connections.get(stationId) !== client) return; // replaced by a newer connection
       this.connections.delete(stationId);
-      void this.deps.stations.disconnected(stationId, describeClose(code, reason));
+      this.deps.stations.disconnected(stationId, describeClose(code, reason)).catch((error: unknown) => {
+        this.deps.log.logger.error({ err: error, stationId }, 'could not record the disconnection');
+      });
     }) as never);
 
-    await this.deps.stations.connected(stationId, client.handshake.remoteAddress ?? null);
+    await this.deps.stations.connected(stationId, client.handshake.remoteAddress ?? null).catch((error: unknown) => {
+      this.deps.log.logger.error({ err: error, stationId }, 'could not record the connection');
+    });
   }
 
   private async dispatch(connection: Connection, action: StationAction, handler: Handler<StationAction>, params: unknown): Promise<unknown> {

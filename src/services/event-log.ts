@@ -1,7 +1,8 @@
 // Structured logs (pino) with station and action as fields; the lines an operator needs are
 // also kept in the database for the UI (X1).
 import type { Logger } from 'pino';
-import type { LogsRepository, LogRow } from '../store/repositories/logs-repository.js';
+import type { LogRow } from '../store/repositories/logs-repository.js';
+import type { Store } from '../store/store.js';
 
 const PRUNE_EVERY = 1000;
 
@@ -14,7 +15,7 @@ export interface LogFields {
 export class EventLog {
   private writesSincePrune = 0;
 
-  constructor(readonly logger: Logger, private readonly logs: LogsRepository, private readonly now: () => number) {}
+  constructor(readonly logger: Logger, private readonly store: Store, private readonly now: () => number) {}
 
   info(message: string, fields: LogFields = {}): void {
     this.record('info', message, fields);
@@ -31,12 +32,12 @@ export class EventLog {
   private record(level: LogRow['level'], message: string, fields: LogFields): void {
     this.logger[level](fields, message);
     const entry = { at: this.now(), level, station_id: fields.stationId ?? null, action: fields.action ?? null, message };
-    void this.logs.add(entry).then(() => this.maybePrune()).catch((error: unknown) => this.logger.error({ err: error }, 'could not store a log line'));
+    void this.store.commit((db) => this.store.logs.add(entry, db)).then(() => this.maybePrune()).catch((error: unknown) => this.logger.error({ err: error }, 'could not store a log line'));
   }
 
   private async maybePrune(): Promise<void> {
     if (++this.writesSincePrune < PRUNE_EVERY) return;
     this.writesSincePrune = 0;
-    await this.logs.prune();
+    await this.store.logs.prune();
   }
 }

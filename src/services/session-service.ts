@@ -28,8 +28,7 @@ export class SessionService {
     const badge = await this.store.badges.get(idTag);
     const decision = authorizeBadge(mode, badge && { authorized: badge.authorized === 1 });
     const at = this.now();
-    if (decision.unknown) await this.store.badges.recordSeen(idTag, stationId, at);
-    else await this.store.badges.touch(idTag, at);
+    await this.store.commit((db) => (decision.unknown ? this.store.badges.recordSeen(idTag, stationId, at, db) : this.store.badges.touch(idTag, at, db)));
     if (decision.status !== 'Accepted') this.log.info(`badge ${idTag} refused: ${decision.status}`, { stationId, action: 'Authorize', mode });
     return { status: decision.status };
   }
@@ -53,7 +52,7 @@ export class SessionService {
   async start(stationId: string, request: StartTransactionRequest): Promise<{ transactionId: number; idTagInfo: IdTagInfo }> {
     const idTagInfo = await this.authorize(stationId, request.idTag);
     const startAt = Date.parse(request.timestamp);
-    const { id, duplicate } = await this.store.transactions.start({
+    const { id, duplicate } = await this.store.commit((db) => this.store.transactions.start(db, {
       stationId,
       connectorId: request.connectorId,
       idTag: request.idTag,
@@ -61,7 +60,7 @@ export class SessionService {
       reservationId: request.reservationId ?? null,
       meterStartWh: request.meterStart,
       startAt,
-    }, this.now());
+    }, this.now()));
     if (duplicate) {
       this.log.warn(`StartTransaction repeated; answered with the same transaction ${id}`, { stationId, action: 'StartTransaction' });
     } else {
@@ -73,16 +72,17 @@ export class SessionService {
   /** StopTransaction; one for an unknown id is accepted and logged (O7). */
   async stop(stationId: string, request: StopTransactionRequest): Promise<{ idTagInfo?: IdTagInfo }> {
     const known = await this.store.transactions.get(request.transactionId);
-    if (known && request.transactionData?.length) {
-      const { samples } = parseMeterValues(stationId, known.connector_id, known.id, request.transactionData, 'transactionData');
-      await this.store.samples.write(samples);
-    }
     const stopAt = Date.parse(request.timestamp);
     const reason = request.reason ?? 'Local';
     if (!known) {
       this.log.warn(`StopTransaction for unknown transaction ${request.transactionId} accepted`, { stationId, action: 'StopTransaction' });
-    } else if (await this.store.transactions.stop(known.id, { meterStopWh: request.meterStop, stopAt, reason, idTag: request.idTag ?? null })) {
-      this.events.emit('transaction.stopped', { stationId, transactionId: known.id, reason, at: stopAt });
+    } else {
+      const { samples } = parseMeterValues(stationId, known.connector_id, known.id, request.transactionData ?? [], 'transactionData');
+      const stopped = await this.store.commit(async (db) => {
+        await this.store.transactions.addSamples(db, samples);
+        return this.store.transactions.stop(db, known.id, { meterStopWh: request.meterStop, stopAt, reason, idTag: request.idTag ?? null });
+      });
+      if (stopped) this.events.emit('transaction.stopped', { stationId, transactionId: known.id, reason, at: stopAt });
     }
     return request.idTag ? { idTagInfo: await this.authorize(stationId, request.idTag) } : {};
   }
@@ -92,7 +92,7 @@ export class SessionService {
     const transactionId = request.transactionId ?? null;
     const { samples, skipped } = parseMeterValues(stationId, request.connectorId, transactionId, request.meterValue);
     if (skipped.length > 0) this.log.warn(`meter values without a unit ignored: ${skipped.join(', ')}`, { stationId, action: 'MeterValues' });
-    await this.store.samples.write(samples);
+    await this.store.commit((db) => this.store.transactions.addSamples(db, samples));
     const at = samples.reduce((latest, s) => Math.max(latest, s.at), 0);
     this.events.emit('meter.values', { stationId, connectorId: request.connectorId, transactionId, at });
   }
@@ -106,7 +106,7 @@ export class SessionService {
     if (!tx || tx.stop_at !== null) return false;
     const meterStopWh = Math.round(tx.last_meter_wh ?? tx.meter_start_wh);
     const stopAt = this.now();
-    const stopped = await this.store.transactions.stop(transactionId, { meterStopWh, stopAt, reason: FORCE_STOP_REASON, idTag: null });
+    const stopped = await this.store.commit((db) => this.store.transactions.stop(db, transactionId, { meterStopWh, stopAt, reason: FORCE_STOP_REASON, idTag: null }));
     if (stopped) {
       this.log.warn(`transaction ${transactionId} force-stopped by ${operator} at the last known reading ${meterStopWh} Wh`, { stationId: tx.station_id, action: 'ForceStop' });
       this.events.emit('transaction.stopped', { stationId: tx.station_id, transactionId, reason: FORCE_STOP_REASON, at: stopAt });

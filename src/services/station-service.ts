@@ -35,7 +35,7 @@ export class StationService {
     if (!station) {
       const { unknownStations } = resolveSettings(await this.store.settings.getAll());
       if (unknownStations === 'reject') return { accepted: false, httpStatus: 403, reason: 'unknown station' };
-      await this.store.stations.insertPending(stationId, this.now(), remoteAddress);
+      await this.store.commit((db) => this.store.stations.insertPending(stationId, this.now(), remoteAddress, db));
       this.log.info('unknown station held as pending', { stationId, action: 'admission' });
       return { accepted: true, admitted: false };
     }
@@ -48,7 +48,7 @@ export class StationService {
   async connected(stationId: string, remoteAddress: string | null): Promise<void> {
     const at = this.now();
     this.lastSeenAt.set(stationId, at);
-    await this.store.stations.update(stationId, { connected: 1, last_connected_at: at, remote_address: remoteAddress, disconnect_reason: null });
+    await this.store.commit((db) => this.store.stations.update(stationId, { connected: 1, last_connected_at: at, remote_address: remoteAddress, disconnect_reason: null }, db));
     this.log.info('station connected', { stationId, action: 'connect', remoteAddress });
     this.events.emit('station.connected', { stationId, at });
   }
@@ -56,7 +56,7 @@ export class StationService {
   async disconnected(stationId: string, reason: string): Promise<void> {
     const at = this.now();
     this.lastSeenAt.delete(stationId);
-    await this.store.stations.update(stationId, { connected: 0, last_disconnected_at: at, disconnect_reason: reason });
+    await this.store.commit((db) => this.store.stations.update(stationId, { connected: 0, last_disconnected_at: at, disconnect_reason: reason }, db));
     this.log.info('station disconnected', { stationId, action: 'disconnect', reason });
     this.events.emit('station.disconnected', { stationId, at, reason });
   }
@@ -74,13 +74,13 @@ export class StationService {
     const at = this.now();
     const station = await this.store.stations.get(stationId);
     const admitted = station?.admission === 'admitted';
-    await this.store.stations.update(stationId, {
+    await this.store.commit((db) => this.store.stations.update(stationId, {
       vendor: request.chargePointVendor,
       model: request.chargePointModel,
       serial_number: request.chargePointSerialNumber ?? request.chargeBoxSerialNumber ?? null,
       firmware_version: request.firmwareVersion ?? null,
       last_boot_at: at,
-    });
+    }, db));
     const { heartbeatIntervalS } = resolveSettings(await this.store.settings.getAll());
     this.events.emit('station.booted', { stationId, at, admitted });
     return {
@@ -91,7 +91,7 @@ export class StationService {
 
   async status(stationId: string, request: StatusNotificationRequest): Promise<void> {
     const at = request.timestamp ? Date.parse(request.timestamp) : this.now();
-    await this.store.stations.setConnectorStatus(stationId, request.connectorId, request.status, request.errorCode, at);
+    await this.store.commit((db) => this.store.stations.setConnectorStatus(stationId, request.connectorId, request.status, request.errorCode, at, db));
     if (request.errorCode !== 'NoError') {
       this.log.warn(`connector ${request.connectorId} reports ${request.errorCode}${request.info ? `: ${request.info}` : ''}`, { stationId, action: 'StatusNotification' });
     }

@@ -95,7 +95,7 @@ describe('applying a site file (R4)', () => {
 
   it('is idempotent: the same file again changes nothing and keeps history', async () => {
     await applySite(store, example(), 1_000);
-    const tx = await store.transactions.start({ stationId: 'CP-001', connectorId: 1, idTag: '04A1B2C3', authStatus: 'Accepted', reservationId: null, meterStartWh: 0, startAt: 5_000 }, 5_000);
+    const tx = await store.commit((db) => store.transactions.start(db, { stationId: 'CP-001', connectorId: 1, idTag: '04A1B2C3', authStatus: 'Accepted', reservationId: null, meterStartWh: 0, startAt: 5_000 }, 5_000));
     await store.badges.touch('04A1B2C3', 6_000);
     const before = await dump();
     await applySite(store, example(), 9_000);

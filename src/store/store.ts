@@ -7,7 +7,7 @@ import { SettingsRepository } from './repositories/settings-repository.js';
 import { StationsRepository } from './repositories/stations-repository.js';
 import { TransactionsRepository } from './repositories/transactions-repository.js';
 import { ZonesRepository } from './repositories/zones-repository.js';
-import { SampleWriter } from './sample-writer.js';
+import { GroupCommit } from './group-commit.js';
 
 export class Store {
   readonly settings: SettingsRepository;
@@ -15,9 +15,9 @@ export class Store {
   readonly stations: StationsRepository;
   readonly badges: BadgesRepository;
   readonly transactions: TransactionsRepository;
-  readonly samples: SampleWriter;
   readonly commands: CommandsRepository;
   readonly logs: LogsRepository;
+  private readonly groupCommit: GroupCommit;
 
   constructor(readonly db: Db) {
     this.settings = new SettingsRepository(db);
@@ -25,7 +25,7 @@ export class Store {
     this.stations = new StationsRepository(db);
     this.badges = new BadgesRepository(db);
     this.transactions = new TransactionsRepository(db);
-    this.samples = new SampleWriter(this.transactions);
+    this.groupCommit = new GroupCommit(db);
     this.commands = new CommandsRepository(db);
     this.logs = new LogsRepository(db);
   }
@@ -34,12 +34,22 @@ export class Store {
     return new Store(await openDatabase(dataDir));
   }
 
-  /** Runs `work` in one database transaction: all of it is stored, or none. */
+  /**
+   * Runs `work` in a transaction shared with the other writes of this event-loop turn (group
+   * commit); resolves once it is on disk. For the frequent writes of stations.
+   */
+  commit<T>(work: (db: Db) => Promise<T>): Promise<T> {
+    return this.groupCommit.run(work);
+  }
+
+  /** Runs `work` in one database transaction of its own: all of it is stored, or none. */
   atomically<T>(work: (db: Db) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(work);
   }
 
-  close(): Promise<void> {
-    return this.db.destroy();
+  /** Waits for the queued writes, then closes the database. */
+  async close(): Promise<void> {
+    await this.groupCommit.drain();
+    await this.db.destroy();
   }
 }

@@ -23,13 +23,13 @@ export class BadgesRepository {
     await db.deleteFrom('seen_badges').where('id_tag', '=', badge.id_tag).execute();
   }
 
-  async touch(idTag: string, at: number): Promise<void> {
-    await this.db.updateTable('badges').set({ last_seen_at: at }).where('id_tag', '=', idTag).execute();
+  async touch(idTag: string, at: number, db: Db = this.db): Promise<void> {
+    await db.updateTable('badges').set({ last_seen_at: at }).where('id_tag', '=', idTag).execute();
   }
 
   /** Remembers an unknown badge presented at a station, for one-click enrollment (B3). */
-  async recordSeen(idTag: string, stationId: string, at: number): Promise<void> {
-    await this.db.insertInto('seen_badges')
+  async recordSeen(idTag: string, stationId: string, at: number, db: Db = this.db): Promise<void> {
+    await db.insertInto('seen_badges')
       .values({ id_tag: idTag, first_seen_at: at, last_seen_at: at, last_station_id: stationId, times_seen: 1 })
       .onConflict((oc) => oc.column('id_tag').doUpdateSet((eb) => ({
         last_seen_at: at,

@@ -9,16 +9,16 @@ export type CommandOutcome = Exclude<CommandsTable['outcome'], 'pending'>;
 export class CommandsRepository {
   constructor(private readonly db: Db) {}
 
-  async begin(stationId: string, action: string, request: unknown, at: number): Promise<number> {
-    const row = await this.db.insertInto('commands')
+  async begin(stationId: string, action: string, request: unknown, at: number, db: Db = this.db): Promise<number> {
+    const row = await db.insertInto('commands')
       .values({ station_id: stationId, action, request: JSON.stringify(request), outcome: 'pending', sent_at: at })
       .returning('id')
       .executeTakeFirstOrThrow();
     return Number(row.id);
   }
 
-  async finish(id: number, outcome: CommandOutcome, response: unknown, at: number): Promise<void> {
-    await this.db.updateTable('commands')
+  async finish(id: number, outcome: CommandOutcome, response: unknown, at: number, db: Db = this.db): Promise<void> {
+    await db.updateTable('commands')
       .set({ outcome, response: JSON.stringify(response ?? null), done_at: at })
       .where('id', '=', id)
       .execute();

@@ -9,8 +9,8 @@ export type LogEntry = Omit<LogRow, 'id'>;
 export class LogsRepository {
   constructor(private readonly db: Db, private readonly maxRows = 100_000) {}
 
-  async add(entry: LogEntry): Promise<void> {
-    await this.db.insertInto('logs').values(entry).execute();
+  async add(entry: LogEntry, db: Db = this.db): Promise<void> {
+    await db.insertInto('logs').values(entry).execute();
   }
 
   list(filter: { stationId?: string; level?: LogRow['level']; limit?: number } = {}): Promise<LogRow[]> {

@@ -40,8 +40,8 @@ export class StationsRepository {
   }
 
   /** An unknown station that connected while `unknownStations` is `pending` (O2). */
-  async insertPending(id: string, at: number, remoteAddress: string | null): Promise<void> {
-    await this.db.insertInto('stations')
+  async insertPending(id: string, at: number, remoteAddress: string | null, db: Db = this.db): Promise<void> {
+    await db.insertInto('stations')
       .values({ id, admission: 'pending', zone: null, vip: 0, connected: 0, first_seen_at: at, remote_address: remoteAddress })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
@@ -52,8 +52,8 @@ export class StationsRepository {
     return result.numUpdatedRows > 0n;
   }
 
-  async update(id: string, values: StationUpdate): Promise<void> {
-    await this.db.updateTable('stations').set(values).where('id', '=', id).execute();
+  async update(id: string, values: StationUpdate, db: Db = this.db): Promise<void> {
+    await db.updateTable('stations').set(values).where('id', '=', id).execute();
   }
 
   /** At start nothing is connected: whatever the last run believed is stale. */
@@ -64,8 +64,8 @@ export class StationsRepository {
       .execute();
   }
 
-  async setConnectorStatus(stationId: string, connectorId: number, status: string, errorCode: string, at: number): Promise<void> {
-    await this.db.insertInto('connectors')
+  async setConnectorStatus(stationId: string, connectorId: number, status: string, errorCode: string, at: number, db: Db = this.db): Promise<void> {
+    await db.insertInto('connectors')
       .values({ station_id: stationId, connector_id: connectorId, ...DISCOVERED_CONNECTOR, status, error_code: errorCode, status_at: at })
       .onConflict((oc) => oc.columns(['station_id', 'connector_id']).doUpdateSet({ status, error_code: errorCode, status_at: at }))
       .execute();

@@ -35,55 +35,52 @@ export class TransactionsRepository {
   /**
    * Stores a StartTransaction and returns its id. A station that resends the same start (its
    * first answer was lost in a crash) gets the same id back: no duplicate session (O7).
+   * Runs inside the caller's transaction (`store.commit`), which makes it atomic.
    */
-  async start(record: StartRecord, at: number): Promise<{ id: number; duplicate: boolean }> {
-    return this.db.transaction().execute(async (trx) => {
-      const existing = await trx.selectFrom('transactions').select('id')
-        .where('station_id', '=', record.stationId)
-        .where('connector_id', '=', record.connectorId)
-        .where('id_tag', '=', record.idTag)
-        .where('start_at', '=', record.startAt)
-        .where('meter_start_wh', '=', record.meterStartWh)
-        .executeTakeFirst();
-      if (existing) return { id: Number(existing.id), duplicate: true };
-      const id = await nextValue(trx, TRANSACTION_SEQUENCE);
-      await trx.insertInto('transactions').values({
-        id,
-        station_id: record.stationId,
-        connector_id: record.connectorId,
-        id_tag: record.idTag,
-        auth_status: record.authStatus,
-        reservation_id: record.reservationId,
-        meter_start_wh: record.meterStartWh,
-        start_at: record.startAt,
-        last_meter_wh: record.meterStartWh,
-        last_meter_at: record.startAt,
-        created_at: at,
-      }).execute();
-      return { id, duplicate: false };
-    });
+  async start(trx: Db, record: StartRecord, at: number): Promise<{ id: number; duplicate: boolean }> {
+    const existing = await trx.selectFrom('transactions').select('id')
+      .where('station_id', '=', record.stationId)
+      .where('connector_id', '=', record.connectorId)
+      .where('id_tag', '=', record.idTag)
+      .where('start_at', '=', record.startAt)
+      .where('meter_start_wh', '=', record.meterStartWh)
+      .executeTakeFirst();
+    if (existing) return { id: Number(existing.id), duplicate: true };
+    const id = await nextValue(trx, TRANSACTION_SEQUENCE);
+    await trx.insertInto('transactions').values({
+      id,
+      station_id: record.stationId,
+      connector_id: record.connectorId,
+      id_tag: record.idTag,
+      auth_status: record.authStatus,
+      reservation_id: record.reservationId,
+      meter_start_wh: record.meterStartWh,
+      start_at: record.startAt,
+      last_meter_wh: record.meterStartWh,
+      last_meter_at: record.startAt,
+      created_at: at,
+    }).execute();
+    return { id, duplicate: false };
   }
 
   get(id: number): Promise<TransactionRow | undefined> {
     return this.db.selectFrom('transactions').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** Closes a transaction; a second stop of the same one changes nothing and returns false. */
-  async stop(id: number, stop: StopRecord): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('transactions').select(['meter_start_wh', 'stop_at']).where('id', '=', id).executeTakeFirst();
-      if (!row || row.stop_at !== null) return false;
-      await trx.updateTable('transactions').set({
-        meter_stop_wh: stop.meterStopWh,
-        stop_at: stop.stopAt,
-        stop_reason: stop.reason,
-        stop_id_tag: stop.idTag,
-        energy_wh: Math.max(0, stop.meterStopWh - Number(row.meter_start_wh)),
-        last_meter_wh: stop.meterStopWh,
-        last_meter_at: stop.stopAt,
-      }).where('id', '=', id).execute();
-      return true;
-    });
+  /** Closes a transaction (inside the caller's transaction); a second stop changes nothing and returns false. */
+  async stop(trx: Db, id: number, stop: StopRecord): Promise<boolean> {
+    const row = await trx.selectFrom('transactions').select(['meter_start_wh', 'stop_at']).where('id', '=', id).executeTakeFirst();
+    if (!row || row.stop_at !== null) return false;
+    await trx.updateTable('transactions').set({
+      meter_stop_wh: stop.meterStopWh,
+      stop_at: stop.stopAt,
+      stop_reason: stop.reason,
+      stop_id_tag: stop.idTag,
+      energy_wh: Math.max(0, stop.meterStopWh - Number(row.meter_start_wh)),
+      last_meter_wh: stop.meterStopWh,
+      last_meter_at: stop.stopAt,
+    }).where('id', '=', id).execute();
+    return true;
   }
 
   list(filter: TransactionFilter = {}): Promise<TransactionRow[]> {
@@ -100,20 +97,23 @@ export class TransactionsRepository {
     return this.db.selectFrom('meter_samples').selectAll().where('transaction_id', '=', transactionId).orderBy('at').execute();
   }
 
-  /** Writes a batch of samples in one commit and moves each transaction's last known reading. */
-  async addSamples(samples: readonly NewMeterSample[], latestEnergy: ReadonlyMap<number, { wh: number; at: number }>): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < samples.length; i += 100) {
-        await trx.insertInto('meter_samples').values(samples.slice(i, i + 100)).execute();
-      }
-      for (const [transactionId, energy] of latestEnergy) {
-        await trx.updateTable('transactions')
-          .set({ last_meter_wh: energy.wh, last_meter_at: energy.at })
-          .where('id', '=', transactionId)
-          .where((eb) => eb.or([eb('last_meter_at', 'is', null), eb('last_meter_at', '<=', energy.at)]))
-          .execute();
-      }
-    });
+  /** Stores meter samples and moves each transaction's last known energy reading forward. */
+  async addSamples(db: Db, samples: readonly NewMeterSample[]): Promise<void> {
+    if (samples.length === 0) return;
+    await db.insertInto('meter_samples').values([...samples]).execute();
+    const latest = new Map<number, { wh: number; at: number }>();
+    for (const s of samples) {
+      if (s.transaction_id == null || s.measurand !== 'Energy.Active.Import.Register' || s.phase != null) continue;
+      const known = latest.get(s.transaction_id);
+      if (!known || known.at <= s.at) latest.set(s.transaction_id, { wh: s.value, at: s.at });
+    }
+    for (const [transactionId, energy] of latest) {
+      await db.updateTable('transactions')
+        .set({ last_meter_wh: energy.wh, last_meter_at: energy.at })
+        .where('id', '=', transactionId)
+        .where((eb) => eb.or([eb('last_meter_at', 'is', null), eb('last_meter_at', '<=', energy.at)]))
+        .execute();
+    }
   }
 }
 
