@@ -22,7 +22,16 @@ const SITE_PHASES: Readonly<Record<PhaseWiring, readonly PhaseIndex[]>> = {
 
 /** The site phases a connector loads; element k is what the car calls its phase k+1 (Z4). */
 export function sitePhases(wiring: PhaseWiring): readonly PhaseIndex[] {
-  return SITE_PHASES[wiring];
+  switch (wiring) {
+    case 'L1L2L3': return SITE_PHASES.L1L2L3;
+    case 'L2L3L1': return SITE_PHASES.L2L3L1;
+    case 'L3L1L2': return SITE_PHASES.L3L1L2;
+    case 'L1': return SITE_PHASES.L1;
+    case 'L2': return SITE_PHASES.L2;
+    case 'L3': return SITE_PHASES.L3;
+    // Wirings are validated where they enter; anything else counts on every phase, the safe side.
+    default: return SITE_PHASES.L1L2L3;
+  }
 }
 
 export function isThreePhase(wiring: PhaseWiring): boolean {

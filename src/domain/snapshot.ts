@@ -62,8 +62,25 @@ export interface ConnectorInput {
   sampleIntervalMs?: number;
 }
 
+/** What demand awareness remembers (A7). */
+export interface DemandState {
+  /** The draw has been clearly below the offer since. */
+  lowDrawSince?: number;
+  /** Current cap from the measured draw. */
+  demandCapA?: number;
+  cappedAt?: number;
+  /** Probing (cap lifted) until. */
+  probeUntil?: number;
+  /** Phases seen in use (fewer than wired) since phaseCandidateSince. */
+  phaseCandidate?: readonly Phase[];
+  phaseCandidateSince?: number;
+  /** The phases counted for this connector when fewer than wired. */
+  phasesUsed?: readonly Phase[];
+}
+
 /** What allocate() remembers about one connector between calls (A6, A7). */
 export interface ConnectorState {
+  connectorId: string;
   /** Identifies the session this state belongs to. */
   sessionStartedAt: number;
   /** The setpoint given last time, A per phase. */
@@ -72,23 +89,14 @@ export interface ConnectorState {
   servedSince?: number;
   /** A5/A6: suspended since. */
   suspendedSince?: number;
-  /** A7: the draw has been clearly below the offer since. */
-  lowDrawSince?: number;
-  /** A7: current cap from the measured draw. */
-  demandCapA?: number;
-  cappedAt?: number;
-  /** A7: probing (cap lifted) until. */
-  probeUntil?: number;
-  /** A7: phases seen in use (fewer than wired) since phaseCandidateSince. */
-  phaseCandidate?: readonly Phase[];
-  phaseCandidateSince?: number;
-  /** A7: the phases counted for this connector when fewer than wired. */
-  phasesUsed?: readonly Phase[];
+  /** A7, when there is something to remember. */
+  demand?: DemandState;
 }
 
 /** Returned in every result and passed back in the next snapshot; nothing is kept elsewhere. */
 export interface AllocatorState {
-  connectors: Readonly<Record<string, ConnectorState>>;
+  /** One entry per active or offline connector (a list: plain JSON, and fast to build). */
+  connectors: readonly ConnectorState[];
 }
 
 export interface SiteSnapshot {

@@ -7,13 +7,13 @@ import { activeDigitalInput } from '../limits/digital-inputs.js';
 import { activeTouPeriod, localTime } from '../limits/tou.js';
 import { limitModifier, zoneLimit, type ZoneLimit } from '../limits/zone-limits.js';
 import type { AllocationResult } from '../result.js';
-import { resolveSettings } from '../settings.js';
+import { resolveSettings, type SheddingPriority } from '../settings.js';
 import type { SiteSnapshot, ZoneInput } from '../snapshot.js';
 import { indexZones, type ZoneIndex } from '../topology/zone-index.js';
 import { validateZoneTree } from '../topology/zone-tree.js';
 import { buildResult, rejectAll } from './build-result.js';
-import { CANDIDATE, prepare } from './prepare.js';
-import { compareRank, selectServed, type RankInput } from './selection.js';
+import { CANDIDATE, prepare, type Prepared } from './prepare.js';
+import { rankKeys, rankOrder, selectServed, setRank } from './selection.js';
 import { waterFill, type FillResult } from './water-fill.js';
 
 export function allocate(snapshot: SiteSnapshot, now: number): AllocationResult {
@@ -32,19 +32,7 @@ export function allocate(snapshot: SiteSnapshot, now: number): AllocationResult 
   }
 
   // Who charges: every candidate whose minimum fits, in priority order (A5, A6, A8).
-  const conns = snapshot.connectors;
-  const ranks: RankInput[] = [];
-  for (let i = 0; i < conns.length; i++) {
-    if (p.status[i] !== CANDIDATE || p.hi[i] < p.lo[i]) continue;
-    const session = conns[i].session;
-    ranks.push({
-      id: conns[i].id, vip: p.vip[i] === 1, tier: p.tier[i], suspendedSince: p.prev[i]?.suspendedSince ?? now,
-      energyWh: session?.energyWh ?? 0, startedAt: session?.startedAt ?? now, index: i,
-    });
-  }
-  const priority = settings.sheddingPriority;
-  ranks.sort((a, b) => compareRank(a, b, priority));
-  const order = Int32Array.from(ranks, (r) => r.index);
+  const order = priorityOrder(snapshot, p, capA, settings.sheddingPriority, now);
   const remainingA = capA.slice();
   const selection = selectServed(order, p.lo, p.marginA, p.conStart, p.conList, remainingA);
 
@@ -52,7 +40,8 @@ export function allocate(snapshot: SiteSnapshot, now: number): AllocationResult 
   const vips: number[] = [];
   const others: number[] = [];
   for (const i of order) if (selection.served[i]) (p.vip[i] ? vips : others).push(i);
-  const fill: FillResult = { value: new Float64Array(conns.length), boundBy: new Int32Array(conns.length) };
+  const n = snapshot.connectors.length;
+  const fill: FillResult = { value: new Float64Array(n), boundBy: new Int32Array(n) };
   const problem = { constraintCount, conStart: p.conStart, conList: p.conList, lo: p.lo, hi: p.hi };
   const vipCapA = capA.slice();
   for (const i of others) subtract(vipCapA, p, i, p.lo[i]);
@@ -66,6 +55,38 @@ export function allocate(snapshot: SiteSnapshot, now: number): AllocationResult 
   for (const i of others) fill.value[i] = floorToGrid(fill.value[i]);
 
   return buildResult({ snapshot, index, settings, now, prepared: p, limits, selection, fill });
+}
+
+/**
+ * Candidates in the order the greedy admission sees them. Only the order among candidates that
+ * share an oversubscribed zone × phase matters: the others fit whatever happens, so they go first
+ * unsorted, and a site without shortage sorts nothing.
+ */
+function priorityOrder(snapshot: SiteSnapshot, p: Prepared, capA: Float64Array, priority: SheddingPriority, now: number): Int32Array {
+  const conns = snapshot.connectors;
+  const needA = new Float64Array(capA.length);
+  for (let i = 0; i < conns.length; i++) {
+    if (p.status[i] !== CANDIDATE || p.hi[i] < p.lo[i]) continue;
+    for (let j = p.conStart[i]; j < p.conStart[i + 1]; j++) needA[p.conList[j]] += p.lo[i] + p.marginA[i];
+  }
+  const order = new Int32Array(conns.length);
+  let free = 0;
+  let contested = conns.length;
+  for (let i = 0; i < conns.length; i++) {
+    if (p.status[i] !== CANDIDATE || p.hi[i] < p.lo[i]) continue;
+    let short = false;
+    for (let j = p.conStart[i]; j < p.conStart[i + 1] && !short; j++) short = needA[p.conList[j]] > capA[p.conList[j]] + 1e-9;
+    if (short) order[--contested] = i;
+    else order[free++] = i;
+  }
+  const keys = rankKeys(conns.length, conns);
+  for (let k = contested; k < conns.length; k++) {
+    const i = order[k];
+    setRank(keys, i, p.vip[i] === 1, p.tier[i], p.prev[i]?.suspendedSince ?? now, p.energyWh[i], p.startedAt[i], priority);
+  }
+  rankOrder(keys, order.subarray(contested));
+  order.copyWithin(free, contested);
+  return order.subarray(0, free + conns.length - contested);
 }
 
 function subtract(capA: Float64Array, p: { conStart: Int32Array; conList: Int32Array }, i: number, amountA: number): void {

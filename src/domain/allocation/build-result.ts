@@ -2,10 +2,10 @@
 
 import { dcPowerW } from '../connector/bounds.js';
 import type { ZoneLimit } from '../limits/zone-limits.js';
-import { PHASES, type PerPhase, type PhaseIndex } from '../phases.js';
+import { PHASES, type PerPhase, type Phase, type PhaseIndex } from '../phases.js';
 import type { AllocationResult, Setpoint, SetpointReason, ZoneReport } from '../result.js';
 import type { AllocationSettings } from '../settings.js';
-import type { ConnectorState, SiteSnapshot, ZoneInput } from '../snapshot.js';
+import type { ConnectorState, DemandState, SiteSnapshot, ZoneInput } from '../snapshot.js';
 import type { ZoneIndex } from '../topology/zone-index.js';
 import { CANDIDATE, IDLE, OFFLINE, type Prepared } from './prepare.js';
 import type { Selection } from './selection.js';
@@ -41,76 +41,86 @@ export function buildResult(input: BuildInput): AllocationResult {
     return reason;
   };
   const allocatedA = new Float64Array(limits.length * 3);
-  const setpoints: Setpoint[] = new Array<Setpoint>(conns.length);
-  const states: Record<string, ConnectorState> = {};
-  const prevStates = snapshot.state?.connectors ?? {};
+  const setpoints = new Array<Setpoint>(conns.length);
+  const states: ConnectorState[] = [];
+  const maxReasons = new Map<number, SetpointReason>();
 
   for (let i = 0; i < conns.length; i++) {
     const c = conns[i];
-    const b = p.bounds[i];
+    const maxA = p.maxA[i];
     const status = p.status[i];
-    const zone = c.zone;
-    const base = { connectorId: c.id, zone, minA: b.minA, maxA: b.maxA, vip: p.vip[i] === 1 };
-    if (status === IDLE) {
-      setpoints[i] = { ...base, currentA: 0, phases: names(p.phases[i]), controllable: true, reason: IDLE_REASON };
-      if (c.kind === 'DC') setpoints[i].powerW = 0;
-      continue;
-    }
-    if (status === OFFLINE) {
-      const dc = c.kind === 'DC';
-      setpoints[i] = {
-        ...base, currentA: p.assumedA[i], phases: names(p.phases[i]), controllable: false,
-        reason: dc
-          ? { code: 'station-offline', assumption: 'dc-last-setpoint' }
-          : { code: 'station-offline', assumption: 'failsafe', failsafe: p.failsafe[i].reason },
-      };
-      if (dc && b.wattsPerA !== undefined) setpoints[i].powerW = dcPowerW(p.assumedA[i], b.wattsPerA);
-      const kept = prevStates[c.id];
-      if (kept) states[c.id] = kept;
-      continue;
-    }
-    if (status !== CANDIDATE) {
-      setpoints[i] = {
-        ...base, currentA: 0, phases: names(p.phases[i]), controllable: true,
-        reason: { code: 'config-error', message: `connector "${c.id}" names unknown zone "${zone}"` },
-      };
-      continue;
-    }
-    const session = c.session;
-    const sessionStartedAt = session ? session.startedAt : now;
-    const demand = p.demand[i];
-    const served = selection.served[i] === 1;
-    const value = served ? fill.value[i] : 0;
+    const dcWatts = p.wattsPerA[i] > 0 ? p.wattsPerA[i] : undefined;
+    let currentA = 0;
+    let controllable = true;
+    let probing: boolean | undefined;
     let reason: SetpointReason;
-    if (served) {
-      const by = fill.boundBy[i];
-      if (by !== BOUND_BY_OWN_MAX) {
-        reason = constraintReason(by);
-      } else if (demand?.capA !== undefined && demand.capA < b.maxA && demand.measuredA !== undefined) {
-        reason = { code: 'demand', capA: demand.capA, measuredA: demand.measuredA };
-      } else {
-        reason = b.wattsPerA !== undefined
-          ? { code: 'connector-max', maxA: b.maxA, maxPowerW: dcPowerW(b.maxA, b.wattsPerA) }
-          : { code: 'connector-max', maxA: b.maxA };
-      }
-      const prev = p.prev[i];
-      const servedSince = prev && prev.suspendedSince === undefined ? (prev.servedSince ?? now) : now;
-      states[c.id] = { sessionStartedAt, lastA: value, servedSince, ...demand?.state };
-      const path = index.path[p.zoneOf[i]];
-      for (const zz of path) for (const ph of p.phases[i]) allocatedA[zz * 3 + ph] += value;
+    if (status === IDLE) {
+      reason = IDLE_REASON;
+    } else if (status === OFFLINE) {
+      currentA = p.assumedA[i];
+      controllable = false;
+      reason = c.kind === 'DC'
+        ? { code: 'station-offline', assumption: 'dc-last-setpoint' }
+        : { code: 'station-offline', assumption: 'failsafe', failsafe: p.failsafe[i]?.reason };
+      const kept = p.stored[i];
+      if (kept) states.push(kept);
+    } else if (status !== CANDIDATE) {
+      reason = { code: 'config-error', message: `connector "${c.id}" names unknown zone "${c.zone}"` };
     } else {
-      const since = p.prev[i]?.suspendedSince ?? now;
-      reason = suspendReason(p, selection, i, since, settings, now, constraintReason);
-      states[c.id] = { sessionStartedAt, lastA: 0, suspendedSince: since };
+      const sessionStartedAt = p.startedAt[i];
+      const prev = p.prev[i];
+      const demand = p.demand[i];
+      if (selection.served[i] === 1) {
+        currentA = fill.value[i];
+        const by = fill.boundBy[i];
+        if (by !== BOUND_BY_OWN_MAX) {
+          reason = constraintReason(by);
+        } else if (demand?.capA !== undefined && demand.capA < maxA && demand.measuredA !== undefined) {
+          reason = { code: 'demand', capA: demand.capA, measuredA: demand.measuredA };
+        } else {
+          reason = maxReason(maxReasons, maxA, dcWatts);
+        }
+        if (demand?.probing) probing = true;
+        const servedSince = prev && prev.suspendedSince === undefined ? (prev.servedSince ?? now) : now;
+        states.push(stateOf(prev, c.id, sessionStartedAt, currentA, servedSince, undefined, demand?.state));
+        for (const zz of index.path[p.zoneOf[i]]) for (const ph of p.phases[i]) allocatedA[zz * 3 + ph] += currentA;
+      } else {
+        const since = prev?.suspendedSince ?? now;
+        reason = suspendReason(p, selection, i, since, settings, now, constraintReason);
+        states.push(stateOf(prev, c.id, sessionStartedAt, 0, undefined, since, undefined));
+      }
     }
-    const setpoint: Setpoint = {
-      ...base, currentA: value, phases: names(p.phases[i]), controllable: true, reason,
+    // Every field present (undefined when not applicable): one object shape for all setpoints.
+    setpoints[i] = {
+      connectorId: c.id, zone: c.zone, currentA, powerW: dcWatts === undefined ? undefined : dcPowerW(currentA, dcWatts),
+      phases: names(p.phases[i]), minA: p.minA[i], maxA, vip: p.vip[i] === 1, controllable, probing, reason,
     };
-    if (b.wattsPerA !== undefined) setpoint.powerW = dcPowerW(value, b.wattsPerA);
-    if (served && demand?.probing) setpoint.probing = true;
-    setpoints[i] = setpoint;
   }
   return { at: now, setpoints, zones: zoneReports(index, limits, p, allocatedA), state: { connectors: states } };
+}
+
+/** Reasons are read-only, so connectors with the same maximum share one. */
+function maxReason(cache: Map<number, SetpointReason>, maxA: number, dcWatts: number | undefined): SetpointReason {
+  const key = dcWatts === undefined ? maxA : -maxA * dcWatts;
+  let reason = cache.get(key);
+  if (!reason) {
+    reason = dcWatts === undefined ? { code: 'connector-max', maxA } : { code: 'connector-max', maxA, maxPowerW: dcPowerW(maxA, dcWatts) };
+    cache.set(key, reason);
+  }
+  return reason;
+}
+
+/**
+ * The connector's next state: the previous object when nothing changed (the steady state, which
+ * spares the garbage collector), else a new one with every field present (one shape for all).
+ */
+function stateOf(
+  prev: ConnectorState | undefined, connectorId: string, sessionStartedAt: number, lastA: number,
+  servedSince: number | undefined, suspendedSince: number | undefined, demand: DemandState | undefined,
+): ConnectorState {
+  if (prev && prev.lastA === lastA && prev.servedSince === servedSince && prev.suspendedSince === suspendedSince
+    && prev.demand === undefined && demand === undefined) return prev;
+  return { connectorId, sessionStartedAt, lastA, servedSince, suspendedSince, demand };
 }
 
 function suspendReason(
@@ -156,7 +166,12 @@ function round(valueA: number): number {
   return Math.round(valueA * 1000) / 1000;
 }
 
-function names(phases: readonly PhaseIndex[]): Setpoint['phases'] {
+const PHASE_LISTS: readonly (readonly Phase[])[] = [['L1'], ['L2'], ['L3'], ['L1', 'L2', 'L3'], ['L2', 'L3', 'L1'], ['L3', 'L1', 'L2']];
+
+/** Phase names, shared between setpoints (they are read-only). */
+function names(phases: readonly PhaseIndex[]): readonly Phase[] {
+  if (phases.length === 1) return PHASE_LISTS[phases[0]];
+  if (phases.length === 3) return PHASE_LISTS[3 + phases[0]];
   return phases.map((ph) => PHASES[ph]);
 }
 
@@ -166,5 +181,5 @@ export function rejectAll(snapshot: SiteSnapshot, now: number, message: string):
     connectorId: c.id, zone: c.zone, currentA: 0, phases: [], minA: 0, maxA: 0,
     vip: Boolean(c.vip || c.session?.vip), controllable: true, reason,
   }));
-  return { at: now, setpoints, zones: [], state: snapshot.state ?? { connectors: {} } };
+  return { at: now, setpoints, zones: [], state: snapshot.state ?? { connectors: [] } };
 }

@@ -4,20 +4,18 @@
 import { ceilToGrid } from '../connector/bounds.js';
 import { PHASES, phaseIndex, type Phase, type PhaseIndex } from '../phases.js';
 import type { AllocationSettings } from '../settings.js';
-import type { ConnectorState } from '../snapshot.js';
+import type { ConnectorState, DemandState } from '../snapshot.js';
 
 /** A phase carrying less than this is not in use. */
 const PHASE_IN_USE_A = 1;
 /** A capped car drawing within this of its cap wants more: lift the cap. */
 const LIFT_BELOW_CAP_A = 1;
 
-export type DemandState = Pick<ConnectorState,
-  'lowDrawSince' | 'demandCapA' | 'cappedAt' | 'probeUntil' | 'phaseCandidate' | 'phaseCandidateSince' | 'phasesUsed'>;
-
 export interface DemandInput {
   prev: ConnectorState | undefined;
-  /** Fresh draw per site phase, or null. */
-  draw: readonly number[] | null;
+  /** Fresh draw per site phase at draw[drawAt .. drawAt + 2], or null. */
+  draw: ArrayLike<number> | null;
+  drawAt: number;
   wired: readonly PhaseIndex[];
   /** AC three-phase connectors may have phases freed. */
   canFreePhases: boolean;
@@ -34,82 +32,93 @@ export interface DemandDecision {
   phases: readonly PhaseIndex[];
   probing: boolean;
   /** The largest fresh draw over the counted phases. */
-  measuredA: number | undefined;
+  measuredA: number;
   state: DemandState;
 }
 
-export function decideDemand(input: DemandInput): DemandDecision {
-  const { prev, draw, wired, now, settings } = input;
+interface PhaseDecision {
+  phases: readonly PhaseIndex[];
+  candidate?: readonly Phase[];
+  candidateSince?: number;
+  used?: readonly Phase[];
+}
+
+/** null: nothing to apply (no cap, every wired phase, nothing to remember), the common case. */
+export function decideDemand(input: DemandInput): DemandDecision | null {
+  const { prev, draw, drawAt, wired, now, settings } = input;
   const offerA = prev && prev.suspendedSince === undefined ? prev.lastA : 0;
-  if (!settings.demandEnabled || draw === null || offerA <= 0) {
-    // No information, or not charging last time: no cap, every wired phase.
-    return { capA: undefined, phases: wired, probing: false, measuredA: undefined, state: {} };
-  }
-  const state: DemandState = {};
-  let probing = prev?.probeUntil !== undefined && now < prev.probeUntil;
-  if (probing) state.probeUntil = prev?.probeUntil;
+  // No information, or not charging last time.
+  if (!settings.demandEnabled || draw === null || offerA <= 0) return null;
+  const was = prev?.demand;
+  let probeUntil = was?.probeUntil !== undefined && now < was.probeUntil ? was.probeUntil : undefined;
+  let probing = probeUntil !== undefined;
 
-  const phases = probing ? wired : decidePhases(input, state);
-  const measuredA = Math.max(...phases.map((p) => draw[p]));
+  const phaseDecision = probing ? null : decidePhases(input);
+  const phases = phaseDecision ? phaseDecision.phases : wired;
+  let measuredA = 0;
+  for (const p of phases) if (draw[drawAt + p] > measuredA) measuredA = draw[drawAt + p];
   const low = measuredA < offerA - settings.demandThresholdA;
-  const capFor = (drawA: number): number =>
-    Math.min(input.maxA, Math.max(input.minA, ceilToGrid(drawA + settings.demandMarginA)));
 
-  const probeEnded = prev?.probeUntil !== undefined && now >= prev.probeUntil;
+  const probeEnded = was?.probeUntil !== undefined && now >= was.probeUntil;
   let capA: number | undefined;
+  let cappedAt: number | undefined;
+  let lowDrawSince: number | undefined;
   if (probing) {
     capA = undefined;
   } else if (probeEnded) {
     // The probe offered more; if the car still did not take it, cap again at once.
-    if (low) { capA = capFor(measuredA); state.cappedAt = now; }
-  } else if (prev?.demandCapA !== undefined && prev.cappedAt !== undefined) {
-    if (measuredA >= prev.demandCapA - LIFT_BELOW_CAP_A) {
+    if (low) { capA = capFor(measuredA, input); cappedAt = now; }
+  } else if (was?.demandCapA !== undefined && was.cappedAt !== undefined) {
+    if (measuredA >= was.demandCapA - LIFT_BELOW_CAP_A) {
       capA = undefined;
-    } else if (now - prev.cappedAt >= settings.demandProbePeriodMs) {
+    } else if (now - was.cappedAt >= settings.demandProbePeriodMs) {
       probing = true;
-      state.probeUntil = now + settings.demandProbeDurationMs;
+      probeUntil = now + settings.demandProbeDurationMs;
     } else {
-      const lower = capFor(measuredA);
+      const lower = capFor(measuredA, input);
       // Follow the draw down only by clear steps, so that noise does not move the setpoint.
-      capA = lower <= prev.demandCapA - settings.demandThresholdA ? lower : prev.demandCapA;
-      state.cappedAt = prev.cappedAt;
+      capA = lower <= was.demandCapA - settings.demandThresholdA ? lower : was.demandCapA;
+      cappedAt = was.cappedAt;
     }
   } else if (low) {
-    const since = prev?.lowDrawSince ?? now;
+    const since = was?.lowDrawSince ?? now;
     if (now - since >= settings.demandDetectMs) {
-      capA = capFor(measuredA);
-      state.cappedAt = now;
+      capA = capFor(measuredA, input);
+      cappedAt = now;
     } else {
-      state.lowDrawSince = since;
+      lowDrawSince = since;
     }
   }
-  if (capA !== undefined) state.demandCapA = capA;
+  if (capA === undefined && !probing && lowDrawSince === undefined && phaseDecision === null) return null;
+  const state: DemandState = {
+    lowDrawSince, demandCapA: capA, cappedAt, probeUntil,
+    phaseCandidate: phaseDecision?.candidate, phaseCandidateSince: phaseDecision?.candidateSince, phasesUsed: phaseDecision?.used,
+  };
   return { capA, phases: probing ? wired : phases, probing, measuredA, state };
 }
 
-/** Frees wired phases that the car has not used for demandDetectMs; any use restores them at once. */
-function decidePhases(input: DemandInput, state: DemandState): readonly PhaseIndex[] {
-  const { prev, draw, wired, now, settings } = input;
-  if (!input.canFreePhases || draw === null) return wired;
-  const used = wired.filter((p) => draw[p] >= PHASE_IN_USE_A);
-  if (used.length === 0 || used.length === wired.length) return wired;
+/** Draw plus the margin, within [min, max], on the 0.1 A grid. */
+function capFor(drawA: number, input: DemandInput): number {
+  return Math.min(input.maxA, Math.max(input.minA, ceilToGrid(drawA + input.settings.demandMarginA)));
+}
+
+/**
+ * Frees wired phases that the car has not used for demandDetectMs; any use restores them at once.
+ * null: every wired phase, nothing to remember.
+ */
+function decidePhases(input: DemandInput): PhaseDecision | null {
+  const { prev, draw, drawAt, wired, now, settings } = input;
+  if (!input.canFreePhases || draw === null) return null;
+  const used = wired.filter((p) => draw[drawAt + p] >= PHASE_IN_USE_A);
+  if (used.length === 0 || used.length === wired.length) return null;
   const usedNames = used.map((p) => PHASES[p]);
-  if (prev?.phasesUsed && samePhases(prev.phasesUsed, usedNames)) {
-    state.phasesUsed = prev.phasesUsed;
-    return used;
+  const was = prev?.demand;
+  if (was?.phasesUsed && samePhases(was.phasesUsed, usedNames)) return { phases: used, used: was.phasesUsed };
+  if (was?.phaseCandidate && was.phaseCandidateSince !== undefined && samePhases(was.phaseCandidate, usedNames)) {
+    if (now - was.phaseCandidateSince >= settings.demandDetectMs) return { phases: used, used: usedNames };
+    return { phases: wired, candidate: was.phaseCandidate, candidateSince: was.phaseCandidateSince };
   }
-  if (prev?.phaseCandidate && prev.phaseCandidateSince !== undefined && samePhases(prev.phaseCandidate, usedNames)) {
-    if (now - prev.phaseCandidateSince >= settings.demandDetectMs) {
-      state.phasesUsed = usedNames;
-      return used;
-    }
-    state.phaseCandidate = prev.phaseCandidate;
-    state.phaseCandidateSince = prev.phaseCandidateSince;
-    return wired;
-  }
-  state.phaseCandidate = usedNames;
-  state.phaseCandidateSince = now;
-  return wired;
+  return { phases: wired, candidate: usedNames, candidateSince: now };
 }
 
 function samePhases(a: readonly Phase[], b: readonly Phase[]): boolean {

@@ -1,12 +1,13 @@
 // First half of allocate(): what each connector is (idle, offline, candidate), what it may draw,
-// which zone × phase constraints it loads, and what offline stations hold (A1, A3, A7, D2, D3, D6, Z6).
+// which zone × phase constraints it loads, and what offline stations hold (A1, A3, A7, D1-D3, D6, Z6).
+// One pass over the connectors: with thousands of them, memory traffic is most of the cost.
 
-import { connectorBounds, connectorWiring, type ConnectorBounds } from '../connector/bounds.js';
-import { drawPerSitePhase } from '../connector/measurement.js';
-import { failsafeCurrents, type Failsafe } from '../limits/failsafe.js';
+import { connectorWiring, writeBounds } from '../connector/bounds.js';
+import { writeDraw } from '../connector/measurement.js';
+import { addMinimum, failsafeOf, zoneVerdicts, type Failsafe } from '../limits/failsafe.js';
 import { isThreePhase, sitePhases, type PhaseIndex } from '../phases.js';
 import type { AllocationSettings } from '../settings.js';
-import type { ConnectorState, SiteSnapshot, ZoneInput } from '../snapshot.js';
+import type { ConnectorInput, ConnectorState, SiteSnapshot, ZoneInput } from '../snapshot.js';
 import type { ZoneIndex } from '../topology/zone-index.js';
 import { decideDemand, type DemandDecision } from './demand.js';
 import { TIER_DUE, TIER_PROTECTED, TIER_RUNNING, TIER_WAITING } from './selection.js';
@@ -19,82 +20,125 @@ export const UNKNOWN_ZONE = 3;
 export interface Prepared {
   zoneOf: Int32Array;
   status: Uint8Array;
-  bounds: ConnectorBounds[];
+  /** A3/A9 bounds, A per phase; wattsPerA 0 for AC. */
+  minA: Float64Array;
+  maxA: Float64Array;
+  wattsPerA: Float64Array;
   /** Counted phases per connector (wired phases, fewer after A7). */
   phases: (readonly PhaseIndex[])[];
+  /** The stored state, whatever its session. */
+  stored: (ConnectorState | undefined)[];
   /** The previous state when it belongs to the same session. */
   prev: (ConnectorState | undefined)[];
-  demand: (DemandDecision | undefined)[];
+  /** Candidates: session start and energy (A5). */
+  startedAt: Float64Array;
+  energyWh: Float64Array;
+  demand: (DemandDecision | null)[];
   vip: Uint8Array;
   tier: Uint8Array;
+  /** Candidates: the minimum. */
   lo: Float64Array;
-  /** Maximum after the demand cap. */
+  /** Candidates: the maximum after the demand cap. */
   hi: Float64Array;
   marginA: Float64Array;
   conStart: Int32Array;
   conList: Int32Array;
   /** What an offline connector is assumed to draw (failsafe, or a DC's last setpoint). */
   assumedA: Float64Array;
-  failsafe: Failsafe[];
+  /** Offline connectors only (D1, D6). */
+  failsafe: (Failsafe | undefined)[];
   /** Per constraint (zone × 3 + phase). */
   reserveA: Float64Array;
   evMeasuredA: Float64Array;
 }
 
 export function prepare(snapshot: SiteSnapshot, index: ZoneIndex<ZoneInput>, settings: AllocationSettings, now: number): Prepared {
+  const states = snapshot.state?.connectors ?? [];
+  // The state list normally comes back in connector order (allocate() writes it so): a walk finds
+  // each entry; if the walk misses any, a map does it.
+  const walked = prepareWith(snapshot, index, settings, now, null);
+  if (walked) return walked;
+  const mapped = prepareWith(snapshot, index, settings, now, byId(states));
+  if (!mapped) throw new Error('prepare: a state lookup by map cannot miss');
+  return mapped;
+}
+
+function byId(states: readonly ConnectorState[]): Map<string, ConnectorState> {
+  const map = new Map<string, ConnectorState>();
+  for (const st of states) map.set(st.connectorId, st);
+  return map;
+}
+
+function prepareWith(
+  snapshot: SiteSnapshot, index: ZoneIndex<ZoneInput>, settings: AllocationSettings, now: number, stateMap: Map<string, ConnectorState> | null,
+): Prepared | null {
   const conns = snapshot.connectors;
+  const states = snapshot.state?.connectors ?? [];
   const n = conns.length;
   const constraintCount = index.zones.length * 3;
-  const prevStates = snapshot.state?.connectors ?? {};
   const p: Prepared = {
-    zoneOf: new Int32Array(n), status: new Uint8Array(n), bounds: new Array<ConnectorBounds>(n),
-    phases: new Array<readonly PhaseIndex[]>(n), prev: new Array<ConnectorState | undefined>(n),
-    demand: new Array<DemandDecision | undefined>(n), vip: new Uint8Array(n), tier: new Uint8Array(n),
+    zoneOf: new Int32Array(n), status: new Uint8Array(n),
+    minA: new Float64Array(n), maxA: new Float64Array(n), wattsPerA: new Float64Array(n),
+    phases: new Array<readonly PhaseIndex[]>(n), stored: new Array<ConnectorState | undefined>(n),
+    prev: new Array<ConnectorState | undefined>(n), startedAt: new Float64Array(n), energyWh: new Float64Array(n), demand: new Array<DemandDecision | null>(n),
+    vip: new Uint8Array(n), tier: new Uint8Array(n),
     lo: new Float64Array(n), hi: new Float64Array(n), marginA: new Float64Array(n),
     conStart: new Int32Array(n + 1), conList: new Int32Array(0), assumedA: new Float64Array(n),
-    failsafe: failsafeCurrents(index, conns, settings),
+    failsafe: new Array<Failsafe | undefined>(n),
     reserveA: new Float64Array(constraintCount), evMeasuredA: new Float64Array(constraintCount),
   };
-  const draws = new Array<[number, number, number] | null>(n);
+  const minSum = new Float64Array(constraintCount);
+  const draws = new Float64Array(n * 3);
+  const offline: number[] = [];
+  let walk = 0;
   let listSize = 0;
   for (let i = 0; i < n; i++) {
     const c = conns[i];
-    const z = index.byName.get(c.zone) ?? -1;
+    writeBounds(c, settings, p, i);
+    const minA = p.minA[i];
+    const maxA = p.maxA[i];
     const wiring = connectorWiring(c);
     const wired = sitePhases(wiring);
-    p.zoneOf[i] = z;
-    p.bounds[i] = connectorBounds(c, settings);
+    const z = index.byName.get(c.zone) ?? -1;
     p.phases[i] = wired;
+    p.zoneOf[i] = z;
+    let stored: ConnectorState | undefined;
+    if (stateMap) stored = stateMap.get(c.id);
+    else if (walk < states.length && states[walk].connectorId === c.id) stored = states[walk++];
+    p.stored[i] = stored;
     if (z < 0) { p.status[i] = UNKNOWN_ZONE; continue; }
-    const draw = drawPerSitePhase(c, wiring, now, settings.sampleIntervalMs, settings.nominalVoltageV);
-    draws[i] = draw;
     const path = index.path[z];
-    if (draw) {
-      for (const zz of path) for (let ph = 0; ph < 3; ph++) p.evMeasuredA[zz * 3 + ph] += draw[ph];
+    if (c.kind !== 'DC') addMinimum(minSum, path, wired, minA);
+    const measured = writeDraw(c, wiring, now, settings.sampleIntervalMs, settings.nominalVoltageV, draws, i * 3);
+    if (measured) {
+      for (const zz of path) for (let ph = 0; ph < 3; ph++) p.evMeasuredA[zz * 3 + ph] += draws[i * 3 + ph];
     }
     if (c.stationConnected === false) {
       p.status[i] = OFFLINE;
-      // D6: DC keeps its last setpoint; D2/D3: AC falls back to its failsafe.
-      const assumed = c.kind === 'DC' ? (prevStates[c.id]?.lastA ?? 0) : p.failsafe[i].failsafeA;
-      p.assumedA[i] = assumed;
-      for (const zz of path) for (const ph of wired) p.reserveA[zz * 3 + ph] += assumed;
+      offline.push(i);
       continue;
     }
-    if (!c.session) { p.status[i] = IDLE; continue; }
+    const session = c.session;
+    if (!session) { p.status[i] = IDLE; continue; }
     p.status[i] = CANDIDATE;
-    const stored = prevStates[c.id];
-    const prev = stored && stored.sessionStartedAt === c.session.startedAt ? stored : undefined;
+    p.startedAt[i] = session.startedAt;
+    p.energyWh[i] = session.energyWh;
+    const prev = stored && stored.sessionStartedAt === session.startedAt ? stored : undefined;
     p.prev[i] = prev;
-    p.vip[i] = c.vip || c.session.vip ? 1 : 0;
-    const b = p.bounds[i];
-    const demand = decideDemand({
-      prev, draw, wired, canFreePhases: c.kind !== 'DC' && isThreePhase(wiring),
-      minA: b.minA, maxA: b.maxA, now, settings,
-    });
+    p.vip[i] = c.vip || session.vip ? 1 : 0;
+    const demand = measured && prev && prev.suspendedSince === undefined && settings.demandEnabled
+      ? decideDemand({
+        prev, draw: draws, drawAt: i * 3, wired, canFreePhases: c.kind !== 'DC' && isThreePhase(wiring),
+        minA, maxA, now, settings,
+      })
+      : null;
     p.demand[i] = demand;
-    p.phases[i] = demand.phases;
-    p.lo[i] = b.minA;
-    p.hi[i] = demand.capA !== undefined ? Math.min(b.maxA, demand.capA) : b.maxA;
+    p.lo[i] = minA;
+    p.hi[i] = maxA;
+    if (demand) {
+      p.phases[i] = demand.phases;
+      if (demand.capA !== undefined) p.hi[i] = Math.min(maxA, demand.capA);
+    }
     const suspendedSince = prev?.suspendedSince;
     if (suspendedSince === undefined) {
       const servedSince = prev?.servedSince ?? now;
@@ -103,8 +147,22 @@ export function prepare(snapshot: SiteSnapshot, index: ZoneIndex<ZoneInput>, set
       p.tier[i] = now - suspendedSince >= settings.rotationPeriodMs ? TIER_DUE : TIER_WAITING;
       p.marginA[i] = settings.resumeMarginA;
     }
-    listSize += path.length * demand.phases.length;
+    listSize += path.length * p.phases[i].length;
   }
+  if (!stateMap && walk < states.length) return null;
+
+  // D2, D3, D6: what offline stations hold, once every minimum is known (D1).
+  const verdicts = zoneVerdicts(index, minSum);
+  for (const i of offline) {
+    const c = conns[i];
+    const path = index.path[p.zoneOf[i]];
+    const failsafe = failsafeOf(c, path, p.minA[i], verdicts);
+    p.failsafe[i] = failsafe;
+    const assumed = c.kind === 'DC' ? (p.stored[i]?.lastA ?? 0) : failsafe.failsafeA;
+    p.assumedA[i] = assumed;
+    for (const zz of path) for (const ph of p.phases[i]) p.reserveA[zz * 3 + ph] += assumed;
+  }
+
   p.conList = new Int32Array(listSize);
   let at = 0;
   for (let i = 0; i < n; i++) {

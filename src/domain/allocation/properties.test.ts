@@ -161,7 +161,7 @@ describe('allocate properties (A2, A4, A5, A8, A11)', () => {
       const { snapshot, parentOf } = build(site);
       const first = allocate(snapshot, NOW);
       const second = allocate({ ...snapshot, state: first.state }, NOW + 1000);
-      for (const [result, marginFor] of [[first, () => 0], [second, (id: string) => (first.state.connectors[id]?.suspendedSince !== undefined ? 1 : 0)]] as const) {
+      for (const [result, marginFor] of [[first, () => 0], [second, (id: string) => (first.state.connectors.find((c) => c.connectorId === id)?.suspendedSince !== undefined ? 1 : 0)]] as const) {
         const mins = new Map<string, number>();
         const served = result.setpoints.map((s, i) => ({ ...s, minA: bounds(snapshot.connectors[i], site.evze).minA }));
         const { held } = loads(result.setpoints, parentOf);

@@ -1,29 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { compareRank, selectServed, TIER_DUE, TIER_PROTECTED, TIER_RUNNING, TIER_WAITING, type RankInput } from './selection.js';
+import { rankKeys, rankOrder, selectServed, setRank, TIER_DUE, TIER_PROTECTED, TIER_RUNNING, TIER_WAITING } from './selection.js';
 
-const rank = (id: string, extra: Partial<RankInput> = {}): RankInput => ({
-  index: 0, id, vip: false, tier: TIER_PROTECTED, suspendedSince: 0, energyWh: 0, startedAt: 0, ...extra,
-});
-const sortIds = (list: RankInput[], priority: 'energy' | 'duration') => [...list].sort((a, b) => compareRank(a, b, priority)).map((r) => r.id);
+interface Entry { id: string; vip?: boolean; tier?: number; suspendedSince?: number; energyWh?: number; startedAt?: number }
+
+function sortIds(list: Entry[], priority: 'energy' | 'duration'): string[] {
+  const keys = rankKeys(list.length, list);
+  list.forEach((e, i) => setRank(keys, i, e.vip ?? false, e.tier ?? TIER_PROTECTED, e.suspendedSince ?? 0, e.energyWh ?? 0, e.startedAt ?? 0, priority));
+  return [...rankOrder(keys, Int32Array.from(list.keys()))].map((i) => list[i].id);
+}
 
 describe('priority order (A4, A5, A6)', () => {
   it('energy: least energy first; duration: latest start first; VIP before all', () => {
-    const list = [rank('a', { energyWh: 500, startedAt: 100 }), rank('b', { energyWh: 100, startedAt: 50 }), rank('c', { energyWh: 900, startedAt: 200 }), rank('v', { vip: true, energyWh: 9999 })];
+    const list = [{ id: 'a', energyWh: 500, startedAt: 100 }, { id: 'b', energyWh: 100, startedAt: 50 }, { id: 'c', energyWh: 900, startedAt: 200 }, { id: 'v', vip: true, energyWh: 9999 }];
     expect(sortIds(list, 'energy')).toEqual(['v', 'b', 'a', 'c']);
     expect(sortIds(list, 'duration')).toEqual(['v', 'c', 'a', 'b']);
   });
 
   it('rotation tiers: fresh turns, then due vehicles by waiting time, then the long-running, then the waiting', () => {
     const list = [
-      rank('waiting', { tier: TIER_WAITING }), rank('running', { tier: TIER_RUNNING }),
-      rank('due-late', { tier: TIER_DUE, suspendedSince: 20 }), rank('due-early', { tier: TIER_DUE, suspendedSince: 10, energyWh: 99 }),
-      rank('fresh', { tier: TIER_PROTECTED, energyWh: 5000 }),
+      { id: 'waiting', tier: TIER_WAITING }, { id: 'running', tier: TIER_RUNNING },
+      { id: 'due-late', tier: TIER_DUE, suspendedSince: 20 }, { id: 'due-early', tier: TIER_DUE, suspendedSince: 10, energyWh: 99 },
+      { id: 'fresh', tier: TIER_PROTECTED, energyWh: 5000 },
     ];
     expect(sortIds(list, 'energy')).toEqual(['fresh', 'due-early', 'due-late', 'running', 'waiting']);
   });
 
   it('is total: ties broken by id', () => {
-    expect(sortIds([rank('b'), rank('a')], 'energy')).toEqual(['a', 'b']);
+    expect(sortIds([{ id: 'b' }, { id: 'a' }], 'energy')).toEqual(['a', 'b']);
   });
 });
 

@@ -13,34 +13,43 @@ export const TIER_DUE = 1; // suspended for a rotation period or more: its turn
 export const TIER_RUNNING = 2; // charging for a rotation period or more
 export const TIER_WAITING = 3; // suspended, its turn not yet come
 
-export interface RankInput {
-  /** Position in snapshot.connectors. */
-  index: number;
-  id: string;
-  vip: boolean;
-  tier: number;
-  suspendedSince: number;
-  energyWh: number;
-  startedAt: number;
+export interface RankKeys {
+  ids: readonly { id: string }[];
+  /** VIP (0) or not (1), times 4, plus the tier. */
+  group: Uint8Array;
+  /** Due vehicles: suspended since; others 0. */
+  waited: Float64Array;
+  /** The shedding keys, ascending = served first (A5). */
+  first: Float64Array;
+  second: Float64Array;
+}
+
+export function rankKeys(size: number, ids: readonly { id: string }[]): RankKeys {
+  return { ids, group: new Uint8Array(size), waited: new Float64Array(size), first: new Float64Array(size), second: new Float64Array(size) };
 }
 
 /**
- * VIPs first (A4); then the rotation tier (A6), due vehicles by how long they have waited; then
- * the shedding priority (A5): least energy first, or most recent start first; then the id, so
- * the order is total and the result deterministic.
+ * Sets connector i's keys. VIPs first (A4); then the rotation tier (A6), due vehicles by how long
+ * they have waited; then the shedding priority (A5): least energy first, or most recent start
+ * first; then the id, so the order is total and the result deterministic.
  */
-export function compareRank(a: RankInput, b: RankInput, priority: SheddingPriority): number {
-  if (a.vip !== b.vip) return a.vip ? -1 : 1;
-  if (a.tier !== b.tier) return a.tier - b.tier;
-  if (a.tier === TIER_DUE && a.suspendedSince !== b.suspendedSince) return a.suspendedSince - b.suspendedSince;
-  if (priority === 'energy') {
-    if (a.energyWh !== b.energyWh) return a.energyWh - b.energyWh;
-    if (a.startedAt !== b.startedAt) return b.startedAt - a.startedAt;
-  } else {
-    if (a.startedAt !== b.startedAt) return b.startedAt - a.startedAt;
-    if (a.energyWh !== b.energyWh) return a.energyWh - b.energyWh;
-  }
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+export function setRank(
+  keys: RankKeys, i: number, vip: boolean, tier: number, suspendedSince: number, energyWh: number, startedAt: number, priority: SheddingPriority,
+): void {
+  keys.group[i] = (vip ? 0 : 4) + tier;
+  keys.waited[i] = tier === TIER_DUE ? suspendedSince : 0;
+  keys.first[i] = priority === 'energy' ? energyWh : -startedAt;
+  keys.second[i] = priority === 'energy' ? -startedAt : energyWh;
+}
+
+export function compareRank(keys: RankKeys, a: number, b: number): number {
+  return keys.group[a] - keys.group[b] || keys.waited[a] - keys.waited[b] || keys.first[a] - keys.first[b]
+    || keys.second[a] - keys.second[b] || (keys.ids[a].id < keys.ids[b].id ? -1 : keys.ids[a].id > keys.ids[b].id ? 1 : 0);
+}
+
+/** Candidates in priority order. */
+export function rankOrder(keys: RankKeys, candidates: Int32Array): Int32Array {
+  return candidates.sort((a, b) => compareRank(keys, a, b));
 }
 
 export interface Selection {

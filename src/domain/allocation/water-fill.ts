@@ -3,8 +3,9 @@
 // A common level t rises; each participant gets clamp(t, lo, hi). When a constraint (zone × phase)
 // fills up, its participants freeze at their current value, bound by it; a participant that
 // reaches hi freezes, bound by its own maximum. Between events every constraint's load is linear in
-// t, so the next event is found exactly. Breakpoints lie on the 0.1 A grid, so their number is
-// bounded by the current range, not by the number of connectors: O(n log n + events × constraints).
+// t, so the next event is found exactly. Breakpoints lie on the 0.1 A grid, so they sort in linear
+// time and their number is bounded by the current range, not by the number of connectors:
+// O(n + grid steps × constraints).
 
 /** Constraints of participant i are conList[conStart[i] .. conStart[i + 1]). */
 export interface FillProblem {
@@ -24,8 +25,6 @@ export interface FillResult {
 }
 
 const EPS = 1e-9;
-// Packs (time on the 0.1 A grid, participant, start/stop) into one float for a native sort.
-const SLOT = 2 ** 22;
 
 /**
  * Raises the listed participants from lo towards hi within capA (remaining capacity per
@@ -55,8 +54,11 @@ export function waterFill(problem: FillProblem, participants: ArrayLike<number>,
     for (let j = conStart[i]; j < conStart[i + 1]; j++) members[fill[conList[j]]++] = i;
   }
 
-  const events = new Float64Array(2 * count);
+  // Events on the 0.1 A grid: key = current × 10; start (lo) and stop (hi) per participant.
+  const eventKey = new Int32Array(2 * count);
+  const eventWho = new Int32Array(2 * count);
   let eventCount = 0;
+  let maxKey = 0;
   for (let k = 0; k < count; k++) {
     const i = participants[k];
     value[i] = lo[i];
@@ -66,10 +68,14 @@ export function waterFill(problem: FillProblem, participants: ArrayLike<number>,
       boundBy[i] = BOUND_BY_OWN_MAX;
       continue;
     }
-    events[eventCount++] = Math.round(lo[i] * 10) * SLOT + i * 2;
-    events[eventCount++] = Math.round(hi[i] * 10) * SLOT + i * 2 + 1;
+    const stop = Math.round(hi[i] * 10);
+    eventKey[eventCount] = Math.round(lo[i] * 10);
+    eventWho[eventCount++] = i * 2;
+    eventKey[eventCount] = stop;
+    eventWho[eventCount++] = i * 2 + 1;
+    if (stop > maxKey) maxKey = stop;
   }
-  const sorted = events.subarray(0, eventCount).sort();
+  const order = sortByKey(eventKey, eventCount, maxKey);
 
   const freeze = (i: number, t: number, by: number): void => {
     frozen[i] = 1;
@@ -91,7 +97,8 @@ export function waterFill(problem: FillProblem, participants: ArrayLike<number>,
       const ts = (capA[c] - base[c]) / slope[c];
       if (ts < tSat) { tSat = ts; cSat = c; }
     }
-    const tNext = next < eventCount ? Math.floor(sorted[next] / SLOT) / 10 : Infinity;
+    const key = next < eventCount ? eventKey[order[next]] : -1;
+    const tNext = key >= 0 ? key / 10 : Infinity;
     // On a tie, events go first, so a connector that reaches its own maximum says so.
     if (cSat >= 0 && tSat < tNext - EPS) {
       t = Math.max(t, tSat);
@@ -104,12 +111,11 @@ export function waterFill(problem: FillProblem, participants: ArrayLike<number>,
     }
     if (next >= eventCount) break;
     t = tNext;
-    const key = Math.floor(sorted[next] / SLOT);
-    while (next < eventCount && Math.floor(sorted[next] / SLOT) === key) {
-      const packed = sorted[next++] % SLOT;
-      const i = packed >> 1;
+    while (next < eventCount && eventKey[order[next]] === key) {
+      const who = eventWho[order[next++]];
+      const i = who >> 1;
       if (frozen[i]) continue;
-      if ((packed & 1) === 0) {
+      if ((who & 1) === 0) {
         rising[i] = 1;
         for (let j = conStart[i]; j < conStart[i + 1]; j++) { base[conList[j]] -= lo[i]; slope[conList[j]] += 1; }
       } else {
@@ -117,4 +123,19 @@ export function waterFill(problem: FillProblem, participants: ArrayLike<number>,
       }
     }
   }
+}
+
+/** Positions 0..count-1 ordered by key: a counting sort, since keys are small grid integers. */
+function sortByKey(key: Int32Array, count: number, maxKey: number): Int32Array {
+  const order = new Int32Array(count);
+  if (maxKey > 8 * count + 100_000) {
+    // Absurd ratings (thousands of amperes): a comparison sort keeps memory bounded.
+    for (let e = 0; e < count; e++) order[e] = e;
+    return order.sort((a, b) => key[a] - key[b]);
+  }
+  const start = new Int32Array(maxKey + 2);
+  for (let e = 0; e < count; e++) start[key[e] + 1]++;
+  for (let k = 0; k <= maxKey; k++) start[k + 1] += start[k];
+  for (let e = 0; e < count; e++) order[start[key[e]]++] = e;
+  return order;
 }

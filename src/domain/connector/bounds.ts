@@ -39,17 +39,33 @@ export function connectorWiring(connector: ConnectorInput): PhaseWiring {
  * DC (A9): the same in watts, converted with the nominal voltage over the wired phases.
  */
 export function connectorBounds(connector: ConnectorInput, settings: AllocationSettings): ConnectorBounds {
+  const out = { minA: new Float64Array(1), maxA: new Float64Array(1), wattsPerA: new Float64Array(1) };
+  const phaseCount = writeBounds(connector, settings, out, 0);
+  const bounds: ConnectorBounds = { minA: out.minA[0], maxA: out.maxA[0], phaseCount };
+  if (connector.kind === 'DC') bounds.wattsPerA = out.wattsPerA[0];
+  return bounds;
+}
+
+/** The same into arrays at position i (no allocation: allocate() does this for every connector). wattsPerA 0 = AC. */
+export function writeBounds(
+  connector: ConnectorInput, settings: AllocationSettings,
+  out: { minA: Float64Array; maxA: Float64Array; wattsPerA: Float64Array }, i: number,
+): 1 | 3 {
   const threePhase = isThreePhase(connectorWiring(connector));
   const phaseCount = threePhase ? 3 : 1;
   const standardA = Math.max(standardMinimumA(settings.minimumStandard, threePhase), connector.minCurrentA ?? 0);
   const ratingA = connector.maxCurrentA ?? settings.defaultMaxCurrentA;
   if (connector.kind === 'DC') {
     const wattsPerA = settings.nominalVoltageV * phaseCount;
-    const minA = connector.minPowerW !== undefined ? connector.minPowerW / wattsPerA : standardA;
-    const maxA = connector.maxPowerW !== undefined ? connector.maxPowerW / wattsPerA : ratingA;
-    return { minA: ceilToGrid(minA), maxA: floorToGrid(maxA), phaseCount, wattsPerA };
+    out.minA[i] = ceilToGrid(connector.minPowerW !== undefined ? connector.minPowerW / wattsPerA : standardA);
+    out.maxA[i] = floorToGrid(connector.maxPowerW !== undefined ? connector.maxPowerW / wattsPerA : ratingA);
+    out.wattsPerA[i] = wattsPerA;
+  } else {
+    out.minA[i] = ceilToGrid(standardA);
+    out.maxA[i] = floorToGrid(ratingA);
+    out.wattsPerA[i] = 0;
   }
-  return { minA: ceilToGrid(standardA), maxA: floorToGrid(ratingA), phaseCount };
+  return phaseCount;
 }
 
 /** DC power for a per-phase current, rounded down to whole watts. */

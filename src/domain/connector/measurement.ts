@@ -19,24 +19,33 @@ export function isMeasurementFresh(connector: ConnectorInput, now: number, defau
 export function drawPerSitePhase(
   connector: ConnectorInput, wiring: PhaseWiring, now: number, defaultSampleIntervalMs: number, nominalVoltageV: number,
 ): [number, number, number] | null {
-  if (!isMeasurementFresh(connector, now, defaultSampleIntervalMs)) return null;
-  const m = connector.measured;
-  if (!m) return null;
-  const phases = sitePhases(wiring);
   const draw: [number, number, number] = [0, 0, 0];
+  return writeDraw(connector, wiring, now, defaultSampleIntervalMs, nominalVoltageV, draw, 0) ? draw : null;
+}
+
+/** Writes the draw into out[offset .. offset + 2]; false (and nothing written) when there is none. */
+export function writeDraw(
+  connector: ConnectorInput, wiring: PhaseWiring, now: number, defaultSampleIntervalMs: number, nominalVoltageV: number,
+  out: { [k: number]: number }, offset: number,
+): boolean {
+  if (!isMeasurementFresh(connector, now, defaultSampleIntervalMs)) return false;
+  const m = connector.measured;
+  if (!m) return false;
+  const phases = sitePhases(wiring);
   // A DC station's Current.Import is its DC current, which says nothing about the AC phases.
-  if (m.currentsA && connector.kind !== 'DC') {
+  const currents = connector.kind === 'DC' ? undefined : m.currentsA;
+  if (currents) {
     if (isThreePhase(wiring)) {
-      for (let k = 0; k < 3; k++) draw[phases[k]] = Math.max(0, m.currentsA[k]);
+      for (let k = 0; k < 3; k++) out[offset + phases[k]] = Math.max(0, currents[k]);
     } else {
-      draw[phases[0]] = Math.max(0, m.currentsA[0], m.currentsA[1], m.currentsA[2]);
+      out[offset + phases[0]] = Math.max(0, currents[0], currents[1], currents[2]);
     }
-    return draw;
+    return true;
   }
   if (m.powerW !== undefined) {
     const perPhaseA = Math.max(0, m.powerW) / (nominalVoltageV * phases.length);
-    for (const p of phases) draw[p] = perPhaseA;
-    return draw;
+    for (const p of phases) out[offset + p] = perPhaseA;
+    return true;
   }
-  return null;
+  return false;
 }

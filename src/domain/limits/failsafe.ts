@@ -1,7 +1,7 @@
 // Failsafe currents (D1, D6, D7): what each station applies on its own when it cannot reach the LMS.
 
 import { connectorBounds, connectorWiring } from '../connector/bounds.js';
-import { PHASES, sitePhases, type Phase } from '../phases.js';
+import { PHASES, sitePhases, type Phase, type PhaseIndex } from '../phases.js';
 import { resolveSettings, type AllocationSettings } from '../settings.js';
 import type { ConnectorInput } from '../snapshot.js';
 import { indexZones, type ZoneIndex } from '../topology/zone-index.js';
@@ -19,9 +19,13 @@ export type FailsafeReason =
   | { code: 'unknown-zone' };
 
 export interface Failsafe {
-  failsafeA: number;
-  reason: FailsafeReason;
+  readonly failsafeA: number;
+  readonly reason: FailsafeReason;
 }
+
+const MINIMUM: FailsafeReason = { code: 'minimum' };
+const DC_NONE: Failsafe = { failsafeA: 0, reason: { code: 'dc-no-failsafe' } };
+const NO_ZONE: Failsafe = { failsafeA: 0, reason: { code: 'unknown-zone' } };
 
 /**
  * D1 applied to every zone on the station's path, since its current also counts against every
@@ -31,15 +35,27 @@ export interface Failsafe {
 export function failsafeCurrents(
   index: ZoneIndex<ZoneSpec>, connectors: readonly ConnectorInput[], settings: AllocationSettings,
 ): Failsafe[] {
-  const zoneCount = index.zones.length;
-  const minSum = new Float64Array(zoneCount * 3);
-  const zoneOf = connectors.map((c) => index.byName.get(c.zone) ?? -1);
+  const n = connectors.length;
+  const minSum = new Float64Array(index.zones.length * 3);
   const minA = connectors.map((c) => connectorBounds(c, settings).minA);
-  connectors.forEach((c, i) => {
-    if (c.kind === 'DC' || zoneOf[i] < 0) return;
-    for (const z of index.path[zoneOf[i]]) for (const p of sitePhases(connectorWiring(c))) minSum[z * 3 + p] += minA[i];
-  });
-  const verdict: (FailsafeReason | null)[] = index.zones.map((zone, z) => {
+  const zoneOf = connectors.map((c) => index.byName.get(c.zone) ?? -1);
+  for (let i = 0; i < n; i++) {
+    if (connectors[i].kind !== 'DC' && zoneOf[i] >= 0) {
+      addMinimum(minSum, index.path[zoneOf[i]], sitePhases(connectorWiring(connectors[i])), minA[i]);
+    }
+  }
+  const verdicts = zoneVerdicts(index, minSum);
+  return connectors.map((c, i) => failsafeOf(c, zoneOf[i] < 0 ? null : index.path[zoneOf[i]], minA[i], verdicts));
+}
+
+/** Adds an AC connector's minimum to every zone × phase it loads. */
+export function addMinimum(minSum: Float64Array, path: readonly number[], phases: readonly PhaseIndex[], minA: number): void {
+  for (const z of path) for (const p of phases) minSum[z * 3 + p] += minA;
+}
+
+/** Per zone: why its stations' failsafe is 0 A, or null when the zone holds their minimums. */
+export function zoneVerdicts(index: ZoneIndex<ZoneSpec>, minSum: Float64Array): (FailsafeReason | null)[] {
+  return index.zones.map((zone, z) => {
     if (zone.mode === 'dynamic') return { code: 'dynamic-zone', zone: zone.name };
     for (let p = 0; p < 3; p++) {
       const sumA = Math.round(minSum[z * 3 + p] * 10) / 10;
@@ -47,16 +63,17 @@ export function failsafeCurrents(
     }
     return null;
   });
-  return connectors.map((c, i) => {
-    if (c.kind === 'DC') return { failsafeA: 0, reason: { code: 'dc-no-failsafe' } };
-    if (zoneOf[i] < 0) return { failsafeA: 0, reason: { code: 'unknown-zone' } };
-    // The verdict nearest to the station names the zone an installer would fix first.
-    for (const z of index.path[zoneOf[i]]) {
-      const reason = verdict[z];
-      if (reason) return { failsafeA: 0, reason };
-    }
-    return { failsafeA: minA[i], reason: { code: 'minimum' } };
-  });
+}
+
+/** One connector's failsafe; the verdict nearest to the station names the zone to fix first. */
+export function failsafeOf(connector: ConnectorInput, path: readonly number[] | null, minA: number, verdicts: readonly (FailsafeReason | null)[]): Failsafe {
+  if (connector.kind === 'DC') return DC_NONE;
+  if (!path) return NO_ZONE;
+  for (const z of path) {
+    const reason = verdicts[z];
+    if (reason) return { failsafeA: 0, reason };
+  }
+  return { failsafeA: minA, reason: MINIMUM };
 }
 
 /** Failsafe per connector id, for the dispatcher's permanent profile (D5) and the UI (D7). */
