@@ -7,7 +7,7 @@ import { writeDraw } from '../connector/measurement.js';
 import { addMinimum, failsafeOf, zoneVerdicts, type Failsafe } from '../limits/failsafe.js';
 import { isThreePhase, sitePhases, type PhaseIndex } from '../phases.js';
 import type { AllocationSettings } from '../settings.js';
-import type { ConnectorInput, ConnectorState, SiteSnapshot, ZoneInput } from '../snapshot.js';
+import type { ConnectorState, SiteSnapshot, ZoneInput } from '../snapshot.js';
 import type { ZoneIndex } from '../topology/zone-index.js';
 import { decideDemand, type DemandDecision } from './demand.js';
 import { TIER_DUE, TIER_PROTECTED, TIER_RUNNING, TIER_WAITING } from './selection.js';
