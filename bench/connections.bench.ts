@@ -4,10 +4,10 @@
 // Environment: BENCH_STATIONS (default 1000,5000), BENCH_STEADY_S (default 60).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RPCClient } from '../src/ocpp/rpc.js';
+import { freePort, waitForHealth } from '../test/helpers/net.js';
 import { tempDir } from '../test/helpers/temp-dir.js';
 
 type Client = InstanceType<typeof RPCClient>;
@@ -137,22 +137,4 @@ function rssKb(child: ChildProcess): number {
 function cpuTicks(child: ChildProcess): number {
   const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return Number(fields[11]) + Number(fields[12]);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-async function waitForHealth(port: number): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return;
-    } catch { /* not up yet */ }
-    await sleep(100);
-  }
-  throw new Error('server did not start');
 }

@@ -2,12 +2,12 @@
 // offline queue is accepted in order with its own timestamps. Real processes, real sockets.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimStation } from '../src/sim/index.js';
 import { Store } from '../src/store/store.js';
 import { startHarness, testSite, waitFor } from './helpers/harness.js';
+import { freePort, waitForHealth } from './helpers/net.js';
 import { tempDir } from './helpers/temp-dir.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -18,16 +18,8 @@ function startServer(dataDir: string, siteFile: string, port: number): ChildProc
   });
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
 async function untilHealthy(port: number): Promise<void> {
-  await waitFor(() => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false), 'server health', 20_000);
+  await waitForHealth(port, 20_000);
 }
 
 describe('crash recovery (R1, O7)', () => {

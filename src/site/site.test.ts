@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../test/helpers/temp-dir.js';
-import { Store } from '../store/store.js';
+import { openTempStore } from '../../test/helpers/temp-dir.js';
+import type { Store } from '../store/store.js';
 import { applySite, SiteApplyError } from './apply-site.js';
 import { exportSite } from './export-site.js';
 import { loadSiteFile } from './load-site-file.js';
@@ -62,16 +62,12 @@ describe('site file validation (R4, Z1-Z3)', () => {
 });
 
 describe('applying a site file (R4)', () => {
-  let dir: ReturnType<typeof tempDir>;
   let store: Store;
+  let close: () => Promise<void>;
   beforeEach(async () => {
-    dir = tempDir();
-    store = await Store.open(dir.path);
+    ({ store, close } = await openTempStore());
   });
-  afterEach(async () => {
-    await store.close();
-    dir.cleanup();
-  });
+  afterEach(() => close());
 
   const dump = async () => ({
     settings: resolveSettings(await store.settings.getAll()),

@@ -1,18 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../test/helpers/temp-dir.js';
-import { Store } from './store.js';
+import { openTempStore } from '../../test/helpers/temp-dir.js';
+import type { Store } from './store.js';
 
 describe('GroupCommit', () => {
-  let dir: ReturnType<typeof tempDir>;
   let store: Store;
+  let close: () => Promise<void>;
   beforeEach(async () => {
-    dir = tempDir();
-    store = await Store.open(dir.path);
+    ({ store, close } = await openTempStore());
   });
-  afterEach(async () => {
-    await store.close();
-    dir.cleanup();
-  });
+  afterEach(() => close());
 
   it('commits the writes of one turn together and answers each caller', async () => {
     const results = await Promise.all([1, 2, 3].map((i) => store.commit(async (db) => {
