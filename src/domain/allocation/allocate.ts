@@ -32,27 +32,36 @@ export function allocate(snapshot: SiteSnapshot, now: number): AllocationResult 
   }
 
   // Who charges: every candidate whose minimum fits, in priority order (A5, A6, A8).
-  const order = priorityOrder(snapshot, p, capA, settings.sheddingPriority, now);
-  const remainingA = capA.slice();
-  const selection = selectServed(order, p.lo, p.marginA, p.conStart, p.conList, remainingA);
+  const { order, free } = priorityOrder(snapshot, p, capA, settings.sheddingPriority, now);
+  const selection = selectServed(order, p.lo, p.marginA, p.conStart, p.conList, capA.slice(), free);
 
   // VIPs rise first, with everyone else held at their minimum; then the others share the rest.
-  const vips: number[] = [];
-  const others: number[] = [];
-  for (const i of order) if (selection.served[i]) (p.vip[i] ? vips : others).push(i);
   const n = snapshot.connectors.length;
+  const vips = new Int32Array(order.length);
+  const others = new Int32Array(order.length);
+  let vipCount = 0;
+  let otherCount = 0;
+  const vipCapA = capA.slice();
+  for (let c = 0; c < constraintCount; c++) vipCapA[c] -= p.othersMinA[c];
+  for (const i of order) {
+    if (selection.served[i]) {
+      if (p.vip[i]) vips[vipCount++] = i;
+      else others[otherCount++] = i;
+    } else if (!p.vip[i]) {
+      add(vipCapA, p, i, p.lo[i]); // its minimum was counted in othersMinA
+    }
+  }
   const fill: FillResult = { value: new Float64Array(n), boundBy: new Int32Array(n) };
   const problem = { constraintCount, conStart: p.conStart, conList: p.conList, lo: p.lo, hi: p.hi };
-  const vipCapA = capA.slice();
-  for (const i of others) subtract(vipCapA, p, i, p.lo[i]);
-  waterFill(problem, vips, vipCapA, fill);
+  waterFill(problem, vips.subarray(0, vipCount), vipCapA, fill);
   const othersCapA = capA.slice();
-  for (const i of vips) {
+  for (let k = 0; k < vipCount; k++) {
+    const i = vips[k];
     fill.value[i] = floorToGrid(fill.value[i]);
-    subtract(othersCapA, p, i, fill.value[i]);
+    add(othersCapA, p, i, -fill.value[i]);
   }
-  waterFill(problem, others, othersCapA, fill);
-  for (const i of others) fill.value[i] = floorToGrid(fill.value[i]);
+  waterFill(problem, others.subarray(0, otherCount), othersCapA, fill);
+  for (let k = 0; k < otherCount; k++) fill.value[others[k]] = floorToGrid(fill.value[others[k]]);
 
   return buildResult({ snapshot, index, settings, now, prepared: p, limits, selection, fill });
 }
@@ -62,20 +71,17 @@ export function allocate(snapshot: SiteSnapshot, now: number): AllocationResult 
  * share an oversubscribed zone × phase matters: the others fit whatever happens, so they go first
  * unsorted, and a site without shortage sorts nothing.
  */
-function priorityOrder(snapshot: SiteSnapshot, p: Prepared, capA: Float64Array, priority: SheddingPriority, now: number): Int32Array {
+function priorityOrder(
+  snapshot: SiteSnapshot, p: Prepared, capA: Float64Array, priority: SheddingPriority, now: number,
+): { order: Int32Array; free: number } {
   const conns = snapshot.connectors;
-  const needA = new Float64Array(capA.length);
-  for (let i = 0; i < conns.length; i++) {
-    if (p.status[i] !== CANDIDATE || p.hi[i] < p.lo[i]) continue;
-    for (let j = p.conStart[i]; j < p.conStart[i + 1]; j++) needA[p.conList[j]] += p.lo[i] + p.marginA[i];
-  }
   const order = new Int32Array(conns.length);
   let free = 0;
   let contested = conns.length;
   for (let i = 0; i < conns.length; i++) {
     if (p.status[i] !== CANDIDATE || p.hi[i] < p.lo[i]) continue;
     let short = false;
-    for (let j = p.conStart[i]; j < p.conStart[i + 1] && !short; j++) short = needA[p.conList[j]] > capA[p.conList[j]] + 1e-9;
+    for (let j = p.conStart[i]; j < p.conStart[i + 1] && !short; j++) short = p.needA[p.conList[j]] > capA[p.conList[j]] + 1e-9;
     if (short) order[--contested] = i;
     else order[free++] = i;
   }
@@ -86,11 +92,11 @@ function priorityOrder(snapshot: SiteSnapshot, p: Prepared, capA: Float64Array, 
   }
   rankOrder(keys, order.subarray(contested));
   order.copyWithin(free, contested);
-  return order.subarray(0, free + conns.length - contested);
+  return { order: order.subarray(0, free + conns.length - contested), free };
 }
 
-function subtract(capA: Float64Array, p: { conStart: Int32Array; conList: Int32Array }, i: number, amountA: number): void {
-  for (let j = p.conStart[i]; j < p.conStart[i + 1]; j++) capA[p.conList[j]] -= amountA;
+function add(capA: Float64Array, p: { conStart: Int32Array; conList: Int32Array }, i: number, amountA: number): void {
+  for (let j = p.conStart[i]; j < p.conStart[i + 1]; j++) capA[p.conList[j]] += amountA;
 }
 
 function zoneLimits(snapshot: SiteSnapshot, index: ZoneIndex<ZoneInput>, evMeasuredA: Float64Array, now: number, pollMs: number): ZoneLimit[] {

@@ -119,7 +119,7 @@ function stateOf(
   servedSince: number | undefined, suspendedSince: number | undefined, demand: DemandState | undefined,
 ): ConnectorState {
   if (prev && prev.lastA === lastA && prev.servedSince === servedSince && prev.suspendedSince === suspendedSince
-    && prev.demand === undefined && demand === undefined) return prev;
+    && prev.demand === demand) return prev;
   return { connectorId, sessionStartedAt, lastA, servedSince, suspendedSince, demand };
 }
 

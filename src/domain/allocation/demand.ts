@@ -90,9 +90,15 @@ export function decideDemand(input: DemandInput): DemandDecision | null {
     }
   }
   if (capA === undefined && !probing && lowDrawSince === undefined && phaseDecision === null) return null;
-  const state: DemandState = {
-    lowDrawSince, demandCapA: capA, cappedAt, probeUntil,
-    phaseCandidate: phaseDecision?.candidate, phaseCandidateSince: phaseDecision?.candidateSince, phasesUsed: phaseDecision?.used,
+  const phaseCandidate = phaseDecision?.candidate;
+  const phaseCandidateSince = phaseDecision?.candidateSince;
+  const phasesUsed = phaseDecision?.used;
+  // Unchanged: keep the previous object, so that the connector's state can be kept as it is.
+  const same = was !== undefined && was.lowDrawSince === lowDrawSince && was.demandCapA === capA && was.cappedAt === cappedAt
+    && was.probeUntil === probeUntil && was.phaseCandidate === phaseCandidate && was.phaseCandidateSince === phaseCandidateSince
+    && was.phasesUsed === phasesUsed;
+  const state: DemandState = same ? was : {
+    lowDrawSince, demandCapA: capA, cappedAt, probeUntil, phaseCandidate, phaseCandidateSince, phasesUsed,
   };
   return { capA, phases: probing ? wired : phases, probing, measuredA, state };
 }
@@ -109,8 +115,10 @@ function capFor(drawA: number, input: DemandInput): number {
 function decidePhases(input: DemandInput): PhaseDecision | null {
   const { prev, draw, drawAt, wired, now, settings } = input;
   if (!input.canFreePhases || draw === null) return null;
+  let usedCount = 0;
+  for (const p of wired) if (draw[drawAt + p] >= PHASE_IN_USE_A) usedCount++;
+  if (usedCount === 0 || usedCount === wired.length) return null;
   const used = wired.filter((p) => draw[drawAt + p] >= PHASE_IN_USE_A);
-  if (used.length === 0 || used.length === wired.length) return null;
   const usedNames = used.map((p) => PHASES[p]);
   const was = prev?.demand;
   if (was?.phasesUsed && samePhases(was.phasesUsed, usedNames)) return { phases: used, used: was.phasesUsed };

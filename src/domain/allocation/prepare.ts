@@ -50,6 +50,9 @@ export interface Prepared {
   /** Per constraint (zone × 3 + phase). */
   reserveA: Float64Array;
   evMeasuredA: Float64Array;
+  /** Per constraint: what the candidates that can charge need (minimum + resume margin), and the minimums of the non-VIPs. */
+  needA: Float64Array;
+  othersMinA: Float64Array;
 }
 
 export function prepare(snapshot: SiteSnapshot, index: ZoneIndex<ZoneInput>, settings: AllocationSettings, now: number): Prepared {
@@ -86,6 +89,7 @@ function prepareWith(
     conStart: new Int32Array(n + 1), conList: new Int32Array(0), assumedA: new Float64Array(n),
     failsafe: new Array<Failsafe | undefined>(n),
     reserveA: new Float64Array(constraintCount), evMeasuredA: new Float64Array(constraintCount),
+    needA: new Float64Array(constraintCount), othersMinA: new Float64Array(constraintCount),
   };
   const minSum = new Float64Array(constraintCount);
   const draws = new Float64Array(n * 3);
@@ -168,7 +172,16 @@ function prepareWith(
   for (let i = 0; i < n; i++) {
     p.conStart[i] = at;
     if (p.status[i] !== CANDIDATE) continue;
-    for (const zz of index.path[p.zoneOf[i]]) for (const ph of p.phases[i]) p.conList[at++] = zz * 3 + ph;
+    const canCharge = p.hi[i] >= p.lo[i];
+    const need = p.lo[i] + p.marginA[i];
+    const other = p.vip[i] === 0 ? p.lo[i] : 0;
+    for (const zz of index.path[p.zoneOf[i]]) {
+      for (const ph of p.phases[i]) {
+        const c = zz * 3 + ph;
+        p.conList[at++] = c;
+        if (canCharge) { p.needA[c] += need; p.othersMinA[c] += other; }
+      }
+    }
   }
   p.conStart[n] = at;
   return p;

@@ -62,16 +62,21 @@ export interface Selection {
 
 const EPS = 1e-9;
 
-/** capA is consumed: on return it holds what is left above the admitted minimums. */
+/**
+ * The first `free` connectors of the order fit whatever happens (they load no oversubscribed
+ * constraint) and are admitted unchecked. capA is consumed: on return it holds what is left above
+ * the minimums admitted by the check.
+ */
 export function selectServed(
   order: ArrayLike<number>, lo: Float64Array, marginA: Float64Array,
-  conStart: Int32Array, conList: Int32Array, capA: Float64Array,
+  conStart: Int32Array, conList: Int32Array, capA: Float64Array, free = 0,
 ): Selection {
   const size = conStart.length;
   const served = new Uint8Array(size);
   const failedAt = new Int32Array(size).fill(-1);
   const marginOnly = new Uint8Array(size);
-  for (let k = 0; k < order.length; k++) {
+  for (let k = 0; k < free; k++) served[order[k]] = 1;
+  for (let k = free; k < order.length; k++) {
     const i = order[k];
     const need = lo[i] + marginA[i];
     let fits = true;
