@@ -7,7 +7,7 @@ import type { AllocationSettings } from '../settings.js';
 import type { ConnectorState, DemandState } from '../snapshot.js';
 
 /** A phase carrying less than this is not in use. */
-const PHASE_IN_USE_A = 1;
+export const PHASE_IN_USE_A = 1;
 /** A capped car drawing within this of its cap wants more: lift the cap. */
 const LIFT_BELOW_CAP_A = 1;
 

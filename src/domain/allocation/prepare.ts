@@ -9,7 +9,7 @@ import { isThreePhase, sitePhases, type PhaseIndex } from '../phases.js';
 import type { AllocationSettings } from '../settings.js';
 import type { ConnectorState, SiteSnapshot, ZoneInput } from '../snapshot.js';
 import type { ZoneIndex } from '../topology/zone-index.js';
-import { decideDemand, type DemandDecision } from './demand.js';
+import { decideDemand, PHASE_IN_USE_A, type DemandDecision } from './demand.js';
 import { TIER_DUE, TIER_PROTECTED, TIER_RUNNING, TIER_WAITING } from './selection.js';
 
 export const IDLE = 0;
@@ -95,9 +95,14 @@ function prepareWith(
   const draws = new Float64Array(n * 3);
   const offline: number[] = [];
   let walk = 0;
-  let listSize = 0;
+  // Constraints are written as they are found: at most 3 phases on each zone of the deepest path.
+  let maxPath = 0;
+  for (const path of index.path) maxPath = Math.max(maxPath, path.length);
+  const conList = new Int32Array(n * maxPath * 3);
+  let at = 0;
   for (let i = 0; i < n; i++) {
     const c = conns[i];
+    p.conStart[i] = at;
     writeBounds(c, settings, p, i);
     const minA = p.minA[i];
     const maxA = p.maxA[i];
@@ -131,6 +136,7 @@ function prepareWith(
     p.prev[i] = prev;
     p.vip[i] = c.vip || session.vip ? 1 : 0;
     const demand = measured && prev && prev.suspendedSince === undefined && settings.demandEnabled
+      && (prev.demand !== undefined || mayNeedDemand(draws, i * 3, wired, prev.lastA - settings.demandThresholdA, c.kind !== 'DC' && wired.length === 3))
       ? decideDemand({
         prev, draw: draws, drawAt: i * 3, wired, canFreePhases: c.kind !== 'DC' && isThreePhase(wiring),
         minA, maxA, now, settings,
@@ -151,8 +157,19 @@ function prepareWith(
       p.tier[i] = now - suspendedSince >= settings.rotationPeriodMs ? TIER_DUE : TIER_WAITING;
       p.marginA[i] = settings.resumeMarginA;
     }
-    listSize += path.length * p.phases[i].length;
+    const canCharge = p.hi[i] >= minA;
+    const need = minA + p.marginA[i];
+    const other = p.vip[i] === 0 ? minA : 0;
+    for (const zz of path) {
+      for (const ph of p.phases[i]) {
+        const k = zz * 3 + ph;
+        conList[at++] = k;
+        if (canCharge) { p.needA[k] += need; p.othersMinA[k] += other; }
+      }
+    }
   }
+  p.conStart[n] = at;
+  p.conList = conList.subarray(0, at);
   if (!stateMap && walk < states.length) return null;
 
   // D2, D3, D6: what offline stations hold, once every minimum is known (D1).
@@ -167,22 +184,20 @@ function prepareWith(
     for (const zz of path) for (const ph of p.phases[i]) p.reserveA[zz * 3 + ph] += assumed;
   }
 
-  p.conList = new Int32Array(listSize);
-  let at = 0;
-  for (let i = 0; i < n; i++) {
-    p.conStart[i] = at;
-    if (p.status[i] !== CANDIDATE) continue;
-    const canCharge = p.hi[i] >= p.lo[i];
-    const need = p.lo[i] + p.marginA[i];
-    const other = p.vip[i] === 0 ? p.lo[i] : 0;
-    for (const zz of index.path[p.zoneOf[i]]) {
-      for (const ph of p.phases[i]) {
-        const c = zz * 3 + ph;
-        p.conList[at++] = c;
-        if (canCharge) { p.needA[c] += need; p.othersMinA[c] += other; }
-      }
-    }
-  }
-  p.conStart[n] = at;
   return p;
+}
+
+/**
+ * Cheap test before decideDemand(): with nothing remembered, demand awareness can only start when
+ * the draw is below the offer minus the threshold, or when a three-phase car leaves a phase unused.
+ */
+function mayNeedDemand(draws: Float64Array, at: number, wired: readonly PhaseIndex[], lowBelowA: number, threePhaseAc: boolean): boolean {
+  let maxA = 0;
+  let unused = false;
+  for (const ph of wired) {
+    const v = draws[at + ph];
+    if (v > maxA) maxA = v;
+    if (v < PHASE_IN_USE_A) unused = true;
+  }
+  return maxA < lowBelowA || (threePhaseAc && unused);
 }

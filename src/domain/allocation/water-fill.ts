@@ -40,11 +40,15 @@ export function waterFill(problem: FillProblem, participants: ArrayLike<number>,
   const frozen = new Uint8Array(conStart.length);
   const rising = new Uint8Array(conStart.length);
 
-  // Members of each constraint, compressed.
+  // Members of each constraint, compressed; every participant starts at lo.
   const memberStart = new Int32Array(constraintCount + 1);
   for (let k = 0; k < count; k++) {
     const i = participants[k];
-    for (let j = conStart[i]; j < conStart[i + 1]; j++) memberStart[conList[j] + 1]++;
+    value[i] = lo[i];
+    for (let j = conStart[i]; j < conStart[i + 1]; j++) {
+      memberStart[conList[j] + 1]++;
+      base[conList[j]] += lo[i];
+    }
   }
   for (let c = 0; c < constraintCount; c++) memberStart[c + 1] += memberStart[c];
   const fill = memberStart.slice(0, constraintCount);
@@ -61,8 +65,6 @@ export function waterFill(problem: FillProblem, participants: ArrayLike<number>,
   let maxKey = 0;
   for (let k = 0; k < count; k++) {
     const i = participants[k];
-    value[i] = lo[i];
-    for (let j = conStart[i]; j < conStart[i + 1]; j++) base[conList[j]] += lo[i];
     if (hi[i] <= lo[i] + EPS) {
       frozen[i] = 1;
       boundBy[i] = BOUND_BY_OWN_MAX;
