@@ -1,6 +1,6 @@
 // Which charging profiles a station accepts (OCPP 1.6 §5.16, §7.8, §7.13) and its capabilities.
 
-import type { ChargingProfile, ChargingRateUnit } from './ocpp-types.js';
+import type { ChargingProfile, ChargingRateUnit, ServerCalls } from './ocpp-types.js';
 import type { ConnectorTransaction, InstalledProfile } from './charging-schedule.js';
 
 /** The station's smart-charging capabilities (its read-only configuration keys). */
@@ -22,7 +22,8 @@ export const DEFAULT_PROFILE_RULES: ProfileRules = {
   allowedUnits: ['A'],
 };
 
-export type InstallStatus = 'Accepted' | 'Rejected' | 'NotSupported';
+/** SetChargingProfile's answer status. */
+export type InstallStatus = ServerCalls['SetChargingProfile']['conf']['status'];
 export interface InstallResult {
   status: InstallStatus;
   /** Why it was refused, for logs and tests. */

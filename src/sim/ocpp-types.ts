@@ -1,303 +1,130 @@
-// OCPP 1.6J payload types used by the simulator (station side). They mirror the official JSON
-// schemas that ocpp-rpc validates in strict mode; kept here so sim/ does not depend on ocpp/.
+// OCPP 1.6J payload types used by the simulator (station side), derived from the types generated
+// from the official JSON schemas (src/ocpp/types.generated.ts, which ocpp-rpc validates against in
+// strict mode). Type-only imports: sim/ takes no runtime code from ocpp/.
 
-export type ChargingRateUnit = 'A' | 'W';
-export type ChargingProfilePurpose = 'ChargePointMaxProfile' | 'TxDefaultProfile' | 'TxProfile';
-export type ChargingProfileKind = 'Absolute' | 'Recurring' | 'Relative';
-export type RecurrencyKind = 'Daily' | 'Weekly';
+import type {
+  AuthorizeRequest,
+  AuthorizeResponse,
+  BootNotificationRequest,
+  BootNotificationResponse,
+  ClearChargingProfileRequest,
+  DataTransferRequest,
+  DataTransferResponse,
+  DiagnosticsStatusNotificationRequest,
+  FirmwareStatusNotificationRequest,
+  GetCompositeScheduleResponse,
+  GetConfigurationResponse,
+  HeartbeatResponse,
+  MeterValuesRequest,
+  OcppActions,
+  SendLocalListRequest,
+  SetChargingProfileRequest,
+  StartTransactionRequest,
+  StartTransactionResponse,
+  StatusNotificationRequest,
+  StopTransactionRequest,
+  StopTransactionResponse,
+  TriggerMessageRequest,
+} from '../ocpp/types.generated.js';
 
-export interface ChargingSchedulePeriod {
-  /** Seconds from the start of the schedule. */
-  startPeriod: number;
-  /** A or W (per the schedule's unit), one decimal. For A: per phase. */
-  limit: number;
-  numberPhases?: number;
-}
+// ---- Smart charging ----
 
-export interface ChargingSchedule {
-  duration?: number;
-  startSchedule?: string;
-  chargingRateUnit: ChargingRateUnit;
-  chargingSchedulePeriod: ChargingSchedulePeriod[];
-  minChargingRate?: number;
-}
+export type ChargingProfile = SetChargingProfileRequest['csChargingProfiles'];
+export type ChargingSchedule = ChargingProfile['chargingSchedule'];
+export type ChargingSchedulePeriod = ChargingSchedule['chargingSchedulePeriod'][number];
+export type ChargingRateUnit = ChargingSchedule['chargingRateUnit'];
+export type ChargingProfilePurpose = ChargingProfile['chargingProfilePurpose'];
+export type ChargingProfileKind = ChargingProfile['chargingProfileKind'];
+export type RecurrencyKind = NonNullable<ChargingProfile['recurrencyKind']>;
 
-export interface ChargingProfile {
-  chargingProfileId: number;
-  transactionId?: number;
-  stackLevel: number;
-  chargingProfilePurpose: ChargingProfilePurpose;
-  chargingProfileKind: ChargingProfileKind;
-  recurrencyKind?: RecurrencyKind;
-  validFrom?: string;
-  validTo?: string;
-  chargingSchedule: ChargingSchedule;
-}
+// ---- Authorization, status, meter values ----
 
-export type AuthorizationStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
+export type IdTagInfo = AuthorizeResponse['idTagInfo'];
+export type AuthorizationStatus = IdTagInfo['status'];
 
-export interface IdTagInfo {
-  status: AuthorizationStatus;
-  expiryDate?: string;
-  parentIdTag?: string;
-}
+export type ChargePointStatus = StatusNotificationRequest['status'];
+export type ChargePointErrorCode = StatusNotificationRequest['errorCode'];
+export type StopReason = NonNullable<StopTransactionRequest['reason']>;
 
-export type ChargePointStatus =
-  | 'Available'
-  | 'Preparing'
-  | 'Charging'
-  | 'SuspendedEVSE'
-  | 'SuspendedEV'
-  | 'Finishing'
-  | 'Reserved'
-  | 'Unavailable'
-  | 'Faulted';
+export type MeterValue = MeterValuesRequest['meterValue'][number];
+export type SampledValue = MeterValue['sampledValue'][number];
+export type ReadingContext = NonNullable<SampledValue['context']>;
+export type Measurand = NonNullable<SampledValue['measurand']>;
+export type Phase = NonNullable<SampledValue['phase']>;
+export type UnitOfMeasure = NonNullable<SampledValue['unit']>;
 
-export type ChargePointErrorCode =
-  | 'ConnectorLockFailure'
-  | 'EVCommunicationError'
-  | 'GroundFailure'
-  | 'HighTemperature'
-  | 'InternalError'
-  | 'LocalListConflict'
-  | 'NoError'
-  | 'OtherError'
-  | 'OverCurrentFailure'
-  | 'PowerMeterFailure'
-  | 'PowerSwitchFailure'
-  | 'ReaderFailure'
-  | 'ResetFailure'
-  | 'UnderVoltage'
-  | 'OverVoltage'
-  | 'WeakSignal';
-
-export type StopReason =
-  | 'EmergencyStop'
-  | 'EVDisconnected'
-  | 'HardReset'
-  | 'Local'
-  | 'Other'
-  | 'PowerLoss'
-  | 'Reboot'
-  | 'Remote'
-  | 'SoftReset'
-  | 'UnlockCommand'
-  | 'DeAuthorized';
-
-export type ReadingContext =
-  | 'Interruption.Begin'
-  | 'Interruption.End'
-  | 'Sample.Clock'
-  | 'Sample.Periodic'
-  | 'Transaction.Begin'
-  | 'Transaction.End'
-  | 'Trigger'
-  | 'Other';
-
-export type Measurand =
-  | 'Energy.Active.Import.Register'
-  | 'Current.Import'
-  | 'Current.Offered'
-  | 'Power.Active.Import'
-  | 'Power.Offered'
-  | 'Voltage'
-  | 'SoC';
-
-export type Phase = 'L1' | 'L2' | 'L3' | 'N' | 'L1-N' | 'L2-N' | 'L3-N' | 'L1-L2' | 'L2-L3' | 'L3-L1';
-export type UnitOfMeasure = 'Wh' | 'kWh' | 'W' | 'kW' | 'A' | 'V' | 'Percent';
-
-export interface SampledValue {
-  value: string;
-  context?: ReadingContext;
-  measurand?: Measurand;
-  phase?: Phase;
-  location?: 'Cable' | 'EV' | 'Inlet' | 'Outlet' | 'Body';
-  unit?: UnitOfMeasure;
-}
-
-export interface MeterValue {
-  timestamp: string;
-  sampledValue: SampledValue[];
-}
-
-export type RegistrationStatus = 'Accepted' | 'Pending' | 'Rejected';
+export type RegistrationStatus = BootNotificationResponse['status'];
 
 // ---- Station → central system ----
 
-export interface BootNotificationReq {
-  chargePointVendor: string;
-  chargePointModel: string;
-  chargePointSerialNumber?: string;
-  chargeBoxSerialNumber?: string;
-  firmwareVersion?: string;
-  meterType?: string;
-}
-export interface BootNotificationConf {
-  status: RegistrationStatus;
-  currentTime: string;
-  interval: number;
-}
-export interface AuthorizeReq {
-  idTag: string;
-}
-export interface AuthorizeConf {
-  idTagInfo: IdTagInfo;
-}
-export interface StartTransactionReq {
-  connectorId: number;
-  idTag: string;
-  meterStart: number;
-  timestamp: string;
-  reservationId?: number;
-}
-export interface StartTransactionConf {
-  idTagInfo: IdTagInfo;
-  transactionId: number;
-}
-export interface StopTransactionReq {
-  transactionId: number;
-  meterStop: number;
-  timestamp: string;
-  idTag?: string;
-  reason?: StopReason;
-  transactionData?: MeterValue[];
-}
-export interface StopTransactionConf {
-  idTagInfo?: IdTagInfo;
-}
-export interface MeterValuesReq {
-  connectorId: number;
-  transactionId?: number;
-  meterValue: MeterValue[];
-}
-export interface StatusNotificationReq {
-  connectorId: number;
-  errorCode: ChargePointErrorCode;
-  status: ChargePointStatus;
-  info?: string;
-  timestamp?: string;
-  vendorId?: string;
-  vendorErrorCode?: string;
-}
-export interface HeartbeatConf {
-  currentTime: string;
-}
-export interface DiagnosticsStatusNotificationReq {
-  status: 'Idle' | 'Uploaded' | 'UploadFailed' | 'Uploading';
-}
-export interface FirmwareStatusNotificationReq {
-  status: 'Downloaded' | 'DownloadFailed' | 'Downloading' | 'Idle' | 'InstallationFailed' | 'Installing' | 'Installed';
-}
-export interface DataTransferReq {
-  vendorId: string;
-  messageId?: string;
-  data?: string;
-}
-export interface DataTransferConf {
-  status: 'Accepted' | 'Rejected' | 'UnknownMessageId' | 'UnknownVendorId';
-  data?: string;
-}
+export type BootNotificationReq = BootNotificationRequest;
+export type BootNotificationConf = BootNotificationResponse;
+export type AuthorizeReq = AuthorizeRequest;
+export type AuthorizeConf = AuthorizeResponse;
+export type StartTransactionReq = StartTransactionRequest;
+export type StartTransactionConf = StartTransactionResponse;
+export type StopTransactionReq = StopTransactionRequest;
+export type StopTransactionConf = StopTransactionResponse;
+export type MeterValuesReq = MeterValuesRequest;
+export type StatusNotificationReq = StatusNotificationRequest;
+export type HeartbeatConf = HeartbeatResponse;
+export type DiagnosticsStatusNotificationReq = DiagnosticsStatusNotificationRequest;
+export type FirmwareStatusNotificationReq = FirmwareStatusNotificationRequest;
+export type DataTransferReq = DataTransferRequest;
+export type DataTransferConf = DataTransferResponse;
 
-type Empty = Record<string, never>;
+/** Some actions of OcppActions, each as `{ req, conf }` (request and answer payloads). */
+type ReqConf<T extends { [A in keyof T]: { request: object; response: object } }> = {
+  [A in keyof T]: { req: T[A]['request']; conf: T[A]['response'] };
+};
 
 /** Calls a station makes, with their request and answer types. */
-export interface StationCalls {
-  BootNotification: { req: BootNotificationReq; conf: BootNotificationConf };
-  Heartbeat: { req: Empty; conf: HeartbeatConf };
-  Authorize: { req: AuthorizeReq; conf: AuthorizeConf };
-  StartTransaction: { req: StartTransactionReq; conf: StartTransactionConf };
-  StopTransaction: { req: StopTransactionReq; conf: StopTransactionConf };
-  MeterValues: { req: MeterValuesReq; conf: Empty };
-  StatusNotification: { req: StatusNotificationReq; conf: Empty };
-  DiagnosticsStatusNotification: { req: DiagnosticsStatusNotificationReq; conf: Empty };
-  FirmwareStatusNotification: { req: FirmwareStatusNotificationReq; conf: Empty };
-  DataTransfer: { req: DataTransferReq; conf: DataTransferConf };
-}
+export type StationCalls = ReqConf<
+  Pick<
+    OcppActions,
+    | 'BootNotification'
+    | 'Heartbeat'
+    | 'Authorize'
+    | 'StartTransaction'
+    | 'StopTransaction'
+    | 'MeterValues'
+    | 'StatusNotification'
+    | 'DiagnosticsStatusNotification'
+    | 'FirmwareStatusNotification'
+    | 'DataTransfer'
+  >
+>;
 export type StationAction = keyof StationCalls;
 
 // ---- Central system → station (spec O4) ----
 
-export interface ConfigurationKey {
-  key: string;
-  readonly: boolean;
-  value?: string;
-}
-
-export interface ClearChargingProfileReq {
-  id?: number;
-  connectorId?: number;
-  chargingProfilePurpose?: ChargingProfilePurpose;
-  stackLevel?: number;
-}
-
-export interface CompositeScheduleConf {
-  status: 'Accepted' | 'Rejected';
-  connectorId?: number;
-  scheduleStart?: string;
-  chargingSchedule?: ChargingSchedule;
-}
-
-export type TriggerableMessage =
-  | 'BootNotification'
-  | 'DiagnosticsStatusNotification'
-  | 'FirmwareStatusNotification'
-  | 'Heartbeat'
-  | 'MeterValues'
-  | 'StatusNotification';
-
-export interface LocalAuthorizationEntry {
-  idTag: string;
-  idTagInfo?: IdTagInfo;
-}
+export type ConfigurationKey = NonNullable<GetConfigurationResponse['configurationKey']>[number];
+export type ClearChargingProfileReq = ClearChargingProfileRequest;
+export type CompositeScheduleConf = GetCompositeScheduleResponse;
+export type TriggerableMessage = TriggerMessageRequest['requestedMessage'];
+export type LocalAuthorizationEntry = NonNullable<SendLocalListRequest['localAuthorizationList']>[number];
 
 /** Commands a central system sends to a station, with their request and answer types. */
-export interface ServerCalls {
-  RemoteStartTransaction: {
-    req: { connectorId?: number; idTag: string; chargingProfile?: ChargingProfile };
-    conf: { status: 'Accepted' | 'Rejected' };
-  };
-  RemoteStopTransaction: { req: { transactionId: number }; conf: { status: 'Accepted' | 'Rejected' } };
-  Reset: { req: { type: 'Hard' | 'Soft' }; conf: { status: 'Accepted' | 'Rejected' } };
-  UnlockConnector: { req: { connectorId: number }; conf: { status: 'Unlocked' | 'UnlockFailed' | 'NotSupported' } };
-  ChangeAvailability: {
-    req: { connectorId: number; type: 'Inoperative' | 'Operative' };
-    conf: { status: 'Accepted' | 'Rejected' | 'Scheduled' };
-  };
-  ChangeConfiguration: {
-    req: { key: string; value: string };
-    conf: { status: 'Accepted' | 'Rejected' | 'RebootRequired' | 'NotSupported' };
-  };
-  GetConfiguration: {
-    req: { key?: string[] };
-    conf: { configurationKey?: ConfigurationKey[]; unknownKey?: string[] };
-  };
-  ClearCache: { req: Empty; conf: { status: 'Accepted' | 'Rejected' } };
-  TriggerMessage: {
-    req: { requestedMessage: TriggerableMessage; connectorId?: number };
-    conf: { status: 'Accepted' | 'Rejected' | 'NotImplemented' };
-  };
-  SetChargingProfile: {
-    req: { connectorId: number; csChargingProfiles: ChargingProfile };
-    conf: { status: 'Accepted' | 'Rejected' | 'NotSupported' };
-  };
-  ClearChargingProfile: { req: ClearChargingProfileReq; conf: { status: 'Accepted' | 'Unknown' } };
-  GetCompositeSchedule: {
-    req: { connectorId: number; duration: number; chargingRateUnit?: ChargingRateUnit };
-    conf: CompositeScheduleConf;
-  };
-  SendLocalList: {
-    req: { listVersion: number; updateType: 'Differential' | 'Full'; localAuthorizationList?: LocalAuthorizationEntry[] };
-    conf: { status: 'Accepted' | 'Failed' | 'NotSupported' | 'VersionMismatch' };
-  };
-  GetLocalListVersion: { req: Empty; conf: { listVersion: number } };
-  UpdateFirmware: {
-    req: { location: string; retrieveDate: string; retries?: number; retryInterval?: number };
-    conf: Empty;
-  };
-  GetDiagnostics: {
-    req: { location: string; retries?: number; retryInterval?: number; startTime?: string; stopTime?: string };
-    conf: { fileName?: string };
-  };
-  DataTransfer: { req: DataTransferReq; conf: DataTransferConf };
-}
+export type ServerCalls = ReqConf<
+  Pick<
+    OcppActions,
+    | 'RemoteStartTransaction'
+    | 'RemoteStopTransaction'
+    | 'Reset'
+    | 'UnlockConnector'
+    | 'ChangeAvailability'
+    | 'ChangeConfiguration'
+    | 'GetConfiguration'
+    | 'ClearCache'
+    | 'TriggerMessage'
+    | 'SetChargingProfile'
+    | 'ClearChargingProfile'
+    | 'GetCompositeSchedule'
+    | 'SendLocalList'
+    | 'GetLocalListVersion'
+    | 'UpdateFirmware'
+    | 'GetDiagnostics'
+    | 'DataTransfer'
+  >
+>;
 export type ServerAction = keyof ServerCalls;

@@ -1,7 +1,7 @@
 // The configuration keys of a simulated station (OCPP 1.6 §9), for GetConfiguration and
 // ChangeConfiguration. Values are strings on the wire; typed getters read them.
 
-import type { ConfigurationKey } from './ocpp-types.js';
+import type { ConfigurationKey, ServerCalls } from './ocpp-types.js';
 
 type Kind = 'int' | 'bool' | 'csl-measurand' | 'phase-rotation' | 'string';
 
@@ -13,7 +13,8 @@ interface KeyDef {
   value: string;
 }
 
-export type ChangeStatus = 'Accepted' | 'Rejected' | 'RebootRequired' | 'NotSupported';
+/** ChangeConfiguration's answer status. */
+export type ChangeStatus = ServerCalls['ChangeConfiguration']['conf']['status'];
 
 /** Measurands the simulated meter can sample. */
 export const SUPPORTED_MEASURANDS = [
