@@ -6,7 +6,7 @@ import { PHASES, type PerPhase, type Phase, type PhaseIndex } from '../phases.js
 import type { AllocationResult, Setpoint, SetpointReason, ZoneReport } from '../result.js';
 import type { AllocationSettings } from '../settings.js';
 import type { ConnectorState, DemandState, SiteSnapshot, ZoneInput } from '../snapshot.js';
-import type { ZoneIndex } from '../topology/zone-index.js';
+import { rollUp, type ZoneIndex } from '../topology/zone-index.js';
 import { CANDIDATE, IDLE, OFFLINE, type Prepared } from './prepare.js';
 import type { Selection } from './selection.js';
 import { BOUND_BY_OWN_MAX, type FillResult } from './water-fill.js';
@@ -83,7 +83,7 @@ export function buildResult(input: BuildInput): AllocationResult {
         if (demand?.probing) probing = true;
         const servedSince = prev && prev.suspendedSince === undefined ? (prev.servedSince ?? now) : now;
         states.push(stateOf(prev, c.id, sessionStartedAt, currentA, servedSince, undefined, demand?.state));
-        for (const zz of index.path[p.zoneOf[i]]) for (const ph of p.phases[i]) allocatedA[zz * 3 + ph] += currentA;
+        for (const ph of p.phases[i]) allocatedA[p.zoneOf[i] * 3 + ph] += currentA;
       } else {
         const since = prev?.suspendedSince ?? now;
         reason = suspendReason(p, selection, i, since, settings, now, constraintReason);
@@ -96,6 +96,7 @@ export function buildResult(input: BuildInput): AllocationResult {
       phases: names(p.phases[i]), minA: p.minA[i], maxA, vip: p.vip[i] === 1, controllable, probing, reason,
     };
   }
+  rollUp(index, allocatedA);
   return { at: now, setpoints, zones: zoneReports(index, limits, p, allocatedA), state: { connectors: states } };
 }
 

@@ -4,11 +4,11 @@
 
 import { connectorWiring, writeBounds } from '../connector/bounds.js';
 import { writeDraw } from '../connector/measurement.js';
-import { addMinimum, failsafeOf, zoneVerdicts, type Failsafe } from '../limits/failsafe.js';
+import { failsafeOf, zoneVerdicts, type Failsafe } from '../limits/failsafe.js';
 import { isThreePhase, sitePhases, type PhaseIndex } from '../phases.js';
 import type { AllocationSettings } from '../settings.js';
 import type { ConnectorState, SiteSnapshot, ZoneInput } from '../snapshot.js';
-import type { ZoneIndex } from '../topology/zone-index.js';
+import { rollUp, type ZoneIndex } from '../topology/zone-index.js';
 import { decideDemand, PHASE_IN_USE_A, type DemandDecision } from './demand.js';
 import { TIER_DUE, TIER_PROTECTED, TIER_RUNNING, TIER_WAITING } from './selection.js';
 
@@ -117,10 +117,12 @@ function prepareWith(
     p.stored[i] = stored;
     if (z < 0) { p.status[i] = UNKNOWN_ZONE; continue; }
     const path = index.path[z];
-    if (c.kind !== 'DC') addMinimum(minSum, path, wired, minA);
+    // Per-zone sums are counted at the connector's own zone and rolled up afterwards.
+    const own = z * 3;
+    if (c.kind !== 'DC') for (const ph of wired) minSum[own + ph] += minA;
     const measured = writeDraw(c, wiring, now, settings.sampleIntervalMs, settings.nominalVoltageV, draws, i * 3);
     if (measured) {
-      for (const zz of path) for (let ph = 0; ph < 3; ph++) p.evMeasuredA[zz * 3 + ph] += draws[i * 3 + ph];
+      for (let ph = 0; ph < 3; ph++) p.evMeasuredA[own + ph] += draws[i * 3 + ph];
     }
     if (c.stationConnected === false) {
       p.status[i] = OFFLINE;
@@ -160,17 +162,19 @@ function prepareWith(
     const canCharge = p.hi[i] >= minA;
     const need = minA + p.marginA[i];
     const other = p.vip[i] === 0 ? minA : 0;
-    for (const zz of path) {
-      for (const ph of p.phases[i]) {
-        const k = zz * 3 + ph;
-        conList[at++] = k;
-        if (canCharge) { p.needA[k] += need; p.othersMinA[k] += other; }
-      }
+    for (const zz of path) for (const ph of p.phases[i]) conList[at++] = zz * 3 + ph;
+    if (canCharge) {
+      for (const ph of p.phases[i]) { p.needA[own + ph] += need; p.othersMinA[own + ph] += other; }
     }
   }
   p.conStart[n] = at;
   p.conList = conList.subarray(0, at);
   if (!stateMap && walk < states.length) return null;
+
+  rollUp(index, minSum);
+  rollUp(index, p.evMeasuredA);
+  rollUp(index, p.needA);
+  rollUp(index, p.othersMinA);
 
   // D2, D3, D6: what offline stations hold, once every minimum is known (D1).
   const verdicts = zoneVerdicts(index, minSum);
@@ -181,8 +185,9 @@ function prepareWith(
     p.failsafe[i] = failsafe;
     const assumed = c.kind === 'DC' ? (p.stored[i]?.lastA ?? 0) : failsafe.failsafeA;
     p.assumedA[i] = assumed;
-    for (const zz of path) for (const ph of p.phases[i]) p.reserveA[zz * 3 + ph] += assumed;
+    for (const ph of p.phases[i]) p.reserveA[p.zoneOf[i] * 3 + ph] += assumed;
   }
+  rollUp(index, p.reserveA);
 
   return p;
 }

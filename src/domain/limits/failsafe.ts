@@ -1,10 +1,10 @@
 // Failsafe currents (D1, D6, D7): what each station applies on its own when it cannot reach the LMS.
 
 import { connectorBounds, connectorWiring } from '../connector/bounds.js';
-import { PHASES, sitePhases, type Phase, type PhaseIndex } from '../phases.js';
+import { PHASES, sitePhases, type Phase } from '../phases.js';
 import { resolveSettings, type AllocationSettings } from '../settings.js';
 import type { ConnectorInput } from '../snapshot.js';
-import { indexZones, type ZoneIndex } from '../topology/zone-index.js';
+import { indexZones, rollUp, type ZoneIndex } from '../topology/zone-index.js';
 import type { ZoneSpec } from '../topology/zone-tree.js';
 
 export type FailsafeReason =
@@ -41,19 +41,15 @@ export function failsafeCurrents(
   const zoneOf = connectors.map((c) => index.byName.get(c.zone) ?? -1);
   for (let i = 0; i < n; i++) {
     if (connectors[i].kind !== 'DC' && zoneOf[i] >= 0) {
-      addMinimum(minSum, index.path[zoneOf[i]], sitePhases(connectorWiring(connectors[i])), minA[i]);
+      for (const p of sitePhases(connectorWiring(connectors[i]))) minSum[zoneOf[i] * 3 + p] += minA[i];
     }
   }
+  rollUp(index, minSum);
   const verdicts = zoneVerdicts(index, minSum);
   return connectors.map((c, i) => failsafeOf(c, zoneOf[i] < 0 ? null : index.path[zoneOf[i]], minA[i], verdicts));
 }
 
-/** Adds an AC connector's minimum to every zone × phase it loads. */
-export function addMinimum(minSum: Float64Array, path: readonly number[], phases: readonly PhaseIndex[], minA: number): void {
-  for (const z of path) for (const p of phases) minSum[z * 3 + p] += minA;
-}
-
-/** Per zone: why its stations' failsafe is 0 A, or null when the zone holds their minimums. */
+/** Per zone (minSum: subtree sums of the AC minimums per phase): why its stations' failsafe is 0 A, or null when the zone holds their minimums. */
 export function zoneVerdicts(index: ZoneIndex<ZoneSpec>, minSum: Float64Array): (FailsafeReason | null)[] {
   return index.zones.map((zone, z) => {
     if (zone.mode === 'dynamic') return { code: 'dynamic-zone', zone: zone.name };
