@@ -102,7 +102,8 @@ export function buildResult(input: BuildInput): AllocationResult {
 
 /** Reasons are read-only, so connectors with the same maximum share one. */
 function maxReason(cache: Map<number, SetpointReason>, maxA: number, dcWatts: number | undefined): SetpointReason {
-  const key = dcWatts === undefined ? maxA : -maxA * dcWatts;
+  // AC maxima are keys as they are; DC ones negative, so the two never meet.
+  const key = dcWatts === undefined ? maxA : -maxA * dcWatts - 1;
   let reason = cache.get(key);
   if (!reason) {
     reason = dcWatts === undefined ? { code: 'connector-max', maxA } : { code: 'connector-max', maxA, maxPowerW: dcPowerW(maxA, dcWatts) };
