@@ -19,9 +19,3 @@ export function parseDuration(text: string): number | null {
   }
   return total;
 }
-
-export function formatDuration(ms: number): string {
-  if (ms % 60_000 !== 0) return `${ms / 1000}s`;
-  const minutes = ms / 60_000;
-  return minutes % 60 === 0 ? `${minutes / 60}h` : minutes > 60 ? `${Math.floor(minutes / 60)}h${minutes % 60}m` : `${minutes}m`;
-}
