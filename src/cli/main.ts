@@ -5,6 +5,7 @@ import { VERSION } from '../app/version.js';
 import { registerAdminCommands } from './admin-commands.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerSimulateCommand } from './simulate.js';
 import { registerSiteCommand } from './site-command.js';
 
 const program = new Command('fuseguard')
@@ -17,6 +18,7 @@ registerServeCommand(program);
 registerDemoCommand(program);
 registerSiteCommand(program);
 registerAdminCommands(program);
+registerSimulateCommand(program);
 
 program.addHelpText('after', () => `\nAll commands:\n${listCommands(program).join('\n')}`);
 
