@@ -30,8 +30,9 @@ describe('OCPP station server', () => {
     const beat = await cp.call('Heartbeat', {}) as { currentTime: string };
     expect(Math.abs(Date.parse(beat.currentTime) - Date.now())).toBeLessThan(5_000);
     await cp.call('StatusNotification', { connectorId: 2, errorCode: 'NoError', status: 'Preparing' });
+    await cp.call('StatusNotification', { connectorId: 0, errorCode: 'NoError', status: 'Available' });
     const station = await h.app.store.stations.get('CP-002');
-    expect(station).toMatchObject({ connected: 1, vendor: 'Acme', model: 'Wallbox 22' });
+    expect(station).toMatchObject({ connected: 1, vendor: 'Acme', model: 'Wallbox 22', status: 'Available' });
     const connectors = await h.app.store.stations.listConnectors('CP-002');
     expect(connectors.map((c) => [c.connector_id, c.phases, c.status])).toEqual([[1, 'L1L2L3', null], [2, 'L1', 'Preparing']]);
   });

@@ -91,7 +91,10 @@ export class StationService {
 
   async status(stationId: string, request: StatusNotificationRequest): Promise<void> {
     const at = request.timestamp ? Date.parse(request.timestamp) : this.now();
-    await this.store.commit((db) => this.store.stations.setConnectorStatus(stationId, request.connectorId, request.status, request.errorCode, at, db));
+    // Connector 0 is the station itself, not a socket (OCPP 1.6 StatusNotification).
+    await this.store.commit((db) => (request.connectorId === 0
+      ? this.store.stations.update(stationId, { status: request.status, error_code: request.errorCode, status_at: at }, db)
+      : this.store.stations.setConnectorStatus(stationId, request.connectorId, request.status, request.errorCode, at, db)));
     if (request.errorCode !== 'NoError') {
       this.log.warn(`connector ${request.connectorId} reports ${request.errorCode}${request.info ? `: ${request.info}` : ''}`, { stationId, action: 'StatusNotification' });
     }

@@ -39,6 +39,10 @@ export interface StationsTable {
   last_disconnected_at: number | null;
   disconnect_reason: string | null;
   remote_address: string | null;
+  /** The status of the whole station (StatusNotification for connector 0). */
+  status: string | null;
+  error_code: string | null;
+  status_at: number | null;
 }
 
 export interface ConnectorsTable {

@@ -41,6 +41,9 @@ export function initialMigration(dialect: Dialect): Migration {
         .addColumn('last_disconnected_at', 'bigint')
         .addColumn('disconnect_reason', 'text')
         .addColumn('remote_address', 'text')
+        .addColumn('status', 'text')
+        .addColumn('error_code', 'text')
+        .addColumn('status_at', 'bigint')
         .execute();
       await db.schema.createTable('connectors')
         .addColumn('station_id', 'text', (c) => c.notNull())
