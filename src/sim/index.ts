@@ -9,3 +9,4 @@ export { HandshakeError } from './rpc-link.js';
 export { FakeCentralSystem, type FakeCentralSystemOptions, type ReceivedCall } from './fake-central-system.js';
 export * from './charging-profiles.js';
 export type * from './ocpp-types.js';
+export { SimMeter, buildingLoadA, crc16, type Phases, type SimMeterFailure, type SimMeterOptions } from './sim-meter.js';
