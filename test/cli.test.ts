@@ -74,5 +74,5 @@ describe('fuseguard CLI', () => {
       server.kill('SIGTERM');
       await new Promise((r) => server.once('exit', r));
     }
-  });
+  }, 90_000); // eight CLI processes, each starting TypeScript
 });

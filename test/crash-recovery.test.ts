@@ -32,7 +32,7 @@ describe('crash recovery (R1, O7)', () => {
     const dir = tempDir();
     cleanups.push(() => dir.cleanup());
     const siteFile = join(dir.path, 'site.json');
-    writeFileSync(siteFile, JSON.stringify(testSite()));
+    writeFileSync(siteFile, JSON.stringify({ ...testSite(), settings: { meterValueSampleIntervalS: 1 } }));
     const dataDir = join(dir.path, 'data');
     const port = await freePort();
     let server = startServer(dataDir, siteFile, port);

@@ -9,7 +9,7 @@ describe('commands to stations (O4, O6)', () => {
   let h: Harness;
   let cp: RawStation;
   beforeEach(async () => {
-    h = await startHarness(testSite());
+    h = await startHarness(testSite(), { control: false }); // only what the tests send
     cp = await connectRaw(h.app.ocppUrl, 'CP-002');
     await waitFor(() => h.app.stationServer.client('CP-002') !== undefined, 'connection registered');
   });

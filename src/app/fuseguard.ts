@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
+import { ControlLoop, type ControlLoopOptions } from '../control/control-loop.js';
 import { CommandSender } from '../ocpp/command-sender.js';
 import { OCPP_PATH, StationServer } from '../ocpp/station-server.js';
 import { EventLog } from '../services/event-log.js';
@@ -25,6 +26,8 @@ export interface FuseguardOptions {
   now?: () => number;
   pingIntervalMs?: number;
   commandTimeoutMs?: number;
+  /** The control loop (issue 4); false runs Fuseguard without load management. */
+  control?: ControlLoopOptions | false;
 }
 
 export interface Fuseguard {
@@ -38,6 +41,7 @@ export interface Fuseguard {
   readonly commands: CommandSender;
   readonly stationServer: StationServer;
   readonly log: EventLog;
+  readonly control: ControlLoop | null;
   close(): Promise<void>;
 }
 
@@ -63,6 +67,8 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   const sessions = new SessionService(store, events, log, now);
   const stationServer = new StationServer({ stations, sessions, log }, { pingIntervalMs: options.pingIntervalMs });
   const commands = new CommandSender(stationServer, store, log, now, options.commandTimeoutMs);
+  const control = options.control === false ? null : new ControlLoop(store, commands, events, log, now, options.control ?? {});
+  await control?.start();
 
   const http = createHttpServer(options, stationServer);
   await http.listen({ port: options.port, host: options.host ?? '0.0.0.0' });
@@ -73,10 +79,11 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
 
   let closed = false;
   return {
-    port, ocppUrl, store, events, stations, sessions, commands, stationServer, log,
+    port, ocppUrl, store, events, stations, sessions, commands, stationServer, log, control,
     async close() {
       if (closed) return;
       closed = true;
+      control?.stop();
       await stationServer.close();
       await http.close();
       await new Promise((resolve) => setImmediate(resolve)); // let the last close events queue their writes

@@ -2,6 +2,7 @@
 // no unit guessed where the station sent none (ocpp-notes: "never assume a unit").
 import type { MeterValuesRequest } from '../ocpp/types.generated.js';
 import type { NewMeterSample } from '../store/schema.js';
+import type { ConnectorMeasurement } from './site-events.js';
 
 export class MeterValueError extends Error {
   constructor(readonly field: string, message: string) {
@@ -62,4 +63,24 @@ export function parseMeterValues(
     });
   });
   return { samples, skipped };
+}
+
+/** The latest current per phase, power and energy register among the samples (for the control loop). */
+export function latestMeasurement(samples: readonly NewMeterSample[]): ConnectorMeasurement {
+  const latest = new Map<string, NewMeterSample>();
+  for (const s of samples) {
+    const key = `${s.measurand}/${s.phase ?? ''}`;
+    const known = latest.get(key);
+    if (!known || known.at <= s.at) latest.set(key, s);
+  }
+  const value = (key: string) => latest.get(key)?.value;
+  const phases = ['L1', 'L2', 'L3'].map((p) => value(`Current.Import/${p}`));
+  const measurement: ConnectorMeasurement = {};
+  if (phases.some((v) => v !== undefined)) measurement.currentsA = [phases[0] ?? 0, phases[1] ?? 0, phases[2] ?? 0];
+  else if (value('Current.Import/') !== undefined) measurement.currentsA = [value('Current.Import/') as number, 0, 0];
+  const powerW = value('Power.Active.Import/');
+  if (powerW !== undefined) measurement.powerW = powerW;
+  const energyWh = value('Energy.Active.Import.Register/');
+  if (energyWh !== undefined) measurement.energyWh = energyWh;
+  return measurement;
 }

@@ -5,7 +5,7 @@ import { authorizeBadge, type IdTagStatus } from '../auth/authorize-badge.js';
 import type { MeterValuesRequest, StartTransactionRequest, StopTransactionRequest } from '../ocpp/types.generated.js';
 import type { Store } from '../store/store.js';
 import type { EventLog } from './event-log.js';
-import { parseMeterValues } from './meter-samples.js';
+import { latestMeasurement, parseMeterValues } from './meter-samples.js';
 import type { SiteEvents } from './site-events.js';
 
 export interface IdTagInfo {
@@ -64,7 +64,7 @@ export class SessionService {
     if (duplicate) {
       this.log.warn(`StartTransaction repeated; answered with the same transaction ${id}`, { stationId, action: 'StartTransaction' });
     } else {
-      this.events.emit('transaction.started', { stationId, connectorId: request.connectorId, transactionId: id, idTag: request.idTag, at: startAt });
+      this.events.emit('transaction.started', { stationId, connectorId: request.connectorId, transactionId: id, idTag: request.idTag, meterStartWh: request.meterStart, at: startAt });
     }
     return { transactionId: id, idTagInfo };
   }
@@ -94,7 +94,7 @@ export class SessionService {
     if (skipped.length > 0) this.log.warn(`meter values without a unit ignored: ${skipped.join(', ')}`, { stationId, action: 'MeterValues' });
     await this.store.commit((db) => this.store.transactions.addSamples(db, samples));
     const at = samples.reduce((latest, s) => Math.max(latest, s.at), 0);
-    this.events.emit('meter.values', { stationId, connectorId: request.connectorId, transactionId, at });
+    this.events.emit('meter.values', { stationId, connectorId: request.connectorId, transactionId, at, measurement: latestMeasurement(samples) });
   }
 
   /**

@@ -7,9 +7,16 @@ export interface SiteEventMap {
   'station.disconnected': { stationId: string; at: number; reason: string };
   'station.booted': { stationId: string; at: number; admitted: boolean };
   'connector.status': { stationId: string; connectorId: number; status: string; errorCode: string; at: number };
-  'transaction.started': { stationId: string; connectorId: number; transactionId: number; idTag: string; at: number };
+  'transaction.started': { stationId: string; connectorId: number; transactionId: number; idTag: string; meterStartWh: number; at: number };
   'transaction.stopped': { stationId: string; transactionId: number; reason: string; at: number };
-  'meter.values': { stationId: string; connectorId: number; transactionId: number | null; at: number };
+  'meter.values': { stationId: string; connectorId: number; transactionId: number | null; at: number; measurement: ConnectorMeasurement };
+}
+
+/** The latest values of one MeterValues message, in the station's phases (L1 = index 0). */
+export interface ConnectorMeasurement {
+  currentsA?: [number, number, number];
+  powerW?: number;
+  energyWh?: number;
 }
 
 export class SiteEvents extends EventEmitter<{ [K in keyof SiteEventMap]: [SiteEventMap[K]] }> {}

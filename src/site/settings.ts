@@ -8,6 +8,7 @@ export const DEFAULT_SETTINGS: ResolvedSettings = {
   sheddingPriority: 'energy',
   unknownStations: 'pending',
   heartbeatIntervalS: 300,
+  meterValueSampleIntervalS: 10,
 };
 
 /** Known settings from a stored key/value map, with defaults for the missing ones. */

@@ -1,0 +1,67 @@
+// The failsafe scheme of spec D5, as pure functions: which charging profiles a connector holds.
+//
+// - Failsafe: a permanent TxDefaultProfile at the lowest stack level with the D1 failsafe
+//   current. It is what the station applies by itself when Fuseguard is gone.
+// - Live: a TxDefaultProfile one stack level higher with the current setpoint, valid for a short
+//   time only (schedule duration AND validTo at the same end, so it expires under every reading
+//   of the specification). Fuseguard renews it well before it ends, with the same id and stack
+//   level, so the renewal replaces it without a gap. If Fuseguard stops renewing, the live
+//   profile runs out and the failsafe below it applies again, even while the station is offline.
+// TxProfile is avoided on purpose: it overrides every default profile for the whole transaction.
+import type { SetChargingProfileRequest } from '../ocpp/types.generated.js';
+
+export type ChargingProfile = SetChargingProfileRequest['csChargingProfiles'];
+
+export const FAILSAFE_STACK_LEVEL = 0;
+export const LIVE_STACK_LEVEL = 1;
+/** Profile ids are fixed per connector, so that sending again replaces. */
+export const failsafeProfileId = (connectorId: number) => 1000 + connectorId;
+export const liveProfileId = (connectorId: number) => 2000 + connectorId;
+
+export const NOMINAL_VOLTAGE_V = 230;
+
+export interface ProfileUnit {
+  /** What the station accepts (ChargingScheduleAllowedChargingRateUnit). */
+  rateUnit: 'A' | 'W';
+  /** 1 for a single-phase connector, else 3. */
+  numberPhases: 1 | 3;
+}
+
+/** The limit in the station's unit, one decimal (OCPP), never rounded up. */
+export function scheduleLimit(currentA: number, unit: ProfileUnit): number {
+  const value = unit.rateUnit === 'A' ? currentA : currentA * NOMINAL_VOLTAGE_V * unit.numberPhases;
+  return Math.floor(value * 10 + 1e-9) / 10;
+}
+
+export function failsafeProfile(connectorId: number, failsafeA: number, unit: ProfileUnit, at: number): ChargingProfile {
+  return {
+    chargingProfileId: failsafeProfileId(connectorId),
+    stackLevel: FAILSAFE_STACK_LEVEL,
+    chargingProfilePurpose: 'TxDefaultProfile',
+    chargingProfileKind: 'Absolute',
+    chargingSchedule: {
+      startSchedule: new Date(at).toISOString(),
+      chargingRateUnit: unit.rateUnit,
+      chargingSchedulePeriod: [{ startPeriod: 0, limit: scheduleLimit(failsafeA, unit), numberPhases: unit.numberPhases }],
+    },
+  };
+}
+
+/** The live setpoint, valid from `at` for `durationS`. */
+export function liveProfile(connectorId: number, currentA: number, unit: ProfileUnit, at: number, durationS: number): ChargingProfile {
+  const validTo = new Date(at + durationS * 1000).toISOString();
+  return {
+    chargingProfileId: liveProfileId(connectorId),
+    stackLevel: LIVE_STACK_LEVEL,
+    chargingProfilePurpose: 'TxDefaultProfile',
+    chargingProfileKind: 'Absolute',
+    validFrom: new Date(at).toISOString(),
+    validTo,
+    chargingSchedule: {
+      startSchedule: new Date(at).toISOString(),
+      duration: durationS,
+      chargingRateUnit: unit.rateUnit,
+      chargingSchedulePeriod: [{ startPeriod: 0, limit: scheduleLimit(currentA, unit), numberPhases: unit.numberPhases }],
+    },
+  };
+}

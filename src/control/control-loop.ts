@@ -1,0 +1,102 @@
+// The control loop: on every relevant event (debounced) and on a steady tick, build the
+// snapshot, call allocate(), and hand the result to the dispatcher. One round at a time.
+import { allocate, siteFailsafe, type AllocationResult, type Failsafe } from '../domain/index.js';
+import type { CommandSender } from '../ocpp/command-sender.js';
+import type { EventLog } from '../services/event-log.js';
+import type { SiteEvents } from '../services/site-events.js';
+import type { Store } from '../store/store.js';
+import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
+import { SiteState } from './site-state.js';
+import { StationProvisioner } from './station-provisioner.js';
+
+export interface ControlLoopOptions extends Partial<DispatcherOptions> {
+  debounceMs?: number;
+  tickMs?: number;
+}
+
+export class ControlLoop {
+  readonly state: SiteState;
+  readonly provisioner: StationProvisioner;
+  readonly dispatcher: Dispatcher;
+  lastResult: AllocationResult | null = null;
+  private debounce: NodeJS.Timeout | null = null;
+  private tick: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private readonly debounceMs: number;
+
+  constructor(store: Store, commands: CommandSender, private readonly events: SiteEvents, private readonly log: EventLog, private readonly now: () => number, private readonly options: ControlLoopOptions = {}) {
+    this.state = new SiteState(store);
+    this.provisioner = new StationProvisioner(commands, this.state, log, now);
+    this.dispatcher = new Dispatcher(commands, this.state, (id) => this.provisioner.capabilities(id), log, now, {
+      liveProfileDurationS: options.liveProfileDurationS ?? 300,
+      commandTimeoutMs: options.commandTimeoutMs ?? 30_000,
+    });
+    this.debounceMs = options.debounceMs ?? 50;
+  }
+
+  async start(): Promise<void> {
+    await this.state.load();
+    this.state.attach(this.events, () => this.schedule());
+    // O5: on every connection and every boot, the station gets what it must hold.
+    this.events.on('station.connected', ({ stationId }) => void this.provision(stationId));
+    this.events.on('station.booted', ({ stationId, admitted }) => {
+      if (!admitted) return;
+      this.dispatcher.forget(stationId);
+      void this.provision(stationId);
+    });
+    this.tick = setInterval(() => this.schedule(), this.options.tickMs ?? 5_000);
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.debounce) clearTimeout(this.debounce);
+    if (this.tick) clearInterval(this.tick);
+  }
+
+  /** Resolves when the current round (if any) and the one it asked for are done. */
+  async settled(): Promise<void> {
+    while (this.running || this.debounce) await (this.running ?? new Promise((r) => setTimeout(r, this.debounceMs)));
+  }
+
+  failsafes(): Record<string, Failsafe> {
+    const snapshot = this.state.snapshot();
+    return siteFailsafe(snapshot.zones, snapshot.connectors, snapshot.settings);
+  }
+
+  private schedule(): void {
+    if (this.stopped || this.debounce) return;
+    this.debounce = setTimeout(() => {
+      this.debounce = null;
+      if (this.running) { this.again = true; return; }
+      this.running = this.round().finally(() => {
+        this.running = null;
+        if (this.again) { this.again = false; this.schedule(); }
+      });
+    }, this.debounceMs);
+  }
+
+  private async round(): Promise<void> {
+    try {
+      const snapshot = this.state.snapshot();
+      const result = allocate(snapshot, this.now());
+      this.state.allocatorState = result.state;
+      this.lastResult = result;
+      await this.dispatcher.apply(result, siteFailsafe(snapshot.zones, snapshot.connectors, snapshot.settings));
+    } catch (error) {
+      this.log.error(`allocation round failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`, { action: 'control-loop' });
+    }
+  }
+
+  private async provision(stationId: string): Promise<void> {
+    if (!this.state.connectedStations.has(stationId)) return;
+    try {
+      await this.provisioner.provision(stationId, this.failsafes());
+    } catch (error) {
+      this.log.error(`provisioning failed: ${error instanceof Error ? error.message : String(error)}`, { stationId, action: 'provision' });
+    }
+    this.schedule();
+  }
+}

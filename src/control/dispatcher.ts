@@ -1,0 +1,107 @@
+// Carries out an allocation (A8, D5): reductions first, increases once every reduction is
+// confirmed or timed out; live profiles renewed well before they run out; a connector whose
+// session ended has its live profile cleared, so that no 0 A profile outlives its purpose.
+import { planChanges, type AllocationResult, type ChangeStep, type Failsafe, type HeldSetpoint } from '../domain/index.js';
+import type { CommandSender } from '../ocpp/command-sender.js';
+import type { EventLog } from '../services/event-log.js';
+import { liveProfile, liveProfileId, type ProfileUnit } from './charging-profiles.js';
+import type { ConnectorRuntime, SiteState } from './site-state.js';
+import type { StationCapabilities } from './station-provisioner.js';
+
+export interface DispatcherOptions {
+  /** How long a live profile stays valid without renewal [300 s] (D5). */
+  liveProfileDurationS: number;
+  /** Timeout of a reduction before the increases go anyway (A8) [30 s]. */
+  commandTimeoutMs: number;
+}
+
+interface HeldLive {
+  currentA: number;
+  expiresAt: number;
+}
+
+export class Dispatcher {
+  /** The live profile each connector holds, as far as we know. */
+  private readonly held = new Map<string, HeldLive>();
+  /** Connectors whose real limit is unknown (after a reboot): assumed at their maximum. */
+  private readonly unknown = new Set<string>();
+
+  constructor(
+    private readonly commands: CommandSender,
+    private readonly state: SiteState,
+    private readonly capabilities: (stationId: string) => StationCapabilities | undefined,
+    private readonly log: EventLog,
+    private readonly now: () => number,
+    private readonly options: DispatcherOptions,
+  ) {}
+
+  /** What a connector may draw now: its live profile, else its failsafe, else (unknown) its maximum. */
+  heldA(runtime: ConnectorRuntime, failsafe: Failsafe | undefined): number {
+    const live = this.held.get(runtime.key);
+    if (live && live.expiresAt > this.now()) return live.currentA;
+    if (this.unknown.has(runtime.key)) return runtime.maxCurrentA;
+    return failsafe?.failsafeA ?? runtime.maxCurrentA;
+  }
+
+  /** After a reboot the station may have lost its profiles: assume the worst until told. */
+  forget(stationId: string): void {
+    for (const runtime of this.state.connectors.values()) {
+      if (runtime.stationId !== stationId) continue;
+      this.held.delete(runtime.key);
+      this.unknown.add(runtime.key);
+    }
+  }
+
+  async apply(result: AllocationResult, failsafes: Record<string, Failsafe>): Promise<void> {
+    const held: HeldSetpoint[] = [];
+    for (const runtime of this.state.connectors.values()) {
+      held.push({ connectorId: runtime.key, currentA: this.heldA(runtime, failsafes[runtime.key]) });
+    }
+    const plan = planChanges(held, result.setpoints);
+    await Promise.all(plan.reductions.map((step) => this.send(step)));
+    await Promise.all(plan.increases.map((step) => this.send(step)));
+    await this.renew(result);
+  }
+
+  /** Sends again every live profile past half its life, with the same id: no gap (D5). */
+  private async renew(result: AllocationResult): Promise<void> {
+    const renewAt = this.now() + (this.options.liveProfileDurationS * 1000) / 2;
+    const due = result.setpoints.filter((s) => {
+      const live = this.held.get(s.connectorId);
+      return s.controllable && live && live.expiresAt < renewAt && live.currentA === s.currentA;
+    });
+    await Promise.all(due.map((s) => this.send({ connectorId: s.connectorId, fromA: s.currentA, toA: s.currentA, setpoint: s })));
+  }
+
+  private async send(step: ChangeStep): Promise<void> {
+    const runtime = this.state.connectors.get(step.connectorId);
+    if (!runtime || !this.state.connectedStations.has(runtime.stationId)) return;
+    const idle = !step.setpoint || step.setpoint.reason.code === 'idle';
+    if (idle && step.toA === 0) {
+      await this.clearLive(runtime);
+      return;
+    }
+    const at = this.now();
+    const unit: ProfileUnit = {
+      rateUnit: this.capabilities(runtime.stationId)?.rateUnit ?? 'A',
+      numberPhases: runtime.wiring.length === 2 ? 1 : 3,
+    };
+    const profile = liveProfile(runtime.connectorId, step.toA, unit, at, this.options.liveProfileDurationS);
+    const result = await this.commands.send(runtime.stationId, 'SetChargingProfile', { connectorId: runtime.connectorId, csChargingProfiles: profile }, { timeoutMs: this.options.commandTimeoutMs });
+    if (result.ok && result.response.status === 'Accepted') {
+      this.held.set(runtime.key, { currentA: step.toA, expiresAt: at + this.options.liveProfileDurationS * 1000 });
+      this.unknown.delete(runtime.key);
+    } else {
+      this.log.warn(`live profile ${step.toA} A refused: ${result.ok ? result.response.status : result.message}`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
+    }
+  }
+
+  private async clearLive(runtime: ConnectorRuntime): Promise<void> {
+    if (!this.held.has(runtime.key) && !this.unknown.has(runtime.key)) return;
+    const result = await this.commands.send(runtime.stationId, 'ClearChargingProfile', { id: liveProfileId(runtime.connectorId) }, { timeoutMs: this.options.commandTimeoutMs });
+    if (result.ok) {
+      this.held.delete(runtime.key);
+      this.unknown.delete(runtime.key);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+// The one in-memory picture of the site that the control loop allocates from: configuration
+// loaded from the store, kept current by the site events (stations, sessions, measurements).
+import type { ConnectorInput, PhaseWiring, SiteSnapshot, ZoneSpec, AllocatorState, Measurement } from '../domain/index.js';
+import type { SiteEvents } from '../services/site-events.js';
+import { resolveSettings, type ResolvedSettings } from '../site/settings.js';
+import type { Store } from '../store/store.js';
+
+export interface ConnectorRuntime {
+  key: string;
+  stationId: string;
+  connectorId: number;
+  zone: string;
+  wiring: PhaseWiring;
+  kind: 'AC' | 'DC';
+  minCurrentA?: number;
+  maxCurrentA: number;
+  maxPowerW?: number;
+  stationVip: boolean;
+  session: { transactionId: number; startedAt: number; meterStartWh: number; energyWh: number; vip: boolean } | null;
+  measured: Measurement | null;
+}
+
+export const connectorKey = (stationId: string, connectorId: number) => `${stationId}/${connectorId}`;
+
+export class SiteState {
+  zones: ZoneSpec[] = [];
+  settings: ResolvedSettings = resolveSettings({});
+  readonly connectors = new Map<string, ConnectorRuntime>();
+  readonly connectedStations = new Set<string>();
+  allocatorState: AllocatorState | null = null;
+  private vipBadges = new Set<string>();
+  private stationZones = new Map<string, { zone: string; vip: boolean }>();
+
+  constructor(private readonly store: Store) {}
+
+  /** (Re)loads the configuration; runtime facts (sessions, measurements, connections) stay. */
+  async load(): Promise<void> {
+    const [zones, stations, connectors, badges, settings, open] = await Promise.all([
+      this.store.zones.list(), this.store.stations.list(), this.store.stations.listConnectors(), this.store.badges.list(),
+      this.store.settings.getAll(), this.store.transactions.list({ ongoing: true, limit: 100_000 }),
+    ]);
+    this.settings = resolveSettings(settings);
+    this.zones = zones.map((z) => ({ name: z.name, parent: z.parent, maxCurrentA: z.max_current_a, mode: z.mode, meter: z.meter, fallbackCurrentA: z.fallback_current_a }));
+    this.vipBadges = new Set(badges.filter((b) => b.vip === 1).map((b) => b.id_tag));
+    this.stationZones = new Map(stations.filter((s) => s.admission === 'admitted' && s.zone).map((s) => [s.id, { zone: s.zone as string, vip: s.vip === 1 }]));
+    const previous = new Map(this.connectors);
+    this.connectors.clear();
+    for (const c of connectors) {
+      const station = this.stationZones.get(c.station_id);
+      if (!station) continue;
+      const key = connectorKey(c.station_id, c.connector_id);
+      this.connectors.set(key, {
+        key, stationId: c.station_id, connectorId: c.connector_id, zone: station.zone, wiring: c.phases as PhaseWiring,
+        kind: c.type, maxCurrentA: c.max_current_a, stationVip: station.vip,
+        ...(c.min_current_a !== null ? { minCurrentA: c.min_current_a } : {}),
+        ...(c.max_power_w !== null ? { maxPowerW: c.max_power_w } : {}),
+        session: previous.get(key)?.session ?? null,
+        measured: previous.get(key)?.measured ?? null,
+      });
+    }
+    for (const tx of open) {
+      const runtime = this.connectorFor(tx.station_id, tx.connector_id);
+      if (runtime && !runtime.session) {
+        runtime.session = {
+          transactionId: tx.id, startedAt: tx.start_at, meterStartWh: tx.meter_start_wh,
+          energyWh: Math.max(0, (tx.last_meter_wh ?? tx.meter_start_wh) - tx.meter_start_wh), vip: this.vipBadges.has(tx.id_tag),
+        };
+      }
+    }
+  }
+
+  /** Keeps the state current; `changed` is called after every fact that may move a setpoint. */
+  attach(events: SiteEvents, changed: () => void): void {
+    events.on('station.connected', ({ stationId }) => { this.connectedStations.add(stationId); changed(); });
+    events.on('station.disconnected', ({ stationId }) => { this.connectedStations.delete(stationId); changed(); });
+    events.on('transaction.started', (e) => {
+      const runtime = this.connectorFor(e.stationId, e.connectorId);
+      if (!runtime) return;
+      runtime.session = { transactionId: e.transactionId, startedAt: e.at, meterStartWh: e.meterStartWh, energyWh: 0, vip: this.vipBadges.has(e.idTag) };
+      runtime.measured = null;
+      changed();
+    });
+    events.on('transaction.stopped', (e) => {
+      for (const runtime of this.connectors.values()) {
+        if (runtime.session?.transactionId === e.transactionId) {
+          runtime.session = null;
+          runtime.measured = null;
+          changed();
+        }
+      }
+    });
+    events.on('meter.values', (e) => {
+      const runtime = this.connectors.get(connectorKey(e.stationId, e.connectorId));
+      if (!runtime) return;
+      const { currentsA, powerW, energyWh } = e.measurement;
+      if (currentsA || powerW !== undefined) runtime.measured = { ...(currentsA ? { currentsA } : {}), ...(powerW !== undefined ? { powerW } : {}), at: e.at };
+      if (runtime.session && energyWh !== undefined) runtime.session.energyWh = Math.max(0, energyWh - runtime.session.meterStartWh);
+      changed();
+    });
+  }
+
+  /** The allocator's input at `now` (A1). */
+  snapshot(): SiteSnapshot {
+    const connectors: ConnectorInput[] = [];
+    for (const c of this.connectors.values()) {
+      connectors.push({
+        id: c.key, stationId: c.stationId, zone: c.zone, kind: c.kind, wiring: c.wiring, maxCurrentA: c.maxCurrentA,
+        ...(c.minCurrentA !== undefined ? { minCurrentA: c.minCurrentA } : {}),
+        ...(c.maxPowerW !== undefined ? { maxPowerW: c.maxPowerW } : {}),
+        vip: c.stationVip,
+        stationConnected: this.connectedStations.has(c.stationId),
+        session: c.session ? { startedAt: c.session.startedAt, energyWh: c.session.energyWh, vip: c.session.vip } : null,
+        measured: c.measured,
+      });
+    }
+    return {
+      zones: this.zones,
+      connectors,
+      settings: { minimumStandard: this.settings.minimumStandard, sheddingPriority: this.settings.sheddingPriority },
+      state: this.allocatorState,
+    };
+  }
+
+  /** A station's connector; one a station uses but nobody configured gets the defaults. */
+  private connectorFor(stationId: string, connectorId: number): ConnectorRuntime | undefined {
+    const key = connectorKey(stationId, connectorId);
+    const known = this.connectors.get(key);
+    if (known) return known;
+    const station = this.stationZones.get(stationId);
+    if (!station) return undefined;
+    const runtime: ConnectorRuntime = {
+      key, stationId, connectorId, zone: station.zone, wiring: 'L1L2L3', kind: 'AC', maxCurrentA: 32, stationVip: station.vip, session: null, measured: null,
+    };
+    this.connectors.set(key, runtime);
+    return runtime;
+  }
+}
