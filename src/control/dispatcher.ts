@@ -1,10 +1,12 @@
 // Carries out an allocation (A8, D5): reductions first, increases once every reduction is
-// confirmed or timed out; live profiles renewed well before they run out; a connector whose
-// session ended has its live profile cleared, so that no 0 A profile outlives its purpose.
+// confirmed or timed out; live profiles renewed well before they run out. Idle connectors are
+// held at 0 A by their live profile too: a car that plugs in then waits for its share instead
+// of drawing its failsafe current next to cars that already use the whole zone. If Fuseguard
+// goes away, that 0 A profile runs out with the others and the failsafe applies.
 import { planChanges, type AllocationResult, type ChangeStep, type Failsafe, type HeldSetpoint } from '../domain/index.js';
 import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
-import { liveProfile, liveProfileId, type ProfileUnit } from './charging-profiles.js';
+import { liveProfile, type ProfileUnit } from './charging-profiles.js';
 import type { ConnectorRuntime, SiteState } from './site-state.js';
 import type { StationCapabilities } from './station-provisioner.js';
 
@@ -76,11 +78,6 @@ export class Dispatcher {
   private async send(step: ChangeStep): Promise<void> {
     const runtime = this.state.connectors.get(step.connectorId);
     if (!runtime || !this.state.connectedStations.has(runtime.stationId)) return;
-    const idle = !step.setpoint || step.setpoint.reason.code === 'idle';
-    if (idle && step.toA === 0) {
-      await this.clearLive(runtime);
-      return;
-    }
     const at = this.now();
     const unit: ProfileUnit = {
       rateUnit: this.capabilities(runtime.stationId)?.rateUnit ?? 'A',
@@ -93,15 +90,6 @@ export class Dispatcher {
       this.unknown.delete(runtime.key);
     } else {
       this.log.warn(`live profile ${step.toA} A refused: ${result.ok ? result.response.status : result.message}`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
-    }
-  }
-
-  private async clearLive(runtime: ConnectorRuntime): Promise<void> {
-    if (!this.held.has(runtime.key) && !this.unknown.has(runtime.key)) return;
-    const result = await this.commands.send(runtime.stationId, 'ClearChargingProfile', { id: liveProfileId(runtime.connectorId) }, { timeoutMs: this.options.commandTimeoutMs });
-    if (result.ok) {
-      this.held.delete(runtime.key);
-      this.unknown.delete(runtime.key);
     }
   }
 }

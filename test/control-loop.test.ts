@@ -1,0 +1,96 @@
+// The control loop against simulated stations over real WebSockets (issue 4: A2, A8, D1, D2, D5, O5).
+import { afterEach, describe, expect, it } from 'vitest';
+import { allocate } from '../src/domain/index.js';
+import { SimStation } from '../src/sim/index.js';
+import type { SiteFile } from '../src/site/site-schema.js';
+import { startHarness, waitFor, type Harness } from './helpers/harness.js';
+
+const site = (): SiteFile => ({
+  settings: { meterValueSampleIntervalS: 1 },
+  zones: [{ name: 'Z', maxCurrentA: 32, mode: 'static', authMode: 'lms-allow-all' }],
+  stations: ['S1', 'S2', 'S3'].map((id) => ({ id, zone: 'Z', connectors: [{ id: 1, maxCurrentA: 32 }] })),
+});
+
+describe('control loop', () => {
+  let h: Harness;
+  const sims: SimStation[] = [];
+  afterEach(async () => {
+    await Promise.all(sims.splice(0).map((s) => s.stop()));
+    await h?.cleanup();
+  });
+
+  const startSims = async (url: string) => {
+    for (const id of ['S1', 'S2', 'S3']) {
+      const sim = new SimStation({ id, url, tickIntervalMs: 100, reconnectDelayMs: 100, maxReconnectDelayMs: 300 });
+      sims.push(sim);
+      expect(await sim.start()).toBe('Accepted');
+    }
+  };
+  const sumOfLimitsA = () => sims.reduce((sum, s) => sum + s.getLimitA(1), 0);
+  const liveOn = (sim: SimStation) => sim.profiles.list().some((p) => p.profile.chargingProfileId === 2001);
+
+  it('gives cars profiles that match allocate(), and never lets the limits sum above the zone in a transition (A2, A8)', async () => {
+    h = await startHarness(site(), { control: { liveProfileDurationS: 60, debounceMs: 20 } });
+    await startSims(h.app.ocppUrl);
+    await waitFor(() => sims.every(liveOn), 'live profiles on every station');
+    expect(sims.map((s) => s.getLimitA(1))).toEqual([0, 0, 0]); // idle connectors are held at 0 A
+
+    let worstSumA = 0;
+    for (const sim of sims) sim.on('limit', () => { worstSumA = Math.max(worstSumA, sumOfLimitsA()); });
+
+    for (const [i, sim] of sims.entries()) {
+      await sim.plugIn(1, { batteryWh: 60_000, maxCurrentA: 32, phases: 3 });
+      await sim.presentBadge(1, `CAR-${i}`);
+      await waitFor(() => sim.getLimitA(1) > 0, `car ${i} charging`);
+      await h.app.control?.settled();
+    }
+    await waitFor(() => Math.abs(sumOfLimitsA() - 32) < 0.5, 'the zone shared out');
+    const expected = allocate(h.app.control!.state.snapshot(), Date.now());
+    for (const sim of sims) {
+      const setpoint = expected.setpoints.find((s) => s.connectorId === `${sim.id}/1`);
+      expect(sim.getLimitA(1)).toBeCloseTo(setpoint?.currentA ?? -1, 1);
+    }
+    expect(sims.map((s) => s.getLimitA(1))).toEqual([10.6, 10.6, 10.6]);
+
+    await sims[0].unplug(1);
+    await waitFor(() => sims[1].getLimitA(1) === 16 && sims[2].getLimitA(1) === 16, 'the freed share handed out');
+    expect(sims[0].getLimitA(1)).toBe(0);
+    expect(worstSumA).toBeLessThanOrEqual(32);
+  });
+
+  it('installs the D1 failsafe below the live profile, and stations fall back to it when Fuseguard is gone (D5)', async () => {
+    h = await startHarness(site(), { control: { liveProfileDurationS: 3, debounceMs: 20 } });
+    await startSims(h.app.ocppUrl);
+    await waitFor(() => sims.every(liveOn), 'live profiles on every station');
+    for (const sim of sims) {
+      const failsafe = sim.profiles.list().find((p) => p.profile.chargingProfileId === 1001);
+      expect(failsafe?.profile).toMatchObject({ stackLevel: 0, chargingProfilePurpose: 'TxDefaultProfile' });
+      expect(failsafe?.profile.chargingSchedule.chargingSchedulePeriod[0].limit).toBe(6); // 3 x 6 A <= 32 A (D1)
+    }
+    await sims[0].plugIn(1);
+    await sims[0].presentBadge(1, 'CAR');
+    await waitFor(() => sims[0].getLimitA(1) === 32, 'the only car gets the zone');
+    // Renewal keeps the 3 s live profile alive while Fuseguard runs.
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect(sims[0].getLimitA(1)).toBe(32);
+
+    await h.app.close(); // Fuseguard goes away without a word
+    await waitFor(() => sims[0].getLimitA(1) === 6, 'the failsafe current once the live profile runs out', 8_000);
+    expect(sims[1].getLimitA(1)).toBe(6);
+  });
+
+  it('re-applies profiles when a station comes back, and does not leave it at 0 A (D2, O5)', async () => {
+    h = await startHarness(site(), { control: { liveProfileDurationS: 60, debounceMs: 20 } });
+    await startSims(h.app.ocppUrl);
+    for (const sim of sims.slice(0, 2)) {
+      await sim.plugIn(1);
+      await sim.presentBadge(1, 'CAR');
+    }
+    await waitFor(() => sims[0].getLimitA(1) === 16 && sims[1].getLimitA(1) === 16, 'two cars share 32 A');
+    await sims[1].goOffline();
+    // D2: the offline station is counted at its failsafe (6 A): the other may use 32 - 6 = 26 A.
+    await waitFor(() => sims[0].getLimitA(1) === 26, 'the connected car gets the rest');
+    await sims[1].goOnline();
+    await waitFor(() => sims[0].getLimitA(1) === 16 && sims[1].getLimitA(1) === 16, 'shared again after the return');
+  });
+});
