@@ -29,7 +29,7 @@ export class ControlLoop {
   constructor(store: Store, commands: CommandSender, private readonly events: SiteEvents, private readonly log: EventLog, private readonly now: () => number, private readonly options: ControlLoopOptions = {}) {
     this.state = new SiteState(store);
     this.provisioner = new StationProvisioner(commands, this.state, log, now);
-    this.dispatcher = new Dispatcher(commands, this.state, (id) => this.provisioner.capabilities(id), log, now, {
+    this.dispatcher = new Dispatcher(commands, this.state, this.provisioner, log, now, {
       liveProfileDurationS: options.liveProfileDurationS ?? 300,
       commandTimeoutMs: options.commandTimeoutMs ?? 30_000,
     });
@@ -41,9 +41,11 @@ export class ControlLoop {
     this.state.attach(this.events, () => this.schedule());
     // O5: on every connection and every boot, the station gets what it must hold.
     this.events.on('station.connected', ({ stationId }) => void this.provision(stationId));
+    this.events.on('station.disconnected', ({ stationId }) => this.provisioner.reset(stationId));
     this.events.on('station.booted', ({ stationId, admitted }) => {
       if (!admitted) return;
       this.dispatcher.forget(stationId);
+      this.provisioner.reset(stationId);
       void this.provision(stationId);
     });
     this.tick = setInterval(() => this.schedule(), this.options.tickMs ?? 5_000);

@@ -8,7 +8,7 @@ import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
 import { liveProfile, type ProfileUnit } from './charging-profiles.js';
 import type { ConnectorRuntime, SiteState } from './site-state.js';
-import type { StationCapabilities } from './station-provisioner.js';
+import type { StationProvisioner } from './station-provisioner.js';
 
 export interface DispatcherOptions {
   /** How long a live profile stays valid without renewal [300 s] (D5). */
@@ -31,7 +31,7 @@ export class Dispatcher {
   constructor(
     private readonly commands: CommandSender,
     private readonly state: SiteState,
-    private readonly capabilities: (stationId: string) => StationCapabilities | undefined,
+    private readonly provisioner: Pick<StationProvisioner, 'capabilities' | 'isReady'>,
     private readonly log: EventLog,
     private readonly now: () => number,
     private readonly options: DispatcherOptions,
@@ -77,10 +77,10 @@ export class Dispatcher {
 
   private async send(step: ChangeStep): Promise<void> {
     const runtime = this.state.connectors.get(step.connectorId);
-    if (!runtime || !this.state.connectedStations.has(runtime.stationId)) return;
+    if (!runtime || !this.provisioner.isReady(runtime.stationId)) return;
     const at = this.now();
     const unit: ProfileUnit = {
-      rateUnit: this.capabilities(runtime.stationId)?.rateUnit ?? 'A',
+      rateUnit: this.provisioner.capabilities(runtime.stationId)?.rateUnit ?? 'A',
       numberPhases: runtime.wiring.length === 2 ? 1 : 3,
     };
     const profile = liveProfile(runtime.connectorId, step.toA, unit, at, this.options.liveProfileDurationS);

@@ -20,6 +20,8 @@ const METER_VALUES_SAMPLED_DATA = 'Energy.Active.Import.Register,Current.Import,
 
 export class StationProvisioner {
   private readonly known = new Map<string, StationCapabilities>();
+  /** Stations that hold their failsafe profiles: only they get live profiles. */
+  private readonly ready = new Set<string>();
 
   constructor(
     private readonly commands: CommandSender,
@@ -32,7 +34,17 @@ export class StationProvisioner {
     return this.known.get(stationId);
   }
 
+  isReady(stationId: string): boolean {
+    return this.ready.has(stationId);
+  }
+
+  /** The connection dropped or the station rebooted: provision again before any live profile. */
+  reset(stationId: string): void {
+    this.ready.delete(stationId);
+  }
+
   async provision(stationId: string, failsafes: Record<string, Failsafe>): Promise<void> {
+    this.ready.delete(stationId);
     const capabilities = await this.learn(stationId);
     for (const [key, value] of [['MeterValuesSampledData', METER_VALUES_SAMPLED_DATA], ['MeterValueSampleInterval', String(this.state.settings.meterValueSampleIntervalS)]]) {
       const result = await this.commands.send(stationId, 'ChangeConfiguration', { key, value });
@@ -41,6 +53,7 @@ export class StationProvisioner {
       }
     }
     if (!capabilities.profilesSupported) return;
+    // The failsafe goes first: a live profile must always have it underneath (D5).
     for (const runtime of this.state.connectors.values()) {
       if (runtime.stationId !== stationId || runtime.kind === 'DC') continue; // D6: DC has no failsafe
       const failsafeA = failsafes[runtime.key]?.failsafeA ?? 0;
@@ -49,8 +62,10 @@ export class StationProvisioner {
       if (!result.ok || result.response.status !== 'Accepted') {
         capabilities.profilesSupported = false;
         this.log.error(`failsafe profile refused on connector ${runtime.connectorId}: ${result.ok ? result.response.status : result.message}; the station cannot hold a failsafe`, { stationId, action: 'SetChargingProfile' });
+        return;
       }
     }
+    this.ready.add(stationId);
   }
 
   /** GetConfiguration of the smart-charging keys; missing keys get cautious defaults. */
