@@ -24,6 +24,7 @@ const GPIOGET = `#!/bin/sh
 # STAND-IN for libgpiod's gpioget (test/inputs-chardev.test.ts), not the real tool.
 d="$FAKE_GPIOD_DIR"
 echo "$*" >> "$d/gpioget-args"
+if [ -f "$d/hang" ]; then exec sleep 30; fi
 cat "$d/level"
 `;
 
@@ -155,6 +156,17 @@ describe.each(Object.entries(FORMATS))('digital input on the GPIO character devi
     await waitFor('resynced', () => state().high);
     expect(state().cause).toBe('signal');
     expect(statuses).toEqual(['connecting', 'connected']); // a planned restart is not an error
+  });
+
+  it('stops at once even while gpioget hangs', async () => {
+    const { inputs, state } = setUp({}, false);
+    writeFileSync(join(fake, 'hang'), '');
+    await inputs.start();
+    await waitFor('gpioget to be called', () => read('gpioget-args') !== '');
+    const t0 = Date.now();
+    await inputs.stop();
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(state()).toMatchObject({ high: true, cause: 'fail-safe', source: { status: 'stopped' } });
   });
 });
 

@@ -27,6 +27,8 @@ export class ChardevSource implements SourceRunner {
   private retryTimer: NodeJS.Timeout | null = null;
   private resyncTimer: NodeJS.Timeout | null = null;
   private cycle: Promise<void> = Promise.resolve();
+  /** A running gpioget or `gpiomon --version`, killed by stop() so that it cannot delay it. */
+  private tool: ChildProcess | null = null;
 
   constructor(
     private readonly config: GpioChardevSource,
@@ -43,6 +45,7 @@ export class ChardevSource implements SourceRunner {
   async stop(): Promise<void> {
     this.running = false;
     this.clearTimers();
+    this.tool?.kill('SIGKILL');
     await this.cycle;
     await this.killMonitor();
   }
@@ -91,14 +94,14 @@ export class ChardevSource implements SourceRunner {
   }
 
   private async detectGeneration(): Promise<GpiodGeneration> {
-    const { stdout } = await run(this.tools.gpiomon, ['--version']);
+    const { stdout } = await this.run(this.tools.gpiomon, ['--version']);
     const generation = parseGpiodVersion(stdout);
     if (generation === null) throw new Error(`${this.tools.gpiomon} --version did not print a libgpiod version: ${JSON.stringify(stdout.slice(0, 80))}`);
     return generation;
   }
 
   private async readLevel(generation: GpiodGeneration): Promise<boolean> {
-    const { stdout } = await run(this.tools.gpioget, gpiogetArgs(generation, this.config.chip, this.config.line, this.config.bias));
+    const { stdout } = await this.run(this.tools.gpioget, gpiogetArgs(generation, this.config.chip, this.config.line, this.config.bias));
     const electrical = parseGpiogetOutput(stdout);
     if (electrical === null) throw new Error(`cannot read the output of ${this.tools.gpioget}: ${JSON.stringify(stdout.slice(0, 80))}`);
     return this.logical(electrical);
@@ -134,6 +137,18 @@ export class ChardevSource implements SourceRunner {
     child.on('exit', (code, signal) => ended(signal ? `was killed by ${signal}` : `exited with code ${code}`));
   }
 
+  private run(command: string, args: string[]): Promise<{ stdout: string }> {
+    return new Promise((resolve, reject) => {
+      const child = execFile(command, args, { timeout: TOOL_TIMEOUT_MS, encoding: 'utf8' }, (error, stdout, stderr) => {
+        if (this.tool === child) this.tool = null;
+        if (!error) { resolve({ stdout }); return; }
+        const detail = stderr.trim().split('\n').pop();
+        reject(detail ? new Error(`${command} ${args.join(' ')} failed: ${detail}`) : toolError(command, error));
+      });
+      this.tool = child;
+    });
+  }
+
   private async killMonitor(): Promise<void> {
     const child = this.monitor;
     this.monitor = null;
@@ -144,17 +159,6 @@ export class ChardevSource implements SourceRunner {
     await exited;
     clearTimeout(timer);
   }
-}
-
-function run(command: string, args: string[]): Promise<{ stdout: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: TOOL_TIMEOUT_MS, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error) {
-        const detail = stderr.trim().split('\n').pop();
-        reject(detail ? new Error(`${command} ${args.join(' ')} failed: ${detail}`) : toolError(command, error));
-      } else resolve({ stdout });
-    });
-  });
 }
 
 function toolError(command: string, error: { code?: string | number | null; message: string }): Error {
