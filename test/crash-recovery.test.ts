@@ -108,3 +108,41 @@ describe('crash recovery (R1, O7)', () => {
     expect(tx.energy_wh).toBeGreaterThan(0);
   });
 });
+
+describe('failsafe after a crash (D5)', () => {
+  it('SIGKILL: stations fall back to their failsafe once the live profile runs out; after a restart live setpoints return', async () => {
+    const dir = tempDir();
+    const siteFile = join(dir.path, 'site.json');
+    writeFileSync(siteFile, JSON.stringify({
+      settings: { liveProfileDurationS: 10, meterValueSampleIntervalS: 1 },
+      zones: [{ name: 'Z', maxCurrentA: 40, mode: 'static', authMode: 'lms-allow-all' }],
+      stations: ['A', 'B'].map((id) => ({ id, zone: 'Z', connectors: [{ id: 1 }] })),
+    }));
+    const dataDir = join(dir.path, 'data');
+    const port = await freePort();
+    let server = startServer(dataDir, siteFile, port);
+    const sims = ['A', 'B'].map((id) => new SimStation({ id, url: `ws://127.0.0.1:${port}/ocpp`, tickIntervalMs: 200, reconnectDelayMs: 200, maxReconnectDelayMs: 500 }));
+    try {
+      await untilHealthy(port);
+      for (const sim of sims) await sim.start();
+      await sims[0].plugIn(1);
+      await sims[0].presentBadge(1, 'CAR');
+      await waitFor(() => sims[0].getLimitA(1) === 32, 'the car gets its maximum', 10_000);
+      expect(sims[1].getLimitA(1)).toBe(0); // idle, held at 0 A
+
+      server.kill('SIGKILL');
+      await new Promise((r) => server.once('exit', r));
+      const killedAt = Date.now();
+      await waitFor(() => sims.every((s) => s.getLimitA(1) === 6), 'every station at its failsafe (6 A)', 15_000);
+      expect(Date.now() - killedAt).toBeLessThanOrEqual(11_000);
+
+      server = startServer(dataDir, siteFile, port);
+      await untilHealthy(port);
+      await waitFor(() => sims[0].getLimitA(1) === 32 && sims[1].getLimitA(1) === 0, 'live setpoints again', 20_000);
+    } finally {
+      await Promise.all(sims.map((s) => s.stop()));
+      server.kill('SIGKILL');
+      dir.cleanup();
+    }
+  }, 60_000);
+});

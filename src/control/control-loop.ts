@@ -5,11 +5,14 @@ import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
 import type { SiteEvents } from '../services/site-events.js';
 import type { Store } from '../store/store.js';
-import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
+import { Dispatcher } from './dispatcher.js';
 import { SiteState } from './site-state.js';
 import { StationProvisioner } from './station-provisioner.js';
 
-export interface ControlLoopOptions extends Partial<DispatcherOptions> {
+export interface ControlLoopOptions {
+  /** Overrides the site setting, for tests. */
+  liveProfileDurationS?: number;
+  commandTimeoutMs?: number;
   debounceMs?: number;
   tickMs?: number;
 }
@@ -30,7 +33,7 @@ export class ControlLoop {
     this.state = new SiteState(store);
     this.provisioner = new StationProvisioner(commands, this.state, log, now);
     this.dispatcher = new Dispatcher(commands, this.state, this.provisioner, log, now, {
-      liveProfileDurationS: options.liveProfileDurationS ?? 300,
+      liveProfileDurationS: () => options.liveProfileDurationS ?? this.state.settings.liveProfileDurationS,
       commandTimeoutMs: options.commandTimeoutMs ?? 30_000,
     });
     this.debounceMs = options.debounceMs ?? 50;

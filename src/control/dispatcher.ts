@@ -11,8 +11,8 @@ import type { ConnectorRuntime, SiteState } from './site-state.js';
 import type { StationProvisioner } from './station-provisioner.js';
 
 export interface DispatcherOptions {
-  /** How long a live profile stays valid without renewal [300 s] (D5). */
-  liveProfileDurationS: number;
+  /** How long a live profile stays valid without renewal (D5): the site setting, or a test's. */
+  liveProfileDurationS: () => number;
   /** Timeout of a reduction before the increases go anyway (A8) [30 s]. */
   commandTimeoutMs: number;
 }
@@ -39,10 +39,14 @@ export class Dispatcher {
 
   /** What a connector may draw now: its live profile, else its failsafe, else (unknown) its maximum. */
   heldA(runtime: ConnectorRuntime, failsafe: Failsafe | undefined): number {
-    const live = this.held.get(runtime.key);
-    if (live && live.expiresAt > this.now()) return live.currentA;
+    if (this.hasLive(runtime.key)) return (this.held.get(runtime.key) as HeldLive).currentA;
     if (this.unknown.has(runtime.key)) return runtime.maxCurrentA;
     return failsafe?.failsafeA ?? runtime.maxCurrentA;
+  }
+
+  private hasLive(key: string): boolean {
+    const live = this.held.get(key);
+    return live !== undefined && live.expiresAt > this.now();
   }
 
   /** After a reboot the station may have lost its profiles: assume the worst until told. */
@@ -60,6 +64,13 @@ export class Dispatcher {
       held.push({ connectorId: runtime.key, currentA: this.heldA(runtime, failsafes[runtime.key]) });
     }
     const plan = planChanges(held, result.setpoints);
+    // A connector without a valid live profile gets one even when its target equals what it is
+    // assumed to draw: the failsafe below must never be the only thing that holds it.
+    const planned = new Set([...plan.reductions, ...plan.increases].map((step) => step.connectorId));
+    for (const setpoint of result.setpoints) {
+      if (!setpoint.controllable || planned.has(setpoint.connectorId) || this.hasLive(setpoint.connectorId)) continue;
+      plan.reductions.push({ connectorId: setpoint.connectorId, fromA: setpoint.currentA, toA: setpoint.currentA, setpoint });
+    }
     await Promise.all(plan.reductions.map((step) => this.send(step)));
     await Promise.all(plan.increases.map((step) => this.send(step)));
     await this.renew(result);
@@ -67,7 +78,7 @@ export class Dispatcher {
 
   /** Sends again every live profile past half its life, with the same id: no gap (D5). */
   private async renew(result: AllocationResult): Promise<void> {
-    const renewAt = this.now() + (this.options.liveProfileDurationS * 1000) / 2;
+    const renewAt = this.now() + (this.options.liveProfileDurationS() * 1000) / 2;
     const due = result.setpoints.filter((s) => {
       const live = this.held.get(s.connectorId);
       return s.controllable && live && live.expiresAt < renewAt && live.currentA === s.currentA;
@@ -83,10 +94,11 @@ export class Dispatcher {
       rateUnit: this.provisioner.capabilities(runtime.stationId)?.rateUnit ?? 'A',
       numberPhases: runtime.wiring.length === 2 ? 1 : 3,
     };
-    const profile = liveProfile(runtime.connectorId, step.toA, unit, at, this.options.liveProfileDurationS);
+    const durationS = this.options.liveProfileDurationS();
+    const profile = liveProfile(runtime.connectorId, step.toA, unit, at, durationS);
     const result = await this.commands.send(runtime.stationId, 'SetChargingProfile', { connectorId: runtime.connectorId, csChargingProfiles: profile }, { timeoutMs: this.options.commandTimeoutMs });
     if (result.ok && result.response.status === 'Accepted') {
-      this.held.set(runtime.key, { currentA: step.toA, expiresAt: at + this.options.liveProfileDurationS * 1000 });
+      this.held.set(runtime.key, { currentA: step.toA, expiresAt: at + durationS * 1000 });
       this.unknown.delete(runtime.key);
     } else {
       this.log.warn(`live profile ${step.toA} A refused: ${result.ok ? result.response.status : result.message}`, { stationId: runtime.stationId, action: 'SetChargingProfile' });

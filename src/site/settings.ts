@@ -9,6 +9,7 @@ export const DEFAULT_SETTINGS: ResolvedSettings = {
   unknownStations: 'pending',
   heartbeatIntervalS: 300,
   meterValueSampleIntervalS: 10,
+  liveProfileDurationS: 300,
 };
 
 /** Known settings from a stored key/value map, with defaults for the missing ones. */

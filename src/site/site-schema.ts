@@ -20,6 +20,7 @@ export const SettingsSchema = Type.Object({
   sheddingPriority: Type.Optional(enumOf(['energy', 'duration'] as const, 'who is suspended first on shortage (A5) [energy]')),
   unknownStations: Type.Optional(enumOf(['reject', 'pending'] as const, 'what happens to a station that is not configured (O2) [pending]')),
   heartbeatIntervalS: Type.Optional(Type.Integer({ minimum: 10, maximum: 86_400, description: 'heartbeat interval given to stations at boot [300]' })),
+  liveProfileDurationS: Type.Optional(Type.Integer({ minimum: 10, maximum: 3_600, description: 'how long a live setpoint profile holds without renewal; after that a station falls back to its failsafe (D5) [300]' })),
   meterValueSampleIntervalS: Type.Optional(Type.Integer({ minimum: 1, maximum: 3_600, description: 'MeterValueSampleInterval set on every station (O5) [10]' })),
 }, { additionalProperties: false });
 
