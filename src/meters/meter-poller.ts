@@ -96,12 +96,15 @@ export class MeterPoller extends EventEmitter<MeterPollerEvents> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await Promise.allSettled([...this.inFlight]);
-    await Promise.allSettled([...this.channels.values()].map(async (c) => {
+    const closeAll = () => Promise.allSettled([...this.channels.values()].map(async (c) => {
       const link = c.link;
       c.link = null;
       await link?.close();
     }));
+    // Close first so that pending requests end now rather than at their timeout.
+    await closeAll();
+    await Promise.allSettled([...this.inFlight]);
+    await closeAll();
   }
 
   state(name: string): MeterState | undefined {
