@@ -6,9 +6,9 @@ export {
 } from './meter-poller.js';
 export { MeterReadError, readMeter, planReads, type MeterReading, type ReadErrorKind } from './read-meter.js';
 export {
-  MeterConfigSchema, validateMeterConfig, withDefaults, describeEndpoint,
+  MeterConfigSchema, validateMeterConfig, validateMeterConfigs, withDefaults, describeEndpoint,
   DEFAULT_MODBUS_PORT, DEFAULT_POLLING_MS, DEFAULT_UNIT_ID, METER_PROTOCOLS, PARITIES,
-  type MeterConfig, type MeterConfigInput, type MeterConfigError, type MeterConfigValidation, type MeterProtocol,
+  type MeterConfig, type MeterConfigInput, type MeterConfigError, type MeterConfigValidation, type MeterConfigsValidation, type MeterProtocol,
 } from './meter-config.js';
 export {
   RegisterMapSchema, validateRegisterMap, formatMapError, protocolAddress, wordOrderOf, functionOf,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateMeterConfig } from './meter-config.js';
+import { validateMeterConfig, validateMeterConfigs } from './meter-config.js';
 
 const models = new Set(['pm5320-iem3x5x-powertag', 'mtz']);
 
@@ -34,5 +34,17 @@ describe('validateMeterConfig (P1)', () => {
       expect(result.ok, JSON.stringify(input)).toBe(false);
       if (!result.ok) expect(result.errors).toContainEqual({ path, message: expect.stringMatching(message) });
     }
+  });
+});
+
+describe('validateMeterConfigs', () => {
+  it('checks each meter and that names are unique, with paths by index', () => {
+    const a = { name: 'A', protocol: 'tcp', host: 'h', model: 'mtz' };
+    expect(validateMeterConfigs([a], models)).toMatchObject({ ok: true, configs: [{ name: 'A', port: 502 }] });
+    const result = validateMeterConfigs([a, { ...a, host: undefined }, { ...a }], models);
+    expect(result).toEqual({ ok: false, errors: [
+      { path: '/1/host', message: 'a tcp meter needs the host' },
+      { path: '/2/name', message: 'meter name "A" is used more than once' },
+    ] });
   });
 });

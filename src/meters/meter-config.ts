@@ -109,3 +109,23 @@ export function describeEndpoint(c: MeterConfig): string {
   const where = c.protocol === 'rtu' ? c.device : `${c.host}:${c.port ?? DEFAULT_MODBUS_PORT}`;
   return `${where} unit ${c.unitId}`;
 }
+
+export type MeterConfigsValidation = { ok: true; configs: MeterConfig[] } | { ok: false; errors: MeterConfigError[] };
+
+/** Checks a list of meters (the site file's `meters`): each one, and that names are unique. Paths are `/<index>/<field>`. */
+export function validateMeterConfigs(inputs: readonly unknown[], knownModels?: ReadonlySet<string>): MeterConfigsValidation {
+  const errors: MeterConfigError[] = [];
+  const configs: MeterConfig[] = [];
+  const names = new Set<string>();
+  inputs.forEach((input, i) => {
+    const result = validateMeterConfig(input, knownModels);
+    if (!result.ok) {
+      errors.push(...result.errors.map((e) => ({ path: `/${i}${e.path}`, message: e.message })));
+      return;
+    }
+    if (names.has(result.config.name)) errors.push({ path: `/${i}/name`, message: `meter name "${result.config.name}" is used more than once` });
+    names.add(result.config.name);
+    configs.push(result.config);
+  });
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, configs };
+}
