@@ -1,17 +1,13 @@
 // Digital inputs over MQTT against a real broker: Debian's mosquitto, started here on a free
 // port of 127.0.0.1. CI installs mosquitto, so a missing broker fails this test, it never skips.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { connect as tcpConnect } from 'node:net';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DigitalInputs, type DigitalInputConfig, type InputChange, type InputsLogger } from '../src/inputs/index.js';
+import { Broker, requireMosquitto } from './helpers/mosquitto.js';
 import { freePort } from './helpers/net.js';
 import { tempDir } from './helpers/temp-dir.js';
 
-const MOSQUITTO = '/usr/sbin/mosquitto';
 const TOPIC = 'fuseguard-test/di1';
 
 async function waitFor(what: string, check: () => boolean, timeoutMs = 5_000): Promise<void> {
@@ -22,43 +18,6 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 5_000): P
   }
 }
 
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = tcpConnect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-class Broker {
-  private child: ChildProcess | null = null;
-  private output = '';
-  constructor(private readonly port: number, private readonly dir: string) {}
-
-  async start(): Promise<void> {
-    const conf = join(this.dir, 'mosquitto.conf');
-    writeFileSync(conf, `listener ${this.port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
-    const child = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    child.stdout?.on('data', (d: Buffer) => { this.output += d.toString(); });
-    child.stderr?.on('data', (d: Buffer) => { this.output += d.toString(); });
-    const deadline = Date.now() + 5_000;
-    while (!(await portOpen(this.port))) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`mosquitto did not start on port ${this.port}: ${this.output}`);
-      await sleep(20);
-    }
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    this.child = null;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
-}
-
 describe('digital input from an MQTT topic (real mosquitto)', () => {
   let dir: ReturnType<typeof tempDir>;
   let broker: Broker;
@@ -66,7 +25,7 @@ describe('digital input from an MQTT topic (real mosquitto)', () => {
   let publisher: MqttClient | null = null;
 
   beforeAll(async () => {
-    if (!existsSync(MOSQUITTO)) throw new Error(`${MOSQUITTO} is missing: install the Debian package mosquitto (CI does)`);
+    requireMosquitto();
     dir = tempDir('fuseguard-mqtt-');
     const port = await freePort();
     url = `mqtt://127.0.0.1:${port}`;

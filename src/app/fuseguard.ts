@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { ControlLoop, type ControlLoopOptions } from '../control/control-loop.js';
+import { DigitalInputs } from '../inputs/index.js';
+import { validateInputConfigs } from '../inputs/validate-config.js';
+import { loadRegisterMaps, MeterPoller, validateMeterConfigs } from '../meters/index.js';
 import { CommandSender } from '../ocpp/command-sender.js';
+import { resolveSettings } from '../site/settings.js';
 import { OCPP_PATH, StationServer } from '../ocpp/station-server.js';
 import { EventLog } from '../services/event-log.js';
 import { SessionService } from '../services/session-service.js';
@@ -42,6 +46,8 @@ export interface Fuseguard {
   readonly stationServer: StationServer;
   readonly log: EventLog;
   readonly control: ControlLoop | null;
+  readonly inputs: DigitalInputs;
+  readonly meters: MeterPoller;
   close(): Promise<void>;
 }
 
@@ -67,8 +73,28 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   const sessions = new SessionService(store, events, log, now);
   const stationServer = new StationServer({ stations, sessions, log }, { pingIntervalMs: options.pingIntervalMs });
   const commands = new CommandSender(stationServer, store, log, now, options.commandTimeoutMs);
+  const inputs = await startDigitalInputs(store, logger, now);
+  const meters = await startMeters(store, logger, now);
   const control = options.control === false ? null : new ControlLoop(store, commands, events, log, now, options.control ?? {});
-  await control?.start();
+  if (control) {
+    control.state.digitalInputs = () => inputs.states();
+    inputs.on('change', (change) => {
+      log.info(`digital input ${change.id} ${change.high ? 'active' : 'inactive'} (${change.cause})`, { action: 'digital-input' });
+      control.poke();
+    });
+    meters.on('reading', (name, reading) => {
+      control.state.meterReadings.set(name, { currentsA: reading.currentsA, at: reading.at });
+      control.poke();
+    });
+    meters.on('state', (state) => {
+      const message = `meter ${state.name}: ${state.status}${state.lost ? ' (lost)' : ''}${state.reason ? `: ${state.reason}` : ''}`;
+      if (state.status === 'connected' && !state.lost) log.info(message, { action: 'meter' });
+      else log.warn(message, { action: 'meter' });
+      control.poke();
+    });
+    await control.start();
+  }
+  meters.start();
 
   const http = createHttpServer(options, stationServer);
   await http.listen({ port: options.port, host: options.host ?? '0.0.0.0' });
@@ -79,17 +105,40 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
 
   let closed = false;
   return {
-    port, ocppUrl, store, events, stations, sessions, commands, stationServer, log, control,
+    port, ocppUrl, store, events, stations, sessions, commands, stationServer, log, control, inputs, meters,
     async close() {
       if (closed) return;
       closed = true;
       control?.stop();
+      await inputs.stop();
+      await meters.stop();
       await stationServer.close();
       await http.close();
       await new Promise((resolve) => setImmediate(resolve)); // let the last close events queue their writes
       await store.close();
     },
   };
+}
+
+/** The digital inputs of the stored configuration (M2); a bad one is logged and left out. */
+async function startDigitalInputs(store: Store, logger: Logger, now: () => number): Promise<DigitalInputs> {
+  const stored = (await store.settings.getAll()).inputs ?? [];
+  const validation = validateInputConfigs(stored, ['inputs']);
+  if (!validation.ok) logger.error({ errors: validation.errors }, 'stored digital inputs are invalid; none are used');
+  const inputs = new DigitalInputs(validation.ok ? validation.configs : [], { now, logger });
+  await inputs.start();
+  return inputs;
+}
+
+/** The meters of the stored configuration (P1-P3); bad maps or meters are logged and left out. */
+async function startMeters(store: Store, logger: Logger, now: () => number): Promise<MeterPoller> {
+  const stored = await store.settings.getAll();
+  const settings = resolveSettings(stored);
+  const { maps, errors } = await loadRegisterMaps(settings.registerMapsDir || undefined);
+  for (const error of errors) logger.error({ error }, 'register map left out');
+  const validation = validateMeterConfigs(Array.isArray(stored.meters) ? stored.meters : [], new Set(maps.keys()));
+  if (!validation.ok) logger.error({ errors: validation.errors }, 'stored meters are invalid; none are polled');
+  return new MeterPoller({ meters: validation.ok ? validation.configs : [], maps, pollingMs: settings.meterPollingMs, now });
 }
 
 function createHttpServer(options: FuseguardOptions, stationServer: StationServer): FastifyInstance {

@@ -71,6 +71,11 @@ export class ControlLoop {
     return siteFailsafe(snapshot.zones, snapshot.connectors, snapshot.settings);
   }
 
+  /** Something outside the site events changed (an input, a meter): allocate again soon. */
+  poke(): void {
+    this.schedule();
+  }
+
   private schedule(): void {
     if (this.stopped || this.debounce) return;
     this.debounce = setTimeout(() => {

@@ -1,6 +1,6 @@
 // The one in-memory picture of the site that the control loop allocates from: configuration
 // loaded from the store, kept current by the site events (stations, sessions, measurements).
-import type { ConnectorInput, PhaseWiring, SiteSnapshot, ZoneSpec, AllocatorState, Measurement } from '../domain/index.js';
+import type { ConnectorInput, DigitalInput, MeterReading, PhaseWiring, SiteSnapshot, TouConfig, ZoneSpec, AllocatorState, Measurement } from '../domain/index.js';
 import type { SiteEvents } from '../services/site-events.js';
 import { resolveSettings, type ResolvedSettings } from '../site/settings.js';
 import type { Store } from '../store/store.js';
@@ -28,6 +28,11 @@ export class SiteState {
   readonly connectors = new Map<string, ConnectorRuntime>();
   readonly connectedStations = new Set<string>();
   allocatorState: AllocatorState | null = null;
+  /** The digital inputs' levels now (M2); set by whoever owns the signal sources. */
+  digitalInputs: () => readonly DigitalInput[] = () => [];
+  /** The latest valid reading of each meter, by name (Z6); the allocator judges their age (D4). */
+  readonly meterReadings = new Map<string, MeterReading>();
+  tou: TouConfig | null = null;
   private vipBadges = new Set<string>();
   private stationZones = new Map<string, { zone: string; vip: boolean }>();
 
@@ -40,6 +45,7 @@ export class SiteState {
       this.store.settings.getAll(), this.store.transactions.list({ ongoing: true, limit: 100_000 }),
     ]);
     this.settings = resolveSettings(settings);
+    this.tou = (settings.tou as TouConfig | undefined) ?? null;
     this.zones = zones.map((z) => ({ name: z.name, parent: z.parent, maxCurrentA: z.max_current_a, mode: z.mode, meter: z.meter, fallbackCurrentA: z.fallback_current_a }));
     this.vipBadges = new Set(badges.filter((b) => b.vip === 1).map((b) => b.id_tag));
     this.stationZones = new Map(stations.filter((s) => s.admission === 'admitted' && s.zone).map((s) => [s.id, { zone: s.zone as string, vip: s.vip === 1 }]));
@@ -114,9 +120,16 @@ export class SiteState {
       });
     }
     return {
-      zones: this.zones,
+      zones: this.zones.map((z) => (z.meter ? { ...z, meterReading: this.meterReadings.get(z.meter) ?? null } : z)),
       connectors,
-      settings: { minimumStandard: this.settings.minimumStandard, sheddingPriority: this.settings.sheddingPriority },
+      settings: {
+        minimumStandard: this.settings.minimumStandard,
+        sheddingPriority: this.settings.sheddingPriority,
+        meterPollIntervalMs: this.settings.meterPollingMs,
+        sampleIntervalMs: this.settings.meterValueSampleIntervalS * 1000,
+      },
+      tou: this.tou,
+      digitalInputs: this.digitalInputs(),
       state: this.allocatorState,
     };
   }

@@ -26,6 +26,10 @@ export async function applySite(store: Store, site: SiteFile, at: number): Promi
 
   await store.atomically(async (db) => {
     if (site.settings) await store.settings.set(site.settings, db);
+    // Meters, time of use and inputs are lists applied as a whole when the file has them.
+    if (site.inputs) await store.settings.set({ inputs: site.inputs }, db);
+    if (site.meters) await store.settings.set({ meters: site.meters }, db);
+    if (site.tou) await store.settings.set({ tou: site.tou }, db);
     for (const { zone, parent, position } of fileZones) {
       await store.zones.upsert({
         name: zone.name,

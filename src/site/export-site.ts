@@ -31,6 +31,9 @@ export async function exportSite(store: Store): Promise<SiteFile> {
       })),
     })),
     badges: badges.map((b) => ({ idTag: b.id_tag, authorized: b.authorized === 1, vip: b.vip === 1, comment: b.comment })),
+    ...(Array.isArray(settings.meters) ? { meters: settings.meters as SiteFile['meters'] } : {}),
+    ...(settings.tou ? { tou: settings.tou as SiteFile['tou'] } : {}),
+    ...(Array.isArray(settings.inputs) ? { inputs: settings.inputs as Record<string, unknown>[] } : {}),
   };
 }
 

@@ -10,6 +10,8 @@ export const DEFAULT_SETTINGS: ResolvedSettings = {
   heartbeatIntervalS: 300,
   meterValueSampleIntervalS: 10,
   liveProfileDurationS: 300,
+  meterPollingMs: 500,
+  registerMapsDir: '',
 };
 
 /** Known settings from a stored key/value map, with defaults for the missing ones. */

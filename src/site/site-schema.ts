@@ -2,6 +2,7 @@
 // TypeScript types, the validator, and schemas/site.schema.json (npm run gen:site-schema).
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { AUTH_MODES } from '../auth/auth-mode.js';
+import { MeterConfigSchema } from '../meters/index.js';
 
 // A plain JSON Schema `enum`, so that an error lists the allowed values once.
 const enumOf = <T extends string>(values: readonly T[], description: string) =>
@@ -21,6 +22,8 @@ export const SettingsSchema = Type.Object({
   unknownStations: Type.Optional(enumOf(['reject', 'pending'] as const, 'what happens to a station that is not configured (O2) [pending]')),
   heartbeatIntervalS: Type.Optional(Type.Integer({ minimum: 10, maximum: 86_400, description: 'heartbeat interval given to stations at boot [300]' })),
   liveProfileDurationS: Type.Optional(Type.Integer({ minimum: 10, maximum: 3_600, description: 'how long a live setpoint profile holds without renewal; after that a station falls back to its failsafe (D5) [300]' })),
+  meterPollingMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 60_000, description: 'how often meters are read; a meter is lost after 3 missed periods (P1, P3) [500]' })),
+  registerMapsDir: Type.Optional(Type.String({ description: 'a folder of extra register maps (*.json) for other meters (P2)' })),
   meterValueSampleIntervalS: Type.Optional(Type.Integer({ minimum: 1, maximum: 3_600, description: 'MeterValueSampleInterval set on every station (O5) [10]' })),
 }, { additionalProperties: false });
 
@@ -62,12 +65,35 @@ export const BadgeSchema = Type.Object({
   comment: Type.Optional(Type.String({ maxLength: 50 })),
 }, { additionalProperties: false });
 
+const TouSlotSchema = Type.Object({
+  startHour: Type.Integer({ minimum: 0, maximum: 23 }), startMinute: Type.Integer({ minimum: 0, maximum: 59 }),
+  endHour: Type.Integer({ minimum: 0, maximum: 23 }), endMinute: Type.Integer({ minimum: 0, maximum: 59 }),
+}, { additionalProperties: false });
+
+export const TouSchema = Type.Object({
+  enabled: Type.Boolean({ description: 'time of use as a whole (M1)' }),
+  timeZone: Type.String({ minLength: 1, description: 'IANA time zone of the site, e.g. Europe/Paris' }),
+  periods: Type.Array(Type.Object({
+    name: Type.String({ minLength: 1, maxLength: 40 }),
+    enabled: Type.Boolean(),
+    pct: Type.Number({ minimum: 0, maximum: 100 }),
+    weekdays: Type.Array(enumOf(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const, 'weekday'), { minItems: 1 }),
+    slots: Type.Array(TouSlotSchema, { minItems: 1 }),
+  }, { additionalProperties: false }), { maxItems: 5 }),
+  zonePeriods: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()), { description: 'zone → the periods that apply to it [all]' })),
+}, { additionalProperties: false });
+
 export const SiteSchema = Type.Object({
   $schema: Type.Optional(Type.String()),
   settings: Type.Optional(SettingsSchema),
   zones: Type.Optional(Type.Array(ZoneSchema)),
   stations: Type.Optional(Type.Array(StationSchema)),
   badges: Type.Optional(Type.Array(BadgeSchema)),
+  meters: Type.Optional(Type.Array(MeterConfigSchema)),
+  tou: Type.Optional(TouSchema),
+  inputs: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }), {
+    maxItems: 3, description: 'digital inputs (M2), checked in detail by src/inputs: see docs/digital-inputs.md',
+  })),
 }, { additionalProperties: false, $id: 'https://fuseguard.dev/schemas/site.schema.json', title: 'Fuseguard site file' });
 
 export type SiteFile = Static<typeof SiteSchema>;
@@ -76,6 +102,7 @@ export type SiteZone = Static<typeof ZoneSchema>;
 export type SiteStation = Static<typeof StationSchema>;
 export type SiteConnector = Static<typeof ConnectorSchema>;
 export type SiteBadge = Static<typeof BadgeSchema>;
+export type SiteTou = Static<typeof TouSchema>;
 
 /** The schema as plain JSON, for editors and `schemas/site.schema.json`. */
 export function siteJsonSchema(): TSchema {

@@ -2,6 +2,9 @@
 // (unique names, references, the zone tree of Z1-Z3). Every error names the path of the field.
 import { Ajv, type ErrorObject } from 'ajv';
 import { validateZoneTree, type ZoneSpec } from '../domain/topology/zone-tree.js';
+import { validateTouConfig } from '../domain/index.js';
+import { validateInputConfigs } from '../inputs/validate-config.js';
+import { BUILTIN_MAP_IDS, validateMeterConfigs } from '../meters/index.js';
 import { isStationPasswordHash } from '../security/station-password.js';
 import { SiteSchema, STATION_ID_PATTERN, type SiteFile, type SiteZone } from './site-schema.js';
 
@@ -75,6 +78,24 @@ function ruleErrors(site: SiteFile): SiteError[] {
       if (c.type !== 'DC' && c.maxPowerW !== undefined) errors.push({ path: `${cPath}/maxPowerW`, message: 'only DC connectors take maxPowerW' });
     });
   });
+
+  const meterNames = new Set((site.meters ?? []).map((m) => m.name));
+  if (site.meters !== undefined) {
+    const models = site.settings?.registerMapsDir ? undefined : new Set<string>(BUILTIN_MAP_IDS);
+    const meters = validateMeterConfigs(site.meters, models);
+    if (!meters.ok) errors.push(...meters.errors.map((e) => ({ path: `/meters${e.path}`, message: e.message })));
+  }
+  for (const { zone, path } of zones) {
+    if (zone.meter && !meterNames.has(zone.meter)) errors.push({ path: `${path}/meter`, message: `meter "${zone.meter}" is not defined in this file` });
+  }
+  if (site.tou !== undefined) {
+    for (const e of validateTouConfig(site.tou, [...zonePath.keys()])) errors.push({ path: '/tou', message: `${e.subject ? `${e.subject}: ` : ''}${e.message}` });
+  }
+
+  if (site.inputs !== undefined) {
+    const inputs = validateInputConfigs(site.inputs, ['inputs']);
+    if (!inputs.ok) errors.push(...inputs.errors.map((e) => ({ path: e.pointer, message: e.message })));
+  }
 
   const idTags = new Set<string>();
   (site.badges ?? []).forEach((badge, i) => {
