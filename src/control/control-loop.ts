@@ -22,6 +22,8 @@ export class ControlLoop {
   readonly provisioner: StationProvisioner;
   readonly dispatcher: Dispatcher;
   lastResult: AllocationResult | null = null;
+  /** Rounds run and the time they took (allocation plus dispatch), for metrics and benchmarks. */
+  readonly stats = { rounds: 0, allocateMs: 0, roundMs: 0 };
   private debounce: NodeJS.Timeout | null = null;
   private tick: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -89,12 +91,16 @@ export class ControlLoop {
   }
 
   private async round(): Promise<void> {
+    const startedAt = performance.now();
     try {
       const snapshot = this.state.snapshot();
       const result = allocate(snapshot, this.now());
+      this.stats.allocateMs += performance.now() - startedAt;
       this.state.allocatorState = result.state;
       this.lastResult = result;
       await this.dispatcher.apply(result, siteFailsafe(snapshot.zones, snapshot.connectors, snapshot.settings));
+      this.stats.rounds += 1;
+      this.stats.roundMs += performance.now() - startedAt;
     } catch (error) {
       this.log.error(`allocation round failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`, { action: 'control-loop' });
     }
