@@ -1,9 +1,11 @@
 // The control loop with a real Modbus TCP meter and a real MQTT broker (issue 4: Z6, D4, M2).
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
+import { builtinMaps } from '../src/meters/index.js';
 import { SimMeter, SimStation } from '../src/sim/index.js';
 import type { SiteFile } from '../src/site/site-schema.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
+import { registerImage, startPymodbus } from './fixtures/modbus-peers.js';
 import { Broker, requireMosquitto } from './helpers/mosquitto.js';
 import { freePort } from './helpers/net.js';
 import { tempDir } from './helpers/temp-dir.js';
@@ -49,6 +51,29 @@ describe('control loop with meters and digital inputs', () => {
     expect(h.app.meters.state('Building')).toMatchObject({ lost: true });
     await meter.comeBack();
     await waitFor(() => sim.getLimitA(1) === 32, 'normal again when readings return', 10_000);
+  });
+
+  it('dynamic zone against pymodbus, an independent Modbus server: a load jump reduces the car, a drop raises it (Z6)', async () => {
+    const map = builtinMaps().get('pm5320-iem3x5x-powertag')!;
+    const image = (loadA: number) => registerImage(map, { currentL1A: loadA, currentL2A: loadA, currentL3A: loadA, powerW: 0, energyWh: 0 });
+    const peer = await startPymodbus(image(10), 'tcp');
+    cleanups.push(() => peer.stop());
+    const port = Number(peer.where);
+    const site: SiteFile = {
+      settings: { meterPollingMs: 200, meterValueSampleIntervalS: 1 },
+      meters: [{ name: 'Building', protocol: 'tcp', host: '127.0.0.1', port, unitId: 1, model: 'pm5320-iem3x5x-powertag', reporting: false }],
+      zones: [{ name: 'Garage', maxCurrentA: 40, mode: 'dynamic', meter: 'Building', fallbackCurrentA: 6, authMode: 'lms-allow-all' }],
+      stations: [{ id: 'P1', zone: 'Garage', connectors: [{ id: 1 }] }],
+    };
+    const h = await startHarness(site, { control: { debounceMs: 20, tickMs: 200, liveProfileDurationS: 60 } });
+    cleanups.push(() => h.cleanup());
+    // This meter's image is fixed: the car is not in it, so the other loads are the image itself.
+    const sim = await charging(h, 'P1', 16);
+    await waitFor(() => sim.getLimitA(1) === 30, 'the car gets 40 - 10 A', 10_000);
+    peer.update(image(28));
+    await waitFor(() => sim.getLimitA(1) === 12, 'reduced after the jump to 28 A', 15_000);
+    peer.update(image(4));
+    await waitFor(() => sim.getLimitA(1) === 32, 'back up after the drop', 15_000);
   });
 
   it('a digital input over MQTT reduces every zone within one loop (M2)', async () => {
