@@ -17,6 +17,8 @@ export interface DispatcherOptions {
   commandTimeoutMs: number;
 }
 
+export const REFUSALS_BEFORE_FLAG = 3;
+
 interface HeldLive {
   currentA: number;
   expiresAt: number;
@@ -27,6 +29,8 @@ export class Dispatcher {
   private readonly held = new Map<string, HeldLive>();
   /** Connectors whose real limit is unknown (after a reboot): assumed at their maximum. */
   private readonly unknown = new Set<string>();
+  /** Refusals in a row per connector; past REFUSALS_BEFORE_FLAG the station is uncontrolled. */
+  private readonly refusals = new Map<string, number>();
 
   constructor(
     private readonly commands: CommandSender,
@@ -100,8 +104,20 @@ export class Dispatcher {
     if (result.ok && result.response.status === 'Accepted') {
       this.held.set(runtime.key, { currentA: step.toA, expiresAt: at + durationS * 1000 });
       this.unknown.delete(runtime.key);
-    } else {
-      this.log.warn(`live profile ${step.toA} A refused: ${result.ok ? result.response.status : result.message}`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
+      this.refusals.delete(runtime.key);
+      this.state.uncontrolled.delete(runtime.key);
+      return;
+    }
+    // Retried by the next round (the tick at the latest); a station that keeps refusing is
+    // counted at its full maximum so that the others stay safe, and flagged.
+    const refusals = (this.refusals.get(runtime.key) ?? 0) + 1;
+    this.refusals.set(runtime.key, refusals);
+    const why = result.ok ? result.response.status : result.message;
+    if (refusals === REFUSALS_BEFORE_FLAG) {
+      this.state.uncontrolled.add(runtime.key);
+      this.log.error(`connector ${runtime.connectorId} refused ${refusals} live profiles in a row (${why}): counted at its maximum ${runtime.maxCurrentA} A until it accepts one`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
+    } else if (refusals < REFUSALS_BEFORE_FLAG) {
+      this.log.warn(`live profile ${step.toA} A refused: ${why}`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
     }
   }
 }

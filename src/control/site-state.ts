@@ -27,6 +27,8 @@ export class SiteState {
   settings: ResolvedSettings = resolveSettings({});
   readonly connectors = new Map<string, ConnectorRuntime>();
   readonly connectedStations = new Set<string>();
+  /** Connectors that do not apply setpoints (they keep refusing profiles): flagged, counted at their maximum. */
+  readonly uncontrolled = new Set<string>();
   allocatorState: AllocatorState | null = null;
   /** The digital inputs' levels now (M2); set by whoever owns the signal sources. */
   digitalInputs: () => readonly DigitalInput[] = () => [];
