@@ -93,4 +93,15 @@ describe('control loop', () => {
     await sims[1].goOnline();
     await waitFor(() => sims[0].getLimitA(1) === 16 && sims[1].getLimitA(1) === 16, 'shared again after the return');
   });
+
+  it('flags a station that cannot hold the profile scheme, where an operator sees it (D5)', async () => {
+    h = await startHarness(site(), { control: { liveProfileDurationS: 60, debounceMs: 20 } });
+    const sim = new SimStation({ id: 'S1', url: h.app.ocppUrl, tickIntervalMs: 100, config: { ChargeProfileMaxStackLevel: '0' } });
+    sims.push(sim);
+    await sim.start();
+    await waitFor(async () => (await h.app.store.stations.get('S1'))?.control_issue != null, 'the station flagged');
+    expect((await h.app.store.stations.get('S1'))?.control_issue).toMatch(/ChargeProfileMaxStackLevel 0/);
+    expect(h.app.control?.state.uncontrolled.has('S1/1')).toBe(true);
+    expect(sim.profiles.list()).toEqual([]);
+  });
 });

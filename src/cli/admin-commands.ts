@@ -27,6 +27,7 @@ export function registerAdminCommands(program: Command): void {
       console.table(rows.map((s) => ({
         id: s.id, zone: s.zone ?? '', admission: s.admission, connected: s.connected === 1,
         since: time(s.connected === 1 ? s.last_connected_at : s.last_disconnected_at), model: [s.vendor, s.model].filter(Boolean).join(' '),
+        control: s.control_issue ?? 'ok',
       })));
     }));
   stations.command('admit <stationId>').description('admit a pending station into a zone').requiredOption('--zone <zone>', 'zone name')

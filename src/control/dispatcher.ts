@@ -104,8 +104,7 @@ export class Dispatcher {
     if (result.ok && result.response.status === 'Accepted') {
       this.held.set(runtime.key, { currentA: step.toA, expiresAt: at + durationS * 1000 });
       this.unknown.delete(runtime.key);
-      this.refusals.delete(runtime.key);
-      this.state.uncontrolled.delete(runtime.key);
+      if (this.refusals.delete(runtime.key) && this.state.uncontrolled.has(runtime.key)) await this.state.flagStation(runtime.stationId, null);
       return;
     }
     // Retried by the next round (the tick at the latest); a station that keeps refusing is
@@ -114,7 +113,7 @@ export class Dispatcher {
     this.refusals.set(runtime.key, refusals);
     const why = result.ok ? result.response.status : result.message;
     if (refusals === REFUSALS_BEFORE_FLAG) {
-      this.state.uncontrolled.add(runtime.key);
+      await this.state.flagStation(runtime.stationId, `connector ${runtime.connectorId} refuses live profiles (${why})`);
       this.log.error(`connector ${runtime.connectorId} refused ${refusals} live profiles in a row (${why}): counted at its maximum ${runtime.maxCurrentA} A until it accepts one`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
     } else if (refusals < REFUSALS_BEFORE_FLAG) {
       this.log.warn(`live profile ${step.toA} A refused: ${why}`, { stationId: runtime.stationId, action: 'SetChargingProfile' });

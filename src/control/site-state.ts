@@ -29,6 +29,16 @@ export class SiteState {
   readonly connectedStations = new Set<string>();
   /** Connectors that do not apply setpoints (they keep refusing profiles): flagged, counted at their maximum. */
   readonly uncontrolled = new Set<string>();
+
+  /** Flags a station as uncontrolled (or clears the flag) where an operator sees it. */
+  async flagStation(stationId: string, issue: string | null): Promise<void> {
+    for (const runtime of this.connectors.values()) {
+      if (runtime.stationId !== stationId) continue;
+      if (issue) this.uncontrolled.add(runtime.key);
+      else this.uncontrolled.delete(runtime.key);
+    }
+    await this.store.commit((db) => this.store.stations.update(stationId, { control_issue: issue }, db));
+  }
   allocatorState: AllocatorState | null = null;
   /** The digital inputs' levels now (M2); set by whoever owns the signal sources. */
   digitalInputs: () => readonly DigitalInput[] = () => [];

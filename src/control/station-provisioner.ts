@@ -53,7 +53,7 @@ export class StationProvisioner {
       }
     }
     if (!capabilities.profilesSupported) {
-      this.markUncontrolled(stationId);
+      await this.state.flagStation(stationId, `ChargeProfileMaxStackLevel ${capabilities.maxStackLevel} leaves no room for a live profile`);
       return;
     }
     // The failsafe goes first: a live profile must always have it underneath (D5).
@@ -64,19 +64,12 @@ export class StationProvisioner {
       const result = await this.commands.send(stationId, 'SetChargingProfile', { connectorId: runtime.connectorId, csChargingProfiles: profile });
       if (!result.ok || result.response.status !== 'Accepted') {
         capabilities.profilesSupported = false;
-        this.markUncontrolled(stationId);
+        await this.state.flagStation(stationId, `failsafe profile refused on connector ${runtime.connectorId}`);
         this.log.error(`failsafe profile refused on connector ${runtime.connectorId}: ${result.ok ? result.response.status : result.message}; the station cannot hold a failsafe`, { stationId, action: 'SetChargingProfile' });
         return;
       }
     }
     this.ready.add(stationId);
-  }
-
-  /** A station that cannot hold the scheme is counted at its maximum (see Dispatcher). */
-  private markUncontrolled(stationId: string): void {
-    for (const runtime of this.state.connectors.values()) {
-      if (runtime.stationId === stationId) this.state.uncontrolled.add(runtime.key);
-    }
   }
 
   /** GetConfiguration of the smart-charging keys; missing keys get cautious defaults. */

@@ -43,6 +43,8 @@ export interface StationsTable {
   status: string | null;
   error_code: string | null;
   status_at: number | null;
+  /** Why Fuseguard cannot control the station (it refuses profiles), or null (spec D5, issue 4). */
+  control_issue: string | null;
 }
 
 export interface ConnectorsTable {

@@ -44,6 +44,7 @@ export function initialMigration(dialect: Dialect): Migration {
         .addColumn('status', 'text')
         .addColumn('error_code', 'text')
         .addColumn('status_at', 'bigint')
+        .addColumn('control_issue', 'text')
         .execute();
       await db.schema.createTable('connectors')
         .addColumn('station_id', 'text', (c) => c.notNull())
