@@ -9,12 +9,12 @@ import { limitModifier, zoneLimit, type ZoneLimit } from '../limits/zone-limits.
 import type { AllocationResult } from '../result.js';
 import { resolveSettings, type SheddingPriority } from '../settings.js';
 import type { SiteSnapshot, ZoneInput } from '../snapshot.js';
-import { indexZones, type ZoneIndex } from '../topology/zone-index.js';
+import { indexZones, phaseParents, type ZoneIndex } from '../topology/zone-index.js';
 import { validateZoneTree } from '../topology/zone-tree.js';
 import { buildResult, rejectAll } from './build-result.js';
-import { CANDIDATE, prepare, type Prepared } from './prepare.js';
+import { CANDIDATE, prepare, previous, type Prepared } from './prepare.js';
 import { rankKeys, rankOrder, selectServed, setRank } from './selection.js';
-import { waterFill, type FillResult } from './water-fill.js';
+import { constraintTree, waterFill, type ConstraintTree, type FillProblem, type FillResult } from './water-fill.js';
 
 export function allocate(snapshot: SiteSnapshot, now: number): AllocationResult {
   const settings = resolveSettings(snapshot.settings);
@@ -25,45 +25,57 @@ export function allocate(snapshot: SiteSnapshot, now: number): AllocationResult 
   const index = indexZones(snapshot.zones);
   const p = prepare(snapshot, index, settings, now);
   const limits = zoneLimits(snapshot, index, p.evMeasuredA, now, settings.meterPollIntervalMs);
-  const constraintCount = index.zones.length * 3;
-  const capA = new Float64Array(constraintCount);
+  const tree = constraintTree(phaseParents(index));
+  const capA = new Float64Array(index.zones.length * 3);
   for (let z = 0; z < limits.length; z++) {
     for (let ph = 0; ph < 3; ph++) capA[z * 3 + ph] = limits[z].limitA[ph] - p.reserveA[z * 3 + ph];
   }
 
   // Who charges: every candidate whose minimum fits, in priority order (A5, A6, A8).
-  const { order, free } = priorityOrder(snapshot, p, capA, settings.sheddingPriority, now);
-  const selection = selectServed(order, p.lo, p.marginA, p.conStart, p.conList, capA.slice(), free);
+  const { order, free } = priorityOrder(snapshot, p, capA, tree.parentOf, settings.sheddingPriority, now);
+  const selection = selectServed(order, p.minA, p.marginA, p.conStart, p.conList, capA.slice(), free, tree.parentOf);
+  const fill = share(p, order, selection.served, capA, tree);
+  return buildResult({ snapshot, index, settings, now, prepared: p, limits, selection, fill });
+}
 
-  // VIPs rise first, with everyone else held at their minimum; then the others share the rest.
-  const n = snapshot.connectors.length;
+/**
+ * A4: the VIPs rise first, with everyone else served held at their minimum; then the others share
+ * what is left. Capacities are summed in priority order, the participants listed in index order.
+ */
+function share(p: Prepared, order: Int32Array, served: Uint8Array, capA: Float64Array, tree: ConstraintTree): FillResult {
+  const n = p.status.length;
+  const parentOf = tree.parentOf;
+  const vipCapA = capA.slice();
+  for (let c = 0; c < capA.length; c++) vipCapA[c] -= p.othersMinA[c];
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k];
+    if (!served[i] && !p.vip[i]) add(vipCapA, p, parentOf, i, p.minA[i]); // its minimum was counted in othersMinA
+  }
   const vips = new Int32Array(order.length);
   const others = new Int32Array(order.length);
   let vipCount = 0;
   let otherCount = 0;
-  const vipCapA = capA.slice();
-  for (let c = 0; c < constraintCount; c++) vipCapA[c] -= p.othersMinA[c];
-  for (const i of order) {
-    if (selection.served[i]) {
-      if (p.vip[i]) vips[vipCount++] = i;
-      else others[otherCount++] = i;
-    } else if (!p.vip[i]) {
-      add(vipCapA, p, i, p.lo[i]); // its minimum was counted in othersMinA
-    }
+  for (let i = 0; i < n; i++) {
+    if (!served[i]) continue;
+    if (p.vip[i]) vips[vipCount++] = i;
+    else others[otherCount++] = i;
   }
   const fill: FillResult = { value: new Float64Array(n), boundBy: new Int32Array(n) };
-  const problem = { constraintCount, conStart: p.conStart, conList: p.conList, lo: p.lo, hi: p.hi };
+  const problem: FillProblem = {
+    constraintCount: capA.length, conStart: p.conStart, conList: p.conList, tree,
+    groups: { of: p.groupOf, count: p.groupCount }, lo: p.minA, hi: p.hi,
+  };
   waterFill(problem, vips.subarray(0, vipCount), vipCapA, fill);
   const othersCapA = capA.slice();
-  for (let k = 0; k < vipCount; k++) {
-    const i = vips[k];
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k];
+    if (!served[i] || !p.vip[i]) continue;
     fill.value[i] = floorToGrid(fill.value[i]);
-    add(othersCapA, p, i, -fill.value[i]);
+    add(othersCapA, p, parentOf, i, -fill.value[i]);
   }
   waterFill(problem, others.subarray(0, otherCount), othersCapA, fill);
   for (let k = 0; k < otherCount; k++) fill.value[others[k]] = floorToGrid(fill.value[others[k]]);
-
-  return buildResult({ snapshot, index, settings, now, prepared: p, limits, selection, fill });
+  return fill;
 }
 
 /**
@@ -72,31 +84,43 @@ export function allocate(snapshot: SiteSnapshot, now: number): AllocationResult 
  * unsorted, and a site without shortage sorts nothing.
  */
 function priorityOrder(
-  snapshot: SiteSnapshot, p: Prepared, capA: Float64Array, priority: SheddingPriority, now: number,
+  snapshot: SiteSnapshot, p: Prepared, capA: Float64Array, parentOf: Int32Array, priority: SheddingPriority, now: number,
 ): { order: Int32Array; free: number } {
   const conns = snapshot.connectors;
+  // A constraint is short when it or any ancestor cannot hold every minimum below it.
+  const short = new Uint8Array(capA.length);
+  for (let c = 0; c < capA.length; c++) {
+    for (let a = c; a >= 0 && !short[c]; a = parentOf[a]) if (p.needA[a] > capA[a] + 1e-9) short[c] = 1;
+  }
   const order = new Int32Array(conns.length);
   let free = 0;
   let contested = conns.length;
   for (let i = 0; i < conns.length; i++) {
-    if (p.status[i] !== CANDIDATE || p.hi[i] < p.lo[i]) continue;
-    let short = false;
-    for (let j = p.conStart[i]; j < p.conStart[i + 1] && !short; j++) short = p.needA[p.conList[j]] > capA[p.conList[j]] + 1e-9;
-    if (short) order[--contested] = i;
+    if (p.status[i] !== CANDIDATE || p.hi[i] < p.minA[i]) continue;
+    // Without a loop over 1 or 3 phases: that branch is hard to predict on a mixed site.
+    const own = p.zoneOf[i] * 3;
+    const bits = p.phaseBits[i];
+    const contends = (short[own] & bits) | (short[own + 1] & (bits >> 1)) | (short[own + 2] & (bits >> 2));
+    if (contends) order[--contested] = i;
     else order[free++] = i;
   }
-  const keys = rankKeys(conns.length, conns);
-  for (let k = contested; k < conns.length; k++) {
-    const i = order[k];
-    setRank(keys, i, p.vip[i] === 1, p.tier[i], p.prev[i]?.suspendedSince ?? now, p.energyWh[i], p.startedAt[i], priority);
+  if (contested < conns.length) {
+    const keys = rankKeys(conns.length, conns);
+    for (let k = contested; k < conns.length; k++) {
+      const i = order[k];
+      setRank(keys, i, p.vip[i] === 1, p.tier[i], previous(p, i)?.suspendedSince ?? now, p.energyWh[i], p.startedAt[i], priority);
+    }
+    rankOrder(keys, order.subarray(contested));
+    order.copyWithin(free, contested);
   }
-  rankOrder(keys, order.subarray(contested));
-  order.copyWithin(free, contested);
   return { order: order.subarray(0, free + conns.length - contested), free };
 }
 
-function add(capA: Float64Array, p: { conStart: Int32Array; conList: Int32Array }, i: number, amountA: number): void {
-  for (let j = p.conStart[i]; j < p.conStart[i + 1]; j++) capA[p.conList[j]] += amountA;
+/** Adds to every constraint that connector i loads: its own zone's phases and their ancestors. */
+function add(capA: Float64Array, p: { conStart: Int32Array; conList: Int32Array }, parentOf: Int32Array, i: number, amountA: number): void {
+  for (let j = p.conStart[i]; j < p.conStart[i + 1]; j++) {
+    for (let c = p.conList[j]; c >= 0; c = parentOf[c]) capA[c] += amountA;
+  }
 }
 
 function zoneLimits(snapshot: SiteSnapshot, index: ZoneIndex<ZoneInput>, evMeasuredA: Float64Array, now: number, pollMs: number): ZoneLimit[] {

@@ -7,7 +7,7 @@ import type { AllocationResult, Setpoint, SetpointReason, ZoneReport } from '../
 import type { AllocationSettings } from '../settings.js';
 import type { ConnectorState, DemandState, SiteSnapshot, ZoneInput } from '../snapshot.js';
 import { rollUp, type ZoneIndex } from '../topology/zone-index.js';
-import { CANDIDATE, IDLE, OFFLINE, type Prepared } from './prepare.js';
+import { CANDIDATE, IDLE, OFFLINE, previous, type Prepared } from './prepare.js';
 import type { Selection } from './selection.js';
 import { BOUND_BY_OWN_MAX, type FillResult } from './water-fill.js';
 
@@ -42,7 +42,8 @@ export function buildResult(input: BuildInput): AllocationResult {
   };
   const allocatedA = new Float64Array(limits.length * 3);
   const setpoints = new Array<Setpoint>(conns.length);
-  const states: ConnectorState[] = [];
+  const states = new Array<ConnectorState>(p.stateCount);
+  let stateCount = 0;
   const maxReasons = new Map<number, SetpointReason>();
 
   for (let i = 0; i < conns.length; i++) {
@@ -61,14 +62,13 @@ export function buildResult(input: BuildInput): AllocationResult {
       controllable = false;
       reason = c.kind === 'DC'
         ? { code: 'station-offline', assumption: 'dc-last-setpoint' }
-        : { code: 'station-offline', assumption: 'failsafe', failsafe: p.failsafe[i]?.reason };
+        : { code: 'station-offline', assumption: 'failsafe', failsafe: p.failsafe.get(i)?.reason };
       const kept = p.stored[i];
-      if (kept) states.push(kept);
+      if (kept) states[stateCount++] = kept;
     } else if (status !== CANDIDATE) {
       reason = { code: 'config-error', message: `connector "${c.id}" names unknown zone "${c.zone}"` };
     } else {
       const sessionStartedAt = p.startedAt[i];
-      const prev = p.prev[i];
       const demand = p.demand[i];
       if (selection.served[i] === 1) {
         currentA = fill.value[i];
@@ -81,13 +81,25 @@ export function buildResult(input: BuildInput): AllocationResult {
           reason = maxReason(maxReasons, maxA, dcWatts);
         }
         if (demand?.probing) probing = true;
-        const servedSince = prev && prev.suspendedSince === undefined ? (prev.servedSince ?? now) : now;
-        states.push(stateOf(prev, c.id, sessionStartedAt, currentA, servedSince, undefined, demand?.state));
-        for (const ph of p.phases[i]) allocatedA[p.zoneOf[i] * 3 + ph] += currentA;
+        if (currentA === p.keepAtA[i]) {
+          // A number only where there is a previous state (not read here: it is a cache miss).
+          states[stateCount++] = p.stored[i] as ConnectorState;
+        } else {
+          const prev = previous(p, i);
+          const servedSince = prev && prev.suspendedSince === undefined ? (prev.servedSince ?? now) : now;
+          states[stateCount++] = stateOf(c.id, sessionStartedAt, currentA, servedSince, undefined, demand?.state);
+        }
+        // Adding 0 A to the phases it does not load: no loop over 1 or 3 phases, hard to predict.
+        const own = p.zoneOf[i] * 3;
+        const bits = p.phaseBits[i];
+        allocatedA[own] += currentA * (bits & 1);
+        allocatedA[own + 1] += currentA * ((bits >> 1) & 1);
+        allocatedA[own + 2] += currentA * (bits >> 2);
       } else {
+        const prev = previous(p, i);
         const since = prev?.suspendedSince ?? now;
         reason = suspendReason(p, selection, i, since, settings, now, constraintReason);
-        states.push(stateOf(prev, c.id, sessionStartedAt, 0, undefined, since, undefined));
+        states[stateCount++] = prev && p.keepSuspended[i] ? prev : stateOf(c.id, sessionStartedAt, 0, undefined, since, undefined);
       }
     }
     // Every field present (undefined when not applicable): one object shape for all setpoints.
@@ -113,15 +125,13 @@ function maxReason(cache: Map<number, SetpointReason>, maxA: number, dcWatts: nu
 }
 
 /**
- * The connector's next state: the previous object when nothing changed (the steady state, which
- * spares the garbage collector), else a new one with every field present (one shape for all).
+ * A connector's next state, with every field present (one shape for all). When nothing changed, the
+ * previous object is kept instead (Prepared.keepAtA), which spares the garbage collector.
  */
 function stateOf(
-  prev: ConnectorState | undefined, connectorId: string, sessionStartedAt: number, lastA: number,
+  connectorId: string, sessionStartedAt: number, lastA: number,
   servedSince: number | undefined, suspendedSince: number | undefined, demand: DemandState | undefined,
 ): ConnectorState {
-  if (prev && prev.lastA === lastA && prev.servedSince === servedSince && prev.suspendedSince === suspendedSince
-    && prev.demand === demand) return prev;
   return { connectorId, sessionStartedAt, lastA, servedSince, suspendedSince, demand };
 }
 
@@ -129,8 +139,8 @@ function suspendReason(
   p: Prepared, selection: Selection, i: number, since: number, settings: AllocationSettings, now: number,
   constraintReason: (c: number) => SetpointReason,
 ): SetpointReason {
-  const minA = p.lo[i];
-  if (p.hi[i] < p.lo[i]) return { code: 'suspended', cause: 'max-below-minimum', since, minA };
+  const minA = p.minA[i];
+  if (p.hi[i] < p.minA[i]) return { code: 'suspended', cause: 'max-below-minimum', since, minA };
   const failed = selection.failedAt[i];
   const where = failed >= 0 ? constraintReason(failed) : undefined;
   const nextTurnAt = since + settings.rotationPeriodMs;

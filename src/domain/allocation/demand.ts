@@ -115,11 +115,12 @@ function capFor(drawA: number, input: DemandInput): number {
 function decidePhases(input: DemandInput): PhaseDecision | null {
   const { prev, draw, drawAt, wired, now, settings } = input;
   if (!input.canFreePhases || draw === null) return null;
-  let usedCount = 0;
-  for (const p of wired) if (draw[drawAt + p] >= PHASE_IN_USE_A) usedCount++;
+  let usedMask = 0;
+  for (const p of wired) if (draw[drawAt + p] >= PHASE_IN_USE_A) usedMask |= 1 << p;
+  const usedCount = (usedMask & 1) + ((usedMask >> 1) & 1) + (usedMask >> 2);
   if (usedCount === 0 || usedCount === wired.length) return null;
-  const used = wired.filter((p) => draw[drawAt + p] >= PHASE_IN_USE_A);
-  const usedNames = used.map((p) => PHASES[p]);
+  const used = USED_PHASES[wired[0]][usedMask];
+  const usedNames = USED_NAMES[wired[0]][usedMask];
   const was = prev?.demand;
   if (was?.phasesUsed && samePhases(was.phasesUsed, usedNames)) return { phases: used, used: was.phasesUsed };
   if (was?.phaseCandidate && was.phaseCandidateSince !== undefined && samePhases(was.phaseCandidate, usedNames)) {
@@ -130,5 +131,17 @@ function decidePhases(input: DemandInput): PhaseDecision | null {
 }
 
 function samePhases(a: readonly Phase[], b: readonly Phase[]): boolean {
-  return a.length === b.length && a.every((p, i) => phaseIndex(p) === phaseIndex(b[i]));
+  return a === b || (a.length === b.length && a.every((p, i) => phaseIndex(p) === phaseIndex(b[i])));
 }
+
+/**
+ * USED_PHASES[first][mask]: the phases of the three-phase rotation that starts at site phase
+ * `first` which are in mask (bit p = site phase p), in wiring order; USED_NAMES the same by name.
+ * Shared and read-only, so deciding allocates nothing and an unchanged state stays the same object.
+ */
+const USED_PHASES: readonly (readonly (readonly PhaseIndex[])[])[] = ([0, 1, 2] as const).map((first) => {
+  const rotation = [first, (first + 1) % 3, (first + 2) % 3] as PhaseIndex[];
+  return Array.from({ length: 8 }, (_, mask) => rotation.filter((p) => (mask >> p) & 1));
+});
+// The names go into the state, handed out to the caller: frozen, so that no one can change the table.
+const USED_NAMES: readonly (readonly (readonly Phase[])[])[] = USED_PHASES.map((byMask) => byMask.map((list) => Object.freeze(list.map((p) => PHASES[p]))));

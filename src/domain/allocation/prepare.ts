@@ -1,15 +1,18 @@
 // First half of allocate(): what each connector is (idle, offline, candidate), what it may draw,
 // which zone × phase constraints it loads, and what offline stations hold (A1, A3, A7, D1-D3, D6, Z6).
-// One pass over the connectors: with thousands of them, memory traffic is most of the cost.
+//
+// With thousands of connectors, reading their objects is most of the cost. Each pass reads one kind
+// of object (connectors, sessions, measurements, states) into flat arrays, which the later steps
+// and the rest of allocate() read instead.
 
 import { connectorWiring, writeBounds } from '../connector/bounds.js';
 import { writeDraw } from '../connector/measurement.js';
 import { failsafeOf, zoneVerdicts, type Failsafe } from '../limits/failsafe.js';
 import { isThreePhase, sitePhases, type PhaseIndex } from '../phases.js';
 import type { AllocationSettings } from '../settings.js';
-import type { ConnectorState, SiteSnapshot, ZoneInput } from '../snapshot.js';
+import type { ConnectorInput, ConnectorState, SiteSnapshot, ZoneInput } from '../snapshot.js';
 import { rollUp, type ZoneIndex } from '../topology/zone-index.js';
-import { decideDemand, PHASE_IN_USE_A, type DemandDecision } from './demand.js';
+import { decideDemand, PHASE_IN_USE_A, type DemandDecision, type DemandInput } from './demand.js';
 import { TIER_DUE, TIER_PROTECTED, TIER_RUNNING, TIER_WAITING } from './selection.js';
 
 export const IDLE = 0;
@@ -24,29 +27,46 @@ export interface Prepared {
   minA: Float64Array;
   maxA: Float64Array;
   wattsPerA: Float64Array;
-  /** Counted phases per connector (wired phases, fewer after A7). */
+  /** 1 where the wiring is three-phase, and where the connector is DC. */
+  threePhase: Uint8Array;
+  dc: Uint8Array;
+  /** Counted phases per connector (wired phases, fewer after A7); for candidates also as bits (bit p = phase p). */
   phases: (readonly PhaseIndex[])[];
-  /** The stored state, whatever its session. */
+  phaseBits: Uint8Array;
+  /** The stored state, whatever its session; sameSession 1 when it belongs to the candidate's session (previous()). */
   stored: (ConnectorState | undefined)[];
-  /** The previous state when it belongs to the same session. */
-  prev: (ConnectorState | undefined)[];
+  sameSession: Uint8Array;
+  /**
+   * Candidates: the previous state can be kept as it is (sparing the garbage collector) when served
+   * at exactly keepAtA (NaN: not when served), or when suspended again (keepSuspended 1). Decided
+   * here, where the state is read anyway, so that building the result need not read it again.
+   */
+  keepAtA: Float64Array;
+  keepSuspended: Uint8Array;
   /** Candidates: session start and energy (A5). */
   startedAt: Float64Array;
   energyWh: Float64Array;
   demand: (DemandDecision | null)[];
   vip: Uint8Array;
   tier: Uint8Array;
-  /** Candidates: the minimum. */
-  lo: Float64Array;
-  /** Candidates: the maximum after the demand cap. */
+  /** Candidates: the maximum after the demand cap (the minimum is minA). */
   hi: Float64Array;
   marginA: Float64Array;
+  /**
+   * Candidates: the constraints of their own zone, one per counted phase, in conList[conStart[i] ..
+   * conStart[i + 1]); they load the same phases of every ancestor zone too (FillProblem.tree).
+   */
   conStart: Int32Array;
   conList: Int32Array;
+  /** Candidates that load the same constraints share a group (zone × 8 + phase bits, below groupCount), for the filling. */
+  groupOf: Int32Array;
+  groupCount: number;
   /** What an offline connector is assumed to draw (failsafe, or a DC's last setpoint). */
   assumedA: Float64Array;
-  /** Offline connectors only (D1, D6). */
-  failsafe: (Failsafe | undefined)[];
+  /** Offline connectors only (D1, D6), by index. */
+  failsafe: Map<number, Failsafe>;
+  /** How many states the next round keeps: candidates, and offline connectors with one. */
+  stateCount: number;
   /** Per constraint (zone × 3 + phase). */
   reserveA: Float64Array;
   evMeasuredA: Float64Array;
@@ -56,100 +76,162 @@ export interface Prepared {
 }
 
 export function prepare(snapshot: SiteSnapshot, index: ZoneIndex<ZoneInput>, settings: AllocationSettings, now: number): Prepared {
-  const states = snapshot.state?.connectors ?? [];
-  // The state list normally comes back in connector order (allocate() writes it so): a walk finds
-  // each entry; if the walk misses any, a map does it.
-  const walked = prepareWith(snapshot, index, settings, now, null);
-  if (walked) return walked;
-  const mapped = prepareWith(snapshot, index, settings, now, byId(states));
-  if (!mapped) throw new Error('prepare: a state lookup by map cannot miss');
-  return mapped;
-}
-
-function byId(states: readonly ConnectorState[]): Map<string, ConnectorState> {
-  const map = new Map<string, ConnectorState>();
-  for (const st of states) map.set(st.connectorId, st);
-  return map;
-}
-
-function prepareWith(
-  snapshot: SiteSnapshot, index: ZoneIndex<ZoneInput>, settings: AllocationSettings, now: number, stateMap: Map<string, ConnectorState> | null,
-): Prepared | null {
   const conns = snapshot.connectors;
-  const states = snapshot.state?.connectors ?? [];
   const n = conns.length;
   const constraintCount = index.zones.length * 3;
   const p: Prepared = {
     zoneOf: new Int32Array(n), status: new Uint8Array(n),
     minA: new Float64Array(n), maxA: new Float64Array(n), wattsPerA: new Float64Array(n),
-    phases: new Array<readonly PhaseIndex[]>(n), stored: new Array<ConnectorState | undefined>(n),
-    prev: new Array<ConnectorState | undefined>(n), startedAt: new Float64Array(n), energyWh: new Float64Array(n), demand: new Array<DemandDecision | null>(n),
-    vip: new Uint8Array(n), tier: new Uint8Array(n),
-    lo: new Float64Array(n), hi: new Float64Array(n), marginA: new Float64Array(n),
-    conStart: new Int32Array(n + 1), conList: new Int32Array(0), assumedA: new Float64Array(n),
-    failsafe: new Array<Failsafe | undefined>(n),
+    threePhase: new Uint8Array(n), dc: new Uint8Array(n),
+    phases: new Array<readonly PhaseIndex[]>(n), phaseBits: new Uint8Array(n),
+    stored: [], sameSession: new Uint8Array(n), keepAtA: new Float64Array(n).fill(NaN), keepSuspended: new Uint8Array(n),
+    startedAt: new Float64Array(n), energyWh: new Float64Array(n),
+    demand: new Array<DemandDecision | null>(n), vip: new Uint8Array(n), tier: new Uint8Array(n),
+    hi: new Float64Array(n), marginA: new Float64Array(n),
+    conStart: new Int32Array(n + 1), conList: new Int32Array(0),
+    groupOf: new Int32Array(n), groupCount: index.zones.length * 8,
+    assumedA: new Float64Array(n), failsafe: new Map<number, Failsafe>(), stateCount: 0,
     reserveA: new Float64Array(constraintCount), evMeasuredA: new Float64Array(constraintCount),
     needA: new Float64Array(constraintCount), othersMinA: new Float64Array(constraintCount),
   };
   const minSum = new Float64Array(constraintCount);
+  readConnectors(conns, index, settings, p, minSum);
+  readSessions(conns, p);
   const draws = new Float64Array(n * 3);
-  const offline: number[] = [];
+  const measured = readMeasurements(conns, settings, now, p, draws);
+  // Just before they are used, while they are still in the cache.
+  p.stored = matchStates(conns, snapshot.state?.connectors ?? []);
+  decideCandidates(p, draws, measured, settings, now);
+
+  rollUp(index, minSum);
+  rollUp(index, p.evMeasuredA);
+  rollUp(index, p.needA);
+  rollUp(index, p.othersMinA);
+  holdOffline(conns, index, minSum, p);
+  rollUp(index, p.reserveA);
+  return p;
+}
+
+/** Candidate i's state from the previous round when it belongs to the same session. */
+export function previous(p: Prepared, i: number): ConnectorState | undefined {
+  return p.sameSession[i] ? p.stored[i] : undefined;
+}
+
+/**
+ * Each connector's stored state. The list normally comes back in connector order (allocate()
+ * writes it so): a walk finds each entry; if the walk misses any, a map does it.
+ */
+function matchStates(conns: readonly ConnectorInput[], states: readonly ConnectorState[]): (ConnectorState | undefined)[] {
+  const stored = new Array<ConnectorState | undefined>(conns.length);
   let walk = 0;
-  // Constraints are written as they are found: at most 3 phases on each zone of the deepest path.
-  let maxPath = 0;
-  for (const path of index.path) maxPath = Math.max(maxPath, path.length);
-  const conList = new Int32Array(n * maxPath * 3);
-  let at = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < conns.length; i++) {
+    if (walk < states.length && states[walk].connectorId === conns[i].id) stored[i] = states[walk++];
+    else stored[i] = undefined;
+  }
+  if (walk === states.length) return stored;
+  const byId = new Map<string, ConnectorState>();
+  for (const st of states) byId.set(st.connectorId, st);
+  for (let i = 0; i < conns.length; i++) stored[i] = byId.get(conns[i].id);
+  return stored;
+}
+
+/** Zone, wiring, bounds (A3, A9) and status; per-zone sums of the AC minimums (D1). */
+function readConnectors(
+  conns: readonly ConnectorInput[], index: ZoneIndex<ZoneInput>, settings: AllocationSettings, p: Prepared, minSum: Float64Array,
+): void {
+  const { phases, zoneOf, status, minA } = p;
+  for (let i = 0; i < conns.length; i++) {
     const c = conns[i];
-    p.conStart[i] = at;
-    writeBounds(c, settings, p, i);
-    const minA = p.minA[i];
-    const maxA = p.maxA[i];
     const wiring = connectorWiring(c);
     const wired = sitePhases(wiring);
+    const threePhase = isThreePhase(wiring);
+    phases[i] = wired;
+    p.threePhase[i] = threePhase ? 1 : 0;
+    writeBounds(c, threePhase, settings, p, i);
     const z = index.byName.get(c.zone) ?? -1;
-    p.phases[i] = wired;
-    p.zoneOf[i] = z;
-    let stored: ConnectorState | undefined;
-    if (stateMap) stored = stateMap.get(c.id);
-    else if (walk < states.length && states[walk].connectorId === c.id) stored = states[walk++];
-    p.stored[i] = stored;
-    if (z < 0) { p.status[i] = UNKNOWN_ZONE; continue; }
-    const path = index.path[z];
-    // Per-zone sums are counted at the connector's own zone and rolled up afterwards.
-    const own = z * 3;
-    if (c.kind !== 'DC') for (const ph of wired) minSum[own + ph] += minA;
-    const measured = writeDraw(c, wiring, now, settings.sampleIntervalMs, settings.nominalVoltageV, draws, i * 3);
-    if (measured) {
-      for (let ph = 0; ph < 3; ph++) p.evMeasuredA[own + ph] += draws[i * 3 + ph];
+    zoneOf[i] = z;
+    if (z < 0) { status[i] = UNKNOWN_ZONE; continue; }
+    status[i] = c.stationConnected === false ? OFFLINE : c.session ? CANDIDATE : IDLE;
+    const dc = c.kind === 'DC';
+    p.dc[i] = dc ? 1 : 0;
+    // Per-zone sums are counted at the connector's own zone and rolled up afterwards. Three phases
+    // or one, unrolled: a loop of 1 or 3 turns is a hard branch to predict on a mixed site.
+    if (dc) continue;
+    if (wired.length === 3) {
+      minSum[z * 3] += minA[i];
+      minSum[z * 3 + 1] += minA[i];
+      minSum[z * 3 + 2] += minA[i];
+    } else {
+      minSum[z * 3 + wired[0]] += minA[i];
     }
-    if (c.stationConnected === false) {
-      p.status[i] = OFFLINE;
-      offline.push(i);
-      continue;
-    }
+  }
+}
+
+/** Candidates: session start, energy, and VIP station or badge (A4, A5). */
+function readSessions(conns: readonly ConnectorInput[], p: Prepared): void {
+  for (let i = 0; i < conns.length; i++) {
+    const c = conns[i];
     const session = c.session;
-    if (!session) { p.status[i] = IDLE; continue; }
-    p.status[i] = CANDIDATE;
+    if (p.status[i] !== CANDIDATE || !session) continue;
     p.startedAt[i] = session.startedAt;
     p.energyWh[i] = session.energyWh;
-    const prev = stored && stored.sessionStartedAt === session.startedAt ? stored : undefined;
-    p.prev[i] = prev;
     p.vip[i] = c.vip || session.vip ? 1 : 0;
-    const demand = measured && prev && prev.suspendedSince === undefined && settings.demandEnabled
-      && (prev.demand !== undefined || mayNeedDemand(draws, i * 3, wired, prev.lastA - settings.demandThresholdA, c.kind !== 'DC' && wired.length === 3))
-      ? decideDemand({
-        prev, draw: draws, drawAt: i * 3, wired, canFreePhases: c.kind !== 'DC' && isThreePhase(wiring),
-        minA, maxA, now, settings,
-      })
-      : null;
+  }
+}
+
+/** Fresh draws per site phase into draws[i * 3 ..] and the zones' EV sums (Z6); 1 where fresh. */
+function readMeasurements(conns: readonly ConnectorInput[], settings: AllocationSettings, now: number, p: Prepared, draws: Float64Array): Uint8Array {
+  const measured = new Uint8Array(conns.length);
+  for (let i = 0; i < conns.length; i++) {
+    if (p.status[i] === UNKNOWN_ZONE) continue;
+    const at = i * 3;
+    if (!writeDraw(conns[i], p.phases[i], p.threePhase[i] === 1, now, settings.sampleIntervalMs, settings.nominalVoltageV, draws, at)) continue;
+    measured[i] = 1;
+    const own = p.zoneOf[i] * 3;
+    for (let ph = 0; ph < 3; ph++) p.evMeasuredA[own + ph] += draws[at + ph];
+  }
+  return measured;
+}
+
+/** Candidates: previous state, demand (A7), rotation tier (A6), constraints and what they need. */
+function decideCandidates(p: Prepared, draws: Float64Array, measured: Uint8Array, settings: AllocationSettings, now: number): void {
+  const { status, stored, minA, maxA, hi, phases, zoneOf, conStart, needA, othersMinA } = p;
+  const n = status.length;
+  const conList = new Int32Array(n * 3);
+  // One input object for every decideDemand() call: it keeps no reference to it.
+  const demandInput: DemandInput = {
+    prev: undefined, draw: draws, drawAt: 0, wired: [], canFreePhases: false, minA: 0, maxA: 0, now, settings,
+  };
+  let at = 0;
+  let stateCount = 0;
+  for (let i = 0; i < n; i++) {
+    conStart[i] = at;
+    if (status[i] !== CANDIDATE) {
+      if (status[i] === OFFLINE && stored[i]) stateCount++;
+      continue;
+    }
+    stateCount++;
+    const st = stored[i];
+    const prev = st && st.sessionStartedAt === p.startedAt[i] ? st : undefined;
+    p.sameSession[i] = prev ? 1 : 0;
+    hi[i] = maxA[i];
+    const wired = phases[i];
+    const ac = p.dc[i] === 0;
+    let demand: DemandDecision | null = null;
+    if (measured[i] && prev && prev.suspendedSince === undefined && settings.demandEnabled
+      && (prev.demand !== undefined || mayNeedDemand(draws, i * 3, wired, prev.lastA - settings.demandThresholdA, ac && wired.length === 3))) {
+      demandInput.prev = prev;
+      demandInput.drawAt = i * 3;
+      demandInput.wired = wired;
+      demandInput.canFreePhases = ac && p.threePhase[i] === 1;
+      demandInput.minA = minA[i];
+      demandInput.maxA = maxA[i];
+      demand = decideDemand(demandInput);
+    }
     p.demand[i] = demand;
-    p.lo[i] = minA;
-    p.hi[i] = maxA;
     if (demand) {
-      p.phases[i] = demand.phases;
-      if (demand.capA !== undefined) p.hi[i] = Math.min(maxA, demand.capA);
+      phases[i] = demand.phases;
+      if (demand.capA !== undefined) hi[i] = Math.min(maxA[i], demand.capA);
     }
     const suspendedSince = prev?.suspendedSince;
     if (suspendedSince === undefined) {
@@ -159,37 +241,47 @@ function prepareWith(
       p.tier[i] = now - suspendedSince >= settings.rotationPeriodMs ? TIER_DUE : TIER_WAITING;
       p.marginA[i] = settings.resumeMarginA;
     }
-    const canCharge = p.hi[i] >= minA;
-    const need = minA + p.marginA[i];
-    const other = p.vip[i] === 0 ? minA : 0;
-    for (const zz of path) for (const ph of p.phases[i]) conList[at++] = zz * 3 + ph;
-    if (canCharge) {
-      for (const ph of p.phases[i]) { p.needA[own + ph] += need; p.othersMinA[own + ph] += other; }
+    if (prev) keepState(p, i, prev, demand, now);
+    const own = zoneOf[i] * 3;
+    const need = minA[i] + p.marginA[i];
+    const other = p.vip[i] === 0 ? minA[i] : 0;
+    const canCharge = hi[i] >= minA[i];
+    let bits = 0;
+    for (const ph of phases[i]) {
+      conList[at++] = own + ph;
+      bits |= 1 << ph;
+      if (canCharge) { needA[own + ph] += need; othersMinA[own + ph] += other; }
     }
+    p.phaseBits[i] = bits;
+    p.groupOf[i] = zoneOf[i] * 8 + bits;
   }
-  p.conStart[n] = at;
+  conStart[n] = at;
   p.conList = conList.subarray(0, at);
-  if (!stateMap && walk < states.length) return null;
+  p.stateCount = stateCount;
+}
 
-  rollUp(index, minSum);
-  rollUp(index, p.evMeasuredA);
-  rollUp(index, p.needA);
-  rollUp(index, p.othersMinA);
+/** When the candidate's next state would equal its previous one (see keepAtA), served or suspended. */
+function keepState(p: Prepared, i: number, prev: ConnectorState, demand: DemandDecision | null, now: number): void {
+  if (prev.suspendedSince === undefined) {
+    p.keepAtA[i] = prev.servedSince === (prev.servedSince ?? now) && prev.demand === demand?.state ? prev.lastA : NaN;
+  } else {
+    p.keepSuspended[i] = prev.lastA === 0 && prev.servedSince === undefined && prev.suspendedSince === (prev.suspendedSince ?? now) && prev.demand === undefined ? 1 : 0;
+  }
+}
 
-  // D2, D3, D6: what offline stations hold, once every minimum is known (D1).
-  const verdicts = zoneVerdicts(index, minSum);
-  for (const i of offline) {
+/** D2, D3, D6: what offline stations hold, once every minimum is known (D1); minSum rolled up. */
+function holdOffline(conns: readonly ConnectorInput[], index: ZoneIndex<ZoneInput>, minSum: Float64Array, p: Prepared): void {
+  let verdicts: ReturnType<typeof zoneVerdicts> | undefined;
+  for (let i = 0; i < conns.length; i++) {
+    if (p.status[i] !== OFFLINE) continue;
+    verdicts ??= zoneVerdicts(index, minSum);
     const c = conns[i];
-    const path = index.path[p.zoneOf[i]];
-    const failsafe = failsafeOf(c, path, p.minA[i], verdicts);
-    p.failsafe[i] = failsafe;
+    const failsafe = failsafeOf(c, index.path[p.zoneOf[i]], p.minA[i], verdicts);
+    p.failsafe.set(i, failsafe);
     const assumed = c.kind === 'DC' ? (p.stored[i]?.lastA ?? 0) : failsafe.failsafeA;
     p.assumedA[i] = assumed;
     for (const ph of p.phases[i]) p.reserveA[p.zoneOf[i] * 3 + ph] += assumed;
   }
-  rollUp(index, p.reserveA);
-
-  return p;
 }
 
 /**
@@ -197,12 +289,12 @@ function prepareWith(
  * the draw is below the offer minus the threshold, or when a three-phase car leaves a phase unused.
  */
 function mayNeedDemand(draws: Float64Array, at: number, wired: readonly PhaseIndex[], lowBelowA: number, threePhaseAc: boolean): boolean {
-  let maxA = 0;
+  let highestA = 0;
   let unused = false;
   for (const ph of wired) {
     const v = draws[at + ph];
-    if (v > maxA) maxA = v;
+    if (v > highestA) highestA = v;
     if (v < PHASE_IN_USE_A) unused = true;
   }
-  return maxA < lowBelowA || (threePhaseAc && unused);
+  return highestA < lowBelowA || (threePhaseAc && unused);
 }

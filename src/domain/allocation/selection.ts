@@ -65,34 +65,50 @@ const EPS = 1e-9;
 /**
  * The first `free` connectors of the order fit whatever happens (they load no oversubscribed
  * constraint) and are admitted unchecked. capA is consumed: on return it holds what is left above
- * the minimums admitted by the check.
+ * the minimums admitted by the check. With parentOf, a connector lists its own zone's phases and
+ * loads their ancestors too (see FillProblem); they are checked zone by zone, nearest first.
  */
 export function selectServed(
   order: ArrayLike<number>, lo: Float64Array, marginA: Float64Array,
-  conStart: Int32Array, conList: Int32Array, capA: Float64Array, free = 0,
+  conStart: Int32Array, conList: Int32Array, capA: Float64Array, free = 0, parentOf?: Int32Array,
 ): Selection {
   const size = conStart.length;
   const served = new Uint8Array(size);
   const failedAt = new Int32Array(size).fill(-1);
   const marginOnly = new Uint8Array(size);
+  const ancestors = parentOf ?? new Int32Array(capA.length).fill(-1);
+  let widest = 0;
+  for (let i = 0; i + 1 < size; i++) widest = Math.max(widest, conStart[i + 1] - conStart[i]);
+  const level = new Int32Array(widest);
+  /** The first constraint of connector i, nearest zone first, with less than needA left; else -1. */
+  const firstShort = (i: number, needA: number): number => {
+    const count = conStart[i + 1] - conStart[i];
+    for (let k = 0; k < count; k++) level[k] = conList[conStart[i] + k];
+    for (let any = true; any;) {
+      any = false;
+      for (let k = 0; k < count; k++) {
+        const c = level[k];
+        if (c < 0) continue;
+        if (capA[c] + EPS < needA) return c;
+        level[k] = ancestors[c];
+        any = true;
+      }
+    }
+    return -1;
+  };
   for (let k = 0; k < free; k++) served[order[k]] = 1;
   for (let k = free; k < order.length; k++) {
     const i = order[k];
-    const need = lo[i] + marginA[i];
-    let fits = true;
-    for (let j = conStart[i]; j < conStart[i + 1]; j++) {
-      if (capA[conList[j]] + EPS < need) { fits = false; failedAt[i] = conList[j]; break; }
-    }
-    if (fits) {
+    const short = firstShort(i, lo[i] + marginA[i]);
+    if (short < 0) {
       served[i] = 1;
-      for (let j = conStart[i]; j < conStart[i + 1]; j++) capA[conList[j]] -= lo[i];
+      for (let j = conStart[i]; j < conStart[i + 1]; j++) {
+        for (let c = conList[j]; c >= 0; c = ancestors[c]) capA[c] -= lo[i];
+      }
       continue;
     }
-    let fitsWithoutMargin = marginA[i] > 0;
-    for (let j = conStart[i]; j < conStart[i + 1] && fitsWithoutMargin; j++) {
-      if (capA[conList[j]] + EPS < lo[i]) fitsWithoutMargin = false;
-    }
-    if (fitsWithoutMargin) marginOnly[i] = 1;
+    failedAt[i] = short;
+    if (marginA[i] > 0 && firstShort(i, lo[i]) < 0) marginOnly[i] = 1;
   }
   return { served, failedAt, marginOnly };
 }

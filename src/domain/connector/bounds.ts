@@ -40,23 +40,25 @@ export function connectorWiring(connector: ConnectorInput): PhaseWiring {
  */
 export function connectorBounds(connector: ConnectorInput, settings: AllocationSettings): ConnectorBounds {
   const out = { minA: new Float64Array(1), maxA: new Float64Array(1), wattsPerA: new Float64Array(1) };
-  const phaseCount = writeBounds(connector, settings, out, 0);
-  const bounds: ConnectorBounds = { minA: out.minA[0], maxA: out.maxA[0], phaseCount };
+  const threePhase = isThreePhase(connectorWiring(connector));
+  writeBounds(connector, threePhase, settings, out, 0);
+  const bounds: ConnectorBounds = { minA: out.minA[0], maxA: out.maxA[0], phaseCount: threePhase ? 3 : 1 };
   if (connector.kind === 'DC') bounds.wattsPerA = out.wattsPerA[0];
   return bounds;
 }
 
-/** The same into arrays at position i (no allocation: allocate() does this for every connector). wattsPerA 0 = AC. */
+/**
+ * The same into arrays at position i, given whether the wiring is three-phase (no allocation:
+ * allocate() does this for every connector). wattsPerA 0 = AC.
+ */
 export function writeBounds(
-  connector: ConnectorInput, settings: AllocationSettings,
+  connector: ConnectorInput, threePhase: boolean, settings: AllocationSettings,
   out: { minA: Float64Array; maxA: Float64Array; wattsPerA: Float64Array }, i: number,
-): 1 | 3 {
-  const threePhase = isThreePhase(connectorWiring(connector));
-  const phaseCount = threePhase ? 3 : 1;
+): void {
   const standardA = Math.max(standardMinimumA(settings.minimumStandard, threePhase), connector.minCurrentA ?? 0);
   const ratingA = connector.maxCurrentA ?? settings.defaultMaxCurrentA;
   if (connector.kind === 'DC') {
-    const wattsPerA = settings.nominalVoltageV * phaseCount;
+    const wattsPerA = settings.nominalVoltageV * (threePhase ? 3 : 1);
     out.minA[i] = ceilToGrid(connector.minPowerW !== undefined ? connector.minPowerW / wattsPerA : standardA);
     out.maxA[i] = floorToGrid(connector.maxPowerW !== undefined ? connector.maxPowerW / wattsPerA : ratingA);
     out.wattsPerA[i] = wattsPerA;
@@ -65,7 +67,6 @@ export function writeBounds(
     out.maxA[i] = floorToGrid(ratingA);
     out.wattsPerA[i] = 0;
   }
-  return phaseCount;
 }
 
 /** DC power for a per-phase current, rounded down to whole watts. */

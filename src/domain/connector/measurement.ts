@@ -1,6 +1,6 @@
 // A connector's measured draw per site phase (Z4, Z6), or nothing when missing or stale.
 
-import { sitePhases, isThreePhase, type PhaseWiring } from '../phases.js';
+import { isThreePhase, sitePhases, type PhaseIndex, type PhaseWiring } from '../phases.js';
 import type { ConnectorInput } from '../snapshot.js';
 
 /** Z6: older than 3 sample intervals = stale. */
@@ -20,22 +20,24 @@ export function drawPerSitePhase(
   connector: ConnectorInput, wiring: PhaseWiring, now: number, defaultSampleIntervalMs: number, nominalVoltageV: number,
 ): [number, number, number] | null {
   const draw: [number, number, number] = [0, 0, 0];
-  return writeDraw(connector, wiring, now, defaultSampleIntervalMs, nominalVoltageV, draw, 0) ? draw : null;
+  const fresh = writeDraw(connector, sitePhases(wiring), isThreePhase(wiring), now, defaultSampleIntervalMs, nominalVoltageV, draw, 0);
+  return fresh ? draw : null;
 }
 
-/** Writes the draw into out[offset .. offset + 2]; false (and nothing written) when there is none. */
+/**
+ * The same into out[offset .. offset + 2], given the connector's site phases and whether its wiring
+ * is three-phase; false (and nothing written) when there is no fresh measurement.
+ */
 export function writeDraw(
-  connector: ConnectorInput, wiring: PhaseWiring, now: number, defaultSampleIntervalMs: number, nominalVoltageV: number,
-  out: { [k: number]: number }, offset: number,
+  connector: ConnectorInput, phases: readonly PhaseIndex[], threePhase: boolean, now: number, defaultSampleIntervalMs: number,
+  nominalVoltageV: number, out: { [k: number]: number }, offset: number,
 ): boolean {
-  if (!isMeasurementFresh(connector, now, defaultSampleIntervalMs)) return false;
   const m = connector.measured;
-  if (!m) return false;
-  const phases = sitePhases(wiring);
+  if (!m || !isMeasurementFresh(connector, now, defaultSampleIntervalMs)) return false;
   // A DC station's Current.Import is its DC current, which says nothing about the AC phases.
   const currents = connector.kind === 'DC' ? undefined : m.currentsA;
   if (currents) {
-    if (isThreePhase(wiring)) {
+    if (threePhase) {
       for (let k = 0; k < 3; k++) out[offset + phases[k]] = Math.max(0, currents[k]);
     } else {
       out[offset + phases[0]] = Math.max(0, currents[0], currents[1], currents[2]);

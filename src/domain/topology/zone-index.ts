@@ -41,3 +41,13 @@ export function rollUp(index: ZoneIndex, sums: Float64Array): void {
     sums[parent * 3 + 2] += sums[z * 3 + 2];
   }
 }
+
+/** Per constraint (zone × 3 + phase): the same phase of the parent zone, or -1 at the top. */
+export function phaseParents(index: ZoneIndex): Int32Array {
+  const parentOf = new Int32Array(index.zones.length * 3);
+  for (let z = 0; z < index.zones.length; z++) {
+    const parent = index.parent[z];
+    for (let ph = 0; ph < 3; ph++) parentOf[z * 3 + ph] = parent < 0 ? -1 : parent * 3 + ph;
+  }
+  return parentOf;
+}
