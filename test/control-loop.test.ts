@@ -104,4 +104,59 @@ describe('control loop', () => {
     expect(h.app.control?.state.uncontrolled.has('S1/1')).toBe(true);
     expect(sim.profiles.list()).toEqual([]);
   });
+
+  it('counts a station that cannot hold the scheme at its full maximum, so the others stay safe (D5)', async () => {
+    const twoStations: SiteFile = {
+      settings: { meterValueSampleIntervalS: 1 },
+      zones: [{ name: 'Z', maxCurrentA: 40, mode: 'static', authMode: 'lms-allow-all' }],
+      stations: [
+        { id: 'S1', zone: 'Z', connectors: [{ id: 1, maxCurrentA: 16 }] },
+        { id: 'S2', zone: 'Z', connectors: [{ id: 1, maxCurrentA: 32 }] },
+      ],
+    };
+    h = await startHarness(twoStations, { control: { liveProfileDurationS: 60, debounceMs: 20 } });
+    const flagged = new SimStation({ id: 'S1', url: h.app.ocppUrl, tickIntervalMs: 100, config: { ChargeProfileMaxStackLevel: '0' } });
+    const good = new SimStation({ id: 'S2', url: h.app.ocppUrl, tickIntervalMs: 100 });
+    sims.push(flagged, good);
+    await flagged.start();
+    await good.start();
+    await waitFor(async () => (await h.app.store.stations.get('S1'))?.control_issue != null, 'S1 flagged');
+    await good.plugIn(1);
+    await good.presentBadge(1, 'CAR');
+    // 40 A less the 16 A that S1 may draw whatever it is told; without the flag S2 would get 32 A.
+    await waitFor(() => good.getLimitA(1) === 24, 'S2 gets what S1 leaves');
+    const setpoint = h.app.control?.lastResult?.setpoints.find((s) => s.connectorId === 'S1/1');
+    expect(setpoint).toMatchObject({ currentA: 16, controllable: false, reason: { code: 'uncontrolled' } });
+  });
+
+  it('flags a connector that keeps refusing live profiles, counts it at its maximum, and trusts it again once it accepts (D5)', async () => {
+    const twoStations: SiteFile = {
+      settings: { meterValueSampleIntervalS: 1 },
+      zones: [{ name: 'Z', maxCurrentA: 48, mode: 'static', authMode: 'lms-allow-all' }],
+      stations: ['S1', 'S2'].map((id) => ({ id, zone: 'Z', connectors: [{ id: 1, maxCurrentA: 32 }] })),
+    };
+    h = await startHarness(twoStations, { control: { liveProfileDurationS: 60, debounceMs: 20, tickMs: 300, uncontrolledRetryMs: 500 } });
+    for (const id of ['S1', 'S2']) {
+      const sim = new SimStation({ id, url: h.app.ocppUrl, tickIntervalMs: 100 });
+      sims.push(sim);
+      await sim.start();
+    }
+    const [s1, s2] = sims;
+    await waitFor(() => sims.every(liveOn), 'live profiles on both stations');
+    await s2.plugIn(1);
+    await s2.presentBadge(1, 'CAR-2');
+    await waitFor(() => s2.getLimitA(1) === 32, 'the only car gets its maximum');
+
+    s1.refuseChargingProfiles = true;
+    await s1.plugIn(1);
+    await s1.presentBadge(1, 'CAR-1');
+    await waitFor(async () => (await h.app.store.stations.get('S1'))?.control_issue != null, 'S1 flagged after repeated refusals');
+    expect((await h.app.store.stations.get('S1'))?.control_issue).toMatch(/refuses live profiles/);
+    // S1 may draw 32 A whatever it is told: S2 keeps 48 - 32 = 16 A.
+    await waitFor(() => s2.getLimitA(1) === 16, 'S2 reduced next to the uncontrolled station');
+
+    s1.refuseChargingProfiles = false;
+    await waitFor(async () => (await h.app.store.stations.get('S1'))?.control_issue === null, 'the flag lifted once S1 accepts');
+    await waitFor(() => s1.getLimitA(1) === 24 && s2.getLimitA(1) === 24, 'the two cars share 48 A again');
+  });
 });

@@ -93,6 +93,8 @@ function describeEvent(e: ScenarioEvent): string {
     case 'meter-lost': return `meter of ${e.zone} lost`;
     case 'station-offline': return `${e.station} offline`;
     case 'station-online': return `${e.station} online`;
+    case 'station-uncontrolled': return `${e.station} uncontrolled`;
+    case 'station-controlled': return `${e.station} controlled again`;
     case 'di': return `${e.input} ${e.high ? 'high' : 'low'}`;
     case 'tou': return `TOU ${e.enabled ? 'on' : 'off'}`;
     case 'settings': return `settings ${JSON.stringify(e.settings)}`;

@@ -13,6 +13,8 @@ export interface ControlLoopOptions {
   /** Overrides the site setting, for tests. */
   liveProfileDurationS?: number;
   commandTimeoutMs?: number;
+  /** How often an uncontrolled connector is offered a profile again [30 s]. */
+  uncontrolledRetryMs?: number;
   debounceMs?: number;
   tickMs?: number;
 }
@@ -37,6 +39,7 @@ export class ControlLoop {
     this.dispatcher = new Dispatcher(commands, this.state, this.provisioner, log, now, {
       liveProfileDurationS: () => options.liveProfileDurationS ?? this.state.settings.liveProfileDurationS,
       commandTimeoutMs: options.commandTimeoutMs ?? 30_000,
+      uncontrolledRetryMs: options.uncontrolledRetryMs ?? 30_000,
     });
     this.debounceMs = options.debounceMs ?? 50;
   }

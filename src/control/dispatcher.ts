@@ -15,6 +15,8 @@ export interface DispatcherOptions {
   liveProfileDurationS: () => number;
   /** Timeout of a reduction before the increases go anyway (A8) [30 s]. */
   commandTimeoutMs: number;
+  /** How often an uncontrolled connector is offered a profile again. */
+  uncontrolledRetryMs: number;
 }
 
 export const REFUSALS_BEFORE_FLAG = 3;
@@ -31,6 +33,8 @@ export class Dispatcher {
   private readonly unknown = new Set<string>();
   /** Refusals in a row per connector; past REFUSALS_BEFORE_FLAG the station is uncontrolled. */
   private readonly refusals = new Map<string, number>();
+  /** When each uncontrolled connector was last offered a profile. */
+  private readonly retriedAt = new Map<string, number>();
 
   constructor(
     private readonly commands: CommandSender,
@@ -78,6 +82,19 @@ export class Dispatcher {
     await Promise.all(plan.reductions.map((step) => this.send(step)));
     await Promise.all(plan.increases.map((step) => this.send(step)));
     await this.renew(result);
+    await this.retryUncontrolled(result);
+  }
+
+  /**
+   * Now and then an uncontrolled connector is offered its maximum, which is held for it anyway:
+   * once it accepts, it is trusted again and the next round gives it its share.
+   */
+  private async retryUncontrolled(result: AllocationResult): Promise<void> {
+    const at = this.now();
+    const due = result.setpoints.filter((s) => s.reason.code === 'uncontrolled'
+      && (this.retriedAt.get(s.connectorId) ?? -Infinity) + this.options.uncontrolledRetryMs <= at);
+    for (const s of due) this.retriedAt.set(s.connectorId, at);
+    await Promise.all(due.map((s) => this.send({ connectorId: s.connectorId, fromA: s.currentA, toA: s.currentA, setpoint: s })));
   }
 
   /** Sends again every live profile past half its life, with the same id: no gap (D5). */
@@ -104,7 +121,12 @@ export class Dispatcher {
     if (result.ok && result.response.status === 'Accepted') {
       this.held.set(runtime.key, { currentA: step.toA, expiresAt: at + durationS * 1000 });
       this.unknown.delete(runtime.key);
-      if (this.refusals.delete(runtime.key) && this.state.uncontrolled.has(runtime.key)) await this.state.flagStation(runtime.stationId, null);
+      this.refusals.delete(runtime.key);
+      if (this.state.uncontrolled.has(runtime.key)) {
+        this.retriedAt.delete(runtime.key);
+        await this.state.flagStation(runtime.stationId, null);
+        this.log.info(`connector ${runtime.connectorId} accepts live profiles again: no longer counted at its maximum`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
+      }
       return;
     }
     // Retried by the next round (the tick at the latest); a station that keeps refusing is

@@ -30,13 +30,19 @@ export class SiteState {
   /** Connectors that do not apply setpoints (they keep refusing profiles): flagged, counted at their maximum. */
   readonly uncontrolled = new Set<string>();
 
-  /** Flags a station as uncontrolled (or clears the flag) where an operator sees it. */
+  /**
+   * Flags a station as uncontrolled (or clears the flag) where an operator sees it. Clearing a
+   * station that is not flagged writes nothing.
+   */
   async flagStation(stationId: string, issue: string | null): Promise<void> {
+    let wasFlagged = false;
     for (const runtime of this.connectors.values()) {
       if (runtime.stationId !== stationId) continue;
+      wasFlagged ||= this.uncontrolled.has(runtime.key);
       if (issue) this.uncontrolled.add(runtime.key);
       else this.uncontrolled.delete(runtime.key);
     }
+    if (issue === null && !wasFlagged) return;
     await this.store.commit((db) => this.store.stations.update(stationId, { control_issue: issue }, db));
   }
   allocatorState: AllocatorState | null = null;
@@ -63,6 +69,8 @@ export class SiteState {
     this.stationZones = new Map(stations.filter((s) => s.admission === 'admitted' && s.zone).map((s) => [s.id, { zone: s.zone as string, vip: s.vip === 1 }]));
     const previous = new Map(this.connectors);
     this.connectors.clear();
+    // A flag survives a restart: the station is trusted again once it accepts a profile.
+    const flagged = new Set(stations.filter((s) => s.control_issue !== null).map((s) => s.id));
     for (const c of connectors) {
       const station = this.stationZones.get(c.station_id);
       if (!station) continue;
@@ -75,6 +83,7 @@ export class SiteState {
         session: previous.get(key)?.session ?? null,
         measured: previous.get(key)?.measured ?? null,
       });
+      if (flagged.has(c.station_id)) this.uncontrolled.add(key);
     }
     for (const tx of open) {
       const runtime = this.connectorFor(tx.station_id, tx.connector_id);
@@ -129,6 +138,7 @@ export class SiteState {
         stationConnected: this.connectedStations.has(c.stationId),
         session: c.session ? { startedAt: c.session.startedAt, energyWh: c.session.energyWh, vip: c.session.vip } : null,
         measured: c.measured,
+        ...(this.uncontrolled.has(c.key) ? { uncontrolled: true } : {}),
       });
     }
     return {

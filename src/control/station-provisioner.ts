@@ -70,6 +70,8 @@ export class StationProvisioner {
       }
     }
     this.ready.add(stationId);
+    // Provisioned: a flag from an earlier connection is lifted; live refusals would raise it again.
+    await this.state.flagStation(stationId, null);
   }
 
   /** GetConfiguration of the smart-charging keys; missing keys get cautious defaults. */

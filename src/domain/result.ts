@@ -19,6 +19,8 @@ export type SetpointReason =
   | { code: 'config-error'; message: string }
   /** D2, D3, D6: the station is not connected; currentA is what it is assumed to draw. */
   | { code: 'station-offline'; assumption: 'failsafe' | 'dc-last-setpoint'; failsafe?: FailsafeReason }
+  /** The station does not apply setpoints: currentA is its maximum, held for it. */
+  | { code: 'uncontrolled' }
   /** The zone's limit on that phase is used up. */
   | { code: 'zone-limit'; zone: string; phase: Phase; limitA: number; source: LimitSource; reservedA: number }
   | { code: 'connector-max'; maxA: number; maxPowerW?: number }
@@ -52,7 +54,7 @@ export interface Setpoint {
   minA: number;
   maxA: number;
   vip: boolean;
-  /** False while the station is offline: nothing can be sent to it. */
+  /** False while the station is offline or uncontrolled: its setpoint is an assumption, not an order. */
   controllable: boolean;
   /** A7: cap lifted for a probe. */
   probing?: boolean;
@@ -65,7 +67,7 @@ export interface ZoneReport {
   nominalA: number;
   limitA: PerPhase;
   sources: readonly [LimitSource, LimitSource, LimitSource];
-  /** Held for offline stations (D2, D6). */
+  /** Held for offline stations (D2, D6) and uncontrolled ones. */
   reservedA: PerPhase;
   /** Sum of the controllable setpoints in the subtree. */
   allocatedA: PerPhase;

@@ -55,6 +55,11 @@ export interface ConnectorInput {
   vip?: boolean;
   /** The station's OCPP connection is up [true]. */
   stationConnected?: boolean;
+  /**
+   * The station does not apply setpoints (it keeps refusing charging profiles, or cannot hold the
+   * D5 scheme): counted at its maximum, connected or not, session or not [false].
+   */
+  uncontrolled?: boolean;
   /** Present while the connector is active (A1); absent or null when idle. */
   session?: Session | null;
   measured?: Measurement | null;

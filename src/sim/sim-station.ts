@@ -40,6 +40,8 @@ export class SimStation extends EventEmitter<SimStationEvents> {
   readonly id: string;
   readonly config: StationConfig;
   readonly profiles: ChargingProfileSet;
+  /** While true, every SetChargingProfile is answered Rejected (a misbehaving firmware). */
+  refuseChargingProfiles = false;
   private readonly options: SimStationOptions;
   private readonly link: RpcLink;
   private readonly connection: StationConnection;
@@ -151,6 +153,7 @@ export class SimStation extends EventEmitter<SimStationEvents> {
       },
       transactionIdOf: (c) => (c.session ? this.outbox.transactionIdOf(c.session.key) : undefined),
       limitsChanged: () => this.checkLimits(this.now()),
+      refusesProfiles: () => this.refuseChargingProfiles,
       authorize: (idTag) => this.authorize(idTag),
       beginSession: (c, idTag, profile) => void this.beginSession(c, idTag, profile),
       endSession: (c, reason) => void this.endSession(c, reason),

@@ -32,6 +32,8 @@ export interface StationCommandHost {
   txContext(c: Connector, requireId: boolean): ConnectorTransaction | undefined;
   transactionIdOf(c: Connector): number | undefined;
   limitsChanged(): void;
+  /** A firmware that refuses every SetChargingProfile, as some real stations do at times. */
+  refusesProfiles(): boolean;
   authorize(idTag: string): Promise<{ info: IdTagInfo; local: boolean }>;
   beginSession(c: Connector, idTag: string, profile?: ChargingProfile): void;
   endSession(c: Connector, reason: StopReason): void;
@@ -125,6 +127,10 @@ export function registerStationCommands(link: RpcLink, host: StationCommandHost)
   });
 
   link.handle('SetChargingProfile', (req) => {
+    if (host.refusesProfiles()) {
+      host.warn('SetChargingProfile Rejected: this station refuses charging profiles');
+      return { status: 'Rejected' };
+    }
     // A TxProfile needs a transaction the central system has numbered, as on real stations.
     const c = connector(req.connectorId);
     const tx = c ? host.txContext(c, true) : undefined;

@@ -7,7 +7,7 @@ import type { AllocationResult, Setpoint, SetpointReason, ZoneReport } from '../
 import type { AllocationSettings } from '../settings.js';
 import type { ConnectorState, DemandState, SiteSnapshot, ZoneInput } from '../snapshot.js';
 import { rollUp, type ZoneIndex } from '../topology/zone-index.js';
-import { CANDIDATE, IDLE, OFFLINE, previous, type Prepared } from './prepare.js';
+import { CANDIDATE, IDLE, OFFLINE, previous, UNCONTROLLED, type Prepared } from './prepare.js';
 import type { Selection } from './selection.js';
 import { BOUND_BY_OWN_MAX, type FillResult } from './water-fill.js';
 
@@ -23,6 +23,7 @@ export interface BuildInput {
 }
 
 const IDLE_REASON: SetpointReason = { code: 'idle' };
+const UNCONTROLLED_REASON: SetpointReason = { code: 'uncontrolled' };
 
 export function buildResult(input: BuildInput): AllocationResult {
   const { snapshot, index, settings, now, prepared: p, limits, selection, fill } = input;
@@ -65,6 +66,10 @@ export function buildResult(input: BuildInput): AllocationResult {
         : { code: 'station-offline', assumption: 'failsafe', failsafe: p.failsafe.get(i)?.reason };
       const kept = p.stored[i];
       if (kept) states[stateCount++] = kept;
+    } else if (status === UNCONTROLLED) {
+      currentA = p.assumedA[i];
+      controllable = false;
+      reason = UNCONTROLLED_REASON;
     } else if (status !== CANDIDATE) {
       reason = { code: 'config-error', message: `connector "${c.id}" names unknown zone "${c.zone}"` };
     } else {

@@ -32,8 +32,9 @@ export function describeReason(reason: SetpointReason, timeLabel: (at: number) =
       return reason.assumption === 'failsafe'
         ? `station offline, counted at its failsafe (${reason.failsafe ? describeFailsafe(reason.failsafe) : 'failsafe'})`
         : 'station offline, DC counted at its last setpoint';
+    case 'uncontrolled': return 'station does not apply setpoints: counted at its maximum';
     case 'zone-limit': {
-      const reserved = reason.reservedA > 0 ? `, ${fmt(reason.reservedA)} A held for offline stations` : '';
+      const reserved = reason.reservedA > 0 ? `, ${fmt(reason.reservedA)} A held for offline or uncontrolled stations` : '';
       return `zone "${reason.zone}" ${reason.phase} full (limit ${fmt(reason.limitA)} A: ${describeLimitSource(reason.source)}${reserved})`;
     }
     case 'connector-max':

@@ -19,6 +19,8 @@ export const IDLE = 0;
 export const OFFLINE = 1;
 export const CANDIDATE = 2;
 export const UNKNOWN_ZONE = 3;
+/** Does not apply setpoints: held at its maximum, like an offline station at its failsafe. */
+export const UNCONTROLLED = 4;
 
 export interface Prepared {
   zoneOf: Int32Array;
@@ -61,7 +63,7 @@ export interface Prepared {
   /** Candidates that load the same constraints share a group (zone × 8 + phase bits, below groupCount), for the filling. */
   groupOf: Int32Array;
   groupCount: number;
-  /** What an offline connector is assumed to draw (failsafe, or a DC's last setpoint). */
+  /** What an offline connector is assumed to draw (failsafe, or a DC's last setpoint); an uncontrolled one, its maximum. */
   assumedA: Float64Array;
   /** Offline connectors only (D1, D6), by index. */
   failsafe: Map<number, Failsafe>;
@@ -151,7 +153,7 @@ function readConnectors(
     const z = index.byName.get(c.zone) ?? -1;
     zoneOf[i] = z;
     if (z < 0) { status[i] = UNKNOWN_ZONE; continue; }
-    status[i] = c.stationConnected === false ? OFFLINE : c.session ? CANDIDATE : IDLE;
+    status[i] = c.uncontrolled === true ? UNCONTROLLED : c.stationConnected === false ? OFFLINE : c.session ? CANDIDATE : IDLE;
     const dc = c.kind === 'DC';
     p.dc[i] = dc ? 1 : 0;
     // Per-zone sums are counted at the connector's own zone and rolled up afterwards. Three phases
@@ -269,10 +271,18 @@ function keepState(p: Prepared, i: number, prev: ConnectorState, demand: DemandD
   }
 }
 
-/** D2, D3, D6: what offline stations hold, once every minimum is known (D1); minSum rolled up. */
+/**
+ * D2, D3, D6: what offline stations hold, once every minimum is known (D1); minSum rolled up.
+ * An uncontrolled connector holds its maximum: whatever it is told, it may draw that much.
+ */
 function holdOffline(conns: readonly ConnectorInput[], index: ZoneIndex<ZoneInput>, minSum: Float64Array, p: Prepared): void {
   let verdicts: ReturnType<typeof zoneVerdicts> | undefined;
   for (let i = 0; i < conns.length; i++) {
+    if (p.status[i] === UNCONTROLLED) {
+      p.assumedA[i] = p.maxA[i];
+      for (const ph of p.phases[i]) p.reserveA[p.zoneOf[i] * 3 + ph] += p.maxA[i];
+      continue;
+    }
     if (p.status[i] !== OFFLINE) continue;
     verdicts ??= zoneVerdicts(index, minSum);
     const c = conns[i];

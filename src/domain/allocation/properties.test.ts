@@ -25,6 +25,8 @@ const connectorArb = fc.record({
   maxPowerW: fc.integer({ min: 3000, max: 150_000 }), vip: fc.integer({ min: 0, max: 9 }),
   session: fc.option(fc.record({ energyWh: fc.integer({ min: 0, max: 60_000 }), agoMs: fc.integer({ min: 0, max: 10 * 3_600_000 }) }), { freq: 6, nil: null }),
   offline: fc.integer({ min: 0, max: 9 }),
+  /** 0: the station does not apply setpoints (counted at its maximum). */
+  uncontrolled: fc.integer({ min: 0, max: 9 }),
   measured: fc.option(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 })), { freq: 3, nil: null }),
 });
 const siteArb = fc.record({
@@ -62,7 +64,7 @@ function build(site: Site): Built {
   const connectors: ConnectorInput[] = site.connectors.map((c, i) => ({
     id: `c${i}`, stationId: `s${i}`, zone: zones[c.zonePick % zones.length].name, wiring: c.wiring,
     kind: c.dc ? 'DC' : 'AC', minCurrentA: c.minOverride, maxCurrentA: c.maxA, maxPowerW: c.dc ? c.maxPowerW : undefined,
-    vip: c.vip === 0, stationConnected: c.offline !== 0,
+    vip: c.vip === 0, stationConnected: c.offline !== 0, uncontrolled: c.uncontrolled === 0,
     session: c.session ? { startedAt: NOW - c.session.agoMs, energyWh: c.session.energyWh } : null,
     measured: c.measured ? { currentsA: c.measured, at: NOW } : null,
   }));

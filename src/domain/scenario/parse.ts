@@ -196,7 +196,7 @@ function phaseValues(r: Reader): PhaseValues {
 
 function event(r: Reader, names: Names): ScenarioEvent {
   const type = r.at('type').oneOf([
-    'plug', 'unplug', 'energy', 'measure', 'measure-stop', 'meter', 'meter-lost', 'station-offline', 'station-online', 'di', 'tou', 'settings',
+    'plug', 'unplug', 'energy', 'measure', 'measure-stop', 'meter', 'meter-lost', 'station-offline', 'station-online', 'station-uncontrolled', 'station-controlled', 'di', 'tou', 'settings',
   ] as const);
   const connector = (): string => named(r.at('connector'), names.connectors, 'connector');
   switch (type) {
@@ -229,6 +229,8 @@ function event(r: Reader, names: Names): ScenarioEvent {
       return { type, zone: named(r.at('zone'), names.zones, 'zone') };
     case 'station-offline':
     case 'station-online':
+    case 'station-uncontrolled':
+    case 'station-controlled':
       r.only(['type', 'station']);
       return { type, station: named(r.at('station'), names.stations, 'station') };
     case 'di':
@@ -273,7 +275,7 @@ function expectedSetpoint(r: Reader): ExpectedSetpoint {
   return {
     currentA: optional(r, 'currentA', (x) => x.number()),
     powerW: optional(r, 'powerW', (x) => x.number()),
-    reason: optional(r, 'reason', (x) => x.oneOf(['idle', 'config-error', 'station-offline', 'zone-limit', 'connector-max', 'demand', 'suspended'] as const)),
+    reason: optional(r, 'reason', (x) => x.oneOf(['idle', 'config-error', 'station-offline', 'uncontrolled', 'zone-limit', 'connector-max', 'demand', 'suspended'] as const)),
     cause: optional(r, 'cause', (x) => x.oneOf(['shortage', 'resume-margin', 'max-below-minimum'] as const)),
     zone: optional(r, 'zone', (x) => x.string()),
     phase: optional(r, 'phase', (x) => x.oneOf(['L1', 'L2', 'L3'] as const)),

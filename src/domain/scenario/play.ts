@@ -124,6 +124,12 @@ function apply(world: World, event: ScenarioEvent, at: number): void {
         if (c.stationId === event.station) c.stationConnected = event.type === 'station-online';
       }
       break;
+    case 'station-uncontrolled':
+    case 'station-controlled':
+      for (const c of world.connectors.values()) {
+        if (c.stationId === event.station) c.uncontrolled = event.type === 'station-uncontrolled';
+      }
+      break;
     case 'di':
       for (const d of world.inputs) if (d.id === event.input) d.high = event.high;
       break;

@@ -45,6 +45,9 @@ export type ScenarioEvent =
   | { type: 'meter-lost'; zone: string }
   | { type: 'station-offline'; station: string }
   | { type: 'station-online'; station: string }
+  /** The station stops (or starts again) applying setpoints. */
+  | { type: 'station-uncontrolled'; station: string }
+  | { type: 'station-controlled'; station: string }
   | { type: 'di'; input: string; high: boolean }
   | { type: 'tou'; enabled: boolean }
   | { type: 'settings'; settings: Partial<AllocationSettings> };
