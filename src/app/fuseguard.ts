@@ -17,6 +17,9 @@ import { StationService } from '../services/station-service.js';
 import { applySite } from '../site/apply-site.js';
 import { loadSiteFile } from '../site/load-site-file.js';
 import { Store } from '../store/store.js';
+import { registerApi } from '../api/api.js';
+import { ensureFactoryAdmin } from '../api/auth/factory-admin.js';
+import type { ApiContext } from '../api/context.js';
 import { VERSION } from './version.js';
 
 export interface FuseguardOptions {
@@ -32,6 +35,8 @@ export interface FuseguardOptions {
   commandTimeoutMs?: number;
   /** The control loop (issue 4); false runs Fuseguard without load management. */
   control?: ControlLoopOptions | false;
+  /** Called when an admin asks for a restart (X5); without it, the restart request is refused. */
+  onRestart?: () => void;
 }
 
 export interface Fuseguard {
@@ -48,6 +53,8 @@ export interface Fuseguard {
   readonly control: ControlLoop | null;
   readonly inputs: DigitalInputs;
   readonly meters: MeterPoller;
+  /** Brings the stored configuration into the running parts (what the API calls after a change). */
+  reload(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -73,30 +80,40 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   const sessions = new SessionService(store, events, log, now);
   const stationServer = new StationServer({ stations, sessions, log }, { pingIntervalMs: options.pingIntervalMs });
   const commands = new CommandSender(stationServer, store, log, now, options.commandTimeoutMs);
-  const inputs = await startDigitalInputs(store, logger, now);
-  const meters = await startMeters(store, logger, now);
+  await ensureFactoryAdmin(store, now());
   const control = options.control === false ? null : new ControlLoop(store, commands, events, log, now, options.control ?? {});
-  if (control) {
-    control.state.digitalInputs = () => inputs.states();
-    inputs.on('change', (change) => {
-      log.info(`digital input ${change.id} ${change.high ? 'active' : 'inactive'} (${change.cause})`, { action: 'digital-input' });
-      control.poke();
-    });
-    meters.on('reading', (name, reading) => {
-      control.state.meterReadings.set(name, { currentsA: reading.currentsA, at: reading.at });
-      control.poke();
-    });
-    meters.on('state', (state) => {
-      const message = `meter ${state.name}: ${state.status}${state.lost ? ' (lost)' : ''}${state.reason ? `: ${state.reason}` : ''}`;
-      if (state.status === 'connected' && !state.lost) log.info(message, { action: 'meter' });
-      else log.warn(message, { action: 'meter' });
-      control.poke();
-    });
-    await control.start();
-  }
+  let inputs = await startDigitalInputs(store, logger, now);
+  let meters = await startMeters(store, logger, now);
+  const wire = (): void => {
+    wireInputs(inputs, control, log);
+    wireMeters(meters, control, log);
+  };
+  wire();
+  if (control) await control.start();
   meters.start();
 
-  const http = createHttpServer(options, stationServer);
+  const reload = async (): Promise<void> => {
+    // Meters and inputs are started afresh from the stored configuration; the others reload.
+    await Promise.all([inputs.stop(), meters.stop()]);
+    control?.state.meterReadings.clear();
+    inputs = await startDigitalInputs(store, logger, now);
+    meters = await startMeters(store, logger, now);
+    wire();
+    meters.start();
+    if (control) {
+      await control.state.load();
+      control.poke();
+    }
+  };
+
+  const http = await createHttpServer(options, stationServer, {
+    dataDir: options.dataDir, store, events, stations, sessions, commands, stationServer, log, control, now,
+    inputs: () => inputs, meters: () => meters, startedAt: now(), tls: Boolean(options.tls), reload,
+    restart: () => {
+      if (!options.onRestart) throw new Error('this Fuseguard was not started by the CLI: it cannot restart itself');
+      setTimeout(options.onRestart, 100);
+    },
+  });
   await http.listen({ port: options.port, host: options.host ?? '0.0.0.0' });
   const port = (http.server.address() as AddressInfo).port;
   const scheme = options.tls ? 'wss' : 'ws';
@@ -105,7 +122,10 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
 
   let closed = false;
   return {
-    port, ocppUrl, store, events, stations, sessions, commands, stationServer, log, control, inputs, meters,
+    port, ocppUrl, store, events, stations, sessions, commands, stationServer, log, control,
+    get inputs() { return inputs; },
+    get meters() { return meters; },
+    reload,
     async close() {
       if (closed) return;
       closed = true;
@@ -118,6 +138,29 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
       await store.close();
     },
   };
+}
+
+function wireInputs(inputs: DigitalInputs, control: ControlLoop | null, log: EventLog): void {
+  if (!control) return;
+  control.state.digitalInputs = () => inputs.states();
+  inputs.on('change', (change) => {
+    log.info(`digital input ${change.id} ${change.high ? 'active' : 'inactive'} (${change.cause})`, { action: 'digital-input' });
+    control.poke();
+  });
+}
+
+function wireMeters(meters: MeterPoller, control: ControlLoop | null, log: EventLog): void {
+  if (!control) return;
+  meters.on('reading', (name, reading) => {
+    control.state.meterReadings.set(name, { currentsA: reading.currentsA, at: reading.at });
+    control.poke();
+  });
+  meters.on('state', (state) => {
+    const message = `meter ${state.name}: ${state.status}${state.lost ? ' (lost)' : ''}${state.reason ? `: ${state.reason}` : ''}`;
+    if (state.status === 'connected' && !state.lost) log.info(message, { action: 'meter' });
+    else log.warn(message, { action: 'meter' });
+    control.poke();
+  });
 }
 
 /** The digital inputs of the stored configuration (M2); a bad one is logged and left out. */
@@ -141,10 +184,18 @@ async function startMeters(store: Store, logger: Logger, now: () => number): Pro
   return new MeterPoller({ meters: validation.ok ? validation.configs : [], maps, pollingMs: settings.meterPollingMs, now });
 }
 
-function createHttpServer(options: FuseguardOptions, stationServer: StationServer): FastifyInstance {
+async function createHttpServer(options: FuseguardOptions, stationServer: StationServer, ctx: ApiContext): Promise<FastifyInstance> {
   const https = options.tls ? { key: readFileSync(options.tls.keyFile), cert: readFileSync(options.tls.certFile) } : null;
-  const http = Fastify({ logger: false, ...(https ? { https } : {}) }) as unknown as FastifyInstance;
-  http.get('/healthz', async () => ({ status: 'ok', version: VERSION, stationsConnected: stationServer.connectedIds().length }));
+  const http = Fastify({
+    logger: false, ...(https ? { https } : {}),
+    // Unknown fields are refused, not silently dropped: a typo gets an error that names it.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }) as unknown as FastifyInstance;
+  await registerApi(http, ctx);
+  http.get('/healthz', {
+    config: { access: 'public' },
+    schema: { tags: ['health'], summary: 'Liveness, for load balancers and supervisors (R3)' },
+  }, async () => ({ status: 'ok', version: VERSION, stationsConnected: stationServer.connectedIds().length }));
   http.server.on('upgrade', (request, socket, head) => {
     if (request.url?.startsWith(`${OCPP_PATH}/`)) {
       stationServer.handleUpgrade(request, socket, head);

@@ -11,6 +11,9 @@ export const DEFAULT_SETTINGS: ResolvedSettings = {
   meterValueSampleIntervalS: 10,
   liveProfileDurationS: 300,
   meterPollingMs: 500,
+  loginLockoutAttempts: 5,
+  loginLockoutS: 60,
+  sessionIdleTimeoutS: 6000,
   registerMapsDir: '',
 };
 

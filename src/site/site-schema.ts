@@ -23,6 +23,9 @@ export const SettingsSchema = Type.Object({
   heartbeatIntervalS: Type.Optional(Type.Integer({ minimum: 10, maximum: 86_400, description: 'heartbeat interval given to stations at boot [300]' })),
   liveProfileDurationS: Type.Optional(Type.Integer({ minimum: 10, maximum: 3_600, description: 'how long a live setpoint profile holds without renewal; after that a station falls back to its failsafe (D5) [300]' })),
   meterPollingMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 60_000, description: 'how often meters are read; a meter is lost after 3 missed periods (P1, P3) [500]' })),
+  loginLockoutAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'failed logins in a row before a login, or a client address, is locked out (S2) [5]' })),
+  loginLockoutS: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400, description: 'how long a lockout lasts (S2) [60]' })),
+  sessionIdleTimeoutS: Type.Optional(Type.Integer({ minimum: 60, maximum: 604_800, description: 'a browser session ends after this long without a request (S2) [6000]' })),
   registerMapsDir: Type.Optional(Type.String({ description: 'a folder of extra register maps (*.json) for other meters (P2)' })),
   meterValueSampleIntervalS: Type.Optional(Type.Integer({ minimum: 1, maximum: 3_600, description: 'MeterValueSampleInterval set on every station (O5) [10]' })),
 }, { additionalProperties: false });

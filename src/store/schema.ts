@@ -133,6 +133,47 @@ export interface LogsTable {
   message: string;
 }
 
+export type Role = 'admin' | 'user';
+
+export interface UsersTable {
+  login: string;
+  role: Role;
+  password_hash: string;
+  must_change: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebSessionsTable {
+  /** SHA-256 of the cookie value: a stolen database does not give live sessions. */
+  id_hash: string;
+  login: string;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  remote_address: string | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  role: Role;
+  token_hash: string;
+  created_by: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  details: string | null; // JSON
+}
+
 export interface Database {
   settings: SettingsTable;
   zones: ZonesTable;
@@ -145,7 +186,16 @@ export interface Database {
   sequences: SequencesTable;
   commands: CommandsTable;
   logs: LogsTable;
+  users: UsersTable;
+  web_sessions: WebSessionsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
 }
+
+export type UserRow = Selectable<UsersTable>;
+export type WebSessionRow = Selectable<WebSessionsTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;
+export type AuditRow = Selectable<AuditLogTable>;
 
 export type StationRow = Selectable<StationsTable>;
 export type ConnectorRow = Selectable<ConnectorsTable>;

@@ -1,11 +1,13 @@
 // The store: one object with a repository per table group. Nothing outside store/ writes SQL.
 import { openDatabase, type Db } from './database.js';
+import { AuditRepository } from './repositories/audit-repository.js';
 import { BadgesRepository } from './repositories/badges-repository.js';
 import { CommandsRepository } from './repositories/commands-repository.js';
 import { LogsRepository } from './repositories/logs-repository.js';
 import { SettingsRepository } from './repositories/settings-repository.js';
 import { StationsRepository } from './repositories/stations-repository.js';
 import { TransactionsRepository } from './repositories/transactions-repository.js';
+import { UsersRepository } from './repositories/users-repository.js';
 import { ZonesRepository } from './repositories/zones-repository.js';
 import { GroupCommit } from './group-commit.js';
 
@@ -17,6 +19,8 @@ export class Store {
   readonly transactions: TransactionsRepository;
   readonly commands: CommandsRepository;
   readonly logs: LogsRepository;
+  readonly users: UsersRepository;
+  readonly audit: AuditRepository;
   private readonly groupCommit: GroupCommit;
 
   constructor(readonly db: Db) {
@@ -28,6 +32,8 @@ export class Store {
     this.groupCommit = new GroupCommit(db);
     this.commands = new CommandsRepository(db);
     this.logs = new LogsRepository(db);
+    this.users = new UsersRepository(db);
+    this.audit = new AuditRepository(db);
   }
 
   static async open(dataDir: string): Promise<Store> {

@@ -1,0 +1,43 @@
+// The REST API (W1): one Fastify plugin per resource under /api, its OpenAPI document at
+// /api/docs, every route with an access rule enforced by the guard (S1), errors in one shape.
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { VERSION } from '../app/version.js';
+import { installGuard, requireAccessRule } from './auth/guard.js';
+import { CSRF_HEADER, SESSION_COOKIE } from './auth/identity.js';
+import type { ApiContext } from './context.js';
+import { errorHandler } from './errors.js';
+import { RESOURCE_ROUTES } from './routes/index.js';
+import { ErrorSchema } from './schemas.js';
+
+export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  app.addHook('onRoute', requireAccessRule);
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Fuseguard API', version: VERSION, description: `Log in with POST /api/auth/login (cookie ${SESSION_COOKIE}; send the csrfToken back in ${CSRF_HEADER} on every change) or send an API token as Authorization: Bearer.` },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          token: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
+    },
+    // Each operation says who may call it, so that clients and the access test can read it.
+    transform: ({ schema, url, route }) => ({ schema: { ...schema, 'x-access': route.config?.access } as typeof schema, url }),
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.addSchema(ErrorSchema);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({ error: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+  });
+  // Uploads: CSV files and backups come as they are.
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: 256 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+  installGuard(app, ctx);
+  for (const routes of RESOURCE_ROUTES) await app.register(routes(ctx), { prefix: '/api' });
+}

@@ -1,0 +1,10 @@
+// The API's resources, one plugin each (architecture.md), all under /api.
+import type { FastifyPluginAsync } from 'fastify';
+import type { ApiContext } from '../context.js';
+import { authRoutes } from './auth.js';
+import { tokensRoutes } from './tokens.js';
+import { usersRoutes } from './users.js';
+
+export const RESOURCE_ROUTES: ReadonlyArray<(ctx: ApiContext) => FastifyPluginAsync> = [
+  authRoutes, usersRoutes, tokensRoutes,
+];
