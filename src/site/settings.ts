@@ -4,6 +4,8 @@ import type { SiteSettings } from './site-schema.js';
 export type ResolvedSettings = Required<SiteSettings>;
 
 export const DEFAULT_SETTINGS: ResolvedSettings = {
+  network: {},
+  upstream: {},
   minimumStandard: 'IEC61851',
   sheddingPriority: 'energy',
   unknownStations: 'pending',

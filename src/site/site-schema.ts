@@ -16,7 +16,27 @@ export const STATION_ID_PATTERN = '^\\S{1,48}$';
 
 const AuthModeSchema = enumOf(AUTH_MODES, 'authentication mode (B1)');
 
+/** Where Fuseguard listens (W8): used at the next start; command-line flags win over it. */
+export const NetworkSettingsSchema = Type.Object({
+  host: Type.Optional(Type.String({ minLength: 1, description: 'address to listen on [0.0.0.0]' })),
+  port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535, description: 'port for OCPP, API and web UI [8080]' })),
+  tlsCertFile: Type.Optional(Type.String({ minLength: 1, description: 'PEM certificate: serve wss:// and https://' })),
+  tlsKeyFile: Type.Optional(Type.String({ minLength: 1, description: 'PEM private key for tlsCertFile' })),
+  trustProxy: Type.Optional(Type.Boolean({ description: 'behind a reverse proxy: client addresses come from X-Forwarded-For [false]' })),
+}, { additionalProperties: false });
+
+/** The relay to a CPO's central system (U1–U4): stored now, used by the relay. */
+export const UpstreamSettingsSchema = Type.Object({
+  enabled: Type.Optional(Type.Boolean({ description: 'relay every station to the CPO [false]' })),
+  url: Type.Optional(Type.String({ pattern: '^wss?://', description: "the CPO's OCPP 1.6J endpoint, without the station id" })),
+  transactionMessageAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'tries per transaction message (U2) [500]' })),
+  webSocketPingIntervalS: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400, description: 'WebSocket ping interval upstream, 0 = none (U3) [120]' })),
+  proxyUrl: Type.Optional(Type.String({ pattern: '^https?://', description: 'HTTP(S) proxy to reach the CPO (U4)' })),
+}, { additionalProperties: false });
+
 export const SettingsSchema = Type.Object({
+  network: Type.Optional(NetworkSettingsSchema),
+  upstream: Type.Optional(UpstreamSettingsSchema),
   minimumStandard: Type.Optional(enumOf(['IEC61851', 'EVZE'] as const, 'minimum current standard (A3) [IEC61851]')),
   sheddingPriority: Type.Optional(enumOf(['energy', 'duration'] as const, 'who is suspended first on shortage (A5) [energy]')),
   unknownStations: Type.Optional(enumOf(['reject', 'pending'] as const, 'what happens to a station that is not configured (O2) [pending]')),
