@@ -106,7 +106,8 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
     }
   };
 
-  const http = await createHttpServer(options, stationServer, {
+  const trustProxy = resolveSettings(await store.settings.getAll()).network.trustProxy === true;
+  const http = await createHttpServer({ ...options, trustProxy }, stationServer, {
     dataDir: options.dataDir, store, events, stations, sessions, commands, stationServer, log, control, now,
     inputs: () => inputs, meters: () => meters, startedAt: now(), tls: Boolean(options.tls), reload,
     restart: () => {
@@ -184,10 +185,12 @@ async function startMeters(store: Store, logger: Logger, now: () => number): Pro
   return new MeterPoller({ meters: validation.ok ? validation.configs : [], maps, pollingMs: settings.meterPollingMs, now });
 }
 
-async function createHttpServer(options: FuseguardOptions, stationServer: StationServer, ctx: ApiContext): Promise<FastifyInstance> {
+async function createHttpServer(options: FuseguardOptions & { trustProxy: boolean }, stationServer: StationServer, ctx: ApiContext): Promise<FastifyInstance> {
   const https = options.tls ? { key: readFileSync(options.tls.keyFile), cert: readFileSync(options.tls.certFile) } : null;
   const http = Fastify({
     logger: false, ...(https ? { https } : {}),
+    // Behind a reverse proxy, the client address (lockout, logs) comes from X-Forwarded-For.
+    trustProxy: options.trustProxy,
     // Unknown fields are refused, not silently dropped: a typo gets an error that names it.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }) as unknown as FastifyInstance;
