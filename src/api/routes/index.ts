@@ -2,10 +2,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiContext } from '../context.js';
 import { authRoutes } from './auth.js';
+import { badgesRoutes } from './badges.js';
 import { configurationRoutes } from './configuration.js';
 import { tokensRoutes } from './tokens.js';
 import { usersRoutes } from './users.js';
 
 export const RESOURCE_ROUTES: ReadonlyArray<(ctx: ApiContext) => FastifyPluginAsync> = [
   authRoutes, usersRoutes, tokensRoutes, configurationRoutes,
+  badgesRoutes,
 ];
