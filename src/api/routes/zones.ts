@@ -93,7 +93,7 @@ export function zonesRoutes(ctx: ApiContext): FastifyPluginAsync {
       if (row.meter !== null) {
         const meters = (await ctx.store.settings.getAll()).meters;
         const known = Array.isArray(meters) && meters.some((m) => (m as { name?: unknown }).name === row.meter);
-        if (!known) throw unprocessable('meter-exists', `meter "${row.meter}" does not exist`, { field: 'body.meter', zone: row.name });
+        if (!known) throw unprocessable('meter-exists', `meter "${row.meter}" does not exist`, { field: 'body.meter', zone: row.name, rule: 'meter-exists' });
       }
       const problems = zoneEditProblems(before, withZone(before, name, specOf(row)));
       const first = problems[0];
