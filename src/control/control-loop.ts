@@ -32,6 +32,7 @@ export class ControlLoop {
   private again = false;
   private stopped = false;
   private readonly debounceMs: number;
+  private readonly roundListeners = new Set<(result: AllocationResult) => void>();
 
   constructor(store: Store, commands: CommandSender, private readonly events: SiteEvents, private readonly log: EventLog, private readonly now: () => number, private readonly options: ControlLoopOptions = {}) {
     this.state = new SiteState(store);
@@ -76,6 +77,12 @@ export class ControlLoop {
     return siteFailsafe(snapshot.zones, snapshot.connectors, snapshot.settings);
   }
 
+  /** Calls `listener` with the result of every round (live events, W6); returns the unsubscribe. */
+  onRound(listener: (result: AllocationResult) => void): () => void {
+    this.roundListeners.add(listener);
+    return () => { this.roundListeners.delete(listener); };
+  }
+
   /** Something outside the site events changed (an input, a meter): allocate again soon. */
   poke(): void {
     this.schedule();
@@ -101,6 +108,9 @@ export class ControlLoop {
       this.stats.allocateMs += performance.now() - startedAt;
       this.state.allocatorState = result.state;
       this.lastResult = result;
+      for (const listener of this.roundListeners) {
+        try { listener(result); } catch { /* a listener's failure must not stop the dispatch */ }
+      }
       await this.dispatcher.apply(result, siteFailsafe(snapshot.zones, snapshot.connectors, snapshot.settings));
       this.stats.rounds += 1;
       this.stats.roundMs += performance.now() - startedAt;

@@ -4,10 +4,11 @@ import type { ApiContext } from '../context.js';
 import { authRoutes } from './auth.js';
 import { badgesRoutes } from './badges.js';
 import { configurationRoutes } from './configuration.js';
+import { maintenanceRoutes } from './maintenance.js';
 import { tokensRoutes } from './tokens.js';
 import { usersRoutes } from './users.js';
 
 export const RESOURCE_ROUTES: ReadonlyArray<(ctx: ApiContext) => FastifyPluginAsync> = [
-  authRoutes, usersRoutes, tokensRoutes, configurationRoutes,
+  authRoutes, usersRoutes, tokensRoutes, configurationRoutes, maintenanceRoutes,
   badgesRoutes,
 ];
