@@ -1,5 +1,7 @@
 // Access cases of the operations: badges, stations and their actions, sessions.
+import { SimStation } from '../../src/sim/index.js';
 import type { ApiHarness } from '../helpers/api-client.js';
+import { waitFor } from '../helpers/harness.js';
 import type { AccessCase } from './types.js';
 
 let seq = 0;
@@ -18,6 +20,45 @@ async function seenBadge(h: ApiHarness): Promise<string> {
   return idTag;
 }
 
+const ZONE = 'ACCESS';
+
+/** An admitted station of its own, not connected. */
+async function newStation(h: ApiHarness, prefix = 'ST'): Promise<string> {
+  const id = unique(prefix);
+  const store = h.app.store;
+  if (!(await store.zones.get(ZONE))) {
+    await store.zones.upsert({ name: ZONE, parent: null, max_current_a: 63, mode: 'static', meter: null, fallback_current_a: 0, auth_mode: 'lms-allow-all', position: 0 });
+  }
+  await store.stations.upsertConfig({ id, zone: ZONE, name: null, password_hash: null, vip: 0, auth_mode: null, box_identity: null });
+  await store.stations.upsertConnector({ station_id: id, connector_id: 1, phases: 'L1L2L3', min_current_a: null, max_current_a: 32, type: 'AC', max_power_w: null });
+  await h.app.reload();
+  return id;
+}
+
+const sims = new WeakMap<ApiHarness, Promise<string>>();
+/** One simulated station per harness, connected (again, after a reset) before each attempt. */
+async function connectedStation(h: ApiHarness): Promise<string> {
+  if (!sims.has(h)) {
+    sims.set(h, (async () => {
+      const id = await newStation(h, 'SIM');
+      const sim = new SimStation({ id, url: h.app.ocppUrl, tickIntervalMs: 0, rebootDelayMs: 50, reconnectDelayMs: 50, maxReconnectDelayMs: 100 });
+      await sim.start();
+      return id;
+    })());
+  }
+  const id = await (sims.get(h) as Promise<string>);
+  await waitFor(() => h.app.stationServer.client(id) !== undefined, `${id} connected`, 10_000);
+  return id;
+}
+
+/** An ongoing session on connector 1 of a station, as its StartTransaction would record it. */
+async function ongoingSession(h: ApiHarness, stationId: string): Promise<number> {
+  const { transactionId } = await h.app.sessions.start(stationId, { connectorId: 1, idTag: unique('T'), meterStart: 1000, timestamp: new Date().toISOString() });
+  return transactionId;
+}
+
+const action = (path: string, body: unknown) => async (h: ApiHarness) => ({ path: `/api/stations/${await connectedStation(h)}/${path}`, body });
+
 export const cases: AccessCase[] = [
   // Badges (B3, B4, W7)
   { route: 'GET /api/badges', access: 'user' },
@@ -33,4 +74,37 @@ export const cases: AccessCase[] = [
   { route: 'GET /api/seen-badges', access: 'user' },
   { route: 'POST /api/seen-badges/{idTag}/enroll', access: 'user', request: async (h) => ({ path: `/api/seen-badges/${await seenBadge(h)}/enroll`, body: {} }) },
   { route: 'DELETE /api/seen-badges/{idTag}', access: 'user', request: async (h) => ({ path: `/api/seen-badges/${await seenBadge(h)}` }) },
+
+  // Stations (O2, W3, W5) and their actions (O4, O6, O8)
+  { route: 'GET /api/stations', access: 'user' },
+  { route: 'GET /api/stations/{id}', access: 'user', request: async (h) => ({ path: `/api/stations/${await newStation(h)}` }) },
+  { route: 'GET /api/stations/pending', access: 'admin' },
+  {
+    route: 'POST /api/stations/{id}/admit', access: 'admin',
+    request: async (h) => {
+      await newStation(h); // the zone
+      const id = unique('P');
+      await h.app.store.stations.insertPending(id, Date.now(), null);
+      return { path: `/api/stations/${id}/admit`, body: { zone: ZONE } };
+    },
+  },
+  { route: 'PATCH /api/stations/{id}', access: 'admin', request: async (h) => ({ path: `/api/stations/${await newStation(h)}`, body: { name: 'renamed', vip: true } }) },
+  { route: 'DELETE /api/stations/{id}', access: 'admin', request: async (h) => ({ path: `/api/stations/${await newStation(h)}` }) },
+  { route: 'GET /api/stations/{id}/commands', access: 'user', request: async (h) => ({ path: `/api/stations/${await connectedStation(h)}/commands` }) },
+  { route: 'POST /api/stations/{id}/remote-start', access: 'user', request: action('remote-start', { connectorId: 1, idTag: 'ACCESS' }) },
+  // Answered by the station (Rejected: no such transaction): the route itself succeeds.
+  { route: 'POST /api/stations/{id}/remote-stop', access: 'user', request: action('remote-stop', { transactionId: 999_999 }) },
+  { route: 'POST /api/stations/{id}/reset', access: 'user', request: action('reset', { type: 'Soft' }) },
+  { route: 'POST /api/stations/{id}/unlock', access: 'user', request: action('unlock', { connectorId: 1 }) },
+  { route: 'POST /api/stations/{id}/availability', access: 'user', request: action('availability', { connectorId: 0, type: 'Operative' }) },
+  { route: 'POST /api/stations/{id}/firmware', access: 'admin', request: action('firmware', { location: 'https://example.com/fw.bin' }) },
+  { route: 'POST /api/stations/{id}/diagnostics', access: 'admin', request: action('diagnostics', { location: 'ftp://example.com/diag/' }) },
+  {
+    route: 'POST /api/stations/{id}/force-stop', access: 'user',
+    request: async (h) => {
+      const id = await newStation(h);
+      await ongoingSession(h, id);
+      return { path: `/api/stations/${id}/force-stop`, body: { connectorId: 1 } };
+    },
+  },
 ];

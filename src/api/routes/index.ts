@@ -5,10 +5,12 @@ import { authRoutes } from './auth.js';
 import { badgesRoutes } from './badges.js';
 import { configurationRoutes } from './configuration.js';
 import { maintenanceRoutes } from './maintenance.js';
+import { stationActionsRoutes } from './station-actions.js';
+import { stationsRoutes } from './stations.js';
 import { tokensRoutes } from './tokens.js';
 import { usersRoutes } from './users.js';
 
 export const RESOURCE_ROUTES: ReadonlyArray<(ctx: ApiContext) => FastifyPluginAsync> = [
   authRoutes, usersRoutes, tokensRoutes, configurationRoutes, maintenanceRoutes,
-  badgesRoutes,
+  badgesRoutes, stationsRoutes, stationActionsRoutes,
 ];
