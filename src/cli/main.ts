@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { VERSION } from '../app/version.js';
 import { registerAdminCommands } from './admin-commands.js';
 import { registerDemoCommand } from './demo-command.js';
+import { registerMaintenanceCommands } from './maintenance-commands.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerSimulateCommand } from './simulate.js';
 import { registerSiteCommand } from './site-command.js';
@@ -18,6 +19,7 @@ registerServeCommand(program);
 registerDemoCommand(program);
 registerSiteCommand(program);
 registerAdminCommands(program);
+registerMaintenanceCommands(program);
 registerSimulateCommand(program);
 
 program.addHelpText('after', () => `\nAll commands:\n${listCommands(program).join('\n')}`);
