@@ -84,22 +84,28 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   const control = options.control === false ? null : new ControlLoop(store, commands, events, log, now, options.control ?? {});
   let inputs = await startDigitalInputs(store, logger, now);
   let meters = await startMeters(store, logger, now);
-  const wire = (): void => {
-    wireInputs(inputs, control, log);
-    wireMeters(meters, control, log);
-  };
-  wire();
+  wireInputs(inputs, control, log);
+  wireMeters(meters, control, log);
   if (control) await control.start();
   meters.start();
 
+  let started = await deviceConfig(store);
   const reload = async (): Promise<void> => {
-    // Meters and inputs are started afresh from the stored configuration; the others reload.
-    await Promise.all([inputs.stop(), meters.stop()]);
-    control?.state.meterReadings.clear();
-    inputs = await startDigitalInputs(store, logger, now);
-    meters = await startMeters(store, logger, now);
-    wire();
-    meters.start();
+    // Meters and inputs start afresh only when their configuration changed; readings are kept
+    // (they carry their time, so an old one is judged stale, never mistaken for a fresh one).
+    const config = await deviceConfig(store);
+    if (config.inputs !== started.inputs) {
+      await inputs.stop();
+      inputs = await startDigitalInputs(store, logger, now);
+      wireInputs(inputs, control, log);
+    }
+    if (config.meters !== started.meters) {
+      await meters.stop();
+      meters = await startMeters(store, logger, now);
+      wireMeters(meters, control, log);
+      meters.start();
+    }
+    started = config;
     if (control) {
       await control.state.load();
       control.poke();
@@ -138,6 +144,16 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
       await new Promise((resolve) => setImmediate(resolve)); // let the last close events queue their writes
       await store.close();
     },
+  };
+}
+
+/** What the meters and inputs are started from, to tell whether a reload must restart them. */
+async function deviceConfig(store: Store): Promise<{ meters: string; inputs: string }> {
+  const stored = await store.settings.getAll();
+  const settings = resolveSettings(stored);
+  return {
+    meters: JSON.stringify([stored.meters ?? [], settings.meterPollingMs, settings.registerMapsDir]),
+    inputs: JSON.stringify(stored.inputs ?? []),
   };
 }
 

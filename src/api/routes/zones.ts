@@ -176,8 +176,7 @@ export function zonesRoutes(ctx: ApiContext): FastifyPluginAsync {
       if (stations.length > 0) throw conflict('zone-has-stations', `zone "${name}" has stations: ${stations.join(', ')}; move them first`, { zone: name, stations });
       const tou = (await ctx.store.settings.getAll()).tou as { zonePeriods?: Record<string, string[]> } | undefined;
       await ctx.store.atomically(async (db) => {
-        // TODO(store): ZonesRepository has no delete yet; this belongs there (see the report of issue 5).
-        await db.deleteFrom('zones').where('name', '=', name).execute();
+        await ctx.store.zones.delete(name, db);
         if (tou?.zonePeriods && name in tou.zonePeriods) {
           const { [name]: _gone, ...zonePeriods } = tou.zonePeriods;
           await ctx.store.settings.set({ tou: { ...tou, zonePeriods } }, db);

@@ -12,6 +12,10 @@ export class ZonesRepository {
     return this.db.selectFrom('zones').selectAll().where('name', '=', name).executeTakeFirst();
   }
 
+  async delete(name: string, db: Db = this.db): Promise<void> {
+    await db.deleteFrom('zones').where('name', '=', name).execute();
+  }
+
   async upsert(zone: ZoneRow, db: Db = this.db): Promise<void> {
     const { name: _name, ...rest } = zone;
     await db.insertInto('zones').values(zone)
