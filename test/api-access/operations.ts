@@ -107,4 +107,15 @@ export const cases: AccessCase[] = [
       return { path: `/api/stations/${id}/force-stop`, body: { connectorId: 1 } };
     },
   },
+
+  // Sessions (O7, O8, W3, W10)
+  { route: 'GET /api/sessions', access: 'user' },
+  { route: 'GET /api/sessions/csv', access: 'user' },
+  { route: 'GET /api/sessions/{id}', access: 'user', request: async (h) => ({ path: `/api/sessions/${await ongoingSession(h, await newStation(h))}` }) },
+  {
+    route: 'POST /api/sessions/{id}/stop', access: 'user',
+    // The station is asked and answers (Rejected: it knows no such session); the route succeeds.
+    request: async (h) => ({ path: `/api/sessions/${await ongoingSession(h, await connectedStation(h))}/stop` }),
+  },
+  { route: 'POST /api/sessions/{id}/force-stop', access: 'user', request: async (h) => ({ path: `/api/sessions/${await ongoingSession(h, await newStation(h))}/force-stop` }) },
 ];

@@ -5,6 +5,7 @@ import { authRoutes } from './auth.js';
 import { badgesRoutes } from './badges.js';
 import { configurationRoutes } from './configuration.js';
 import { maintenanceRoutes } from './maintenance.js';
+import { sessionsRoutes } from './sessions.js';
 import { stationActionsRoutes } from './station-actions.js';
 import { stationsRoutes } from './stations.js';
 import { tokensRoutes } from './tokens.js';
@@ -12,5 +13,5 @@ import { usersRoutes } from './users.js';
 
 export const RESOURCE_ROUTES: ReadonlyArray<(ctx: ApiContext) => FastifyPluginAsync> = [
   authRoutes, usersRoutes, tokensRoutes, configurationRoutes, maintenanceRoutes,
-  badgesRoutes, stationsRoutes, stationActionsRoutes,
+  badgesRoutes, stationsRoutes, stationActionsRoutes, sessionsRoutes,
 ];

@@ -1,0 +1,145 @@
+// Charging sessions (O7, O8, W3, W10): filtered pages, one session, stop and force stop, and the
+// CSV export of a period with each session's energy split between the TOU periods.
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import type { TouConfig } from '../../domain/limits/tou.js';
+import { formatSessionCsv, splitEnergyByTou, type ExportSession } from '../../services/session-export.js';
+import { SessionQueryRepository, type SessionQuery } from '../../store/repositories/session-query-repository.js';
+import type { TransactionRow } from '../../store/schema.js';
+import type { ApiContext } from '../context.js';
+import { badRequest, conflict, notFound } from '../errors.js';
+import { errors } from '../schemas.js';
+import { CommandOutcome, forceStop, sendCommand } from './station-actions.js';
+
+const N = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([Type.Null(), t]);
+const SessionView = Type.Object({
+  transactionId: Type.Number(), stationId: Type.String(), connectorId: Type.Number(), idTag: Type.String(),
+  authStatus: Type.String({ description: 'the badge decision at the start' }), ongoing: Type.Boolean(),
+  startAt: Type.Number(), stopAt: N(Type.Number()), meterStartWh: Type.Number(), meterStopWh: N(Type.Number()),
+  energyWh: Type.Number({ description: 'so far, for an ongoing session' }), lastMeterAt: N(Type.Number()),
+  stopReason: N(Type.String()), stopIdTag: N(Type.String()),
+});
+const Page = Type.Object({ total: Type.Number(), offset: Type.Number(), limit: Type.Number(), items: Type.Array(SessionView) });
+const Time = (what: string) => Type.String({ minLength: 1, maxLength: 40, description: `${what}: ISO 8601 (e.g. 2025-01-31 or 2025-01-31T18:00:00+01:00) or epoch ms` });
+const FilterFields = {
+  from: Type.Optional(Time('sessions that started at or after')),
+  to: Type.Optional(Time('sessions that started before')),
+  station: Type.Optional(Type.String({ minLength: 1, maxLength: 48 })),
+  badge: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'idTag' })),
+};
+const ListQuery = Type.Object({
+  ongoing: Type.Optional(Type.Boolean({ description: 'only sessions not stopped yet [false: all]' })),
+  ...FilterFields,
+  offset: Type.Optional(Type.Integer({ minimum: 0, description: '[0]' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: '[50]' })),
+}, { additionalProperties: false });
+const ExportQuery = Type.Object({
+  ...FilterFields,
+  ongoing: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false });
+const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, description: 'transaction number' }) });
+const ForceStopResult = Type.Object({ transactionId: Type.Number(), meterStopWh: Type.Number(), energyWh: Type.Number() });
+
+const sessionView = (t: TransactionRow) => ({
+  transactionId: t.id, stationId: t.station_id, connectorId: t.connector_id, idTag: t.id_tag, authStatus: t.auth_status,
+  ongoing: t.stop_at === null, startAt: t.start_at, stopAt: t.stop_at, meterStartWh: t.meter_start_wh, meterStopWh: t.meter_stop_wh,
+  energyWh: t.energy_wh ?? Math.max(0, (t.last_meter_wh ?? t.meter_start_wh) - t.meter_start_wh), lastMeterAt: t.last_meter_at,
+  stopReason: t.stop_reason, stopIdTag: t.stop_id_tag,
+});
+
+function parseTime(value: string | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  const at = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(at)) throw badRequest('invalid-request', `${field}: "${value}" is not a date`, [{ field, message: 'is not a date' }]);
+  return at;
+}
+
+function toQuery(q: { from?: string; to?: string; station?: string; badge?: string; ongoing?: boolean }): SessionQuery {
+  return {
+    fromAt: parseTime(q.from, 'querystring.from'), toAt: parseTime(q.to, 'querystring.to'),
+    stationId: q.station, idTag: q.badge, ongoing: q.ongoing,
+  };
+}
+
+export function sessionsRoutes(ctx: ApiContext): FastifyPluginAsync {
+  return async (app) => {
+    const sessions = new SessionQueryRepository(ctx.store.db);
+    const get = async (id: number): Promise<TransactionRow> => {
+      const tx = await ctx.store.transactions.get(id);
+      if (!tx) throw notFound('session', String(id));
+      return tx;
+    };
+
+    app.get<{ Querystring: Static<typeof ListQuery> }>('/sessions', {
+      config: { access: 'user' },
+      schema: { tags: ['sessions'], summary: 'Sessions, newest first, filtered and paginated (W3)', querystring: ListQuery, response: { 200: Page, ...errors(400, 401, 403) } },
+    }, async (request) => {
+      const query = toQuery(request.query);
+      const offset = request.query.offset ?? 0;
+      const limit = request.query.limit ?? 50;
+      const [total, rows] = await Promise.all([sessions.count(query), sessions.page(query, offset, limit)]);
+      return { total, offset, limit, items: rows.map(sessionView) };
+    });
+
+    app.get<{ Querystring: Static<typeof ExportQuery> }>('/sessions/csv', {
+      config: { access: 'user' },
+      schema: {
+        tags: ['sessions'], summary: 'CSV export of the sessions of a period (W10), with their energy per TOU period',
+        description: 'Columns: transaction, station, connector, idTag, chargeType, start, end, energyKWh, socketType, duration, comment (the badge\'s), '
+          + 'chargeBoxIdentity, outsideTouKWh, then `tou:<period> kWh` for each TOU period. Energy is split from the meter readings, linearly between them.',
+        querystring: ExportQuery, produces: ['text/csv'], response: { 200: Type.String(), ...errors(400, 401, 403) },
+      },
+    }, async (request, reply) => {
+      const rows = await sessions.all(toQuery(request.query));
+      const tou = ((await ctx.store.settings.getAll()).tou as TouConfig | undefined) ?? null;
+      const stations = new Map((await ctx.store.stations.list()).map((s) => [s.id, s]));
+      const connectors = new Map((await ctx.store.stations.listConnectors()).map((c) => [`${c.station_id}/${c.connector_id}`, c]));
+      const badges = new Map((await ctx.store.badges.list()).map((b) => [b.id_tag, b]));
+      const out: ExportSession[] = [];
+      for (const t of rows) {
+        const station = stations.get(t.station_id);
+        const start = { at: t.start_at, wh: t.meter_start_wh };
+        const end = t.stop_at !== null
+          ? { at: t.stop_at, wh: t.meter_stop_wh ?? t.meter_start_wh }
+          : { at: t.last_meter_at ?? t.start_at, wh: t.last_meter_wh ?? t.meter_start_wh };
+        const split = splitEnergyByTou(start, end, await sessions.energyReadings(t.id), tou, station?.zone ?? '');
+        out.push({
+          transactionId: t.id, stationId: t.station_id, connectorId: t.connector_id, idTag: t.id_tag,
+          chargeType: connectors.get(`${t.station_id}/${t.connector_id}`)?.type ?? 'AC', startAt: t.start_at, endAt: t.stop_at,
+          energyWh: end.wh - start.wh, socketType: '', comment: badges.get(t.id_tag)?.comment ?? '',
+          boxIdentity: station?.box_identity ?? t.station_id, split,
+        });
+      }
+      const csv = formatSessionCsv(out, (tou?.periods ?? []).map((p) => p.name), ctx.now());
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="sessions.csv"').send(csv);
+    });
+
+    app.get<{ Params: Static<typeof IdParams> }>('/sessions/:id', {
+      config: { access: 'user' },
+      schema: { tags: ['sessions'], summary: 'One session', params: IdParams, response: { 200: SessionView, ...errors(400, 401, 403, 404) } },
+    }, async (request) => sessionView(await get(request.params.id)));
+
+    app.post<{ Params: Static<typeof IdParams> }>('/sessions/:id/stop', {
+      config: { access: 'user' },
+      schema: {
+        tags: ['sessions'], summary: 'Asks the station to stop the session (RemoteStopTransaction); the outcome is the station\'s answer',
+        params: IdParams, response: { 200: CommandOutcome, ...errors(400, 401, 403, 404, 409) },
+      },
+    }, async (request) => {
+      const tx = await get(request.params.id);
+      if (tx.stop_at !== null) throw conflict('not-ongoing', `session ${tx.id} is not ongoing`);
+      return sendCommand(ctx, request, tx.station_id, 'RemoteStopTransaction', { transactionId: tx.id }, 'session.stop');
+    });
+
+    app.post<{ Params: Static<typeof IdParams> }>('/sessions/:id/force-stop', {
+      config: { access: 'user' },
+      schema: {
+        tags: ['sessions'], summary: 'Force stop (O8): closes the session at its last known reading, without the station',
+        params: IdParams, response: { 200: ForceStopResult, ...errors(400, 401, 403, 404, 409) },
+      },
+    }, async (request) => {
+      await get(request.params.id);
+      return forceStop(ctx, request, request.params.id);
+    });
+  };
+}
