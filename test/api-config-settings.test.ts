@@ -9,16 +9,17 @@ describe('settings API', () => {
   beforeAll(async () => { h = await startApiHarness(testSite()); });
   afterAll(async () => { await h?.cleanup(); });
 
-  it('reads and changes load shedding; the control loop uses it at once (A3, A5)', async () => {
+  it('reads and changes load shedding; the control loop uses it at once (A3, A5, A6)', async () => {
     const before = await h.user.get('/api/settings/load-shedding');
     expect(before.status).toBe(200);
-    expect(before.body).toEqual({ minimumStandard: 'IEC61851', sheddingPriority: 'energy' });
+    expect(before.body).toEqual({ minimumStandard: 'IEC61851', sheddingPriority: 'energy', rotationPeriodMin: 15 });
     expect((await h.user.patch('/api/settings/load-shedding', { sheddingPriority: 'duration' })).status).toBe(403);
 
-    const changed = await h.admin.patch('/api/settings/load-shedding', { minimumStandard: 'EVZE' });
+    const changed = await h.admin.patch('/api/settings/load-shedding', { minimumStandard: 'EVZE', rotationPeriodMin: 30 });
     expect(changed.status).toBe(200);
-    expect(changed.body).toEqual({ minimumStandard: 'EVZE', sheddingPriority: 'energy' });
+    expect(changed.body).toEqual({ minimumStandard: 'EVZE', sheddingPriority: 'energy', rotationPeriodMin: 30 });
     expect(h.app.control?.state.settings.minimumStandard).toBe('EVZE');
+    expect(h.app.control?.state.snapshot().settings?.rotationPeriodMs).toBe(30 * 60_000); // A6
     const audit = await h.app.store.audit.list({ limit: 5 });
     expect(audit.some((a: { action: string }) => a.action === 'settings.load-shedding')).toBe(true);
   });

@@ -147,6 +147,7 @@ export class SiteState {
       settings: {
         minimumStandard: this.settings.minimumStandard,
         sheddingPriority: this.settings.sheddingPriority,
+        rotationPeriodMs: this.settings.rotationPeriodMin * 60_000,
         meterPollIntervalMs: this.settings.meterPollingMs,
         sampleIntervalMs: this.settings.meterValueSampleIntervalS * 1000,
       },

@@ -9,6 +9,7 @@ export const DEFAULT_SETTINGS: ResolvedSettings = {
   minimumStandard: 'IEC61851',
   sheddingPriority: 'energy',
   unknownStations: 'pending',
+  rotationPeriodMin: 15,
   heartbeatIntervalS: 300,
   meterValueSampleIntervalS: 10,
   liveProfileDurationS: 300,

@@ -40,6 +40,7 @@ export const SettingsSchema = Type.Object({
   minimumStandard: Type.Optional(enumOf(['IEC61851', 'EVZE'] as const, 'minimum current standard (A3) [IEC61851]')),
   sheddingPriority: Type.Optional(enumOf(['energy', 'duration'] as const, 'who is suspended first on shortage (A5) [energy]')),
   unknownStations: Type.Optional(enumOf(['reject', 'pending'] as const, 'what happens to a station that is not configured (O2) [pending]')),
+  rotationPeriodMin: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_440, description: 'how often the set of suspended vehicles is re-evaluated on shortage, so that they take turns (A6) [15]' })),
   heartbeatIntervalS: Type.Optional(Type.Integer({ minimum: 10, maximum: 86_400, description: 'heartbeat interval given to stations at boot [300]' })),
   liveProfileDurationS: Type.Optional(Type.Integer({ minimum: 10, maximum: 3_600, description: 'how long a live setpoint profile holds without renewal; after that a station falls back to its failsafe (D5) [300]' })),
   meterPollingMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 60_000, description: 'how often meters are read; a meter is lost after 3 missed periods (P1, P3) [500]' })),

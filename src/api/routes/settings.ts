@@ -1,4 +1,4 @@
-// Site settings (W8): load shedding (A3, A5), advanced values (S2, O5, D5, P1, O2), where
+// Site settings (W8): load shedding (A3, A5, A6), advanced values (S2, O5, D5, P1, O2), where
 // Fuseguard listens (network: used at the next start) and remote supervision (U1-U4: stored now,
 // used by the relay). Schemas come from the site file's (site-schema.ts), so both agree.
 import { access as fileAccess, constants } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import type { ApiContext } from '../context.js';
 import { unprocessable } from '../errors.js';
 import { errors } from '../schemas.js';
 
-const LOAD_SHEDDING_KEYS = ['minimumStandard', 'sheddingPriority'] as const;
+const LOAD_SHEDDING_KEYS = ['minimumStandard', 'sheddingPriority', 'rotationPeriodMin'] as const;
 const ADVANCED_KEYS = [
   'loginLockoutAttempts', 'loginLockoutS', 'sessionIdleTimeoutS', 'heartbeatIntervalS', 'meterValueSampleIntervalS',
   'liveProfileDurationS', 'meterPollingMs', 'unknownStations',
@@ -65,7 +65,7 @@ export function settingsRoutes(ctx: ApiContext): FastifyPluginAsync {
 
     app.get('/settings/load-shedding', {
       config: { access: 'user' },
-      schema: { tags: ['settings'], summary: 'Minimum current standard (A3) and who is suspended first on shortage (A5)', response: { 200: LoadSheddingSchema, ...errors(401, 403) } },
+      schema: { tags: ['settings'], summary: 'Minimum current standard (A3), who is suspended first on shortage (A5), rotation period (A6)', response: { 200: LoadSheddingSchema, ...errors(401, 403) } },
     }, async () => pick(await resolved(), LOAD_SHEDDING_KEYS));
 
     app.patch<{ Body: Static<typeof LoadSheddingBody> }>('/settings/load-shedding', {
