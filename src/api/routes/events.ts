@@ -90,6 +90,10 @@ export function compactAllocation(result: AllocationResult): Record<string, unkn
 
 export function eventsRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
+    // Open streams end when the server closes (shutdown, restart): they would hold it open.
+    const open = new Set<() => void>();
+    app.addHook('preClose', async () => { for (const close of [...open]) close(); });
+
     app.get<{ Querystring: Static<typeof EventsQuery> }>('/events', {
       config: { access: 'user' },
       schema: {
@@ -111,6 +115,7 @@ export function eventsRoutes(ctx: ApiContext): FastifyPluginAsync {
       const close = () => {
         if (closed) return;
         closed = true;
+        open.delete(close);
         for (const cleanup of cleanups.splice(0)) cleanup();
         if (!res.writableEnded) res.end();
       };
@@ -175,6 +180,7 @@ export function eventsRoutes(ctx: ApiContext): FastifyPluginAsync {
         const limit = setTimeout(close, request.query.maxDurationS * 1000);
         cleanups.push(() => clearTimeout(limit));
       }
+      open.add(close);
       res.on('close', close);
       res.on('error', close);
     });
