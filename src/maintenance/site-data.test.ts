@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openTempStore } from '../../test/helpers/temp-dir.js';
+import type { Store } from '../store/store.js';
+import { checkBackupContents, countTables, factoryAdminRow, factoryReset, readBackupContents, restoreBackupContents, BackupContentsError } from './site-data.js';
+
+async function seed(store: Store): Promise<void> {
+  await store.zones.upsert({ name: 'Main', parent: null, max_current_a: 63, mode: 'static', meter: null, fallback_current_a: 0, auth_mode: null, position: 0 });
+  await store.stations.upsertConfig({ id: 'CP-1', zone: 'Main', name: null, password_hash: null, vip: 0, auth_mode: null, box_identity: null });
+  await store.badges.upsert({ id_tag: 'B1', authorized: 1, vip: 0, comment: '' }, 1);
+  await store.settings.set({ network: { port: 9000 }, upstream: { enabled: true, url: 'wss://cpo/ocpp' }, meters: [], unknownStations: 'reject' });
+  await store.users.insert({ login: 'root', role: 'admin', password_hash: 'h', must_change: 0, created_at: 1, updated_at: 1 });
+}
+
+describe('backup contents, restore and factory reset (X3, X4)', () => {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => { await close?.(); });
+
+  it('restores an equal state, and a row that does not fit rolls the whole restore back', async () => {
+    const temp = await openTempStore();
+    close = temp.close;
+    const { store } = temp;
+    await seed(store);
+    const contents = await readBackupContents(store.db, 5, 'test');
+    await store.badges.upsert({ id_tag: 'B2', authorized: 1, vip: 0, comment: '' }, 2);
+
+    const bad = structuredClone(contents);
+    bad.tables.badges.push({ id_tag: 'BROKEN' }); // authorized is NOT NULL
+    const before = await countTables(store.db);
+    await expect(store.atomically((trx) => restoreBackupContents(trx, bad, { withoutCredentials: false, connectedStationIds: new Set() }))).rejects.toThrow();
+    expect(await countTables(store.db)).toEqual(before);
+
+    const counts = await store.atomically((trx) => restoreBackupContents(trx, contents, { withoutCredentials: false, connectedStationIds: new Set(['CP-1']) }));
+    expect(counts).toMatchObject({ zones: 1, stations: 1, badges: 1, users: 1 });
+    const after = await readBackupContents(store.db, 5, 'test');
+    expect({ ...after.tables, stations: after.tables.stations.map((s) => ({ ...s, connected: 0 })) }).toEqual(contents.tables);
+    expect(after.tables.stations[0].connected).toBe(1);
+  });
+
+  it('checks the shape of decrypted contents', () => {
+    expect(() => checkBackupContents({ kind: 'other' })).toThrow(BackupContentsError);
+    expect(() => checkBackupContents({ kind: 'fuseguard-backup', tables: { settings: [] } })).toThrow(/zones/);
+  });
+
+  it('factory reset empties the site, keeps the factory admin, turns the relay off and resets the network', async () => {
+    const temp = await openTempStore();
+    close = temp.close;
+    const { store } = temp;
+    await seed(store);
+    const summary = await store.atomically(async (trx) => factoryReset(trx, await factoryAdminRow(7)));
+    expect(summary).toEqual({ stations: 1, zones: 1, badges: 1, sessions: 0, users: 1 });
+    expect(await countTables(store.db)).toMatchObject({ zones: 0, stations: 0, badges: 0, transactions: 0, users: 1 });
+    expect((await store.users.list()).map((u) => [u.login, u.must_change])).toEqual([['admin', 1]]);
+    expect(await store.settings.getAll()).toEqual({ upstream: { enabled: false, url: 'wss://cpo/ocpp' }, unknownStations: 'reject' });
+  });
+});
