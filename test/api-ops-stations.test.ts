@@ -7,8 +7,8 @@ import { testSite, waitFor } from './helpers/harness.js';
 describe('stations API', () => {
   let h: ApiHarness;
   const sims: SimStation[] = [];
-  const sim = async (id: string, password?: string) => {
-    const s = new SimStation({ id, url: h.app.ocppUrl, password, tickIntervalMs: 100, reconnectDelayMs: 100, maxReconnectDelayMs: 300, rebootDelayMs: 100 });
+  const sim = async (id: string, password?: string, connectors = 1) => {
+    const s = new SimStation({ id, url: h.app.ocppUrl, password, connectors: Array.from({ length: connectors }, () => ({})), tickIntervalMs: 100, reconnectDelayMs: 100, maxReconnectDelayMs: 300, rebootDelayMs: 100 });
     sims.push(s);
     return s;
   };
@@ -30,7 +30,7 @@ describe('stations API', () => {
   });
 
   it('shows a connector\'s status, session and setpoint with its reason', async () => {
-    const cp2 = await sim('CP-002');
+    const cp2 = await sim('CP-002', undefined, 2); // as configured: a station missing a connector would be flagged (D5)
     expect(await cp2.start()).toBe('Accepted');
     await cp2.plugIn(1, { batteryWh: 60_000, maxCurrentA: 32, phases: 3 });
     await cp2.presentBadge(1, 'GOOD');
@@ -88,6 +88,9 @@ describe('stations API', () => {
     expect((await h.user.post('/api/stations/CP-002/unlock', {})).body.details[0].field).toBe('body.connectorId');
     expect((await h.admin.post('/api/stations/CP-002/firmware', { location: 'not a url' })).body.details[0].field).toBe('body.location');
     expect((await h.user.get('/api/stations/NOPE/commands')).status).toBe(404);
+    const neither = await h.user.post('/api/stations/CP-002/remote-stop', {});
+    expect(neither.status).toBe(400);
+    expect(neither.body.details[0].field).toBe('body.connectorId');
   });
 
   it('force-stops a session the station will never stop (O8)', async () => {

@@ -7,7 +7,7 @@ import type { CommandAction, CommandResult } from '../../ocpp/command-sender.js'
 import type { OcppActions } from '../../ocpp/types.generated.js';
 import { audit } from '../audit.js';
 import type { ApiContext } from '../context.js';
-import { conflict, notFound } from '../errors.js';
+import { badRequest, conflict, notFound } from '../errors.js';
 import { errors } from '../schemas.js';
 import { StationParams } from './stations.js';
 
@@ -104,7 +104,7 @@ export function stationActionsRoutes(ctx: ApiContext): FastifyPluginAsync {
       const { connectorId, transactionId } = request.body;
       let id = transactionId;
       if (id === undefined) {
-        if (connectorId === undefined) throw conflict('no-session', 'give connectorId or transactionId', { field: 'body.connectorId' });
+        if (connectorId === undefined) throw badRequest('invalid-request', 'body.connectorId: give connectorId or transactionId', [{ field: 'body.connectorId', message: 'give connectorId or transactionId' }]);
         const tx = await ongoingOn(request.params.id, connectorId);
         if (!tx) throw conflict('no-session', `connector ${connectorId} of "${request.params.id}" has no ongoing session`, { field: 'body.connectorId' });
         id = tx.id;
