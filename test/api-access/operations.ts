@@ -41,7 +41,8 @@ async function connectedStation(h: ApiHarness): Promise<string> {
   if (!sims.has(h)) {
     sims.set(h, (async () => {
       const id = await newStation(h, 'SIM');
-      const sim = new SimStation({ id, url: h.app.ocppUrl, tickIntervalMs: 0, rebootDelayMs: 50, reconnectDelayMs: 50, maxReconnectDelayMs: 100 });
+      // No reconnecting after the harness is gone; a Reset reconnects by itself.
+      const sim = new SimStation({ id, url: h.app.ocppUrl, tickIntervalMs: 0, rebootDelayMs: 50, autoReconnect: false });
       await sim.start();
       return id;
     })());
