@@ -11,6 +11,7 @@ import type { ApiContext } from './context.js';
 import { errorHandler } from './errors.js';
 import { RESOURCE_ROUTES } from './routes/index.js';
 import { ErrorSchema } from './schemas.js';
+import { registerWeb } from './web.js';
 
 export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   app.addHook('onRoute', requireAccessRule);
@@ -40,4 +41,5 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: 256 * 1024 * 1024 }, (_request, body, done) => done(null, body));
   installGuard(app, ctx);
   for (const routes of RESOURCE_ROUTES) await app.register(routes(ctx), { prefix: '/api' });
+  await registerWeb(app);
 }

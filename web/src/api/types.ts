@@ -1,0 +1,55 @@
+// The shapes the UI reads from the API (see /api/docs for the full document).
+
+export interface SetpointView {
+  currentA: number;
+  powerW?: number;
+  controllable: boolean;
+  reason: { code: string; [key: string]: unknown };
+  at: number;
+}
+
+export interface ConnectorView {
+  connectorId: number;
+  phases: string;
+  minCurrentA: number | null;
+  maxCurrentA: number;
+  type: string;
+  maxPowerW: number | null;
+  status: string | null;
+  errorCode: string | null;
+  statusAt: number | null;
+  session?: { transactionId: number; idTag: string; startAt: number; energyWh: number } | null;
+  setpoint?: SetpointView | null;
+}
+
+export interface StationView {
+  id: string;
+  admission: string;
+  name: string | null;
+  zone: string | null;
+  vip: boolean;
+  authMode: string | null;
+  boxIdentity: string | null;
+  hasPassword: boolean;
+  vendor: string | null;
+  model: string | null;
+  serialNumber: string | null;
+  firmwareVersion: string | null;
+  connected: boolean;
+  status: string | null;
+  errorCode: string | null;
+  controlIssue: string | null;
+  connectors: ConnectorView[];
+  [key: string]: unknown;
+}
+
+/** What the top bar counts (W2): a station is charging when one of its connectors is. */
+export type StationState = 'available' | 'charging' | 'faulted' | 'offline';
+
+export function stationState(station: StationView): StationState {
+  if (!station.connected) return 'offline';
+  const statuses = [station.status, ...station.connectors.map((c) => c.status)];
+  if (statuses.includes('Faulted')) return 'faulted';
+  if (station.connectors.some((c) => c.status === 'Charging' || c.status === 'SuspendedEV' || c.status === 'SuspendedEVSE')) return 'charging';
+  return 'available';
+}
