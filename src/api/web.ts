@@ -5,8 +5,11 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
-/** dist/web of this package: the same from src/api (tsx) and from dist/api (built). */
-export const WEB_ROOT = join(resolve(dirname(fileURLToPath(import.meta.url)), '../..'), 'dist/web');
+/**
+ * dist/web of this package: the same from src/api (tsx) and from dist/api (built).
+ * FUSEGUARD_WEB_ROOT points elsewhere (a build of one's own, e.g. while developing).
+ */
+export const WEB_ROOT = process.env.FUSEGUARD_WEB_ROOT ?? join(resolve(dirname(fileURLToPath(import.meta.url)), '../..'), 'dist/web');
 
 export async function registerWeb(app: FastifyInstance, root = WEB_ROOT): Promise<void> {
   const built = existsSync(join(root, 'index.html'));

@@ -10,7 +10,8 @@ type Messages = Record<string, string>;
 function merge(files: Record<string, { default: Record<string, string> }>): Messages {
   const out: Messages = {};
   for (const [path, file] of Object.entries(files)) {
-    const area = path.split('/').pop()?.replace('.json', '') ?? '';
+    // errors-<area>.json files all add to the `errors` area (server error codes).
+    const area = (path.split('/').pop()?.replace('.json', '') ?? '').replace(/^errors-.*/, 'errors');
     for (const [key, value] of Object.entries(file.default)) out[`${area}.${key}`] = value;
   }
   return out;
