@@ -8,6 +8,7 @@ import { SettingsRepository } from './repositories/settings-repository.js';
 import { StationsRepository } from './repositories/stations-repository.js';
 import { TransactionsRepository } from './repositories/transactions-repository.js';
 import { UsersRepository } from './repositories/users-repository.js';
+import { ZoneHistoryRepository } from './repositories/zone-history-repository.js';
 import { ZonesRepository } from './repositories/zones-repository.js';
 import { GroupCommit } from './group-commit.js';
 
@@ -21,6 +22,7 @@ export class Store {
   readonly logs: LogsRepository;
   readonly users: UsersRepository;
   readonly audit: AuditRepository;
+  readonly zoneHistory: ZoneHistoryRepository;
   private readonly groupCommit: GroupCommit;
 
   constructor(readonly db: Db) {
@@ -34,6 +36,7 @@ export class Store {
     this.logs = new LogsRepository(db);
     this.users = new UsersRepository(db);
     this.audit = new AuditRepository(db);
+    this.zoneHistory = new ZoneHistoryRepository(db);
   }
 
   static async open(dataDir: string): Promise<Store> {

@@ -10,8 +10,10 @@ import { stationActionsRoutes } from './station-actions.js';
 import { stationsRoutes } from './stations.js';
 import { tokensRoutes } from './tokens.js';
 import { usersRoutes } from './users.js';
+import { zoneHistoryRoutes } from './zone-history.js';
 
 export const RESOURCE_ROUTES: ReadonlyArray<(ctx: ApiContext) => FastifyPluginAsync> = [
   authRoutes, usersRoutes, tokensRoutes, configurationRoutes, maintenanceRoutes,
   badgesRoutes, stationsRoutes, stationActionsRoutes, sessionsRoutes,
+  zoneHistoryRoutes,
 ];

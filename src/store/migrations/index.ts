@@ -2,12 +2,17 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from '../dialect.js';
 import { initialMigration } from './001-initial.js';
 import { usersAndApiMigration } from './002-users-and-api.js';
+import { zoneHistoryMigration } from './003-zone-history.js';
 
 /** Versioned migrations, applied in name order at start. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return { '001-initial': initialMigration(dialect), '002-users-and-api': usersAndApiMigration(dialect) };
+      return {
+        '001-initial': initialMigration(dialect),
+        '002-users-and-api': usersAndApiMigration(dialect),
+        '003-zone-history': zoneHistoryMigration(dialect),
+      };
     },
   };
 }
