@@ -1,0 +1,115 @@
+// The W5 fields of a station, for admins: PATCH /api/stations/{id}, the server's error shown at
+// the field it names (ApiError.field); and removal behind a typed confirmation.
+import { useState, type FormEvent } from 'react';
+import { ApiError, del, patch } from '../../api/client';
+import type { StationView } from '../../api/types';
+import { useApi } from '../../api/use-api';
+import { Button, Card, ErrorNote, Field, TypedConfirm } from '../../components/ui';
+import { useT } from '../../i18n/i18n';
+import { navigate } from '../../router';
+import type { ZoneView } from '../zone/fleet';
+
+const WIRINGS = ['L1L2L3', 'L2L3L1', 'L3L1L2', 'L1', 'L2', 'L3'];
+const AUTH_MODES = ['lms-allow-all', 'lms-known-badges'];
+
+interface ConnectorForm { connectorId: number; phases: string; minCurrentA: string; maxCurrentA: string }
+
+export function StationEdit({ station, onSaved }: { station: StationView; onSaved: () => void }) {
+  const t = useT();
+  const zones = useApi<ZoneView[]>('/api/zones');
+  const [name, setName] = useState(station.name ?? '');
+  const [zone, setZone] = useState(station.zone ?? '');
+  const [vip, setVip] = useState(station.vip);
+  const [authMode, setAuthMode] = useState(station.authMode ?? '');
+  const [boxIdentity, setBoxIdentity] = useState(station.boxIdentity ?? '');
+  const [password, setPassword] = useState('');
+  const [removePassword, setRemovePassword] = useState(false);
+  const [connectors, setConnectors] = useState<ConnectorForm[]>(station.connectors.map((c) => ({
+    connectorId: c.connectorId, phases: c.phases, minCurrentA: c.minCurrentA == null ? '' : String(c.minCurrentA), maxCurrentA: String(c.maxCurrentA),
+  })));
+  const [error, setError] = useState<ApiError | string>();
+  const [saved, setSaved] = useState(false);
+  const fieldError = (field: string) => {
+    if (!(error instanceof ApiError) || !error.field) return undefined;
+    const at = error.field;
+    return at === field || at.startsWith(`${field}.`) ? (t(`errors.${error.code}`) !== `errors.${error.code}` ? t(`errors.${error.code}`) : error.message) : undefined;
+  };
+  const setConnector = (i: number, change: Partial<ConnectorForm>) => setConnectors(connectors.map((c, j) => (i === j ? { ...c, ...change } : c)));
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(undefined);
+    setSaved(false);
+    const body: Record<string, unknown> = {
+      name: name.trim() === '' ? null : name.trim(), zone, vip, authMode: authMode === '' ? null : authMode,
+      boxIdentity: boxIdentity.trim() === '' ? null : boxIdentity.trim(),
+      connectors: connectors.map((c) => ({
+        connectorId: c.connectorId, phases: c.phases, minCurrentA: c.minCurrentA === '' ? null : Number(c.minCurrentA), maxCurrentA: Number(c.maxCurrentA),
+      })),
+    };
+    if (removePassword) body.password = null;
+    else if (password !== '') body.password = password;
+    try {
+      await patch(`/api/stations/${encodeURIComponent(station.id)}`, body);
+      setSaved(true);
+      setPassword('');
+      onSaved();
+    } catch (err) {
+      setError(err instanceof ApiError ? err : String(err));
+    }
+  };
+  const remove = async () => {
+    try {
+      await del(`/api/stations/${encodeURIComponent(station.id)}`);
+      navigate('/');
+    } catch (err) {
+      setError(err instanceof ApiError ? err : String(err));
+    }
+  };
+  const unplaced = error instanceof ApiError && !error.field ? error : typeof error === 'string' ? error : undefined;
+  return (
+    <Card title={t('dashboard.edit.title')} testId="station-edit">
+      <form onSubmit={submit}>
+        <div className="form-grid">
+          <Field label={t('dashboard.edit.name')} error={fieldError('name')}><input value={name} maxLength={100} onChange={(e) => setName(e.target.value)} data-testid="edit-name" /></Field>
+          <Field label={t('dashboard.station.zoneLabel')} error={fieldError('zone')}>
+            <select value={zone} onChange={(e) => setZone(e.target.value)} data-testid="edit-zone">
+              {!zones.data?.some((z) => z.name === zone) && <option value={zone}>{zone}</option>}
+              {zones.data?.map((z) => <option key={z.name} value={z.name}>{`${'· '.repeat(z.depth - 1)}${z.name}`}</option>)}
+            </select>
+          </Field>
+          <Field label={t('dashboard.station.authMode')} error={fieldError('authMode')}>
+            <select value={authMode} onChange={(e) => setAuthMode(e.target.value)}>
+              <option value="">{t('dashboard.authMode.zone')}</option>
+              {AUTH_MODES.map((m) => <option key={m} value={m}>{t(`dashboard.authMode.${m}`)}</option>)}
+            </select>
+          </Field>
+          <Field label={t('dashboard.station.boxIdentity')} error={fieldError('boxIdentity')}><input value={boxIdentity} maxLength={48} onChange={(e) => setBoxIdentity(e.target.value)} data-testid="edit-box-identity" /></Field>
+          <Field label={t('dashboard.station.password')} error={fieldError('password')} hint={t('dashboard.edit.passwordHint')}>
+            <input type="password" value={password} autoComplete="new-password" disabled={removePassword} onChange={(e) => setPassword(e.target.value)} data-testid="edit-password" />
+          </Field>
+          <Field label={t('dashboard.station.vip')}><input type="checkbox" checked={vip} onChange={(e) => setVip(e.target.checked)} data-testid="edit-vip" /></Field>
+          {station.hasPassword && <Field label={t('dashboard.edit.removePassword')}><input type="checkbox" checked={removePassword} onChange={(e) => setRemovePassword(e.target.checked)} /></Field>}
+        </div>
+        {connectors.map((c, i) => (
+          <fieldset key={c.connectorId} className="form-grid">
+            <legend>{t('dashboard.edit.connector', { id: c.connectorId })}</legend>
+            <Field label={t('dashboard.edit.wiring')} error={fieldError(`connectors.${i}.phases`)}>
+              <select value={c.phases} onChange={(e) => setConnector(i, { phases: e.target.value })}>{WIRINGS.map((w) => <option key={w} value={w}>{w}</option>)}</select>
+            </Field>
+            <Field label={t('dashboard.edit.min')} error={fieldError(`connectors.${i}.minCurrentA`) ?? (error instanceof ApiError && error.code === 'min-above-max' ? fieldError('connectors') : undefined)} hint={t('dashboard.edit.minHint')}>
+              <input type="number" min={0} step="any" value={c.minCurrentA} onChange={(e) => setConnector(i, { minCurrentA: e.target.value })} data-testid={`edit-min-${c.connectorId}`} />
+            </Field>
+            <Field label={t('dashboard.edit.max')} error={fieldError(`connectors.${i}.maxCurrentA`)}>
+              <input type="number" min={1} step="any" value={c.maxCurrentA} onChange={(e) => setConnector(i, { maxCurrentA: e.target.value })} data-testid={`edit-max-${c.connectorId}`} />
+            </Field>
+          </fieldset>
+        ))}
+        <ErrorNote error={unplaced} />
+        {saved && <p className="outcome-ok" role="status">{t('dashboard.edit.saved')}</p>}
+        <Button kind="primary" type="submit" testId="edit-save">{t('common.save')}</Button>
+      </form>
+      <h3>{t('dashboard.edit.remove')}</h3>
+      <TypedConfirm word={station.id} prompt={t('dashboard.edit.removePrompt', { id: station.id })} onConfirm={remove} button={t('dashboard.edit.remove')} />
+    </Card>
+  );
+}
