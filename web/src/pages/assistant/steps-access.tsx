@@ -5,6 +5,7 @@ import { api, post, put } from '../../api/client';
 import { useAuth } from '../../auth';
 import { Field } from '../../components/ui';
 import { LANGUAGES, useI18n, useT } from '../../i18n/i18n';
+import { navigate } from '../../router';
 import { ErrorLine, LocalError, StepFrame, useSaver, type StepProps } from './parts';
 
 export function WelcomeStep({ next }: StepProps) {
@@ -50,6 +51,7 @@ export function AdminStep({ next, back }: StepProps) {
     if (!ok) return;
     // The session goes on; the shell leaves the factory view, and the assistant carries on there.
     next();
+    navigate('/assistant');
     await refresh();
   };
   return (
