@@ -144,8 +144,8 @@ export default function BadgesPage(_props: PageProps) {
                         {b.vip && <> <Badge tone="info">{t('badges.vip')}</Badge></>}
                       </td>
                       <td className="wrap">{b.comment}</td>
-                      <td>{fmt.dateTime(b.registeredAt)}</td>
-                      <td>{b.lastSeenAt === null ? t('badges.never') : fmt.dateTime(b.lastSeenAt)}</td>
+                      <td className="when">{fmt.dateTime(b.registeredAt)}</td>
+                      <td className="when">{b.lastSeenAt === null ? t('badges.never') : fmt.dateTime(b.lastSeenAt)}</td>
                       <td><div className="badges-actions">
                         <Button onClick={() => open(b)}>{t('common.edit')}</Button>
                         <Button kind="danger" onClick={() => remove(b.idTag)}>{t('common.delete')}</Button>
