@@ -93,6 +93,21 @@ describe('admin pages and badges', () => {
     expect(((await h.admin.get('/api/zones')).body as { name: string; parent: string }[]).find((z) => z.name === 'Row A')?.parent).toBe('Main');
   });
 
+  it('opens every admin section without a script error, at 768 px (W8)', async () => {
+    const page = await adminPage('/admin', 768);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await expect.poll(() => page.getByTestId('admin-index').isVisible()).toBe(true);
+    const sections = ['network', 'upstream', 'load-shedding', 'zones', 'meters', 'tou', 'inputs', 'advanced', 'users', 'tokens', 'pending', 'logs', 'report', 'backup', 'restart', 'factory-reset'];
+    for (const section of sections) {
+      await page.goto(`/#/admin/${section}`);
+      await expect.poll(() => page.getByTestId(`admin-${section}`).locator('.card').first().isVisible()).toBe(true);
+      await expect.poll(() => page.locator('.loading').count()).toBe(0);
+      expect(await page.locator('.error-note').count(), section).toBe(0);
+    }
+    expect(errors).toEqual([]);
+  });
+
   it('switches an admin page to French (W1)', async () => {
     const page = await adminPage('/admin/load-shedding', 768);
     await expect.poll(() => page.getByText('Rotation period (min)').isVisible()).toBe(true);
