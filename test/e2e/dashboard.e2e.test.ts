@@ -95,7 +95,7 @@ describe('dashboard views', () => {
   it('is usable at 768 px: the tree and the sessions fit the width', async () => {
     const page = await signedIn(ADMIN.login, ADMIN.password, 768);
     await expect.poll(() => page.getByTestId('tree-station-E1').isVisible()).toBe(true);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await page.goto('/#/stations/E1');
     await page.getByTestId('station-view').waitFor();

@@ -123,7 +123,7 @@ export default function StationPage({ params }: PageProps) {
                     <td><Badge tone={STATE_TONE[fleet]}>{c.status ? t(`dashboard.status.${c.status}`) : t('dashboard.status.unknown')}</Badge>{c.errorCode && c.errorCode !== 'NoError' && ` ${c.errorCode}`}</td>
                     <td>{c.session ? t('dashboard.station.session', { id: c.session.transactionId, idTag: c.session.idTag, at: format.time(c.session.startAt), energy: format.number(c.session.energyWh / 1000, 2) }) : '—'}</td>
                     <td><SetpointCell setpoint={c.setpoint} testId={`station-setpoint-${c.connectorId}`} /></td>
-                    <td>{c.phases} · {t('dashboard.zone.bounds', { min: c.minCurrentA ?? '—', max: c.maxCurrentA })}</td>
+                    <td>{c.phases} · {c.minCurrentA == null ? t('dashboard.zone.boundsMax', { max: c.maxCurrentA }) : t('dashboard.zone.bounds', { min: c.minCurrentA, max: c.maxCurrentA })}</td>
                     <td>
                       <span className="row-actions">
                         {c.session && <Button onClick={() => act('remote-stop', { connectorId: c.connectorId })}>{t('dashboard.station.remoteStop')}</Button>}

@@ -106,7 +106,7 @@ function PhaseBars({ zone }: { zone: ZoneView }) {
   const format = useFormat();
   const live = zone.live;
   if (!live) return <p className="hint">{t('dashboard.zone.noAllocation')}</p>;
-  const scale = Math.max(zone.maxCurrentA, ...live.allocatedA, ...live.measuredA, 1);
+  const scale = Math.max(zone.maxCurrentA, ...live.limitA, ...live.allocatedA, ...live.measuredA, 1) * 1.1;
   const pct = (value: number) => `${Math.min(100, (value / scale) * 100)}%`;
   return (
     <div className="phase-bars">
@@ -149,7 +149,7 @@ function Cars({ stations }: { stations: StationView[] }) {
                 <td><Badge tone={STATE_TONE[state]}>{t(`dashboard.fleet.${state}`)}</Badge></td>
                 <td>{c.session ? t('dashboard.zone.sessionFigures', { idTag: c.session.idTag, energy: format.number(c.session.energyWh / 1000, 2) }) : '—'}</td>
                 <td><SetpointCell setpoint={c.setpoint} testId={`zone-setpoint-${s.id}-${c.connectorId}`} /></td>
-                <td>{c.phases} · {t('dashboard.zone.bounds', { min: c.minCurrentA ?? '—', max: c.maxCurrentA })}</td>
+                <td>{c.phases} · {c.minCurrentA == null ? t('dashboard.zone.boundsMax', { max: c.maxCurrentA }) : t('dashboard.zone.bounds', { min: c.minCurrentA, max: c.maxCurrentA })}</td>
               </tr>
             );
           })}
