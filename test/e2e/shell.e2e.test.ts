@@ -1,6 +1,8 @@
 // The shell over a real browser: login, roles, the top bar, a page a user may not open (S1, W2).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { pino } from 'pino';
+import { startFuseguard } from '../../src/app/fuseguard.js';
 import { ADMIN, startApiHarness, USER, type ApiHarness } from '../helpers/api-client.js';
 import { launchBrowser, logIn, openPage } from './browser.js';
 
@@ -32,5 +34,25 @@ describe('web shell', () => {
     expect(await page.getByRole('link', { name: 'Administration' }).count()).toBe(0);
     await page.goto('/#/admin/users');
     await expect.poll(() => page.getByTestId('forbidden').isVisible()).toBe(true);
+  });
+
+  it('shows a lost connection to the server, and recovers by itself without a reload (W6)', async () => {
+    const own = await startApiHarness();
+    const port = own.app.port;
+    let restarted: Awaited<ReturnType<typeof startFuseguard>> | undefined;
+    try {
+      const page = await openPage(browser, own.baseUrl);
+      await logIn(page, USER.login, USER.password);
+      await expect.poll(() => page.getByTestId('station-counts').isVisible()).toBe(true);
+      expect(await page.getByTestId('connection-lost').count()).toBe(0);
+      await own.app.close(); // Fuseguard goes away (an update, a crash)
+      await expect.poll(() => page.getByTestId('connection-lost').isVisible(), { timeout: 15_000 }).toBe(true);
+      restarted = await startFuseguard({ dataDir: own.dataDir, port, host: '127.0.0.1', logger: pino({ level: 'silent' }) });
+      await expect.poll(() => page.getByTestId('connection-lost').count(), { timeout: 20_000 }).toBe(0);
+      expect(await page.getByTestId('station-counts').isVisible()).toBe(true); // still logged in, same page
+    } finally {
+      await restarted?.close();
+      await own.cleanup();
+    }
   });
 });
