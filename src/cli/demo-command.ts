@@ -57,6 +57,7 @@ export function registerDemoCommand(program: Command): void {
       console.log([
         `Fuseguard demo: ${summary.accepted} simulated stations connected to ${app.ocppUrl}/{chargeBoxId}; a simulated building meter on Modbus TCP port ${meter.port}.`,
         `Data folder: ${opts.dataDir}. Cars arrive at random; sessions and, every ${opts.reportEvery} s, each zone's per-phase current show below. Ctrl-C stops.`,
+        `Dashboard: ${app.ocppUrl.replace(/^ws/, 'http').replace(/\/ocpp$/, '/')} (first time: log in as admin / ADMIN and choose your own login; the demo site is set up already).`,
         `In another terminal: npm run fuseguard -- sessions list --data-dir ${opts.dataDir}`,
       ].join('\n'));
       const report = setInterval(() => {

@@ -43,8 +43,11 @@ function SiteTree() {
   };
   const zoneNode = (zone: ZoneView) => {
     const open = !collapsed.has(zone.name);
-    const allocated = zone.live ? Math.max(...zone.live.allocatedA) : null;
-    const limit = zone.live ? Math.min(...zone.live.limitA) : null;
+    // The fullest phase: its allocation and its own limit (phases differ in a dynamic zone).
+    const fullest = zone.live ? [0, 1, 2].reduce((best, ph) => (
+      zone.live!.allocatedA[ph] - zone.live!.limitA[ph] > zone.live!.allocatedA[best] - zone.live!.limitA[best] ? ph : best), 0) : null;
+    const allocated = zone.live && fullest !== null ? zone.live.allocatedA[fullest] : null;
+    const limit = zone.live && fullest !== null ? zone.live.limitA[fullest] : null;
     return (
       <li key={zone.name} className="tree-zone" data-testid={`tree-zone-${zone.name}`}>
         <div className="tree-row">
@@ -52,7 +55,7 @@ function SiteTree() {
           <Link to={`/zones/${zone.name}`}>{zone.name}</Link>
           <span className="tree-figures">
             {t('dashboard.tree.zoneFigures', { max: format.number(zone.maxCurrentA), mode: t(`dashboard.mode.${zone.mode}`) })}
-            {allocated !== null && limit !== null && ` · ${t('dashboard.tree.zoneLive', { allocated: format.number(allocated), limit: format.number(limit) })}`}
+            {allocated !== null && limit !== null && ` · ${t('dashboard.tree.zoneLive', { allocated: format.number(allocated), limit: format.number(limit), phase: `L${(fullest ?? 0) + 1}` })}`}
           </span>
           {zone.live?.meterLost && <Badge tone="bad">{t('dashboard.meterLost')}</Badge>}
         </div>
