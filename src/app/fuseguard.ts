@@ -10,6 +10,7 @@ import { loadRegisterMaps, MeterPoller, validateMeterConfigs } from '../meters/i
 import { CommandSender } from '../ocpp/command-sender.js';
 import { resolveSettings } from '../site/settings.js';
 import { OCPP_PATH, StationServer } from '../ocpp/station-server.js';
+import { linkSettingsOf, registerRelay, Relay, type RelayTuning } from '../relay/relay.js';
 import { EventLog } from '../services/event-log.js';
 import { SessionService } from '../services/session-service.js';
 import { SiteEvents } from '../services/site-events.js';
@@ -37,6 +38,8 @@ export interface FuseguardOptions {
   control?: ControlLoopOptions | false;
   /** Called when an admin asks for a restart (X5); without it, the restart request is refused. */
   onRestart?: () => void;
+  /** Timings of the relay to a CPO (U1-U2); tests shorten them. */
+  relay?: Partial<RelayTuning>;
 }
 
 export interface Fuseguard {
@@ -53,6 +56,8 @@ export interface Fuseguard {
   readonly control: ControlLoop | null;
   readonly inputs: DigitalInputs;
   readonly meters: MeterPoller;
+  /** The relay to a CPO, when settings.upstream enables it (U1-U4). */
+  readonly relay: Relay | null;
   /** Brings the stored configuration into the running parts (what the API calls after a change). */
   reload(): Promise<void>;
   close(): Promise<void>;
@@ -88,6 +93,15 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   wireMeters(meters, control, log);
   if (control) await control.start();
   meters.start();
+  const startRelay = async (upstream: string): Promise<Relay | null> => {
+    const settings = linkSettingsOf(JSON.parse(upstream) as Parameters<typeof linkSettingsOf>[0]);
+    const started = settings ? new Relay({ store, commands, stationServer, log, now }, settings, options.relay) : null;
+    await started?.start();
+    registerRelay(store, started);
+    return started;
+  };
+  let relayConfig = await upstreamConfig(store);
+  let relay = await startRelay(relayConfig);
 
   let started = await deviceConfig(store);
   const reload = async (): Promise<void> => {
@@ -106,6 +120,12 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
       meters.start();
     }
     started = config;
+    const upstream = await upstreamConfig(store);
+    if (upstream !== relayConfig) {
+      await relay?.stop();
+      relayConfig = upstream;
+      relay = await startRelay(upstream);
+    }
     if (control) {
       await control.state.load();
       control.poke();
@@ -132,6 +152,7 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
     port, ocppUrl, store, events, stations, sessions, commands, stationServer, log, control,
     get inputs() { return inputs; },
     get meters() { return meters; },
+    get relay() { return relay; },
     reload,
     async close() {
       if (closed) return;
@@ -139,12 +160,18 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
       control?.stop();
       await inputs.stop();
       await meters.stop();
+      await relay?.stop();
       await stationServer.close();
       await http.close();
       await new Promise((resolve) => setImmediate(resolve)); // let the last close events queue their writes
       await store.close();
     },
   };
+}
+
+/** The upstream settings the relay is started from, to tell whether a reload must restart it. */
+async function upstreamConfig(store: Store): Promise<string> {
+  return JSON.stringify(resolveSettings(await store.settings.getAll()).upstream ?? {});
 }
 
 /** What the meters and inputs are started from, to tell whether a reload must restart them. */

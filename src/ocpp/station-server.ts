@@ -21,9 +21,21 @@ export interface StationServerOptions {
   callTimeoutMs?: number;
 }
 
+/**
+ * Watches the stations' calls and connections (the relay to a CPO, U1-U2). `handled` is awaited
+ * after Fuseguard's own handler and before the answer goes to the station; if it fails, the
+ * station gets an InternalError and sends again.
+ */
+export interface StationCallObserver {
+  connected(stationId: string, admitted: boolean): void;
+  disconnected(stationId: string): void;
+  handled(stationId: string, action: StationAction, request: unknown, response: unknown, admitted: boolean): Promise<void>;
+}
+
 export class StationServer {
   private readonly rpc: RpcServer;
   private readonly connections = new Map<string, StationClient>();
+  private observer: StationCallObserver | null = null;
 
   constructor(private readonly deps: HandlerDeps & { stations: StationService; log: EventLog }, options: StationServerOptions = {}) {
     this.rpc = new RPCServer({
@@ -51,6 +63,11 @@ export class StationServer {
   /** The live connection of a station, if it is connected. */
   client(stationId: string): StationClient | undefined {
     return this.connections.get(stationId);
+  }
+
+  /** Sets (or, with null, removes) the one observer of station calls. */
+  observe(observer: StationCallObserver | null): void {
+    this.observer = observer;
   }
 
   connectedIds(): string[] {
@@ -97,6 +114,7 @@ export class StationServer {
     client.once('close', (({ code, reason }: { code: number; reason: string }) => {
       if (this.connections.get(stationId) !== client) return; // replaced by a newer connection
       this.connections.delete(stationId);
+      this.observer?.disconnected(stationId);
       this.deps.stations.disconnected(stationId, describeClose(code, reason)).catch((error: unknown) => {
         this.deps.log.logger.error({ err: error, stationId }, 'could not record the disconnection');
       });
@@ -105,6 +123,7 @@ export class StationServer {
     await this.deps.stations.connected(stationId, client.handshake.remoteAddress ?? null).catch((error: unknown) => {
       this.deps.log.logger.error({ err: error, stationId }, 'could not record the connection');
     });
+    if (this.connections.get(stationId) === client) this.observer?.connected(stationId, connection.admitted);
   }
 
   private async dispatch(connection: Connection, action: StationAction, handler: Handler<StationAction>, params: unknown): Promise<unknown> {
@@ -113,7 +132,9 @@ export class StationServer {
       throw callError('SecurityError', `station ${connection.stationId} is pending: it is not admitted into a zone yet`);
     }
     try {
-      return await handler(this.deps, connection, params as never);
+      const response = await handler(this.deps, connection, params as never);
+      if (this.observer) await this.observer.handled(connection.stationId, action, params, response, connection.admitted);
+      return response;
     } catch (error) {
       if (error instanceof MeterValueError) throw callError('PropertyConstraintViolation', error.message);
       if (error instanceof Error && 'rpcErrorCode' in error) throw error;

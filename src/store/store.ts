@@ -4,6 +4,7 @@ import { AuditRepository } from './repositories/audit-repository.js';
 import { BadgesRepository } from './repositories/badges-repository.js';
 import { CommandsRepository } from './repositories/commands-repository.js';
 import { LogsRepository } from './repositories/logs-repository.js';
+import { RelayOutboxRepository } from './repositories/relay-outbox-repository.js';
 import { SettingsRepository } from './repositories/settings-repository.js';
 import { StationsRepository } from './repositories/stations-repository.js';
 import { TransactionsRepository } from './repositories/transactions-repository.js';
@@ -23,6 +24,7 @@ export class Store {
   readonly users: UsersRepository;
   readonly audit: AuditRepository;
   readonly zoneHistory: ZoneHistoryRepository;
+  readonly relayOutbox: RelayOutboxRepository;
   private readonly groupCommit: GroupCommit;
 
   constructor(readonly db: Db) {
@@ -37,6 +39,7 @@ export class Store {
     this.users = new UsersRepository(db);
     this.audit = new AuditRepository(db);
     this.zoneHistory = new ZoneHistoryRepository(db);
+    this.relayOutbox = new RelayOutboxRepository(db);
   }
 
   static async open(dataDir: string): Promise<Store> {

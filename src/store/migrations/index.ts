@@ -3,6 +3,7 @@ import type { Dialect } from '../dialect.js';
 import { initialMigration } from './001-initial.js';
 import { usersAndApiMigration } from './002-users-and-api.js';
 import { zoneHistoryMigration } from './003-zone-history.js';
+import { relayOutboxMigration } from './004-relay-outbox.js';
 
 /** Versioned migrations, applied in name order at start. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): MigrationProvider {
@@ -12,6 +13,7 @@ export function migrations(dialect: Dialect): MigrationProvider {
         '001-initial': initialMigration(dialect),
         '002-users-and-api': usersAndApiMigration(dialect),
         '003-zone-history': zoneHistoryMigration(dialect),
+        '004-relay-outbox': relayOutboxMigration(dialect),
       };
     },
   };

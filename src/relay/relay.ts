@@ -1,0 +1,239 @@
+// The relay to a CPO's central system (U1-U4): one upstream link per connected, admitted
+// station (and per station whose outbox still holds messages), fed by the station server's
+// observer hook. Transaction messages go through the durable outbox (U2); the rest is relayed
+// as it comes, best effort. Off by default: without it nothing here runs.
+import { createHash } from 'node:crypto';
+import type { CommandSender } from '../ocpp/command-sender.js';
+import type { StationAction } from '../ocpp/handlers/handler.js';
+import type { StationCallObserver, StationServer } from '../ocpp/station-server.js';
+import type { AuthorizeResponse, MeterValuesRequest, StartTransactionResponse, StopTransactionRequest } from '../ocpp/types.generated.js';
+import type { EventLog } from '../services/event-log.js';
+import type { SiteSettings } from '../site/site-schema.js';
+import type { OutboxEntry } from '../store/repositories/relay-outbox-repository.js';
+import type { Store } from '../store/store.js';
+import { DEFAULT_RELAY_TUNING, UpstreamLink, type LinkSettings, type LinkStatus, type RelayTuning } from './upstream-link.js';
+
+export type { RelayTuning } from './upstream-link.js';
+export type IdTagInfo = AuthorizeResponse['idTagInfo'];
+
+type UpstreamSettings = NonNullable<SiteSettings['upstream']>;
+
+export const DEFAULT_TRANSACTION_MESSAGE_ATTEMPTS = 500;
+export const DEFAULT_WEBSOCKET_PING_INTERVAL_S = 120;
+const DELIVERED_KEPT_MS = 7 * 24 * 3_600_000;
+const AUTHORIZE_TIMEOUT_MS = 10_000;
+
+export interface RelayDeps {
+  store: Store;
+  commands: CommandSender;
+  stationServer: StationServer;
+  log: EventLog;
+  now: () => number;
+}
+
+export interface RelayStationStatus extends Omit<LinkStatus, 'state'> {
+  state: LinkStatus['state'] | 'none';
+  queued: number;
+}
+
+export interface RelayStatus {
+  enabled: boolean;
+  url: string | null;
+  /** CPO time minus Fuseguard time (U3), from the latest answer that carried it. */
+  timeOffsetMs: number | null;
+  stations: RelayStationStatus[];
+}
+
+/** The link settings of the stored upstream settings; null when the relay is off. */
+export function linkSettingsOf(upstream: UpstreamSettings | undefined): LinkSettings | null {
+  if (!upstream?.enabled || !upstream.url) return null;
+  return {
+    url: upstream.url,
+    transactionMessageAttempts: upstream.transactionMessageAttempts ?? DEFAULT_TRANSACTION_MESSAGE_ATTEMPTS,
+    webSocketPingIntervalS: upstream.webSocketPingIntervalS ?? DEFAULT_WEBSOCKET_PING_INTERVAL_S,
+    ...(upstream.proxyUrl ? { proxyUrl: upstream.proxyUrl } : {}),
+  };
+}
+
+/** The URL without user and password, for operators. */
+export function publicUrl(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return null;
+  }
+}
+
+export class Relay implements StationCallObserver {
+  private readonly links = new Map<string, UpstreamLink>();
+  private readonly opening = new Map<string, Promise<UpstreamLink | null>>();
+  private readonly stationsOnline = new Set<string>();
+  private readonly recentAuthorize = new Map<string, number>();
+  private readonly tuning: RelayTuning;
+  private stopped = false;
+
+  constructor(private readonly deps: RelayDeps, readonly settings: LinkSettings, tuning: Partial<RelayTuning> = {}) {
+    this.tuning = { ...DEFAULT_RELAY_TUNING, ...tuning };
+  }
+
+  async start(): Promise<void> {
+    await this.deps.store.relayOutbox.pruneDelivered(this.deps.now() - DELIVERED_KEPT_MS);
+    this.deps.stationServer.observe(this);
+    for (const stationId of this.deps.stationServer.connectedIds()) this.stationsOnline.add(stationId);
+    const queued = await this.deps.store.relayOutbox.queuedCounts();
+    for (const stationId of new Set([...this.stationsOnline, ...queued.keys()])) void this.link(stationId);
+    this.deps.log.info(`relay to ${publicUrl(this.settings.url)} started`, { action: 'relay' });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.deps.stationServer.observe(null);
+    await Promise.all([...this.opening.values()]);
+    await Promise.all([...this.links.values()].map((link) => link.close()));
+    this.links.clear();
+  }
+
+  connected(stationId: string, admitted: boolean): void {
+    if (!admitted) return;
+    this.stationsOnline.add(stationId);
+    void this.link(stationId);
+  }
+
+  disconnected(stationId: string): void {
+    this.stationsOnline.delete(stationId);
+    const link = this.links.get(stationId);
+    if (!link) return;
+    if (link.isUp) {
+      link.kick(); // delivers what is left, then closes (idle)
+      return;
+    }
+    void this.deps.store.relayOutbox.head(stationId).then((head) => {
+      if (!head) this.idle(stationId);
+    });
+  }
+
+  async handled(stationId: string, action: StationAction, request: unknown, response: unknown, admitted: boolean): Promise<void> {
+    if (!admitted || this.stopped) return;
+    this.stationsOnline.add(stationId);
+    const entry = outboxEntry(stationId, action, request, response, this.deps.now());
+    if (entry) {
+      // Stored before the station gets its answer (U2): the caller awaits this.
+      await this.deps.store.commit((db) => this.deps.store.relayOutbox.enqueue(entry, db));
+      void this.link(stationId).then((link) => link?.kick());
+      return;
+    }
+    if (action === 'Authorize' && this.authorizedUpstreamLately(stationId, (request as { idTag: string }).idTag)) return;
+    void this.link(stationId).then((link) => link?.forward(action, request));
+  }
+
+  /**
+   * Asks the CPO about a badge, for the `cpo` authentication mode (B1). 'unreachable' when the
+   * station has no upstream link up or the CPO does not answer: the offline policy (B2) decides.
+   */
+  async authorizeUpstream(stationId: string, idTag: string): Promise<IdTagInfo | 'unreachable'> {
+    const link = this.links.get(stationId) ?? await this.link(stationId);
+    if (!link?.isUp) return 'unreachable';
+    this.recentAuthorize.set(`${stationId}\n${idTag}`, this.deps.now());
+    try {
+      const answer = await link.call('Authorize', { idTag }, AUTHORIZE_TIMEOUT_MS) as AuthorizeResponse;
+      return answer.idTagInfo;
+    } catch {
+      return 'unreachable';
+    }
+  }
+
+  /** CPO time minus Fuseguard time (U3): add it to Fuseguard's clock to get the reference time. */
+  timeOffsetMs(): number | null {
+    for (const link of this.links.values()) if (link.timeOffsetMs !== null) return link.timeOffsetMs;
+    return null;
+  }
+
+  linkOf(stationId: string): UpstreamLink | undefined {
+    return this.links.get(stationId);
+  }
+
+  async status(): Promise<RelayStationStatus[]> {
+    const queued = await this.deps.store.relayOutbox.queuedCounts();
+    const ids = [...new Set([...this.links.keys(), ...queued.keys()])].sort();
+    return ids.map((stationId) => {
+      const link = this.links.get(stationId);
+      const base = link?.status() ?? { stationId, identity: stationId, state: 'none' as const, since: 0, lastError: null, bootStatus: null, timeOffsetMs: null };
+      return { ...base, queued: queued.get(stationId) ?? 0 };
+    });
+  }
+
+  private authorizedUpstreamLately(stationId: string, idTag: string): boolean {
+    const key = `${stationId}\n${idTag}`;
+    const at = this.recentAuthorize.get(key);
+    this.recentAuthorize.delete(key);
+    return at !== undefined && this.deps.now() - at < 30_000;
+  }
+
+  /** The station's link, opened if needed; as that station, with its box identity (U1). */
+  private link(stationId: string): Promise<UpstreamLink | null> {
+    const existing = this.links.get(stationId);
+    if (existing) return Promise.resolve(existing);
+    let opening = this.opening.get(stationId);
+    if (!opening) {
+      opening = this.open(stationId).finally(() => this.opening.delete(stationId));
+      this.opening.set(stationId, opening);
+    }
+    return opening;
+  }
+
+  private async open(stationId: string): Promise<UpstreamLink | null> {
+    if (this.stopped) return null;
+    const station = await this.deps.store.stations.get(stationId);
+    if (this.stopped || this.links.has(stationId)) return this.links.get(stationId) ?? null;
+    const identity = station?.box_identity || stationId;
+    const link = new UpstreamLink(stationId, identity, this.settings, this.tuning, {
+      store: this.deps.store, commands: this.deps.commands, log: this.deps.log, now: this.deps.now,
+      idle: (id) => this.idle(id),
+    });
+    this.links.set(stationId, link);
+    link.start();
+    return link;
+  }
+
+  /** Nothing queued: a station that is gone no longer needs its link. */
+  private idle(stationId: string): void {
+    if (this.stationsOnline.has(stationId) || this.stopped) return;
+    const link = this.links.get(stationId);
+    if (!link) return;
+    this.links.delete(stationId);
+    void link.close();
+  }
+}
+
+/** The outbox entry of a transaction message (U2), or null for any other call. */
+export function outboxEntry(stationId: string, action: StationAction, request: unknown, response: unknown, at: number): OutboxEntry | null {
+  if (action === 'StartTransaction') {
+    const transactionId = (response as StartTransactionResponse).transactionId;
+    return { stationId, action, transactionId, dedupeKey: `StartTransaction:${transactionId}`, payload: request, at };
+  }
+  if (action === 'StopTransaction') {
+    const transactionId = (request as StopTransactionRequest).transactionId;
+    return { stationId, action, transactionId, dedupeKey: `StopTransaction:${transactionId}`, payload: request, at };
+  }
+  if (action === 'MeterValues' && typeof (request as MeterValuesRequest).transactionId === 'number') {
+    const digest = createHash('sha256').update(JSON.stringify(request)).digest('base64url');
+    return { stationId, action, transactionId: (request as MeterValuesRequest).transactionId ?? null, dedupeKey: `MeterValues:${digest}`, payload: request, at };
+  }
+  return null;
+}
+
+// The API finds the running relay of a Fuseguard through its store (one relay per store).
+const running = new WeakMap<Store, Relay>();
+
+export function registerRelay(store: Store, relay: Relay | null): void {
+  if (relay) running.set(store, relay);
+  else running.delete(store);
+}
+
+export function relayOf(store: Store): Relay | undefined {
+  return running.get(store);
+}

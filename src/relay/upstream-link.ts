@@ -1,0 +1,318 @@
+// One station's upstream OCPP 1.6J connection to the CPO, as that station (U1): it reconnects
+// with backoff and jitter, relays the station's calls up, the CPO's calls down (through the
+// CommandSender), and delivers the station's durable outbox in order (U2).
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import type { CommandAction, CommandSender } from '../ocpp/command-sender.js';
+import { COMMAND_ACTIONS } from '../ocpp/command-sender.js';
+import { createOcpp16Validator } from '../ocpp/ocpp16-validator.js';
+import { callError, RPCClient, TimeoutError, type Ocpp16ErrorCode, type RpcClient } from '../ocpp/rpc.js';
+import type { BootNotificationRequest, BootNotificationResponse, OcppActions, StatusNotificationRequest } from '../ocpp/types.generated.js';
+import type { EventLog } from '../services/event-log.js';
+import type { RelayOutboxRow } from '../store/repositories/relay-outbox-repository.js';
+import type { Store } from '../store/store.js';
+import { backoffDelayMs, Sleeper } from './backoff.js';
+
+export interface RelayTuning {
+  backoffInitialMs: number;
+  backoffMaxMs: number;
+  /** Wait after a failed try of an outbox message, times the number of tries so far (capped at backoffMaxMs). */
+  retryIntervalMs: number;
+  /** Gap between two outbox messages of one station, so a replay after an outage is paced. */
+  replayPaceMs: number;
+  callTimeoutMs: number;
+  commandTimeoutMs: number;
+}
+
+export const DEFAULT_RELAY_TUNING: RelayTuning = {
+  backoffInitialMs: 1_000, backoffMaxMs: 30_000, retryIntervalMs: 5_000, replayPaceMs: 100, callTimeoutMs: 30_000, commandTimeoutMs: 30_000,
+};
+
+export interface LinkSettings {
+  url: string;
+  transactionMessageAttempts: number;
+  webSocketPingIntervalS: number;
+  proxyUrl?: string;
+}
+
+export interface LinkDeps {
+  store: Store;
+  commands: CommandSender;
+  log: EventLog;
+  now: () => number;
+  /** The queue of the station is empty and nothing else needs the link. */
+  idle(stationId: string): void;
+}
+
+export interface LinkStatus {
+  stationId: string;
+  identity: string;
+  state: 'connecting' | 'up' | 'down' | 'closed';
+  since: number;
+  lastError: string | null;
+  bootStatus: BootNotificationResponse['status'] | null;
+  /** CPO time minus Fuseguard time, from its last BootNotification or Heartbeat answer (U3). */
+  timeOffsetMs: number | null;
+}
+
+type CallFailure = { rpcErrorCode?: string; message?: string };
+
+export class UpstreamLink {
+  state: LinkStatus['state'] = 'connecting';
+  since: number;
+  lastError: string | null = null;
+  bootStatus: LinkStatus['bootStatus'] = null;
+  timeOffsetMs: number | null = null;
+  /** The station's last BootNotification, sent first on every new upstream connection. */
+  lastBoot: BootNotificationRequest | null = null;
+  readonly lastStatuses = new Map<number, StatusNotificationRequest>();
+  private client: RpcClient | null = null;
+  private closed = false;
+  private readonly sleeper = new Sleeper();
+  private readonly retrySleeper = new Sleeper();
+  private draining = false;
+  private drainAgain = false;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    readonly stationId: string,
+    readonly identity: string,
+    private readonly settings: LinkSettings,
+    private readonly tuning: RelayTuning,
+    private readonly deps: LinkDeps,
+  ) {
+    this.since = deps.now();
+  }
+
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  get isUp(): boolean {
+    return this.state === 'up' && this.client !== null;
+  }
+
+  status(): LinkStatus {
+    return {
+      stationId: this.stationId, identity: this.identity, state: this.state, since: this.since,
+      lastError: this.lastError, bootStatus: this.bootStatus, timeOffsetMs: this.timeOffsetMs,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.sleeper.cancel();
+    this.retrySleeper.cancel();
+    await this.client?.close({ code: 1000, reason: 'relay stopped', force: true } as never).catch(() => undefined);
+    await this.running;
+    this.setState('closed');
+  }
+
+  /** Relays a station call that is not a transaction message: best effort, dropped while down. */
+  async forward(action: string, payload: unknown): Promise<unknown> {
+    if (action === 'BootNotification') this.lastBoot = payload as BootNotificationRequest;
+    if (action === 'StatusNotification') {
+      const status = payload as StatusNotificationRequest;
+      this.lastStatuses.set(status.connectorId, status);
+    }
+    if (!this.isUp) return undefined;
+    return this.call(action, payload).catch((error: unknown) => {
+      this.lastError = `${action}: ${describe(error)}`;
+      return undefined;
+    });
+  }
+
+  /** A call to the CPO now; rejects if the link is down. */
+  async call(action: string, payload: unknown, timeoutMs = this.tuning.callTimeoutMs): Promise<unknown> {
+    const client = this.client;
+    if (!client || this.state !== 'up') throw new Error('upstream link is down');
+    const sentAt = this.deps.now();
+    const response = await client.call(action, payload, { callTimeoutMs: timeoutMs });
+    if (action === 'BootNotification' || action === 'Heartbeat') this.noteTime(response as { currentTime?: string }, sentAt);
+    if (action === 'BootNotification') this.bootStatus = (response as BootNotificationResponse).status;
+    return response;
+  }
+
+  /** Delivers the queued transaction messages, in order, while the link is up. */
+  kick(): void {
+    if (this.draining) {
+      this.drainAgain = true;
+      return;
+    }
+    this.draining = true;
+    void this.drain().catch((error: unknown) => {
+      this.lastError = `outbox: ${describe(error)}`;
+      this.deps.log.error(`relay outbox failed: ${describe(error)}`, { stationId: this.stationId, action: 'relay' });
+    }).finally(() => {
+      this.draining = false;
+      if (this.drainAgain && !this.closed) {
+        this.drainAgain = false;
+        this.kick();
+      }
+    });
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.closed) {
+      const client = this.createClient();
+      this.setState('connecting');
+      try {
+        await client.connect();
+      } catch (error) {
+        failures += 1;
+        this.lastError = `connect: ${describe(error)}`;
+        this.setState('down');
+        await this.sleeper.sleep(backoffDelayMs(failures, { initialMs: this.tuning.backoffInitialMs, maxMs: this.tuning.backoffMaxMs }));
+        continue;
+      }
+      if (this.closed) {
+        await client.close({ force: true } as never).catch(() => undefined);
+        break;
+      }
+      const closedEvent = new Promise<{ code: number; reason: string }>((resolve) => client.once('close', resolve as never));
+      this.client = client;
+      this.setState('up');
+      this.deps.log.info(`upstream link up as ${this.identity}`, { stationId: this.stationId, action: 'relay' });
+      void this.onUp();
+      const { code, reason } = await closedEvent;
+      this.client = null;
+      if (this.closed) break;
+      this.lastError = `closed with code ${code}${reason ? `: ${reason}` : ''}`;
+      this.setState('down');
+      this.deps.log.warn(`upstream link down: ${this.lastError}`, { stationId: this.stationId, action: 'relay' });
+      failures = 1;
+      await this.sleeper.sleep(backoffDelayMs(failures, { initialMs: this.tuning.backoffInitialMs, maxMs: this.tuning.backoffMaxMs }));
+    }
+  }
+
+  private createClient(): RpcClient {
+    const ping = this.settings.webSocketPingIntervalS;
+    const client = new RPCClient({
+      endpoint: this.settings.url, identity: this.identity, protocols: ['ocpp1.6'], reconnect: false,
+      strictMode: true, strictModeValidators: [createOcpp16Validator()],
+      callTimeoutMs: this.tuning.callTimeoutMs, pingIntervalMs: ping > 0 ? ping * 1_000 : 0,
+      wsOpts: this.settings.proxyUrl ? { agent: new HttpsProxyAgent(this.settings.proxyUrl) } : {},
+    } as ConstructorParameters<typeof RPCClient>[0]);
+    for (const action of COMMAND_ACTIONS) {
+      client.handle(action, ({ params }) => this.relayDown(action, params) as Promise<Record<string, unknown>>);
+    }
+    return client;
+  }
+
+  /** The connection is new: the CPO hears the station boot and its statuses, then the queue. */
+  private async onUp(): Promise<void> {
+    const boot = this.lastBoot ?? await this.bootFromStore();
+    try {
+      if (boot) await this.call('BootNotification', boot);
+      for (const status of this.lastStatuses.values()) await this.call('StatusNotification', status);
+    } catch (error) {
+      this.lastError = `after connecting: ${describe(error)}`;
+    }
+    this.kick();
+  }
+
+  private async bootFromStore(): Promise<BootNotificationRequest | null> {
+    const station = await this.deps.store.stations.get(this.stationId);
+    if (!station?.vendor || !station.model) return null;
+    return {
+      chargePointVendor: station.vendor, chargePointModel: station.model,
+      ...(station.serial_number ? { chargePointSerialNumber: station.serial_number } : {}),
+      ...(station.firmware_version ? { firmwareVersion: station.firmware_version } : {}),
+    };
+  }
+
+  /** A CPO call: to the station through the CommandSender (recorded), and its answer back. */
+  private async relayDown(action: CommandAction, params: unknown): Promise<unknown> {
+    // Load management stays local (U1): the CPO's profiles are not applied, and it is told so.
+    if (action === 'SetChargingProfile') return { status: 'Rejected' };
+    if (action === 'ClearChargingProfile') return { status: 'Unknown' };
+    let request = params as Record<string, unknown>;
+    if (action === 'RemoteStopTransaction' && typeof request.transactionId === 'number') {
+      const own = await this.deps.store.relayOutbox.transactionIdOfCpo(this.stationId, request.transactionId);
+      if (own !== undefined) request = { ...request, transactionId: own };
+    }
+    const result = await this.deps.commands.send(this.stationId, action, request as never, { timeoutMs: this.tuning.commandTimeoutMs });
+    if (result.ok) return result.response;
+    const match = /^([A-Za-z]+): (.*)$/.exec(result.message);
+    const code = (match && isErrorCode(match[1]) ? match[1] : 'GenericError') as Ocpp16ErrorCode;
+    throw callError(code, match && isErrorCode(match[1]) ? match[2] : `station: ${result.message}`);
+  }
+
+  private async drain(): Promise<void> {
+    const { store } = this.deps;
+    let first = true;
+    while (this.isUp && !this.closed) {
+      const entry = await store.relayOutbox.head(this.stationId);
+      if (!entry) {
+        this.deps.idle(this.stationId);
+        return;
+      }
+      if (!first) await this.retrySleeper.sleep(this.tuning.replayPaceMs);
+      first = false;
+      if (!this.isUp) return;
+      await this.deliver(entry);
+    }
+  }
+
+  private async deliver(entry: RelayOutboxRow): Promise<void> {
+    const { store, now } = this.deps;
+    const payload = JSON.parse(entry.payload) as Record<string, unknown>;
+    const ownId = entry.transaction_id === null ? null : Number(entry.transaction_id);
+    if (entry.action !== 'StartTransaction' && ownId !== null) {
+      const cpoId = await store.relayOutbox.cpoTransactionId(ownId);
+      if (cpoId !== undefined) {
+        payload.transactionId = cpoId;
+      } else if (await store.relayOutbox.startQueued(this.stationId, ownId)) {
+        // Its StartTransaction is queued behind it (it was stored late): wait for its answer.
+        await this.retrySleeper.sleep(this.tuning.retryIntervalMs);
+        return;
+      } else {
+        this.deps.log.warn(`${entry.action} of transaction ${ownId}: the CPO never numbered it; sent with Fuseguard's id`, { stationId: this.stationId, action: 'relay' });
+      }
+    }
+    let response: unknown;
+    try {
+      response = await this.call(entry.action, payload);
+    } catch (error) {
+      if (!this.isUp) return; // the link dropped: not the CPO's refusal, no try counted
+      const message = describe(error);
+      this.lastError = `${entry.action}: ${message}`;
+      const gaveUp = await store.commit((db) => store.relayOutbox.markAttemptFailed(entry.id, message, now(), this.settings.transactionMessageAttempts, db));
+      if (gaveUp) {
+        this.deps.log.error(`${entry.action} given up after ${this.settings.transactionMessageAttempts} tries: ${message}`, { stationId: this.stationId, action: 'relay' });
+      } else {
+        await this.retrySleeper.sleep(Math.min(this.tuning.backoffMaxMs, this.tuning.retryIntervalMs * (entry.attempts + 1)));
+      }
+      return;
+    }
+    await store.commit(async (db) => {
+      if (entry.action === 'StartTransaction' && ownId !== null) {
+        const cpoId = (response as OcppActions['StartTransaction']['response']).transactionId;
+        await store.relayOutbox.mapTransaction(this.stationId, ownId, cpoId, now(), db);
+      }
+      await store.relayOutbox.markDelivered(entry.id, now(), db);
+    });
+  }
+
+  private noteTime(response: { currentTime?: string }, sentAt: number): void {
+    const cpoTime = response.currentTime ? Date.parse(response.currentTime) : NaN;
+    if (Number.isFinite(cpoTime)) this.timeOffsetMs = Math.round(cpoTime - (sentAt + this.deps.now()) / 2);
+  }
+
+  private setState(state: LinkStatus['state']): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.since = this.deps.now();
+  }
+}
+
+const ERROR_CODES = new Set(['NotImplemented', 'NotSupported', 'InternalError', 'ProtocolError', 'SecurityError', 'FormationViolation',
+  'PropertyConstraintViolation', 'OccurenceConstraintViolation', 'OccurrenceConstraintViolation', 'TypeConstraintViolation', 'GenericError']);
+const isErrorCode = (code: string): boolean => ERROR_CODES.has(code);
+
+function describe(error: unknown): string {
+  if (error instanceof TimeoutError) return 'no answer before the timeout';
+  const failure = error as CallFailure;
+  const message = error instanceof Error ? error.message : String(error);
+  return failure.rpcErrorCode ? `${String(failure.rpcErrorCode)}: ${message}` : message;
+}
