@@ -1,8 +1,11 @@
-// Badges and charging sessions (B1, B3, O7, O8): every answer to a transaction message is
+// Badges and charging sessions (B1, B2, B3, O7, O8): every answer to a transaction message is
 // given only after the store has committed it, so a crash loses nothing acknowledged.
-import { DEFAULT_AUTH_MODE, isAuthMode, type AuthMode } from '../auth/auth-mode.js';
-import { authorizeBadge, type IdTagStatus } from '../auth/authorize-badge.js';
+import type { AuthMode } from '../auth/auth-mode.js';
+import { resolveAuthPolicy, type StationAuthPolicy } from '../auth/auth-policy.js';
+import { authorizeBadge, type BadgeContext, type IdTagStatus } from '../auth/authorize-badge.js';
 import type { MeterValuesRequest, StartTransactionRequest, StopTransactionRequest } from '../ocpp/types.generated.js';
+import { resolveSettings } from '../site/settings.js';
+import { CpoBadgeCacheRepository } from '../store/repositories/cpo-badge-cache-repository.js';
 import type { Store } from '../store/store.js';
 import type { EventLog } from './event-log.js';
 import { latestMeasurement, parseMeterValues } from './meter-samples.js';
@@ -10,38 +13,105 @@ import type { SiteEvents } from './site-events.js';
 
 export interface IdTagInfo {
   status: IdTagStatus;
+  expiryDate?: string;
+  parentIdTag?: string;
 }
+
+/** `cpo` mode (B1): asks the CPO about a badge; 'unreachable' when it cannot answer now (B2). */
+export type AuthorizeUpstream = (stationId: string, idTag: string) => Promise<IdTagInfo | 'unreachable'>;
 
 export const FORCE_STOP_REASON = 'ForceStop';
 
+/** How long a remote start Fuseguard sent waits for its StartTransaction (`free`, `remote-only`). */
+export const REMOTE_START_WINDOW_MS = 24 * 3600_000;
+
 export class SessionService {
+  private upstream: AuthorizeUpstream | null = null;
+  /** `${stationId}\n${idTag}` → until when a StartTransaction with it is expected. */
+  private readonly remoteStarts = new Map<string, number>();
+  readonly cpoCache: CpoBadgeCacheRepository;
+
   constructor(
     private readonly store: Store,
     private readonly events: SiteEvents,
     private readonly log: EventLog,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.cpoCache = new CpoBadgeCacheRepository(store.db);
+  }
+
+  /** Wires the CPO (the relay does, U1); null unwires it: `cpo` stations then get the B2 policy. */
+  setAuthorizeUpstream(upstream: AuthorizeUpstream | null): void {
+    this.upstream = upstream;
+  }
+
+  /** Fuseguard asked `stationId` to start a charge for `idTag` (API, free mode, CPO): accept it. */
+  expectRemoteStart(stationId: string, idTag: string): void {
+    const at = this.now();
+    for (const [key, until] of this.remoteStarts) if (until < at) this.remoteStarts.delete(key);
+    this.remoteStarts.set(`${stationId}\n${idTag}`, at + REMOTE_START_WINDOW_MS);
+  }
+
+  private remoteStarted(stationId: string, idTag: string, consume: boolean): boolean {
+    const key = `${stationId}\n${idTag}`;
+    const until = this.remoteStarts.get(key);
+    if (consume) this.remoteStarts.delete(key);
+    return until !== undefined && until >= this.now();
+  }
 
   /** Authorize: the station's mode decides; unknown badges are remembered as seen (B3). */
-  async authorize(stationId: string, idTag: string): Promise<IdTagInfo> {
-    const mode = await this.authModeOf(stationId);
+  async authorize(stationId: string, idTag: string, options: { start?: boolean } = {}): Promise<IdTagInfo> {
+    const policy = await this.policyOf(stationId);
+    const { mode } = policy;
     const badge = await this.store.badges.get(idTag);
-    const decision = authorizeBadge(mode, badge && { authorized: badge.authorized === 1 });
+    const context: BadgeContext = { start: options.start === true, remoteStarted: this.remoteStarted(stationId, idTag, options.start === true) };
+    if (mode === 'free') {
+      context.isFreeIdTag = idTag === resolveSettings(await this.store.settings.getAll()).freeModeIdTag;
+    } else if (mode === 'cpo') {
+      await this.askUpstream(stationId, idTag, policy, context);
+    }
+    const decision = authorizeBadge(mode, badge && { authorized: badge.authorized === 1 }, context);
     const at = this.now();
     await this.store.commit((db) => (decision.unknown ? this.store.badges.recordSeen(idTag, stationId, at, db) : this.store.badges.touch(idTag, at, db)));
-    if (decision.status !== 'Accepted') this.log.info(`badge ${idTag} refused: ${decision.status}`, { stationId, action: 'Authorize', mode });
-    return { status: decision.status };
+    if (decision.status !== 'Accepted') this.log.info(`badge ${idTag} refused: ${decision.status}`, { stationId, action: options.start ? 'StartTransaction' : 'Authorize', mode });
+    const upstreamInfo = context.upstream && context.upstream !== 'unreachable' ? context.upstream : undefined;
+    return upstreamInfo ? { ...upstreamInfo, status: decision.status } : { status: decision.status };
+  }
+
+  /**
+   * `cpo`: the CPO decides; a badge it accepts goes into Fuseguard's cache, one it refuses leaves
+   * it. A StartTransaction right after an accepted Authorize is not asked again.
+   */
+  private async askUpstream(stationId: string, idTag: string, policy: StationAuthPolicy, context: BadgeContext): Promise<void> {
+    context.offline = policy.offline ?? undefined;
+    const cached = await this.cpoCache.has(idTag);
+    if (context.start && cached) {
+      context.upstream = { status: 'Accepted' };
+      return;
+    }
+    let answer: IdTagInfo | 'unreachable' = 'unreachable';
+    if (this.upstream) {
+      try {
+        answer = await this.upstream(stationId, idTag);
+      } catch (error) {
+        this.log.warn(`CPO authorization failed: ${error instanceof Error ? error.message : String(error)}`, { stationId, action: 'Authorize' });
+      }
+    }
+    context.upstream = answer === 'unreachable' ? 'unreachable' : { ...answer };
+    context.cached = cached;
+    if (answer === 'unreachable') return;
+    const at = this.now();
+    await this.store.commit((db) => (answer.status === 'Accepted' ? this.cpoCache.remember(idTag, stationId, at, db) : this.cpoCache.forget(idTag, db)));
   }
 
   /** The mode of the station, else of its zone, else inherited up the zone tree (B1). */
   async authModeOf(stationId: string): Promise<AuthMode> {
-    const station = await this.store.stations.get(stationId);
-    if (isAuthMode(station?.auth_mode)) return station.auth_mode;
-    const zones = new Map((await this.store.zones.list()).map((z) => [z.name, z]));
-    for (let zone = zones.get(station?.zone ?? ''); zone; zone = zone.parent ? zones.get(zone.parent) : undefined) {
-      if (isAuthMode(zone.auth_mode)) return zone.auth_mode;
-    }
-    return DEFAULT_AUTH_MODE;
+    return (await this.policyOf(stationId)).mode;
+  }
+
+  /** The mode and offline policy of the station, each inherited separately up the zone tree (B1, B2). */
+  policyOf(stationId: string): Promise<StationAuthPolicy> {
+    return resolveAuthPolicy(this.store, stationId);
   }
 
   /**
@@ -50,7 +120,7 @@ export class SessionService {
    * messages keep their real times.
    */
   async start(stationId: string, request: StartTransactionRequest): Promise<{ transactionId: number; idTagInfo: IdTagInfo }> {
-    const idTagInfo = await this.authorize(stationId, request.idTag);
+    const idTagInfo = await this.authorize(stationId, request.idTag, { start: true });
     const startAt = Date.parse(request.timestamp);
     const { id, duplicate } = await this.store.commit((db) => this.store.transactions.start(db, {
       stationId,

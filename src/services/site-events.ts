@@ -9,6 +9,8 @@ export interface SiteEventMap {
   'connector.status': { stationId: string; connectorId: number; status: string; errorCode: string; at: number };
   'transaction.started': { stationId: string; connectorId: number; transactionId: number; idTag: string; meterStartWh: number; at: number };
   'transaction.stopped': { stationId: string; transactionId: number; reason: string; at: number };
+  /** The badge list changed (API, import): stations in `station-list` mode get it again (B1). */
+  'badges.changed': { at: number };
   'meter.values': { stationId: string; connectorId: number; transactionId: number | null; at: number; measurement: ConnectorMeasurement };
 }
 

@@ -39,6 +39,7 @@ export async function applySite(store: Store, site: SiteFile, at: number): Promi
         meter: zone.meter ?? null,
         fallback_current_a: zone.fallbackCurrentA ?? 0,
         auth_mode: zone.authMode ?? null,
+        offline_auth_mode: zone.offlineAuthMode ?? null,
         position,
       }, db);
     }
@@ -50,6 +51,7 @@ export async function applySite(store: Store, site: SiteFile, at: number): Promi
         password_hash: passwordHash(station, existingHashes.get(station.id) ?? null),
         vip: station.vip ? 1 : 0,
         auth_mode: station.authMode ?? null,
+        offline_auth_mode: station.offlineAuthMode ?? null,
         box_identity: station.boxIdentity ?? null,
       }, db);
       for (const c of station.connectors) {

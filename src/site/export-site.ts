@@ -3,7 +3,7 @@ import type { Store } from '../store/store.js';
 import type { ZoneRow } from '../store/schema.js';
 import { resolveSettings } from './settings.js';
 import type { PhaseWiring, SiteFile, SiteStation, SiteZone } from './site-schema.js';
-import type { AuthMode } from '../auth/auth-mode.js';
+import type { AuthMode, OfflineAuthMode } from '../auth/auth-mode.js';
 
 export async function exportSite(store: Store): Promise<SiteFile> {
   const [settings, zones, stations, connectors, badges] = await Promise.all([
@@ -20,6 +20,7 @@ export async function exportSite(store: Store): Promise<SiteFile> {
       ...(s.password_hash ? { passwordHash: s.password_hash } : {}),
       vip: s.vip === 1,
       ...(s.auth_mode ? { authMode: s.auth_mode as AuthMode } : {}),
+      ...(s.offline_auth_mode ? { offlineAuthMode: s.offline_auth_mode as OfflineAuthMode } : {}),
       ...(s.box_identity ? { boxIdentity: s.box_identity } : {}),
       connectors: connectors.filter((c) => c.station_id === s.id).map((c) => ({
         id: c.connector_id,
@@ -47,6 +48,7 @@ function zoneTree(zones: ZoneRow[], parent: string | null): SiteZone[] {
       ...(z.meter ? { meter: z.meter } : {}),
       ...(z.mode === 'dynamic' ? { fallbackCurrentA: z.fallback_current_a } : {}),
       ...(z.auth_mode ? { authMode: z.auth_mode as AuthMode } : {}),
+      ...(z.offline_auth_mode ? { offlineAuthMode: z.offline_auth_mode as OfflineAuthMode } : {}),
       ...(children.length > 0 ? { children } : {}),
     };
   });

@@ -18,6 +18,7 @@ export const DEFAULT_SETTINGS: ResolvedSettings = {
   loginLockoutS: 60,
   sessionIdleTimeoutS: 6000,
   registerMapsDir: '',
+  freeModeIdTag: 'FREE',
 };
 
 /** Known settings from a stored key/value map, with defaults for the missing ones. */

@@ -1,7 +1,7 @@
 // The declarative site file (spec R4). This TypeBox schema is the single source: it gives the
 // TypeScript types, the validator, and schemas/site.schema.json (npm run gen:site-schema).
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { AUTH_MODES } from '../auth/auth-mode.js';
+import { AUTH_MODES, OFFLINE_AUTH_MODES } from '../auth/auth-mode.js';
 import { MeterConfigSchema } from '../meters/index.js';
 
 // A plain JSON Schema `enum`, so that an error lists the allowed values once.
@@ -14,7 +14,8 @@ export type PhaseWiring = (typeof PHASE_WIRINGS)[number];
 /** Charge box identity: no white space, at most 48 characters (O2). */
 export const STATION_ID_PATTERN = '^\\S{1,48}$';
 
-const AuthModeSchema = enumOf(AUTH_MODES, 'authentication mode (B1)');
+const AuthModeSchema = enumOf(AUTH_MODES, 'authentication mode (B1), see docs/authentication.md');
+const OfflineAuthModeSchema = enumOf(OFFLINE_AUTH_MODES, 'offline policy (B2): what a station does without Fuseguard, and Fuseguard in cpo mode without the CPO');
 
 /** Where Fuseguard listens (W8): used at the next start; command-line flags win over it. */
 export const NetworkSettingsSchema = Type.Object({
@@ -49,6 +50,7 @@ export const SettingsSchema = Type.Object({
   sessionIdleTimeoutS: Type.Optional(Type.Integer({ minimum: 60, maximum: 604_800, description: 'a browser session ends after this long without a request (S2) [6000]' })),
   registerMapsDir: Type.Optional(Type.String({ description: 'a folder of extra register maps (*.json) for other meters (P2)' })),
   meterValueSampleIntervalS: Type.Optional(Type.Integer({ minimum: 1, maximum: 3_600, description: 'MeterValueSampleInterval set on every station (O5) [10]' })),
+  freeModeIdTag: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'the idTag Fuseguard starts charges with in free mode (B1) [FREE]' })),
 }, { additionalProperties: false });
 
 export const ZoneSchema = Type.Recursive((This) => Type.Object({
@@ -58,6 +60,7 @@ export const ZoneSchema = Type.Recursive((This) => Type.Object({
   meter: Type.Optional(Type.String({ minLength: 1, description: 'dynamic zones: the meter of the switchboard' })),
   fallbackCurrentA: Type.Optional(Type.Number({ minimum: 0, description: 'dynamic zones: the limit while the meter is lost (D4) [0]' })),
   authMode: Type.Optional(AuthModeSchema),
+  offlineAuthMode: Type.Optional(OfflineAuthModeSchema),
   children: Type.Optional(Type.Array(This)),
 }, { additionalProperties: false }), { $id: 'Zone' });
 
@@ -78,6 +81,7 @@ export const StationSchema = Type.Object({
   passwordHash: Type.Optional(Type.String({ description: 'as written by `site export`; instead of password' })),
   vip: Type.Optional(Type.Boolean()),
   authMode: Type.Optional(AuthModeSchema),
+  offlineAuthMode: Type.Optional(OfflineAuthModeSchema),
   boxIdentity: Type.Optional(Type.String({ pattern: STATION_ID_PATTERN, description: 'identity towards the CPO (U1)' })),
   connectors: Type.Array(ConnectorSchema),
 }, { additionalProperties: false });

@@ -15,6 +15,7 @@ export interface ZonesTable {
   meter: string | null;
   fallback_current_a: number;
   auth_mode: string | null; // null: inherited from the parent (B1)
+  offline_auth_mode: string | null; // null: inherited from the parent (B2)
   position: number; // order among siblings, as in the site file
 }
 
@@ -27,6 +28,7 @@ export interface StationsTable {
   password_hash: string | null;
   vip: number;
   auth_mode: string | null; // null: the zone's mode
+  offline_auth_mode: string | null; // null: the zone's policy (B2)
   box_identity: string | null;
   vendor: string | null;
   model: string | null;

@@ -111,6 +111,7 @@ export function badgesRoutes(ctx: ApiContext): FastifyPluginAsync {
       const imported = new Set(rows.map((r) => r.id_tag));
       const removed = before.filter((b) => !imported.has(b.id_tag)).length;
       await audit(ctx, request, 'badge.import', null, { format: parsed.format, count: rows.length, removed });
+      ctx.events.emit('badges.changed', { at: ctx.now() });
       await ctx.reload();
       return { format: parsed.format, count: rows.length, removed };
     });
@@ -137,6 +138,7 @@ export function badgesRoutes(ctx: ApiContext): FastifyPluginAsync {
       await ctx.store.atomically((db) => badges.upsert({ id_tag: idTag, authorized: body.authorized === false ? 0 : 1, vip: body.vip ? 1 : 0, comment: body.comment ?? '' }, ctx.now(), db));
       await badges.touch(idTag, seen.last_seen_at);
       await audit(ctx, request, 'badge.enroll', idTag);
+      ctx.events.emit('badges.changed', { at: ctx.now() });
       await ctx.reload();
       return reply.status(201).send(view(await get(idTag)));
     });
@@ -163,6 +165,7 @@ export function badgesRoutes(ctx: ApiContext): FastifyPluginAsync {
       if (await badges.get(idTag)) throw conflict('duplicate-badge', `badge "${idTag}" exists already`, { field: 'body.idTag' });
       await ctx.store.atomically((db) => badges.upsert({ id_tag: idTag, authorized: authorized === false ? 0 : 1, vip: vip ? 1 : 0, comment: comment ?? '' }, ctx.now(), db));
       await audit(ctx, request, 'badge.create', idTag, { authorized: authorized !== false, vip: vip === true });
+      ctx.events.emit('badges.changed', { at: ctx.now() });
       await ctx.reload();
       return reply.status(201).send(view(await get(idTag)));
     });
@@ -180,6 +183,7 @@ export function badgesRoutes(ctx: ApiContext): FastifyPluginAsync {
       };
       if (!(await list.update(idTag, changes))) throw notFound('badge', idTag);
       await audit(ctx, request, 'badge.update', idTag, request.body);
+      ctx.events.emit('badges.changed', { at: ctx.now() });
       await ctx.reload();
       return view(await get(idTag));
     });
@@ -190,6 +194,7 @@ export function badgesRoutes(ctx: ApiContext): FastifyPluginAsync {
     }, async (request) => {
       if (!(await list.delete(request.params.idTag))) throw notFound('badge', request.params.idTag);
       await audit(ctx, request, 'badge.delete', request.params.idTag);
+      ctx.events.emit('badges.changed', { at: ctx.now() });
       await ctx.reload();
       return { ok: true as const };
     });

@@ -96,9 +96,12 @@ export function stationActionsRoutes(ctx: ApiContext): FastifyPluginAsync {
       });
     };
 
-    route('remote-start', 'user', 'RemoteStartTransaction: starts a charge for idTag (B1 remote-only, W5)', RemoteStartBody, (request) =>
-      sendCommand(ctx, request, request.params.id, 'RemoteStartTransaction',
-        { idTag: request.body.idTag, ...(request.body.connectorId !== undefined ? { connectorId: request.body.connectorId } : {}) }, 'station.remote-start'));
+    route('remote-start', 'user', 'RemoteStartTransaction: starts a charge for idTag (B1 remote-only, W5)', RemoteStartBody, (request) => {
+      // remote-only and free stations accept this idTag for the start it asks for (B1).
+      ctx.sessions.expectRemoteStart(request.params.id, request.body.idTag);
+      return sendCommand(ctx, request, request.params.id, 'RemoteStartTransaction',
+        { idTag: request.body.idTag, ...(request.body.connectorId !== undefined ? { connectorId: request.body.connectorId } : {}) }, 'station.remote-start');
+    });
 
     route('remote-stop', 'user', 'RemoteStopTransaction: stops the ongoing session of a connector (or a transaction)', RemoteStopBody, async (request) => {
       const { connectorId, transactionId } = request.body;

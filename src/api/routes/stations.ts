@@ -2,7 +2,7 @@
 // stations and their admission, configuration edits (live at once), removal, command outcomes.
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { AUTH_MODES } from '../../auth/auth-mode.js';
+import { AUTH_MODES, OFFLINE_AUTH_MODES } from '../../auth/auth-mode.js';
 import { hashStationPassword } from '../../security/station-password.js';
 import { PHASE_WIRINGS, STATION_ID_PATTERN } from '../../site/site-schema.js';
 import { StationAdminRepository } from '../../store/repositories/station-admin-repository.js';
@@ -31,7 +31,8 @@ const ConnectorView = Type.Object({
 });
 export const StationView = Type.Object({
   id: Type.String(), admission: Type.String(), name: N(Type.String()), zone: N(Type.String()), vip: Type.Boolean(),
-  authMode: N(Type.String({ description: "null: the zone's mode" })), boxIdentity: N(Type.String()),
+  authMode: N(Type.String({ description: "null: the zone's mode" })),
+  offlineAuthMode: N(Type.String({ description: "offline policy (B2); null: the zone's" })), boxIdentity: N(Type.String()),
   hasPassword: Type.Boolean({ description: 'the password itself is never shown' }),
   vendor: N(Type.String()), model: N(Type.String()), serialNumber: N(Type.String()), firmwareVersion: N(Type.String()),
   connected: Type.Boolean(), firstSeenAt: N(Type.Number()), lastBootAt: N(Type.Number()), lastConnectedAt: N(Type.Number()), lastDisconnectedAt: N(Type.Number()),
@@ -58,6 +59,7 @@ const EditBody = Type.Object({
   zone: Type.Optional(Type.String({ minLength: 1 })),
   vip: Type.Optional(Type.Boolean()),
   authMode: Type.Optional(N(enumOf(AUTH_MODES, "authentication mode (B1); null: the zone's"))),
+  offlineAuthMode: Type.Optional(N(enumOf(OFFLINE_AUTH_MODES, "offline policy (B2); null: the zone's"))),
   boxIdentity: Type.Optional(N(Type.String({ pattern: STATION_ID_PATTERN, description: 'identity towards the CPO (U1)' }))),
   password: Type.Optional(N(Type.String({ minLength: 8, maxLength: 64, description: 'HTTP Basic password; write-only; null removes it' }))),
   connectors: Type.Optional(Type.Array(ConnectorEdit, { description: 'connectors to change or add; others are kept' })),
@@ -70,7 +72,7 @@ export function stationView(ctx: ApiContext, s: StationRow, connectors: readonly
   const result = ctx.control?.lastResult ?? null;
   const setpoints = new Map<string, Setpoint>((result?.setpoints ?? []).map((p) => [p.connectorId, p]));
   return {
-    id: s.id, admission: s.admission, name: s.name, zone: s.zone, vip: s.vip === 1, authMode: s.auth_mode, boxIdentity: s.box_identity,
+    id: s.id, admission: s.admission, name: s.name, zone: s.zone, vip: s.vip === 1, authMode: s.auth_mode, offlineAuthMode: s.offline_auth_mode, boxIdentity: s.box_identity,
     hasPassword: s.password_hash !== null && s.password_hash !== '',
     vendor: s.vendor, model: s.model, serialNumber: s.serial_number, firmwareVersion: s.firmware_version,
     connected: ctx.stationServer.client(s.id) !== undefined, firstSeenAt: s.first_seen_at, lastBootAt: s.last_boot_at,
@@ -184,6 +186,7 @@ export function stationsRoutes(ctx: ApiContext): FastifyPluginAsync {
         ...(body.zone !== undefined ? { zone: body.zone } : {}),
         ...(body.vip !== undefined ? { vip: body.vip ? 1 : 0 } : {}),
         ...(body.authMode !== undefined ? { auth_mode: body.authMode } : {}),
+        ...(body.offlineAuthMode !== undefined ? { offline_auth_mode: body.offlineAuthMode } : {}),
         ...(body.boxIdentity !== undefined ? { box_identity: body.boxIdentity } : {}),
         ...(body.password !== undefined ? { password_hash: body.password === null ? null : hashStationPassword(body.password) } : {}),
       };

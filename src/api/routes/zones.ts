@@ -2,7 +2,7 @@
 // checked against the Z2 rules on the whole tree, and takes effect live (ctx.reload()).
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { AUTH_MODES } from '../../auth/auth-mode.js';
+import { AUTH_MODES, OFFLINE_AUTH_MODES } from '../../auth/auth-mode.js';
 import { describeLimitSource, type ZoneSpec } from '../../domain/index.js';
 import type { ZoneRow } from '../../store/schema.js';
 import { audit } from '../audit.js';
@@ -24,6 +24,7 @@ const zoneFields = {
   meter: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Null()], { description: 'dynamic zones: the meter of the switchboard' })),
   fallbackCurrentA: Type.Optional(Type.Number({ minimum: 0, description: 'dynamic zones: the limit while the meter is lost (D4) [0]' })),
   authMode: Type.Optional(Type.Union([enumOf(AUTH_MODES, 'authentication mode (B1)'), Type.Null()], { description: 'null or absent: inherited from the parent' })),
+  offlineAuthMode: Type.Optional(Type.Union([enumOf(OFFLINE_AUTH_MODES, 'offline policy (B2)'), Type.Null()], { description: 'null or absent: inherited from the parent' })),
 };
 const NewZoneBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 64 }), ...zoneFields }, { additionalProperties: false });
 const ZoneBody = Type.Object(zoneFields, { additionalProperties: false });
@@ -49,6 +50,7 @@ const ZoneView = Type.Object({
   meter: Type.Union([Type.String(), Type.Null()]),
   fallbackCurrentA: Type.Number(),
   authMode: Type.Union([Type.String(), Type.Null()]),
+  offlineAuthMode: Type.Union([Type.String(), Type.Null()], { description: 'B2; null: inherited' }),
   children: Type.Array(Type.String()),
   stations: Type.Array(Type.String(), { description: 'stations directly in this zone' }),
   meterA: Type.Union([PerPhase, Type.Null()], { description: "the zone meter's last reading, if any" }),
@@ -69,7 +71,7 @@ export function zonesRoutes(ctx: ApiContext): FastifyPluginAsync {
         const report = result?.zones.find((r) => r.zone === z.name);
         return {
           name: z.name, parent: z.parent, depth, position: z.position, maxCurrentA: z.max_current_a, mode: z.mode, meter: z.meter,
-          fallbackCurrentA: z.fallback_current_a, authMode: z.auth_mode, children,
+          fallbackCurrentA: z.fallback_current_a, authMode: z.auth_mode, offlineAuthMode: z.offline_auth_mode, children,
           stations: stations.filter((s) => s.zone === z.name).map((s) => s.id),
           meterA: z.meter ? meters.state(z.meter)?.lastReading?.currentsA ?? null : null,
           live: report && result ? {
@@ -104,7 +106,7 @@ export function zonesRoutes(ctx: ApiContext): FastifyPluginAsync {
     };
     const rowOf = (name: string, body: Static<typeof ZoneBody>, position: number): ZoneRow => ({
       name, parent: body.parent ?? null, max_current_a: body.maxCurrentA, mode: body.mode, meter: body.meter ?? null,
-      fallback_current_a: body.fallbackCurrentA ?? 0, auth_mode: body.authMode ?? null, position,
+      fallback_current_a: body.fallbackCurrentA ?? 0, auth_mode: body.authMode ?? null, offline_auth_mode: body.offlineAuthMode ?? null, position,
     });
     const nextPosition = (stored: readonly ZoneRow[], parent: string | null) =>
       Math.max(-1, ...stored.filter((z) => z.parent === parent).map((z) => z.position)) + 1;

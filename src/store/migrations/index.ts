@@ -4,6 +4,7 @@ import { initialMigration } from './001-initial.js';
 import { usersAndApiMigration } from './002-users-and-api.js';
 import { zoneHistoryMigration } from './003-zone-history.js';
 import { relayOutboxMigration } from './004-relay-outbox.js';
+import { authModesMigration } from './005-auth-modes.js';
 
 /** Versioned migrations, applied in name order at start. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): MigrationProvider {
@@ -14,6 +15,7 @@ export function migrations(dialect: Dialect): MigrationProvider {
         '002-users-and-api': usersAndApiMigration(dialect),
         '003-zone-history': zoneHistoryMigration(dialect),
         '004-relay-outbox': relayOutboxMigration(dialect),
+        '005-auth-modes': authModesMigration(dialect),
       };
     },
   };

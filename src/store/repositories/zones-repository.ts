@@ -1,6 +1,9 @@
 import type { Db } from '../database.js';
 import type { ZoneRow } from '../schema.js';
 
+/** `offline_auth_mode` absent: left as stored (B2). */
+export type ZoneUpsert = Omit<ZoneRow, 'offline_auth_mode'> & Partial<Pick<ZoneRow, 'offline_auth_mode'>>;
+
 export class ZonesRepository {
   constructor(private readonly db: Db) {}
 
@@ -16,7 +19,7 @@ export class ZonesRepository {
     await db.deleteFrom('zones').where('name', '=', name).execute();
   }
 
-  async upsert(zone: ZoneRow, db: Db = this.db): Promise<void> {
+  async upsert(zone: ZoneUpsert, db: Db = this.db): Promise<void> {
     const { name: _name, ...rest } = zone;
     await db.insertInto('zones').values(zone)
       .onConflict((oc) => oc.column('name').doUpdateSet(rest))

@@ -1,0 +1,61 @@
+// The mode and offline policy that apply to a station (B1, B2), and the configuration keys that
+// put a station in line with them (O5). See docs/authentication.md for the table.
+import type { Store } from '../store/store.js';
+import { DEFAULT_AUTH_MODE, isAuthMode, isOfflineAuthMode, type AuthMode, type OfflineAuthMode } from './auth-mode.js';
+
+export interface StationAuthPolicy {
+  mode: AuthMode;
+  /** null: none configured on the station or its zones; stations keep their own keys then. */
+  offline: OfflineAuthMode | null;
+}
+
+/** The station's own mode and policy, else its zone's, each inherited up the zone tree. */
+export async function resolveAuthPolicy(store: Store, stationId: string): Promise<StationAuthPolicy> {
+  const station = await store.stations.get(stationId);
+  let mode: AuthMode | undefined = isAuthMode(station?.auth_mode) ? station.auth_mode : undefined;
+  let offline: OfflineAuthMode | undefined = isOfflineAuthMode(station?.offline_auth_mode) ? station.offline_auth_mode : undefined;
+  if (mode === undefined || offline === undefined) {
+    const zones = new Map((await store.zones.list()).map((z) => [z.name, z]));
+    for (let zone = zones.get(station?.zone ?? ''); zone; zone = zone.parent ? zones.get(zone.parent) : undefined) {
+      if (mode === undefined && isAuthMode(zone.auth_mode)) mode = zone.auth_mode;
+      if (offline === undefined && isOfflineAuthMode(zone.offline_auth_mode)) offline = zone.offline_auth_mode;
+    }
+  }
+  return { mode: mode ?? DEFAULT_AUTH_MODE, offline: offline ?? null };
+}
+
+/**
+ * The keys set at every boot and reconnection. The `lms-*` modes set no mode keys (as before
+ * these modes existed); without an offline policy, the offline keys are left as they are.
+ */
+export function stationAuthKeys(policy: StationAuthPolicy): Array<[key: string, value: 'true' | 'false']> {
+  const keys: Array<[string, 'true' | 'false']> = [];
+  switch (policy.mode) {
+    case 'station-list':
+      keys.push(['LocalAuthListEnabled', 'true'], ['LocalPreAuthorize', 'true']);
+      break;
+    case 'free':
+    case 'remote-only':
+      keys.push(['LocalAuthListEnabled', 'false'], ['LocalPreAuthorize', 'false'], ['AuthorizeRemoteTxRequests', 'false']);
+      break;
+    case 'cpo':
+      keys.push(['LocalAuthListEnabled', 'false'], ['LocalPreAuthorize', 'false']);
+      break;
+    default:
+      break;
+  }
+  switch (policy.offline) {
+    case 'allow-all':
+      keys.push(['LocalAuthorizeOffline', 'true'], ['AllowOfflineTxForUnknownId', 'true'], ['AuthorizationCacheEnabled', 'true']);
+      break;
+    case 'reject':
+      keys.push(['LocalAuthorizeOffline', 'false'], ['AllowOfflineTxForUnknownId', 'false'], ['AuthorizationCacheEnabled', 'false']);
+      break;
+    case 'reject-except-cached':
+      keys.push(['LocalAuthorizeOffline', 'true'], ['AllowOfflineTxForUnknownId', 'false'], ['AuthorizationCacheEnabled', 'true']);
+      break;
+    default:
+      break;
+  }
+  return keys;
+}
