@@ -156,6 +156,8 @@ export function zonesRoutes(ctx: ApiContext): FastifyPluginAsync {
       const parent = request.body.parent ?? null;
       const stored = await ctx.store.zones.list();
       const row = rowOf(name, request.body, parent === current.parent ? current.position : nextPosition(stored, parent));
+      // A client that does not know offlineAuthMode (older UI) keeps the zone's policy (B2).
+      if (request.body.offlineAuthMode === undefined) row.offline_auth_mode = current.offline_auth_mode;
       await check(name, row);
       await ctx.store.zones.upsert(row);
       await audit(ctx, request, 'zone.update', name, request.body);

@@ -141,6 +141,7 @@ export default function ZonesSection() {
                 <option value="">{t('admin.zones.authDefault')}</option>
                 <option value="lms-known-badges">{t('admin.auth.lms-known-badges')}</option>
                 <option value="lms-allow-all">{t('admin.auth.lms-allow-all')}</option>
+                {(['station-list', 'free', 'remote-only', 'cpo'] as const).map((m) => <option key={m} value={m}>{t(`admin.auth.${m}`)}</option>)}
               </select>
             </Field>
           </Row>

@@ -272,7 +272,7 @@ export function UpstreamStep({ next, back }: StepProps) {
   );
 }
 
-export const AUTH_MODES = ['lms-known-badges', 'lms-allow-all'] as const;
+export const AUTH_MODES = ['lms-known-badges', 'lms-allow-all', 'station-list', 'free', 'remote-only', 'cpo'] as const;
 
 /** The authentication mode per zone (B1): its own, or its parent's. */
 export function AuthStep({ next, back }: StepProps) {

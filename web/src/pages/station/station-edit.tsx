@@ -10,7 +10,7 @@ import { navigate } from '../../router';
 import type { ZoneView } from '../zone/fleet';
 
 const WIRINGS = ['L1L2L3', 'L2L3L1', 'L3L1L2', 'L1', 'L2', 'L3'];
-const AUTH_MODES = ['lms-allow-all', 'lms-known-badges'];
+const AUTH_MODES = ['lms-allow-all', 'lms-known-badges', 'station-list', 'free', 'remote-only', 'cpo'];
 
 interface ConnectorForm { connectorId: number; phases: string; minCurrentA: string; maxCurrentA: string }
 
