@@ -3,20 +3,8 @@
 // Real sockets: Fuseguard, a SimStation and a fake CPO built from ocpp-rpc's server.
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimStation } from '../src/sim/index.js';
-import type { SiteFile } from '../src/site/site-schema.js';
-import { FakeCpo } from './helpers/fake-cpo.js';
-import { startHarness, testSite, waitFor, type Harness } from './helpers/harness.js';
-
-export const FAST_RELAY = { backoffInitialMs: 100, backoffMaxMs: 400, retryIntervalMs: 100, replayPaceMs: 5, callTimeoutMs: 2_000, commandTimeoutMs: 5_000 };
-
-export function relaySite(cpoUrl: string): SiteFile {
-  const site = testSite();
-  return {
-    ...site,
-    settings: { ...site.settings, meterValueSampleIntervalS: 1, upstream: { enabled: true, url: cpoUrl, transactionMessageAttempts: 5, webSocketPingIntervalS: 5 } },
-    stations: site.stations?.map((s) => (s.id === 'CP-003' ? { ...s, boxIdentity: 'CPO-0003' } : s)),
-  };
-}
+import { FAST_RELAY, FakeCpo, relaySite } from './helpers/fake-cpo.js';
+import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 
 describe('relay to a CPO: transparency (U1, U3)', () => {
   const cleanups: (() => Promise<void> | void)[] = [];

@@ -3,6 +3,8 @@
 // outage), numbers transactions from its own counter, and calls the stations it sees.
 import type { Server } from 'node:http';
 import { RPCServer } from '../../src/ocpp/rpc.js';
+import type { SiteFile } from '../../src/site/site-schema.js';
+import { testSite } from './harness.js';
 
 interface CpoClient {
   identity: string;
@@ -95,4 +97,16 @@ export class FakeCpo {
       default: return {};
     }
   }
+}
+
+/** Relay timings short enough for tests. */
+export const FAST_RELAY = { backoffInitialMs: 100, backoffMaxMs: 400, retryIntervalMs: 100, replayPaceMs: 5, callTimeoutMs: 2_000, commandTimeoutMs: 5_000 };
+
+export function relaySite(cpoUrl: string): SiteFile {
+  const site = testSite();
+  return {
+    ...site,
+    settings: { ...site.settings, meterValueSampleIntervalS: 1, upstream: { enabled: true, url: cpoUrl, transactionMessageAttempts: 5, webSocketPingIntervalS: 5 } },
+    stations: site.stations?.map((s) => (s.id === 'CP-003' ? { ...s, boxIdentity: 'CPO-0003' } : s)),
+  };
 }

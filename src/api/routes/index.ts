@@ -5,6 +5,7 @@ import { authRoutes } from './auth.js';
 import { badgesRoutes } from './badges.js';
 import { configurationRoutes } from './configuration.js';
 import { maintenanceRoutes } from './maintenance.js';
+import { relayRoutes } from './relay.js';
 import { sessionsRoutes } from './sessions.js';
 import { stationActionsRoutes } from './station-actions.js';
 import { stationsRoutes } from './stations.js';
@@ -15,5 +16,5 @@ import { zoneHistoryRoutes } from './zone-history.js';
 export const RESOURCE_ROUTES: ReadonlyArray<(ctx: ApiContext) => FastifyPluginAsync> = [
   authRoutes, usersRoutes, tokensRoutes, configurationRoutes, maintenanceRoutes,
   badgesRoutes, stationsRoutes, stationActionsRoutes, sessionsRoutes,
-  zoneHistoryRoutes,
+  zoneHistoryRoutes, relayRoutes,
 ];
