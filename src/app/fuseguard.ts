@@ -95,13 +95,17 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   meters.start();
   const startRelay = async (upstream: string): Promise<Relay | null> => {
     const settings = linkSettingsOf(JSON.parse(upstream) as Parameters<typeof linkSettingsOf>[0]);
-    const started = settings ? new Relay({ store, commands, stationServer, log, now }, settings, options.relay) : null;
+    const started = settings ? new Relay({
+      store, commands, stationServer, log, now, expectRemoteStart: (stationId, idTag) => sessions.expectRemoteStart(stationId, idTag),
+    }, settings, options.relay) : null;
     await started?.start();
     registerRelay(store, started);
     return started;
   };
   let relayConfig = await upstreamConfig(store);
   let relay = await startRelay(relayConfig);
+  // `cpo` stations ask the CPO through whichever relay runs now; without one, the B2 policy applies.
+  sessions.setAuthorizeUpstream((stationId, idTag) => (relay ? relay.authorizeUpstream(stationId, idTag) : Promise.resolve('unreachable' as const)));
 
   let started = await deviceConfig(store);
   const reload = async (): Promise<void> => {

@@ -29,6 +29,8 @@ export interface RelayDeps {
   stationServer: StationServer;
   log: EventLog;
   now: () => number;
+  /** Remote starts the CPO asks for are expected by the session service (B1). */
+  expectRemoteStart?: (stationId: string, idTag: string) => void;
 }
 
 export interface RelayStationStatus extends Omit<LinkStatus, 'state'> {
@@ -193,6 +195,7 @@ export class Relay implements StationCallObserver {
     const link = new UpstreamLink(stationId, identity, this.settings, this.tuning, {
       store: this.deps.store, commands: this.deps.commands, log: this.deps.log, now: this.deps.now,
       idle: (id) => this.idle(id),
+      expectRemoteStart: this.deps.expectRemoteStart,
     });
     this.links.set(stationId, link);
     link.start();

@@ -41,6 +41,8 @@ export interface LinkDeps {
   now: () => number;
   /** The queue of the station is empty and nothing else needs the link. */
   idle(stationId: string): void;
+  /** The CPO asked for a remote start: its StartTransaction is expected (remote-only stations, B1). */
+  expectRemoteStart?(stationId: string, idTag: string): void;
 }
 
 export interface LinkStatus {
@@ -231,6 +233,7 @@ export class UpstreamLink {
       const own = await this.deps.store.relayOutbox.transactionIdOfCpo(this.stationId, request.transactionId);
       if (own !== undefined) request = { ...request, transactionId: own };
     }
+    if (action === 'RemoteStartTransaction' && typeof request.idTag === 'string') this.deps.expectRemoteStart?.(this.stationId, request.idTag);
     const result = await this.deps.commands.send(this.stationId, action, request as never, { timeoutMs: this.tuning.commandTimeoutMs });
     if (result.ok) return result.response;
     const match = /^([A-Za-z]+): (.*)$/.exec(result.message);
