@@ -29,6 +29,8 @@ export interface StationView {
   zone: string | null;
   vip: boolean;
   authMode: string | null;
+  /** B2 offline policy; null: the zone's. */
+  offlineAuthMode?: string | null;
   boxIdentity: string | null;
   hasPassword: boolean;
   vendor: string | null;
@@ -41,6 +43,29 @@ export interface StationView {
   controlIssue: string | null;
   connectors: ConnectorView[];
   [key: string]: unknown;
+}
+
+/** The offline policies (B2); absent or null means inherited. */
+export const OFFLINE_AUTH_MODES = ['allow-all', 'reject', 'reject-except-cached'] as const;
+
+/** GET /api/relay/status (U1-U4): one station's upstream link. */
+export interface RelayStationStatus {
+  stationId: string;
+  identity: string;
+  state: 'connecting' | 'up' | 'down' | 'closed' | 'none';
+  since: number | null;
+  queued: number;
+  lastError: string | null;
+  bootStatus: string | null;
+  timeOffsetMs: number | null;
+}
+
+export interface RelayStatus {
+  enabled: boolean;
+  running: boolean;
+  url: string | null;
+  timeOffsetMs: number | null;
+  stations: RelayStationStatus[];
 }
 
 /** What the top bar counts (W2): a station is charging when one of its connectors is. */

@@ -2,6 +2,7 @@
 // (422 with details.field) is shown under the input at fault, and nothing is saved.
 import { useState } from 'react';
 import { del, post, put } from '../../api/client';
+import { OFFLINE_AUTH_MODES } from '../../api/types';
 import { useApi } from '../../api/use-api';
 import { Button, Card, ErrorNote, Field, Loading } from '../../components/ui';
 import { useFormat, useT } from '../../i18n/i18n';
@@ -9,18 +10,18 @@ import { Row, useSave } from './common';
 
 export interface ZoneRow {
   name: string; parent: string | null; depth: number; maxCurrentA: number; mode: 'static' | 'dynamic';
-  meter: string | null; fallbackCurrentA: number; authMode: string | null; children: string[]; stations: unknown[];
+  meter: string | null; fallbackCurrentA: number; authMode: string | null; offlineAuthMode?: string | null; children: string[]; stations: unknown[];
 }
 interface MeterRow { name: string; reporting?: boolean; usedBy: string | null }
 
-interface Form { name: string; parent: string; maxCurrentA: string; mode: 'static' | 'dynamic'; meter: string; fallbackCurrentA: string; authMode: string }
-const EMPTY: Form = { name: '', parent: '', maxCurrentA: '', mode: 'static', meter: '', fallbackCurrentA: '0', authMode: '' };
-const FIELDS = ['name', 'parent', 'maxCurrentA', 'mode', 'meter', 'fallbackCurrentA', 'authMode'];
+interface Form { name: string; parent: string; maxCurrentA: string; mode: 'static' | 'dynamic'; meter: string; fallbackCurrentA: string; authMode: string; offlineAuthMode: string }
+const EMPTY: Form = { name: '', parent: '', maxCurrentA: '', mode: 'static', meter: '', fallbackCurrentA: '0', authMode: '', offlineAuthMode: '' };
+const FIELDS = ['name', 'parent', 'maxCurrentA', 'mode', 'meter', 'fallbackCurrentA', 'authMode', 'offlineAuthMode'];
 
 function formOf(zone: ZoneRow): Form {
   return {
     name: zone.name, parent: zone.parent ?? '', maxCurrentA: String(zone.maxCurrentA), mode: zone.mode, meter: zone.meter ?? '',
-    fallbackCurrentA: String(zone.fallbackCurrentA), authMode: zone.authMode ?? '',
+    fallbackCurrentA: String(zone.fallbackCurrentA), authMode: zone.authMode ?? '', offlineAuthMode: zone.offlineAuthMode ?? '',
   };
 }
 
@@ -32,6 +33,8 @@ function bodyOf(form: Form) {
     ...(form.mode === 'dynamic' && form.meter ? { meter: form.meter } : {}),
     ...(form.mode === 'dynamic' && form.fallbackCurrentA.trim() !== '' ? { fallbackCurrentA: Number(form.fallbackCurrentA) } : {}),
     ...(form.authMode ? { authMode: form.authMode } : {}),
+    // Sent always: null is inherited (an absent field would keep the zone's policy).
+    offlineAuthMode: form.offlineAuthMode === '' ? null : form.offlineAuthMode,
   };
 }
 
@@ -142,6 +145,12 @@ export default function ZonesSection() {
                 <option value="lms-known-badges">{t('admin.auth.lms-known-badges')}</option>
                 <option value="lms-allow-all">{t('admin.auth.lms-allow-all')}</option>
                 {(['station-list', 'free', 'remote-only', 'cpo'] as const).map((m) => <option key={m} value={m}>{t(`admin.auth.${m}`)}</option>)}
+              </select>
+            </Field>
+            <Field label={t('admin.zones.offlineAuthMode')} error={save.at('offlineAuthMode')} hint={t('admin.zones.offlineHint')}>
+              <select value={form.offlineAuthMode} onChange={(e) => set({ offlineAuthMode: e.target.value })} data-testid="zone-offline-auth-mode">
+                <option value="">{t('admin.zones.offlineInherited')}</option>
+                {OFFLINE_AUTH_MODES.map((m) => <option key={m} value={m}>{t(`admin.offline.${m}`)}</option>)}
               </select>
             </Field>
           </Row>

@@ -2,12 +2,13 @@
 // the reporting meters (Z7), the sessions with stop and force stop, and the session export (W10).
 import { useState } from 'react';
 import { ApiError, download, post } from '../../api/client';
-import { stationState, type StationView } from '../../api/types';
+import { stationState, type RelayStationStatus, type StationView } from '../../api/types';
 import { useApi } from '../../api/use-api';
 import { Badge, Button, Card, ErrorNote, Field, Loading, PageTitle } from '../../components/ui';
 import { useFormat, useT } from '../../i18n/i18n';
 import type { PageProps } from '../../routes';
 import { Link } from '../../router';
+import { RelayBadge, relayOf, useRelayStatus } from '../station/relay';
 import { connectorState, STATE_TONE, type MeterView, type ZoneView } from '../zone/fleet';
 import { SetpointCell } from '../zone/reason';
 import './dashboard.css';
@@ -32,6 +33,8 @@ function SiteTree() {
   const zones = useApi<ZoneView[]>('/api/zones', ['allocation', 'station']);
   const stations = useApi<StationView[]>('/api/stations', ['station', 'connector', 'allocation', 'session']);
   const meters = useApi<MeterView[]>('/api/meters', ['meter']);
+  const relay = useRelayStatus();
+  const linkOf = (s: StationView) => (relay.data?.enabled ? relayOf(relay.data, s) : undefined);
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   if (zones.error || stations.error) return <Card title={t('dashboard.tree.title')}><ErrorNote error={zones.error ?? stations.error} /></Card>;
   if (!zones.data || !stations.data) return <Loading />;
@@ -61,7 +64,7 @@ function SiteTree() {
         </div>
         {open && (
           <ul>
-            {zone.stations.map((id) => byId.get(id)).filter((s): s is StationView => !!s).map((s) => <StationNode key={s.id} station={s} />)}
+            {zone.stations.map((id) => byId.get(id)).filter((s): s is StationView => !!s).map((s) => <StationNode key={s.id} station={s} relay={linkOf(s)} />)}
             {zone.children.map((name) => zones.data?.find((z) => z.name === name)).filter((z): z is ZoneView => !!z).map(zoneNode)}
           </ul>
         )}
@@ -75,7 +78,7 @@ function SiteTree() {
       {zones.data.length === 0 && <p className="hint">{t('dashboard.tree.empty')}</p>}
       <ul className="tree">
         {zones.data.filter((z) => z.parent === null).map(zoneNode)}
-        {unzoned.map((s) => <StationNode key={s.id} station={s} />)}
+        {unzoned.map((s) => <StationNode key={s.id} station={s} relay={linkOf(s)} />)}
       </ul>
       {reporting.length > 0 && (
         <>
@@ -107,7 +110,8 @@ export function MeterFigures({ meter }: { meter: MeterView }) {
   );
 }
 
-export function StationNode({ station }: { station: StationView }) {
+/** `relay`: the station's link to the CPO, when the relay is enabled (a badge). */
+export function StationNode({ station, relay }: { station: StationView; relay?: RelayStationStatus }) {
   const t = useT();
   const state = stationState(station);
   return (
@@ -115,6 +119,7 @@ export function StationNode({ station }: { station: StationView }) {
       <Link to={`/stations/${station.id}`}>{station.name ? `${station.name} (${station.id})` : station.id}</Link>
       <span data-testid={`station-state-${station.id}`}><Badge tone={STATE_BADGE[state]}>{t(`common.state.${state}`)}</Badge></span>
       {station.controlIssue && <Badge tone="bad">{t('dashboard.uncontrolled')}</Badge>}
+      {relay && <RelayBadge link={relay} />}
       <span className="station-connectors">
         {station.connectors.map((c) => {
           const fleet = connectorState(station, c);

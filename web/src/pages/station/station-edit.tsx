@@ -2,7 +2,7 @@
 // the field it names (ApiError.field); and removal behind a typed confirmation.
 import { useState, type FormEvent } from 'react';
 import { ApiError, del, patch } from '../../api/client';
-import type { StationView } from '../../api/types';
+import { OFFLINE_AUTH_MODES, type StationView } from '../../api/types';
 import { useApi } from '../../api/use-api';
 import { Button, Card, ErrorNote, Field, TypedConfirm } from '../../components/ui';
 import { useT } from '../../i18n/i18n';
@@ -21,6 +21,7 @@ export function StationEdit({ station, onSaved }: { station: StationView; onSave
   const [zone, setZone] = useState(station.zone ?? '');
   const [vip, setVip] = useState(station.vip);
   const [authMode, setAuthMode] = useState(station.authMode ?? '');
+  const [offlineAuthMode, setOfflineAuthMode] = useState(station.offlineAuthMode ?? '');
   const [boxIdentity, setBoxIdentity] = useState(station.boxIdentity ?? '');
   const [password, setPassword] = useState('');
   const [removePassword, setRemovePassword] = useState(false);
@@ -41,6 +42,7 @@ export function StationEdit({ station, onSaved }: { station: StationView; onSave
     setSaved(false);
     const body: Record<string, unknown> = {
       name: name.trim() === '' ? null : name.trim(), zone, vip, authMode: authMode === '' ? null : authMode,
+      offlineAuthMode: offlineAuthMode === '' ? null : offlineAuthMode,
       boxIdentity: boxIdentity.trim() === '' ? null : boxIdentity.trim(),
       connectors: connectors.map((c) => ({
         connectorId: c.connectorId, phases: c.phases, minCurrentA: c.minCurrentA === '' ? null : Number(c.minCurrentA), maxCurrentA: Number(c.maxCurrentA),
@@ -81,6 +83,12 @@ export function StationEdit({ station, onSaved }: { station: StationView; onSave
             <select value={authMode} onChange={(e) => setAuthMode(e.target.value)}>
               <option value="">{t('dashboard.authMode.zone')}</option>
               {AUTH_MODES.map((m) => <option key={m} value={m}>{t(`dashboard.authMode.${m}`)}</option>)}
+            </select>
+          </Field>
+          <Field label={t('dashboard.station.offlineAuthMode')} error={fieldError('offlineAuthMode')}>
+            <select value={offlineAuthMode} onChange={(e) => setOfflineAuthMode(e.target.value)} data-testid="edit-offline-auth-mode">
+              <option value="">{t('dashboard.offlineAuthMode.inherited')}</option>
+              {OFFLINE_AUTH_MODES.map((m) => <option key={m} value={m}>{t(`dashboard.offlineAuthMode.${m}`)}</option>)}
             </select>
           </Field>
           <Field label={t('dashboard.station.boxIdentity')} error={fieldError('boxIdentity')}><input value={boxIdentity} maxLength={48} onChange={(e) => setBoxIdentity(e.target.value)} data-testid="edit-box-identity" /></Field>

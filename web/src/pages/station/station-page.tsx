@@ -12,6 +12,7 @@ import { Link } from '../../router';
 import '../overview/dashboard.css';
 import { connectorState, STATE_TONE } from '../zone/fleet';
 import { SetpointCell } from '../zone/reason';
+import { RelayCard } from './relay';
 import { StationEdit } from './station-edit';
 
 const STATE_BADGE = { available: 'ok', charging: 'info', faulted: 'bad', offline: 'idle' } as const;
@@ -75,6 +76,7 @@ export default function StationPage({ params }: PageProps) {
             <dt>{t('dashboard.station.zoneLabel')}</dt><dd>{s.zone ?? '—'}</dd>
             <dt>{t('dashboard.station.vip')}</dt><dd>{s.vip ? t('common.yes') : t('common.no')}</dd>
             <dt>{t('dashboard.station.authMode')}</dt><dd>{s.authMode ? t(`dashboard.authMode.${s.authMode}`) : t('dashboard.authMode.zone')}</dd>
+            <dt>{t('dashboard.station.offlineAuthMode')}</dt><dd>{t(`dashboard.offlineAuthMode.${s.offlineAuthMode ?? 'inherited'}`)}</dd>
             <dt>{t('dashboard.station.boxIdentity')}</dt><dd>{s.boxIdentity ?? '—'}</dd>
             <dt>{t('dashboard.station.password')}</dt><dd>{s.hasPassword ? t('dashboard.station.passwordSet') : t('dashboard.station.passwordNone')}</dd>
             <dt>{t('dashboard.station.model')}</dt><dd>{[s.vendor, s.model].filter(Boolean).join(' ') || '—'}</dd>
@@ -106,6 +108,7 @@ export default function StationPage({ params }: PageProps) {
           <ErrorNote error={error} />
         </Card>
       </div>
+      <RelayCard station={s} />
       <Card title={t('dashboard.station.connectors')} testId="station-connectors">
         <div className="table-wrap">
           <table className="data">
