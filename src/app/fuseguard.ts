@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { ControlLoop, type ControlLoopOptions } from '../control/control-loop.js';
+import { connectorKey } from '../control/site-state.js';
 import { DigitalInputs } from '../inputs/index.js';
 import { validateInputConfigs } from '../inputs/validate-config.js';
 import { loadRegisterMaps, MeterPoller, validateMeterConfigs } from '../meters/index.js';
@@ -97,6 +98,10 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
     const settings = linkSettingsOf(JSON.parse(upstream) as Parameters<typeof linkSettingsOf>[0]);
     const started = settings ? new Relay({
       store, commands, stationServer, log, now, expectRemoteStart: (stationId, idTag) => sessions.expectRemoteStart(stationId, idTag),
+      // The CPO's charging profiles cap the setpoints (U1); without a control loop they are refused.
+      ...(control ? { setCap: (stationId: string, connectorId: number | null, capA: number | null) => (connectorId === null
+        ? control.state.clearExternalCaps(stationId)
+        : control.state.setExternalCap(connectorKey(stationId, connectorId), capA)) } : {}),
     }, settings, options.relay) : null;
     await started?.start();
     registerRelay(store, started);

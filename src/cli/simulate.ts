@@ -95,6 +95,7 @@ function describeEvent(e: ScenarioEvent): string {
     case 'station-online': return `${e.station} online`;
     case 'station-uncontrolled': return `${e.station} uncontrolled`;
     case 'station-controlled': return `${e.station} controlled again`;
+    case 'cap': return e.capA === null ? `CPO cap on ${e.connector} cleared` : `CPO caps ${e.connector} at ${e.capA} A`;
     case 'di': return `${e.input} ${e.high ? 'high' : 'low'}`;
     case 'tou': return `TOU ${e.enabled ? 'on' : 'off'}`;
     case 'settings': return `settings ${JSON.stringify(e.settings)}`;

@@ -52,6 +52,9 @@ export class SiteState {
   readonly meterReadings = new Map<string, MeterReading>();
   tou: TouConfig | null = null;
   private vipBadges = new Set<string>();
+  /** U1: caps from the CPO's charging profiles, A per phase, by connector key; "<station>/0" caps every connector of the station. */
+  private readonly externalCaps = new Map<string, number>();
+  private changed: () => void = () => undefined;
   private stationZones = new Map<string, { zone: string; vip: boolean }>();
 
   constructor(private readonly store: Store) {}
@@ -98,6 +101,7 @@ export class SiteState {
 
   /** Keeps the state current; `changed` is called after every fact that may move a setpoint. */
   attach(events: SiteEvents, changed: () => void): void {
+    this.changed = changed;
     events.on('station.connected', ({ stationId }) => { this.connectedStations.add(stationId); changed(); });
     events.on('station.disconnected', ({ stationId }) => { this.connectedStations.delete(stationId); changed(); });
     events.on('transaction.started', (e) => {
@@ -126,10 +130,40 @@ export class SiteState {
     });
   }
 
+  /**
+   * U1: sets (capA) or clears (null) the external cap of a connector key, "<station>/0" for every
+   * connector of the station; the control loop runs again. Returns whether a cap was set before.
+   */
+  setExternalCap(key: string, capA: number | null): boolean {
+    const had = this.externalCaps.has(key);
+    if (capA === null) this.externalCaps.delete(key);
+    else this.externalCaps.set(key, capA);
+    if (had || capA !== null) this.changed();
+    return had;
+  }
+
+  /** U1: clears every external cap of a station; returns whether there was one. */
+  clearExternalCaps(stationId: string): boolean {
+    const prefix = `${stationId}/`;
+    const keys = [...this.externalCaps.keys()].filter((key) => key.startsWith(prefix) && /^\d+$/.test(key.slice(prefix.length)));
+    for (const key of keys) this.externalCaps.delete(key);
+    if (keys.length > 0) this.changed();
+    return keys.length > 0;
+  }
+
+  /** The external cap of a connector: its own or its station's, the lower of the two. */
+  externalCapOf(runtime: ConnectorRuntime): number | undefined {
+    const own = this.externalCaps.get(runtime.key);
+    const station = this.externalCaps.get(connectorKey(runtime.stationId, 0));
+    if (own === undefined) return station;
+    return station === undefined ? own : Math.min(own, station);
+  }
+
   /** The allocator's input at `now` (A1). */
   snapshot(): SiteSnapshot {
     const connectors: ConnectorInput[] = [];
     for (const c of this.connectors.values()) {
+      const capA = this.externalCaps.size > 0 ? this.externalCapOf(c) : undefined;
       connectors.push({
         id: c.key, stationId: c.stationId, zone: c.zone, kind: c.kind, wiring: c.wiring, maxCurrentA: c.maxCurrentA,
         ...(c.minCurrentA !== undefined ? { minCurrentA: c.minCurrentA } : {}),
@@ -139,6 +173,7 @@ export class SiteState {
         session: c.session ? { startedAt: c.session.startedAt, energyWh: c.session.energyWh, vip: c.session.vip } : null,
         measured: c.measured,
         ...(this.uncontrolled.has(c.key) ? { uncontrolled: true } : {}),
+        ...(capA !== undefined ? { externalCap: { capA, source: { kind: 'cpo' as const } } } : {}),
       });
     }
     return {

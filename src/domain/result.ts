@@ -4,7 +4,7 @@ import type { FailsafeReason } from './limits/failsafe.js';
 import type { LimitSource } from './limits/zone-limits.js';
 import type { PerPhase, Phase } from './phases.js';
 import type { SheddingPriority } from './settings.js';
-import type { AllocatorState } from './snapshot.js';
+import type { AllocatorState, ExternalCapSource } from './snapshot.js';
 
 export type SuspendCause =
   /** A5: its minimum does not fit next to the vehicles ranked before it. */
@@ -26,6 +26,8 @@ export type SetpointReason =
   | { code: 'connector-max'; maxA: number; maxPowerW?: number }
   /** A7: capped at its measured draw plus a margin. */
   | { code: 'demand'; capA: number; measuredA: number }
+  /** U1: capped from outside the LMS (a CPO charging profile), below its own maximum. */
+  | { code: 'external-cap'; source: ExternalCapSource['kind']; capA: number }
   | {
       code: 'suspended';
       cause: SuspendCause;

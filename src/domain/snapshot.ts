@@ -35,6 +35,17 @@ export interface Session {
 
 export type ConnectorKind = 'AC' | 'DC';
 
+/** Who set an external cap: the CPO's charging profile, through the relay (U1). */
+export interface ExternalCapSource {
+  kind: 'cpo';
+}
+
+/** A cap set from outside the LMS, applied like a lowered maximum; A per phase. */
+export interface ExternalCap {
+  capA: number;
+  source: ExternalCapSource;
+}
+
 export interface ConnectorInput {
   /** Unique, e.g. "CB-01/1". */
   id: string;
@@ -65,6 +76,8 @@ export interface ConnectorInput {
   measured?: Measurement | null;
   /** Z6: this connector's MeterValues interval [settings.sampleIntervalMs]. */
   sampleIntervalMs?: number;
+  /** U1: an extra cap on its setpoint (a CPO charging profile); absent or null = none. */
+  externalCap?: ExternalCap | null;
 }
 
 /** What demand awareness remembers (A7). */

@@ -31,6 +31,8 @@ export interface RelayDeps {
   now: () => number;
   /** Remote starts the CPO asks for are expected by the session service (B1). */
   expectRemoteStart?: (stationId: string, idTag: string) => void;
+  /** The CPO's charging profiles as caps (U1); without it they are refused. See LinkDeps.setCap. */
+  setCap?: (stationId: string, connectorId: number | null, capA: number | null) => boolean;
 }
 
 export interface RelayStationStatus extends Omit<LinkStatus, 'state'> {
@@ -196,6 +198,7 @@ export class Relay implements StationCallObserver {
       store: this.deps.store, commands: this.deps.commands, log: this.deps.log, now: this.deps.now,
       idle: (id) => this.idle(id),
       expectRemoteStart: this.deps.expectRemoteStart,
+      setCap: this.deps.setCap,
     });
     this.links.set(stationId, link);
     link.start();

@@ -6,11 +6,15 @@ import type { CommandAction, CommandSender } from '../ocpp/command-sender.js';
 import { COMMAND_ACTIONS } from '../ocpp/command-sender.js';
 import { createOcpp16Validator } from '../ocpp/ocpp16-validator.js';
 import { callError, RPCClient, TimeoutError, type Ocpp16ErrorCode, type RpcClient } from '../ocpp/rpc.js';
-import type { BootNotificationRequest, BootNotificationResponse, OcppActions, StatusNotificationRequest } from '../ocpp/types.generated.js';
+import type {
+  BootNotificationRequest, BootNotificationResponse, ClearChargingProfileRequest, ClearChargingProfileResponse, OcppActions,
+  SetChargingProfileRequest, SetChargingProfileResponse, StatusNotificationRequest,
+} from '../ocpp/types.generated.js';
 import type { EventLog } from '../services/event-log.js';
 import type { RelayOutboxRow } from '../store/repositories/relay-outbox-repository.js';
 import type { Store } from '../store/store.js';
 import { backoffDelayMs, Sleeper } from './backoff.js';
+import { capOfProfile } from './cpo-profile.js';
 
 export interface RelayTuning {
   backoffInitialMs: number;
@@ -43,6 +47,12 @@ export interface LinkDeps {
   idle(stationId: string): void;
   /** The CPO asked for a remote start: its StartTransaction is expected (remote-only stations, B1). */
   expectRemoteStart?(stationId: string, idTag: string): void;
+  /**
+   * U1: a CPO charging profile as a cap on the setpoints of a connector (0 = every connector of the
+   * station), or its clearing (capA null; connectorId null = every cap of the station). Returns
+   * whether a cap was set before. Absent: the CPO's profiles are refused.
+   */
+  setCap?(stationId: string, connectorId: number | null, capA: number | null): boolean;
 }
 
 export interface LinkStatus {
@@ -225,9 +235,10 @@ export class UpstreamLink {
 
   /** A CPO call: to the station through the CommandSender (recorded), and its answer back. */
   private async relayDown(action: CommandAction, params: unknown): Promise<unknown> {
-    // Load management stays local (U1): the CPO's profiles are not applied, and it is told so.
-    if (action === 'SetChargingProfile') return { status: 'Rejected' };
-    if (action === 'ClearChargingProfile') return { status: 'Unknown' };
+    // Load management stays local (U1): the CPO's profiles never reach the station; they cap the
+    // setpoints the LMS gives it (or are refused, without a control loop).
+    if (action === 'SetChargingProfile') return this.setProfile(params as SetChargingProfileRequest);
+    if (action === 'ClearChargingProfile') return this.clearProfile(params as ClearChargingProfileRequest);
     let request = params as Record<string, unknown>;
     if (action === 'RemoteStopTransaction' && typeof request.transactionId === 'number') {
       const own = await this.deps.store.relayOutbox.transactionIdOfCpo(this.stationId, request.transactionId);
@@ -239,6 +250,24 @@ export class UpstreamLink {
     const match = /^([A-Za-z]+): (.*)$/.exec(result.message);
     const code = (match && isErrorCode(match[1]) ? match[1] : 'GenericError') as Ocpp16ErrorCode;
     throw callError(code, match && isErrorCode(match[1]) ? match[2] : `station: ${result.message}`);
+  }
+
+  private setProfile(request: SetChargingProfileRequest): SetChargingProfileResponse {
+    const setCap = this.deps.setCap;
+    const capA = setCap ? capOfProfile(request, this.deps.now()) : null;
+    if (!setCap || capA === null) return { status: 'Rejected' };
+    setCap(this.stationId, request.connectorId, capA);
+    const where = request.connectorId === 0 ? 'every connector' : `connector ${request.connectorId}`;
+    this.deps.log.info(`the CPO caps ${where} at ${capA} A (charging profile ${request.csChargingProfiles.chargingProfileId})`, { stationId: this.stationId, action: 'relay' });
+    return { status: 'Accepted' };
+  }
+
+  private clearProfile(request: ClearChargingProfileRequest): ClearChargingProfileResponse {
+    const setCap = this.deps.setCap;
+    if (!setCap || request.chargingProfilePurpose === 'ChargePointMaxProfile') return { status: 'Unknown' };
+    const had = setCap(this.stationId, request.connectorId ?? null, null);
+    if (had) this.deps.log.info(`the CPO cleared its cap${request.connectorId === undefined ? 's' : ` on connector ${request.connectorId}`}`, { stationId: this.stationId, action: 'relay' });
+    return { status: had ? 'Accepted' : 'Unknown' };
   }
 
   private async drain(): Promise<void> {

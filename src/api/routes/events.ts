@@ -66,6 +66,7 @@ function compactReason(reason: SetpointReason): Record<string, unknown> {
     case 'zone-limit': return { code: reason.code, zone: reason.zone, phase: reason.phase, limitA: reason.limitA };
     case 'connector-max': return { code: reason.code, maxA: reason.maxA };
     case 'demand': return { code: reason.code, capA: reason.capA, measuredA: reason.measuredA };
+    case 'external-cap': return { code: reason.code, source: reason.source, capA: reason.capA };
     case 'suspended': return { code: reason.code, cause: reason.cause, zone: reason.zone, phase: reason.phase, ...(reason.nextTurnAt !== undefined ? { nextTurnAt: reason.nextTurnAt } : {}) };
     case 'station-offline': return { code: reason.code, assumption: reason.assumption };
     case 'config-error': return { code: reason.code, message: reason.message };

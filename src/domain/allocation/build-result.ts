@@ -80,8 +80,11 @@ export function buildResult(input: BuildInput): AllocationResult {
         const by = fill.boundBy[i];
         if (by !== BOUND_BY_OWN_MAX) {
           reason = constraintReason(by);
-        } else if (demand?.capA !== undefined && demand.capA < maxA && demand.measuredA !== undefined) {
+        } else if (demand?.capA !== undefined && demand.capA < maxA && demand.measuredA !== undefined && !(p.capA[i] < demand.capA)) {
           reason = { code: 'demand', capA: demand.capA, measuredA: demand.measuredA };
+        } else if (p.capA[i] < maxA) {
+          const source = c.externalCap?.source.kind ?? 'cpo';
+          reason = { code: 'external-cap', source, capA: p.capA[i] };
         } else {
           reason = maxReason(maxReasons, maxA, dcWatts);
         }

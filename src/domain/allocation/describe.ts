@@ -40,6 +40,7 @@ export function describeReason(reason: SetpointReason, timeLabel: (at: number) =
     case 'connector-max':
       return reason.maxPowerW !== undefined ? `connector maximum ${reason.maxPowerW} W` : `connector maximum ${fmt(reason.maxA)} A`;
     case 'demand': return `demand: draws ${fmt(reason.measuredA)} A, capped at ${fmt(reason.capA)} A`;
+    case 'external-cap': return `capped at ${fmt(reason.capA)} A by the CPO's charging profile`;
     case 'suspended': {
       const parts = [`suspended (${reason.cause})`];
       if (reason.zone !== undefined && reason.phase !== undefined) {

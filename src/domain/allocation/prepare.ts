@@ -51,8 +51,10 @@ export interface Prepared {
   demand: (DemandDecision | null)[];
   vip: Uint8Array;
   tier: Uint8Array;
-  /** Candidates: the maximum after the demand cap (the minimum is minA). */
+  /** Candidates: the maximum after the external cap (U1) and the demand cap (the minimum is minA). */
   hi: Float64Array;
+  /** Candidates: the external cap (U1) when it is below maxA, else NaN. */
+  capA: Float64Array;
   marginA: Float64Array;
   /**
    * Candidates: the constraints of their own zone, one per counted phase, in conList[conStart[i] ..
@@ -89,7 +91,7 @@ export function prepare(snapshot: SiteSnapshot, index: ZoneIndex<ZoneInput>, set
     stored: [], sameSession: new Uint8Array(n), keepAtA: new Float64Array(n).fill(NaN), keepSuspended: new Uint8Array(n),
     startedAt: new Float64Array(n), energyWh: new Float64Array(n),
     demand: new Array<DemandDecision | null>(n), vip: new Uint8Array(n), tier: new Uint8Array(n),
-    hi: new Float64Array(n), marginA: new Float64Array(n),
+    hi: new Float64Array(n), capA: new Float64Array(n).fill(NaN), marginA: new Float64Array(n),
     conStart: new Int32Array(n + 1), conList: new Int32Array(0),
     groupOf: new Int32Array(n), groupCount: index.zones.length * 8,
     assumedA: new Float64Array(n), failsafe: new Map<number, Failsafe>(), stateCount: 0,
@@ -103,7 +105,7 @@ export function prepare(snapshot: SiteSnapshot, index: ZoneIndex<ZoneInput>, set
   const measured = readMeasurements(conns, settings, now, p, draws);
   // Just before they are used, while they are still in the cache.
   p.stored = matchStates(conns, snapshot.state?.connectors ?? []);
-  decideCandidates(p, draws, measured, settings, now);
+  decideCandidates(conns, p, draws, measured, settings, now);
 
   rollUp(index, minSum);
   rollUp(index, p.evMeasuredA);
@@ -195,8 +197,10 @@ function readMeasurements(conns: readonly ConnectorInput[], settings: Allocation
   return measured;
 }
 
-/** Candidates: previous state, demand (A7), rotation tier (A6), constraints and what they need. */
-function decideCandidates(p: Prepared, draws: Float64Array, measured: Uint8Array, settings: AllocationSettings, now: number): void {
+/** Candidates: previous state, external cap (U1), demand (A7), rotation tier (A6), constraints and what they need. */
+function decideCandidates(
+  conns: readonly ConnectorInput[], p: Prepared, draws: Float64Array, measured: Uint8Array, settings: AllocationSettings, now: number,
+): void {
   const { status, stored, minA, maxA, hi, phases, zoneOf, conStart, needA, othersMinA } = p;
   const n = status.length;
   const conList = new Int32Array(n * 3);
@@ -217,6 +221,12 @@ function decideCandidates(p: Prepared, draws: Float64Array, measured: Uint8Array
     const prev = st && st.sessionStartedAt === p.startedAt[i] ? st : undefined;
     p.sameSession[i] = prev ? 1 : 0;
     hi[i] = maxA[i];
+    // U1: like a lowered maximum (a negative or non-finite cap is ignored: the relay never sends one).
+    const cap = conns[i].externalCap?.capA;
+    if (cap !== undefined && cap >= 0 && cap < maxA[i]) {
+      hi[i] = cap;
+      p.capA[i] = cap;
+    }
     const wired = phases[i];
     const ac = p.dc[i] === 0;
     let demand: DemandDecision | null = null;
@@ -233,7 +243,7 @@ function decideCandidates(p: Prepared, draws: Float64Array, measured: Uint8Array
     p.demand[i] = demand;
     if (demand) {
       phases[i] = demand.phases;
-      if (demand.capA !== undefined) hi[i] = Math.min(maxA[i], demand.capA);
+      if (demand.capA !== undefined) hi[i] = Math.min(hi[i], demand.capA);
     }
     const suspendedSince = prev?.suspendedSince;
     if (suspendedSince === undefined) {

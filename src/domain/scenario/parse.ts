@@ -196,7 +196,7 @@ function phaseValues(r: Reader): PhaseValues {
 
 function event(r: Reader, names: Names): ScenarioEvent {
   const type = r.at('type').oneOf([
-    'plug', 'unplug', 'energy', 'measure', 'measure-stop', 'meter', 'meter-lost', 'station-offline', 'station-online', 'station-uncontrolled', 'station-controlled', 'di', 'tou', 'settings',
+    'plug', 'unplug', 'energy', 'measure', 'measure-stop', 'meter', 'meter-lost', 'station-offline', 'station-online', 'station-uncontrolled', 'station-controlled', 'cap', 'di', 'tou', 'settings',
   ] as const);
   const connector = (): string => named(r.at('connector'), names.connectors, 'connector');
   switch (type) {
@@ -233,6 +233,12 @@ function event(r: Reader, names: Names): ScenarioEvent {
     case 'station-controlled':
       r.only(['type', 'station']);
       return { type, station: named(r.at('station'), names.stations, 'station') };
+    case 'cap': {
+      r.only(['type', 'connector', 'capA']);
+      const capA = r.at('capA').value === null ? null : r.at('capA').number();
+      if (capA !== null && capA < 0) r.error('capA must be 0 or more, or null');
+      return { type, connector: connector(), capA };
+    }
     case 'di':
       r.only(['type', 'input', 'high']);
       return { type, input: named(r.at('input'), names.inputs, 'digital input'), high: r.at('high').boolean() };
@@ -275,7 +281,7 @@ function expectedSetpoint(r: Reader): ExpectedSetpoint {
   return {
     currentA: optional(r, 'currentA', (x) => x.number()),
     powerW: optional(r, 'powerW', (x) => x.number()),
-    reason: optional(r, 'reason', (x) => x.oneOf(['idle', 'config-error', 'station-offline', 'uncontrolled', 'zone-limit', 'connector-max', 'demand', 'suspended'] as const)),
+    reason: optional(r, 'reason', (x) => x.oneOf(['idle', 'config-error', 'station-offline', 'uncontrolled', 'zone-limit', 'connector-max', 'demand', 'external-cap', 'suspended'] as const)),
     cause: optional(r, 'cause', (x) => x.oneOf(['shortage', 'resume-margin', 'max-below-minimum'] as const)),
     zone: optional(r, 'zone', (x) => x.string()),
     phase: optional(r, 'phase', (x) => x.oneOf(['L1', 'L2', 'L3'] as const)),

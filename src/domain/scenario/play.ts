@@ -130,6 +130,9 @@ function apply(world: World, event: ScenarioEvent, at: number): void {
         if (c.stationId === event.station) c.uncontrolled = event.type === 'station-uncontrolled';
       }
       break;
+    case 'cap':
+      connector(event.connector).externalCap = event.capA === null ? null : { capA: event.capA, source: { kind: 'cpo' } };
+      break;
     case 'di':
       for (const d of world.inputs) if (d.id === event.input) d.high = event.high;
       break;

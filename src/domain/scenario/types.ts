@@ -48,6 +48,8 @@ export type ScenarioEvent =
   /** The station stops (or starts again) applying setpoints. */
   | { type: 'station-uncontrolled'; station: string }
   | { type: 'station-controlled'; station: string }
+  /** U1: an external cap on the connector (a CPO charging profile); null clears it. */
+  | { type: 'cap'; connector: string; capA: number | null }
   | { type: 'di'; input: string; high: boolean }
   | { type: 'tou'; enabled: boolean }
   | { type: 'settings'; settings: Partial<AllocationSettings> };
