@@ -68,7 +68,7 @@ describe('relay to a CPO: transparency (U1, U3)', () => {
     await waitFor(() => cpo.of('StopTransaction', 'CPO-0003').length === 1, 'remote stop upstream');
     expect(cpo.of('StopTransaction', 'CPO-0003')[0]).toMatchObject({ transactionId: cpoId, reason: 'Remote' });
 
-    // Load management stays local: the CPO's profiles are refused, truthfully.
+    // The CPO's profiles become caps on the allocation, never the station's: nothing set, nothing to clear.
     expect(await cpo.call('CPO-0003', 'ClearChargingProfile', {})).toEqual({ status: 'Unknown' });
 
     const boots = cpo.of('BootNotification', 'CPO-0003').length;
