@@ -8,7 +8,7 @@ import { verifyUserPassword } from '../auth/passwords.js';
 import { resolveSettings } from '../../site/settings.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, unauthorized } from '../errors.js';
-import { errors, OkSchema } from '../schemas.js';
+import { errors, OkSchema, RoleSchema } from '../schemas.js';
 
 const LoginBody = Type.Object({
   login: Type.String({ minLength: 1, maxLength: 64 }),
@@ -17,7 +17,7 @@ const LoginBody = Type.Object({
 
 export const MeSchema = Type.Object({
   login: Type.String(),
-  role: Type.Union([Type.Literal('admin'), Type.Literal('user')]),
+  role: RoleSchema,
   mustChangeCredentials: Type.Boolean({ description: 'the factory login: only PUT /api/users/me/credentials is allowed' }),
   via: Type.Union([Type.Literal('session'), Type.Literal('token')]),
   csrfToken: Type.Optional(Type.String({ description: 'send it back in the x-csrf-token header of every POST, PUT, PATCH and DELETE' })),

@@ -8,10 +8,9 @@ import type { OcppActions } from '../../ocpp/types.generated.js';
 import { audit } from '../audit.js';
 import type { ApiContext } from '../context.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import { errors } from '../schemas.js';
+import { enumOf, errors } from '../schemas.js';
 import { StationParams } from './stations.js';
 
-const enumOf = <T extends string>(values: readonly T[], description: string) => Type.Unsafe<T>({ type: 'string', enum: [...values], description });
 
 export const CommandOutcome = Type.Object({
   commandId: Type.Number({ description: 'see GET /api/stations/{id}/commands' }),

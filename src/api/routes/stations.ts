@@ -10,9 +10,8 @@ import type { ConnectorRow, StationRow, StationUpdate, TransactionRow } from '..
 import { audit } from '../audit.js';
 import type { ApiContext } from '../context.js';
 import { conflict, notFound, unprocessable } from '../errors.js';
-import { errors, OkSchema } from '../schemas.js';
+import { enumOf, errors, OkSchema } from '../schemas.js';
 
-const enumOf = <T extends string>(values: readonly T[], description: string) => Type.Unsafe<T>({ type: 'string', enum: [...values], description });
 // Null first: Fastify's Ajv coerces types, and would turn null into "" for a string tried first.
 const N = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([Type.Null(), t]);
 

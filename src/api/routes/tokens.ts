@@ -6,9 +6,8 @@ import { randomSecret, sha256, TOKEN_PREFIX, type Identity } from '../auth/ident
 import { audit } from '../audit.js';
 import type { ApiContext } from '../context.js';
 import { notFound } from '../errors.js';
-import { errors, OkSchema } from '../schemas.js';
+import { errors, OkSchema, RoleSchema } from '../schemas.js';
 
-const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('user')]);
 const TokenSchema = Type.Object({
   id: Type.String(), name: Type.String(), role: RoleSchema, createdBy: Type.String(), createdAt: Type.Number(),
   lastUsedAt: Type.Union([Type.Number(), Type.Null()]), revokedAt: Type.Union([Type.Number(), Type.Null()]),

@@ -8,9 +8,8 @@ import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { audit } from '../audit.js';
 import type { ApiContext } from '../context.js';
 import { conflict, forbidden, notFound, unprocessable } from '../errors.js';
-import { errors, OkSchema } from '../schemas.js';
+import { errors, OkSchema, RoleSchema } from '../schemas.js';
 
-const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('user')]);
 const UserSchema = Type.Object({
   login: Type.String(), role: RoleSchema, mustChangeCredentials: Type.Boolean(), createdAt: Type.Number(), updatedAt: Type.Number(),
 });

@@ -8,11 +8,8 @@ import type { ZoneRow } from '../../store/schema.js';
 import { audit } from '../audit.js';
 import type { ApiContext } from '../context.js';
 import { conflict, notFound, unprocessable } from '../errors.js';
-import { errors, OkSchema } from '../schemas.js';
+import { enumOf, errors, OkSchema } from '../schemas.js';
 import { treeOrder, withZone, zoneEditProblems } from './zone-tree-edit.js';
-
-const enumOf = <T extends string>(values: readonly T[], description: string) =>
-  Type.Unsafe<T>({ type: 'string', enum: [...values], description });
 
 const PerPhase = Type.Array(Type.Number(), { minItems: 3, maxItems: 3, description: 'L1, L2, L3 in A' });
 
