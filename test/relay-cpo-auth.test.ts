@@ -27,7 +27,7 @@ describe('relay: the CPO authorizes (B1 cpo, B2)', () => {
     const station = new SimStation({ id: 'CP-003', url: h.app.ocppUrl, tickIntervalMs: 100, reconnectDelayMs: 100 });
     cleanups.push(() => station.stop());
     expect(await station.start()).toBe('Accepted');
-    await waitFor(() => h.app.relay?.linkOf('CP-003')?.isUp === true, 'upstream link up');
+    await waitFor(() => h.app.relay?.linkOf('CP-003')?.isReady === true, 'upstream link up, boot accepted');
     return { cpo, h, station };
   }
 

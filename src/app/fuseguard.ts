@@ -22,6 +22,7 @@ import { Store } from '../store/store.js';
 import { registerApi } from '../api/api.js';
 import { ensureFactoryAdmin } from '../api/auth/factory-admin.js';
 import type { ApiContext } from '../api/context.js';
+import { ReferenceClock } from './reference-clock.js';
 import { VERSION } from './version.js';
 
 export interface FuseguardOptions {
@@ -65,7 +66,9 @@ export interface Fuseguard {
 }
 
 export async function startFuseguard(options: FuseguardOptions): Promise<Fuseguard> {
-  const now = options.now ?? Date.now;
+  // Every part reads the reference time (U3): the system clock, or the CPO's with the relay on.
+  const clock = new ReferenceClock(options.now ?? Date.now);
+  const now = clock.now;
   const logger = options.logger ?? pino({ level: 'info' });
   const site = options.siteFile ? loadSiteFile(options.siteFile) : undefined;
   const store = await Store.open(options.dataDir);
@@ -98,11 +101,13 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
     const settings = linkSettingsOf(JSON.parse(upstream) as Parameters<typeof linkSettingsOf>[0]);
     const started = settings ? new Relay({
       store, commands, stationServer, log, now, expectRemoteStart: (stationId, idTag) => sessions.expectRemoteStart(stationId, idTag),
+      clock,
       // The CPO's charging profiles cap the setpoints (U1); without a control loop they are refused.
       ...(control ? { setCap: (stationId: string, connectorId: number | null, capA: number | null) => (connectorId === null
         ? control.state.clearExternalCaps(stationId)
         : control.state.setExternalCap(connectorKey(stationId, connectorId), capA)) } : {}),
     }, settings, options.relay) : null;
+    if (!started) clock.reset();
     await started?.start();
     registerRelay(store, started);
     return started;

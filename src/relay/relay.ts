@@ -3,6 +3,7 @@
 // observer hook. Transaction messages go through the durable outbox (U2); the rest is relayed
 // as it comes, best effort. Off by default: without it nothing here runs.
 import { createHash } from 'node:crypto';
+import { resolveAuthPolicy } from '../auth/auth-policy.js';
 import type { CommandSender } from '../ocpp/command-sender.js';
 import type { StationAction } from '../ocpp/handlers/handler.js';
 import type { StationCallObserver, StationServer } from '../ocpp/station-server.js';
@@ -11,6 +12,7 @@ import type { EventLog } from '../services/event-log.js';
 import type { SiteSettings } from '../site/site-schema.js';
 import type { OutboxEntry } from '../store/repositories/relay-outbox-repository.js';
 import type { Store } from '../store/store.js';
+import type { ReferenceClock } from '../app/reference-clock.js';
 import { DEFAULT_RELAY_TUNING, UpstreamLink, type LinkSettings, type LinkStatus, type RelayTuning } from './upstream-link.js';
 
 export type { RelayTuning } from './upstream-link.js';
@@ -29,6 +31,8 @@ export interface RelayDeps {
   stationServer: StationServer;
   log: EventLog;
   now: () => number;
+  /** Fuseguard's clock, which follows the CPO's time (U3). */
+  clock?: ReferenceClock;
   /** Remote starts the CPO asks for are expected by the session service (B1). */
   expectRemoteStart?: (stationId: string, idTag: string) => void;
   /** The CPO's charging profiles as caps (U1); without it they are refused. See LinkDeps.setCap. */
@@ -45,6 +49,8 @@ export interface RelayStatus {
   url: string | null;
   /** CPO time minus Fuseguard time (U3), from the latest answer that carried it. */
   timeOffsetMs: number | null;
+  /** How far Fuseguard's clock was moved from the system clock to follow the CPO's (U3). */
+  clockCorrectionMs: number;
   stations: RelayStationStatus[];
 }
 
@@ -140,7 +146,7 @@ export class Relay implements StationCallObserver {
    */
   async authorizeUpstream(stationId: string, idTag: string): Promise<IdTagInfo | 'unreachable'> {
     const link = this.links.get(stationId) ?? await this.link(stationId);
-    if (!link?.isUp) return 'unreachable';
+    if (!link?.isReady) return 'unreachable';
     this.recentAuthorize.set(`${stationId}\n${idTag}`, this.deps.now());
     try {
       const answer = await link.call('Authorize', { idTag }, AUTHORIZE_TIMEOUT_MS) as AuthorizeResponse;
@@ -154,6 +160,11 @@ export class Relay implements StationCallObserver {
   timeOffsetMs(): number | null {
     for (const link of this.links.values()) if (link.timeOffsetMs !== null) return link.timeOffsetMs;
     return null;
+  }
+
+  /** How far Fuseguard's clock was moved to follow the CPO's (U3). */
+  clockCorrectionMs(): number {
+    return this.deps.clock?.correctionMs ?? 0;
   }
 
   linkOf(stationId: string): UpstreamLink | undefined {
@@ -197,12 +208,41 @@ export class Relay implements StationCallObserver {
     const link = new UpstreamLink(stationId, identity, this.settings, this.tuning, {
       store: this.deps.store, commands: this.deps.commands, log: this.deps.log, now: this.deps.now,
       idle: (id) => this.idle(id),
+      cpoTimeDifference: (differenceMs) => this.followCpoTime(differenceMs),
+      startRefused: (id, transactionId, idTagInfo) => void this.startRefused(id, transactionId, idTagInfo),
       expectRemoteStart: this.deps.expectRemoteStart,
       setCap: this.deps.setCap,
     });
     this.links.set(stationId, link);
     link.start();
     return link;
+  }
+
+  /**
+   * The CPO refused the idTag of a session it was told about. On a `cpo` station the CPO decides
+   * (B1): the session is stopped, as a station would with StopTransactionOnInvalidId. Elsewhere
+   * Fuseguard decided, and the refusal is only logged.
+   */
+  private async startRefused(stationId: string, transactionId: number, idTagInfo: IdTagInfo): Promise<void> {
+    const transaction = await this.deps.store.transactions.get(transactionId);
+    const what = `the CPO answered ${idTagInfo.status} to session ${transactionId} (idTag ${transaction?.id_tag ?? '?'})`;
+    if (!transaction || transaction.stop_at !== null) {
+      this.deps.log.warn(`${what}; it has ended already`, { stationId, action: 'relay' });
+      return;
+    }
+    const { mode } = await resolveAuthPolicy(this.deps.store, stationId);
+    if (mode !== 'cpo') {
+      this.deps.log.warn(`${what}; the station's mode is ${mode}, so Fuseguard's decision stands`, { stationId, action: 'relay' });
+      return;
+    }
+    this.deps.log.warn(`${what}: stopping it`, { stationId, action: 'relay' });
+    const result = await this.deps.commands.send(stationId, 'RemoteStopTransaction', { transactionId });
+    if (!result.ok) this.deps.log.error(`stopping session ${transactionId} the CPO refused failed: ${result.message}`, { stationId, action: 'relay' });
+  }
+
+  private followCpoTime(differenceMs: number): void {
+    const stepMs = this.deps.clock?.follow(differenceMs) ?? 0;
+    if (stepMs !== 0) this.deps.log.warn(`Fuseguard's clock follows the CPO's time (U3): moved by ${(stepMs / 1000).toFixed(1)} s`, { action: 'relay' });
   }
 
   /** Nothing queued: a station that is gone no longer needs its link. */

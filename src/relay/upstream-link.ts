@@ -7,8 +7,8 @@ import { COMMAND_ACTIONS } from '../ocpp/command-sender.js';
 import { createOcpp16Validator } from '../ocpp/ocpp16-validator.js';
 import { callError, RPCClient, TimeoutError, type Ocpp16ErrorCode, type RpcClient } from '../ocpp/rpc.js';
 import type {
-  BootNotificationRequest, BootNotificationResponse, ClearChargingProfileRequest, ClearChargingProfileResponse, OcppActions,
-  SetChargingProfileRequest, SetChargingProfileResponse, StatusNotificationRequest,
+  BootNotificationRequest, BootNotificationResponse, ClearChargingProfileRequest, ClearChargingProfileResponse,
+  SetChargingProfileRequest, SetChargingProfileResponse, StartTransactionResponse, StatusNotificationRequest,
 } from '../ocpp/types.generated.js';
 import type { EventLog } from '../services/event-log.js';
 import type { RelayOutboxRow } from '../store/repositories/relay-outbox-repository.js';
@@ -45,6 +45,10 @@ export interface LinkDeps {
   now: () => number;
   /** The queue of the station is empty and nothing else needs the link. */
   idle(stationId: string): void;
+  /** The CPO's time minus Fuseguard's, measured from a BootNotification or Heartbeat answer (U3). */
+  cpoTimeDifference?(differenceMs: number): void;
+  /** The CPO's StartTransaction answer refused the idTag (not Accepted). */
+  startRefused?(stationId: string, transactionId: number, idTagInfo: StartTransactionResponse['idTagInfo']): void;
   /** The CPO asked for a remote start: its StartTransaction is expected (remote-only stations, B1). */
   expectRemoteStart?(stationId: string, idTag: string): void;
   /**
@@ -66,6 +70,9 @@ export interface LinkStatus {
   timeOffsetMs: number | null;
 }
 
+/** Boot again after this when the CPO's Pending/Rejected answer gives no interval. */
+const BOOT_RETRY_DEFAULT_MS = 60_000;
+
 type CallFailure = { rpcErrorCode?: string; message?: string };
 
 export class UpstreamLink {
@@ -81,6 +88,11 @@ export class UpstreamLink {
   private closed = false;
   private readonly sleeper = new Sleeper();
   private readonly retrySleeper = new Sleeper();
+  private readonly bootSleeper = new Sleeper();
+  /** The CPO accepted the BootNotification on the current connection. */
+  private accepted = false;
+  /** The connection whose boot loop runs (one per connection). */
+  private bootingClient: RpcClient | null = null;
   private draining = false;
   private drainAgain = false;
   private running: Promise<void> | null = null;
@@ -103,6 +115,11 @@ export class UpstreamLink {
     return this.state === 'up' && this.client !== null;
   }
 
+  /** Up, and the CPO accepted the station's BootNotification: other messages may go (OCPP 1.6). */
+  get isReady(): boolean {
+    return this.isUp && this.accepted;
+  }
+
   status(): LinkStatus {
     return {
       stationId: this.stationId, identity: this.identity, state: this.state, since: this.since,
@@ -114,19 +131,28 @@ export class UpstreamLink {
     this.closed = true;
     this.sleeper.cancel();
     this.retrySleeper.cancel();
+    this.bootSleeper.cancel();
     await this.client?.close({ code: 1000, reason: 'relay stopped', force: true } as never).catch(() => undefined);
     await this.running;
     this.setState('closed');
   }
 
-  /** Relays a station call that is not a transaction message: best effort, dropped while down. */
+  /**
+   * Relays a station call that is not a transaction message: best effort, dropped while the link
+   * is not ready. A BootNotification (the station rebooted) is sent until the CPO accepts it.
+   */
   async forward(action: string, payload: unknown): Promise<unknown> {
-    if (action === 'BootNotification') this.lastBoot = payload as BootNotificationRequest;
+    if (action === 'BootNotification') {
+      this.lastBoot = payload as BootNotificationRequest;
+      if (this.isUp) this.accepted = false;
+      if (this.client) this.boot(this.client);
+      return undefined;
+    }
     if (action === 'StatusNotification') {
       const status = payload as StatusNotificationRequest;
       this.lastStatuses.set(status.connectorId, status);
     }
-    if (!this.isUp) return undefined;
+    if (!this.isReady) return undefined;
     return this.call(action, payload).catch((error: unknown) => {
       this.lastError = `${action}: ${describe(error)}`;
       return undefined;
@@ -140,7 +166,10 @@ export class UpstreamLink {
     const sentAt = this.deps.now();
     const response = await client.call(action, payload, { callTimeoutMs: timeoutMs });
     if (action === 'BootNotification' || action === 'Heartbeat') this.noteTime(response as { currentTime?: string }, sentAt);
-    if (action === 'BootNotification') this.bootStatus = (response as BootNotificationResponse).status;
+    if (action === 'BootNotification') {
+      this.bootStatus = (response as BootNotificationResponse).status;
+      this.accepted = this.bootStatus === 'Accepted';
+    }
     return response;
   }
 
@@ -183,11 +212,13 @@ export class UpstreamLink {
       }
       const closedEvent = new Promise<{ code: number; reason: string }>((resolve) => client.once('close', resolve as never));
       this.client = client;
+      this.accepted = false;
       this.setState('up');
       this.deps.log.info(`upstream link up as ${this.identity}`, { stationId: this.stationId, action: 'relay' });
-      void this.onUp();
+      this.boot(client);
       const { code, reason } = await closedEvent;
       this.client = null;
+      this.bootSleeper.cancel();
       if (this.closed) break;
       this.lastError = `closed with code ${code}${reason ? `: ${reason}` : ''}`;
       this.setState('down');
@@ -211,14 +242,42 @@ export class UpstreamLink {
     return client;
   }
 
-  /** The connection is new: the CPO hears the station boot and its statuses, then the queue. */
-  private async onUp(): Promise<void> {
-    const boot = this.lastBoot ?? await this.bootFromStore();
+  /** The CPO hears the station boot, until it accepts it; then the statuses and the queue. */
+  private boot(client: RpcClient): void {
+    if (this.bootingClient === client) return;
+    this.bootingClient = client;
+    void this.bootUntilAccepted(client).finally(() => {
+      if (this.bootingClient === client) this.bootingClient = null;
+    });
+  }
+
+  private async bootUntilAccepted(client: RpcClient): Promise<void> {
+    const current = () => this.client === client && !this.closed;
+    let warned = false;
+    while (current() && !this.accepted) {
+      const boot = this.lastBoot ?? await this.bootFromStore();
+      if (!boot) {
+        this.accepted = true; // nothing to boot with: relay as it comes
+        break;
+      }
+      let waitMs = this.tuning.retryIntervalMs;
+      try {
+        const answer = await this.call('BootNotification', boot) as BootNotificationResponse;
+        if (this.accepted) break;
+        // OCPP 1.6: Pending or Rejected, nothing else is sent; boot again after the CPO's interval.
+        waitMs = answer.interval > 0 ? answer.interval * 1_000 : BOOT_RETRY_DEFAULT_MS;
+        if (!warned) this.deps.log.warn(`the CPO answered the BootNotification with ${answer.status}: messages wait until it accepts`, { stationId: this.stationId, action: 'relay' });
+        warned = true;
+      } catch (error) {
+        this.lastError = `BootNotification: ${describe(error)}`;
+      }
+      if (current()) await this.bootSleeper.sleep(waitMs);
+    }
+    if (!current() || !this.accepted) return;
     try {
-      if (boot) await this.call('BootNotification', boot);
       for (const status of this.lastStatuses.values()) await this.call('StatusNotification', status);
     } catch (error) {
-      this.lastError = `after connecting: ${describe(error)}`;
+      this.lastError = `after the boot: ${describe(error)}`;
     }
     this.kick();
   }
@@ -273,7 +332,7 @@ export class UpstreamLink {
   private async drain(): Promise<void> {
     const { store } = this.deps;
     let first = true;
-    while (this.isUp && !this.closed) {
+    while (this.isReady && !this.closed) {
       const entry = await store.relayOutbox.head(this.stationId);
       if (!entry) {
         this.deps.idle(this.stationId);
@@ -281,7 +340,7 @@ export class UpstreamLink {
       }
       if (!first) await this.retrySleeper.sleep(this.tuning.replayPaceMs);
       first = false;
-      if (!this.isUp) return;
+      if (!this.isReady) return;
       await this.deliver(entry);
     }
   }
@@ -306,7 +365,7 @@ export class UpstreamLink {
     try {
       response = await this.call(entry.action, payload);
     } catch (error) {
-      if (!this.isUp) return; // the link dropped: not the CPO's refusal, no try counted
+      if (!this.isReady) return; // the link dropped or the station rebooted: not the CPO's refusal, no try counted
       const message = describe(error);
       this.lastError = `${entry.action}: ${message}`;
       const gaveUp = await store.commit((db) => store.relayOutbox.markAttemptFailed(entry.id, message, now(), this.settings.transactionMessageAttempts, db));
@@ -317,18 +376,19 @@ export class UpstreamLink {
       }
       return;
     }
+    const started = entry.action === 'StartTransaction' && ownId !== null ? response as StartTransactionResponse : null;
     await store.commit(async (db) => {
-      if (entry.action === 'StartTransaction' && ownId !== null) {
-        const cpoId = (response as OcppActions['StartTransaction']['response']).transactionId;
-        await store.relayOutbox.mapTransaction(this.stationId, ownId, cpoId, now(), db);
-      }
+      if (started && ownId !== null) await store.relayOutbox.mapTransaction(this.stationId, ownId, started.transactionId, now(), db);
       await store.relayOutbox.markDelivered(entry.id, now(), db);
     });
+    if (started && ownId !== null && started.idTagInfo.status !== 'Accepted') this.deps.startRefused?.(this.stationId, ownId, started.idTagInfo);
   }
 
   private noteTime(response: { currentTime?: string }, sentAt: number): void {
     const cpoTime = response.currentTime ? Date.parse(response.currentTime) : NaN;
-    if (Number.isFinite(cpoTime)) this.timeOffsetMs = Math.round(cpoTime - (sentAt + this.deps.now()) / 2);
+    if (!Number.isFinite(cpoTime)) return;
+    this.timeOffsetMs = Math.round(cpoTime - (sentAt + this.deps.now()) / 2);
+    this.deps.cpoTimeDifference?.(this.timeOffsetMs);
   }
 
   private setState(state: LinkStatus['state']): void {

@@ -69,6 +69,11 @@ export class StationService {
     return this.lastSeenAt.get(stationId);
   }
 
+  /** The reference time as stations are given it (Heartbeat and BootNotification answers, U3). */
+  currentTime(): string {
+    return new Date(this.now()).toISOString();
+  }
+
   /** BootNotification: Accepted for admitted stations, Pending for those waiting for an admin. */
   async boot(stationId: string, request: BootNotificationRequest): Promise<{ response: BootNotificationResponse; admitted: boolean }> {
     const at = this.now();

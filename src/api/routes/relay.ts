@@ -23,7 +23,8 @@ const Status = Type.Object({
   enabled: Type.Boolean(),
   running: Type.Boolean({ description: 'the relay runs (enabled with a URL)' }),
   url: N(Type.String({ description: "the CPO's endpoint, without credentials" })),
-  timeOffsetMs: N(Type.Number({ description: 'CPO time minus Fuseguard time (U3), the reference time' })),
+  timeOffsetMs: N(Type.Number({ description: 'CPO time minus Fuseguard time (U3), measured at the last BootNotification or Heartbeat answer' })),
+  clockCorrectionMs: Type.Number({ description: "how far Fuseguard's clock was moved from the system clock to follow the CPO's time (U3); 0 without the relay" }),
   stations: Type.Array(StationStatus),
 });
 
@@ -46,6 +47,7 @@ export function relayRoutes(ctx: ApiContext): FastifyPluginAsync {
       return {
         enabled: upstream.enabled === true, running: relay !== undefined, url: publicUrl(upstream.url),
         timeOffsetMs: relay?.timeOffsetMs() ?? null,
+        clockCorrectionMs: relay?.clockCorrectionMs() ?? 0,
         stations: stations.map((s) => ({ ...s, since: s.since || null })),
       };
     });

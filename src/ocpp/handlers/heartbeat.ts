@@ -1,3 +1,4 @@
 import type { Handler } from './handler.js';
 
-export const heartbeat: Handler<'Heartbeat'> = async () => ({ currentTime: new Date().toISOString() });
+// The reference time (U3): with the relay on, it follows the CPO's.
+export const heartbeat: Handler<'Heartbeat'> = async (deps) => ({ currentTime: deps.stations.currentTime() });
