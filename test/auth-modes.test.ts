@@ -119,6 +119,26 @@ describe('authentication modes (B1) and offline policies (B2)', () => {
     }
   });
 
+  it('a mode or policy changed through the API reaches a connected station at once, without load management', async () => {
+    h = await startApiHarness(site(), { control: false });
+    const sim = await startSim('LIST-1');
+    await waitFor(() => sim.config.get('LocalAuthListEnabled') === 'true' && sim.config.get('AllowOfflineTxForUnknownId') === 'false', 'station-list and reject keys at connection');
+    expect((await h.admin.patch('/api/stations/LIST-1', { offlineAuthMode: 'allow-all' })).status).toBe(200);
+    await waitFor(() => sim.config.get('AllowOfflineTxForUnknownId') === 'true' && sim.config.get('LocalAuthorizeOffline') === 'true', 'allow-all keys after the change');
+    expect((await h.admin.put('/api/zones/List', { maxCurrentA: 32, mode: 'static', authMode: 'free', offlineAuthMode: 'reject' })).status).toBe(200);
+    await waitFor(() => sim.config.get('AuthorizeRemoteTxRequests') === 'false' && sim.config.get('LocalAuthListEnabled') === 'false', 'free-mode keys after the zone change');
+    // Only what changed: a change that keeps the policy sends nothing; the next one (reconciled in
+    // order after it) sends the six keys of free + allow-all, and nothing else.
+    const sent = (await h.app.store.commands.listForStation('LIST-1', 500)).length;
+    expect((await h.admin.patch('/api/stations/LIST-1', { name: 'Renamed' })).status).toBe(200);
+    expect((await h.admin.patch('/api/stations/LIST-1', { offlineAuthMode: 'reject' })).status).toBe(200);
+    await waitFor(() => sim.config.get('AllowOfflineTxForUnknownId') === 'false', 'reject keys after the change');
+    await waitFor(async () => (await h.app.store.commands.listForStation('LIST-1', 500)).length >= sent + 6, 'six keys sent');
+    const after = await h.app.store.commands.listForStation('LIST-1', 500);
+    expect(after.length).toBe(sent + 6);
+    expect(after.slice(0, 6).every((c) => c.action === 'ChangeConfiguration')).toBe(true);
+  });
+
   it('cpo: the CPO decides while reachable; while it is not, each B2 policy applies', async () => {
     h = await startApiHarness(site(), { control: { debounceMs: 20 } });
     const [allow, reject, cached] = await Promise.all(['CPO-ALLOW', 'CPO-REJECT', 'CPO-CACHED'].map(startSim));

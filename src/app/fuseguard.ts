@@ -22,6 +22,7 @@ import { Store } from '../store/store.js';
 import { registerApi } from '../api/api.js';
 import { ensureFactoryAdmin } from '../api/auth/factory-admin.js';
 import type { ApiContext } from '../api/context.js';
+import { AuthProvisioner } from '../auth/auth-provisioner.js';
 import { ReferenceClock } from './reference-clock.js';
 import { VERSION } from './version.js';
 
@@ -90,6 +91,10 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   const stationServer = new StationServer({ stations, sessions, log }, { pingIntervalMs: options.pingIntervalMs });
   const commands = new CommandSender(stationServer, store, log, now, options.commandTimeoutMs);
   await ensureFactoryAdmin(store, now());
+  // Authentication keys, local lists and free-mode starts (B1, B2), with or without load management.
+  const auth = new AuthProvisioner(store, commands, events, log);
+  auth.attach();
+  let reconciling = Promise.resolve();
   const control = options.control === false ? null : new ControlLoop(store, commands, events, log, now, options.control ?? {});
   let inputs = await startDigitalInputs(store, logger, now);
   let meters = await startMeters(store, logger, now);
@@ -144,6 +149,11 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
       await control.state.load();
       control.poke();
     }
+    // Stations moved to another mode or offline policy get their keys now, not at their next
+    // connection; in the background, as a station may take long to answer.
+    reconciling = reconciling.then(() => auth.reconcile()).catch((error: unknown) => {
+      log.error(`authentication provisioning failed: ${error instanceof Error ? error.message : String(error)}`, { action: 'provision' });
+    });
   };
 
   const trustProxy = resolveSettings(await store.settings.getAll()).network.trustProxy === true;
@@ -176,6 +186,7 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
       await meters.stop();
       await relay?.stop();
       await stationServer.close();
+      await reconciling; // commands to stations fail at once now
       await http.close();
       await new Promise((resolve) => setImmediate(resolve)); // let the last close events queue their writes
       await store.close();

@@ -5,7 +5,6 @@ import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
 import type { SiteEvents } from '../services/site-events.js';
 import type { Store } from '../store/store.js';
-import { AuthProvisioner } from './auth-provisioner.js';
 import { Dispatcher } from './dispatcher.js';
 import { SiteState } from './site-state.js';
 import { StationProvisioner } from './station-provisioner.js';
@@ -24,8 +23,6 @@ export class ControlLoop {
   readonly state: SiteState;
   readonly provisioner: StationProvisioner;
   readonly dispatcher: Dispatcher;
-  /** Authentication keys, local lists and free-mode starts (B1, B2). */
-  readonly auth: AuthProvisioner;
   lastResult: AllocationResult | null = null;
   /** Rounds run and the time they took (allocation plus dispatch), for metrics and benchmarks. */
   readonly stats = { rounds: 0, allocateMs: 0, roundMs: 0 };
@@ -46,13 +43,11 @@ export class ControlLoop {
       uncontrolledRetryMs: options.uncontrolledRetryMs ?? 30_000,
     });
     this.debounceMs = options.debounceMs ?? 50;
-    this.auth = new AuthProvisioner(store, commands, events, log);
   }
 
   async start(): Promise<void> {
     await this.state.load();
     this.state.attach(this.events, () => this.schedule());
-    this.auth.attach();
     // O5: on every connection and every boot, the station gets what it must hold.
     this.events.on('station.connected', ({ stationId }) => void this.provision(stationId));
     this.events.on('station.disconnected', ({ stationId }) => this.provisioner.reset(stationId));
@@ -130,11 +125,6 @@ export class ControlLoop {
       await this.provisioner.provision(stationId, this.failsafes());
     } catch (error) {
       this.log.error(`provisioning failed: ${error instanceof Error ? error.message : String(error)}`, { stationId, action: 'provision' });
-    }
-    try {
-      await this.auth.provision(stationId);
-    } catch (error) {
-      this.log.error(`authentication provisioning failed: ${error instanceof Error ? error.message : String(error)}`, { stationId, action: 'provision' });
     }
     this.schedule();
   }

@@ -1,8 +1,10 @@
-// Authentication on the stations (B1, B2, O5): at every boot and reconnection, the configuration
-// keys of the station's mode and offline policy, and in `station-list` mode Fuseguard's badge
-// list (SendLocalList, full update, versioned). In `free` mode, a car that plugs in is started
-// with RemoteStartTransaction and the `freeModeIdTag` setting. See docs/authentication.md.
-import { resolveAuthPolicy, stationAuthKeys } from '../auth/auth-policy.js';
+// Authentication on the stations (B1, B2, O5): at every boot and reconnection, and when a
+// configuration change moves a connected station to another mode or offline policy, the
+// configuration keys of its mode and policy, and in `station-list` mode Fuseguard's badge list
+// (SendLocalList, full update, versioned). In `free` mode, a car that plugs in is started with
+// RemoteStartTransaction and the `freeModeIdTag` setting. Independent of the control loop: it
+// runs with load management off too. See docs/authentication.md.
+import { resolveAuthPolicy, stationAuthKeys, type StationAuthPolicy } from './auth-policy.js';
 import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
 import type { SiteEvents } from '../services/site-events.js';
@@ -12,6 +14,8 @@ import type { Store } from '../store/store.js';
 export class AuthProvisioner {
   /** `${stationId}#${connectorId}` of free-mode starts in flight. */
   private readonly starting = new Set<string>();
+  /** The policy each connected station was last provisioned with, to tell what a reload changed. */
+  private readonly provisioned = new Map<string, string>();
 
   constructor(
     private readonly store: Store,
@@ -21,15 +25,33 @@ export class AuthProvisioner {
   ) {}
 
   attach(): void {
+    this.events.on('station.connected', ({ stationId }) => void this.provisionAdmitted(stationId));
+    this.events.on('station.booted', ({ stationId, admitted }) => {
+      if (admitted) void this.provisionAdmitted(stationId);
+    });
+    this.events.on('station.disconnected', ({ stationId }) => this.provisioned.delete(stationId));
     this.events.on('connector.status', ({ stationId, connectorId, status }) => {
       if (status === 'Preparing' && connectorId > 0) void this.startFree(stationId, connectorId).catch((error: unknown) => this.fail(stationId, 'RemoteStartTransaction', error));
     });
     this.events.on('badges.changed', () => void this.pushLists().catch((error: unknown) => this.fail(undefined, 'SendLocalList', error)));
   }
 
+  /**
+   * After a configuration change (zones, stations, admission): every connected, admitted station
+   * whose mode or offline policy is not the one it was provisioned with gets it now.
+   */
+  async reconcile(): Promise<void> {
+    for (const station of await this.store.stations.list()) {
+      if (station.connected !== 1 || station.admission !== 'admitted') continue;
+      const policy = await resolveAuthPolicy(this.store, station.id);
+      if (this.provisioned.get(station.id) !== policyKey(policy)) await this.provisionLogged(station.id);
+    }
+  }
+
   /** What the station must hold for its mode and offline policy (O5). */
   async provision(stationId: string): Promise<void> {
     const policy = await resolveAuthPolicy(this.store, stationId);
+    this.provisioned.set(stationId, policyKey(policy));
     for (const [key, value] of stationAuthKeys(policy)) {
       const result = await this.commands.send(stationId, 'ChangeConfiguration', { key, value });
       if (!result.ok || result.response.status !== 'Accepted') {
@@ -95,7 +117,22 @@ export class AuthProvisioner {
     }
   }
 
+  private async provisionAdmitted(stationId: string): Promise<void> {
+    if ((await this.store.stations.get(stationId))?.admission !== 'admitted') return;
+    await this.provisionLogged(stationId);
+  }
+
+  private async provisionLogged(stationId: string): Promise<void> {
+    try {
+      await this.provision(stationId);
+    } catch (error) {
+      this.fail(stationId, 'authentication provisioning', error);
+    }
+  }
+
   private fail(stationId: string | undefined, action: string, error: unknown): void {
     this.log.error(`${action} failed: ${error instanceof Error ? error.message : String(error)}`, { ...(stationId ? { stationId } : {}), action });
   }
 }
+
+const policyKey = (policy: StationAuthPolicy): string => `${policy.mode}/${policy.offline ?? '-'}`;
