@@ -1,6 +1,8 @@
 // The CPO's charging profiles as an extra cap on the LMS's setpoints (U1), over real sockets:
 // two stations share a zone; the CPO caps one through the relay, the other gets what it frees.
 import { afterEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { startFuseguard } from '../src/app/fuseguard.js';
 import { SimStation } from '../src/sim/index.js';
 import type { SiteFile } from '../src/site/site-schema.js';
 import { FAST_RELAY, FakeCpo } from './helpers/fake-cpo.js';
@@ -67,5 +69,37 @@ describe("relay to a CPO: the CPO's charging profiles cap the setpoints (U1)", (
     expect(await cpo.call('CPO-S1', 'SetChargingProfile', {
       ...txDefault(1, 'A', 10), csChargingProfiles: { ...txDefault(1, 'A', 10).csChargingProfiles, chargingProfilePurpose: 'ChargePointMaxProfile' },
     })).toEqual({ status: 'Rejected' });
+  });
+
+  it('a CPO cap is kept over a restart of Fuseguard (U1)', async () => {
+    const cpo = new FakeCpo();
+    await cpo.start();
+    cleanups.push(() => cpo.stop());
+    const options = { relay: FAST_RELAY, control: { liveProfileDurationS: 60, debounceMs: 20 } };
+    const h: Harness = await startHarness(site(cpo.url), options);
+    cleanups.push(() => h.cleanup());
+    const sims = ['S1', 'S2'].map((id) => new SimStation({ id, url: h.app.ocppUrl, meterValueIntervalS: 1, tickIntervalMs: 100, reconnectDelayMs: 100 }));
+    for (const [i, sim] of sims.entries()) {
+      cleanups.push(() => sim.stop());
+      expect(await sim.start()).toBe('Accepted');
+      await sim.plugIn(1, { batteryWh: 60_000, maxCurrentA: 32, phases: 3 });
+      await sim.presentBadge(1, `CAR-${i}`);
+    }
+    const [s1, s2] = sims;
+    await waitFor(() => cpo.clients.has('CPO-S1') && h.app.relay?.linkOf('S1')?.isReady === true, 'S1 linked upstream');
+    expect(await cpo.call('CPO-S1', 'SetChargingProfile', txDefault(1, 'A', 9))).toEqual({ status: 'Accepted' });
+    await waitFor(() => s1.getLimitA(1) === 9 && s2.getLimitA(1) === 31, 'S1 capped');
+
+    await h.app.close();
+    const again = await startFuseguard({ dataDir: h.dataDir, port: h.app.port, host: '127.0.0.1', logger: pino({ level: 'silent' }), ...options });
+    cleanups.push(() => again.close());
+    await waitFor(() => again.stationServer.connectedIds().length === 2, 'the stations are back', 10_000);
+    await waitFor(() => again.control?.lastResult?.setpoints.find((s) => s.connectorId === 'S1/1')?.currentA === 9, 'the cap holds after the restart', 10_000);
+    await waitFor(() => s1.getLimitA(1) === 9 && s2.getLimitA(1) === 31, 'the stations get it', 10_000);
+    // The CPO can still clear it.
+    await waitFor(() => cpo.clients.has('CPO-S1') && again.relay?.linkOf('S1')?.isReady === true, 'S1 linked upstream again');
+    expect(await cpo.call('CPO-S1', 'ClearChargingProfile', {})).toEqual({ status: 'Accepted' });
+    await waitFor(() => s1.getLimitA(1) === 20 && s2.getLimitA(1) === 20, 'shared again');
+    expect(await again.store.cpoCaps.list()).toEqual([]);
   });
 });

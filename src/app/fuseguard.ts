@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { ControlLoop, type ControlLoopOptions } from '../control/control-loop.js';
-import { connectorKey } from '../control/site-state.js';
 import { DigitalInputs } from '../inputs/index.js';
 import { validateInputConfigs } from '../inputs/validate-config.js';
 import { loadRegisterMaps, MeterPoller, validateMeterConfigs } from '../meters/index.js';
@@ -110,7 +109,7 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
       // The CPO's charging profiles cap the setpoints (U1); without a control loop they are refused.
       ...(control ? { setCap: (stationId: string, connectorId: number | null, capA: number | null) => (connectorId === null
         ? control.state.clearExternalCaps(stationId)
-        : control.state.setExternalCap(connectorKey(stationId, connectorId), capA)) } : {}),
+        : control.state.setExternalCap(stationId, connectorId, capA, now())) } : {}),
     }, settings, options.relay) : null;
     if (!started) clock.reset();
     await started?.start();

@@ -61,10 +61,12 @@ export class SiteState {
 
   /** (Re)loads the configuration; runtime facts (sessions, measurements, connections) stay. */
   async load(): Promise<void> {
-    const [zones, stations, connectors, badges, settings, open] = await Promise.all([
+    const [zones, stations, connectors, badges, settings, open, caps] = await Promise.all([
       this.store.zones.list(), this.store.stations.list(), this.store.stations.listConnectors(), this.store.badges.list(),
-      this.store.settings.getAll(), this.store.transactions.list({ ongoing: true, limit: 100_000 }),
+      this.store.settings.getAll(), this.store.transactions.list({ ongoing: true, limit: 100_000 }), this.store.cpoCaps.list(),
     ]);
+    this.externalCaps.clear();
+    for (const cap of caps) this.externalCaps.set(connectorKey(cap.station_id, cap.connector_id), cap.cap_a);
     this.settings = resolveSettings(settings);
     this.tou = (settings.tou as TouConfig | undefined) ?? null;
     this.zones = zones.map((z) => ({ name: z.name, parent: z.parent, maxCurrentA: z.max_current_a, mode: z.mode, meter: z.meter, fallbackCurrentA: z.fallback_current_a }));
@@ -131,24 +133,31 @@ export class SiteState {
   }
 
   /**
-   * U1: sets (capA) or clears (null) the external cap of a connector key, "<station>/0" for every
-   * connector of the station; the control loop runs again. Returns whether a cap was set before.
+   * U1: sets (capA) or clears (null) the CPO's cap on a connector, 0 for every connector of the
+   * station. Stored first, so that a restart keeps it; then the control loop runs again. Returns
+   * whether a cap was set before.
    */
-  setExternalCap(key: string, capA: number | null): boolean {
+  async setExternalCap(stationId: string, connectorId: number, capA: number | null, at: number): Promise<boolean> {
+    const key = connectorKey(stationId, connectorId);
     const had = this.externalCaps.has(key);
+    await this.store.commit(async (db) => {
+      if (capA === null) await this.store.cpoCaps.clear(stationId, connectorId, db);
+      else await this.store.cpoCaps.set(stationId, connectorId, capA, at, db);
+    });
     if (capA === null) this.externalCaps.delete(key);
     else this.externalCaps.set(key, capA);
     if (had || capA !== null) this.changed();
     return had;
   }
 
-  /** U1: clears every external cap of a station; returns whether there was one. */
-  clearExternalCaps(stationId: string): boolean {
+  /** U1: clears every CPO cap of a station; returns whether there was one. */
+  async clearExternalCaps(stationId: string): Promise<boolean> {
+    const cleared = await this.store.commit((db) => this.store.cpoCaps.clear(stationId, null, db));
     const prefix = `${stationId}/`;
     const keys = [...this.externalCaps.keys()].filter((key) => key.startsWith(prefix) && /^\d+$/.test(key.slice(prefix.length)));
     for (const key of keys) this.externalCaps.delete(key);
     if (keys.length > 0) this.changed();
-    return keys.length > 0;
+    return keys.length > 0 || cleared > 0;
   }
 
   /** The external cap of a connector: its own or its station's, the lower of the two. */

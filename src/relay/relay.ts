@@ -36,7 +36,7 @@ export interface RelayDeps {
   /** Remote starts the CPO asks for are expected by the session service (B1). */
   expectRemoteStart?: (stationId: string, idTag: string) => void;
   /** The CPO's charging profiles as caps (U1); without it they are refused. See LinkDeps.setCap. */
-  setCap?: (stationId: string, connectorId: number | null, capA: number | null) => boolean;
+  setCap?: (stationId: string, connectorId: number | null, capA: number | null) => Promise<boolean>;
 }
 
 export interface RelayStationStatus extends Omit<LinkStatus, 'state'> {

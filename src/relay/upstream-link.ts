@@ -53,10 +53,10 @@ export interface LinkDeps {
   expectRemoteStart?(stationId: string, idTag: string): void;
   /**
    * U1: a CPO charging profile as a cap on the setpoints of a connector (0 = every connector of the
-   * station), or its clearing (capA null; connectorId null = every cap of the station). Returns
-   * whether a cap was set before. Absent: the CPO's profiles are refused.
+   * station), or its clearing (capA null; connectorId null = every cap of the station), stored.
+   * Resolves to whether a cap was set before. Absent: the CPO's profiles are refused.
    */
-  setCap?(stationId: string, connectorId: number | null, capA: number | null): boolean;
+  setCap?(stationId: string, connectorId: number | null, capA: number | null): Promise<boolean>;
 }
 
 export interface LinkStatus {
@@ -311,20 +311,20 @@ export class UpstreamLink {
     throw callError(code, match && isErrorCode(match[1]) ? match[2] : `station: ${result.message}`);
   }
 
-  private setProfile(request: SetChargingProfileRequest): SetChargingProfileResponse {
+  private async setProfile(request: SetChargingProfileRequest): Promise<SetChargingProfileResponse> {
     const setCap = this.deps.setCap;
     const capA = setCap ? capOfProfile(request, this.deps.now()) : null;
     if (!setCap || capA === null) return { status: 'Rejected' };
-    setCap(this.stationId, request.connectorId, capA);
+    await setCap(this.stationId, request.connectorId, capA);
     const where = request.connectorId === 0 ? 'every connector' : `connector ${request.connectorId}`;
     this.deps.log.info(`the CPO caps ${where} at ${capA} A (charging profile ${request.csChargingProfiles.chargingProfileId})`, { stationId: this.stationId, action: 'relay' });
     return { status: 'Accepted' };
   }
 
-  private clearProfile(request: ClearChargingProfileRequest): ClearChargingProfileResponse {
+  private async clearProfile(request: ClearChargingProfileRequest): Promise<ClearChargingProfileResponse> {
     const setCap = this.deps.setCap;
     if (!setCap || request.chargingProfilePurpose === 'ChargePointMaxProfile') return { status: 'Unknown' };
-    const had = setCap(this.stationId, request.connectorId ?? null, null);
+    const had = await setCap(this.stationId, request.connectorId ?? null, null);
     if (had) this.deps.log.info(`the CPO cleared its cap${request.connectorId === undefined ? 's' : ` on connector ${request.connectorId}`}`, { stationId: this.stationId, action: 'relay' });
     return { status: had ? 'Accepted' : 'Unknown' };
   }

@@ -3,6 +3,7 @@ import { openDatabase, type Db } from './database.js';
 import { AuditRepository } from './repositories/audit-repository.js';
 import { BadgesRepository } from './repositories/badges-repository.js';
 import { CommandsRepository } from './repositories/commands-repository.js';
+import { CpoCapsRepository } from './repositories/cpo-caps-repository.js';
 import { LogsRepository } from './repositories/logs-repository.js';
 import { RelayOutboxRepository } from './repositories/relay-outbox-repository.js';
 import { SettingsRepository } from './repositories/settings-repository.js';
@@ -25,6 +26,7 @@ export class Store {
   readonly audit: AuditRepository;
   readonly zoneHistory: ZoneHistoryRepository;
   readonly relayOutbox: RelayOutboxRepository;
+  readonly cpoCaps: CpoCapsRepository;
   private readonly groupCommit: GroupCommit;
 
   constructor(readonly db: Db) {
@@ -40,6 +42,7 @@ export class Store {
     this.audit = new AuditRepository(db);
     this.zoneHistory = new ZoneHistoryRepository(db);
     this.relayOutbox = new RelayOutboxRepository(db);
+    this.cpoCaps = new CpoCapsRepository(db);
   }
 
   static async open(dataDir: string): Promise<Store> {

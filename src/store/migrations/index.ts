@@ -5,6 +5,7 @@ import { usersAndApiMigration } from './002-users-and-api.js';
 import { zoneHistoryMigration } from './003-zone-history.js';
 import { relayOutboxMigration } from './004-relay-outbox.js';
 import { authModesMigration } from './005-auth-modes.js';
+import { cpoCapsMigration } from './006-cpo-caps.js';
 
 /** Versioned migrations, applied in name order at start. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): MigrationProvider {
@@ -16,6 +17,7 @@ export function migrations(dialect: Dialect): MigrationProvider {
         '003-zone-history': zoneHistoryMigration(dialect),
         '004-relay-outbox': relayOutboxMigration(dialect),
         '005-auth-modes': authModesMigration(dialect),
+        '006-cpo-caps': cpoCapsMigration(),
       };
     },
   };
