@@ -59,4 +59,27 @@ describe('relay to a CPO: outage (U2)', () => {
     }
     expect(tx.some((c) => c.params.transactionId !== undefined && ownIds.includes(c.params.transactionId as number) && !cpoIds.includes(c.params.transactionId as number))).toBe(false);
   });
+
+  it('once one link gets through, the links waiting out a long backoff retry at once, spread out (U1)', async () => {
+    const cpo = new FakeCpo();
+    await cpo.start();
+    await cpo.stop(); // its port is known, nobody listens
+    cleanups.push(() => cpo.stop());
+    // A failed link waits 30 to 60 s before its next try.
+    const h = await startHarness(relaySite(cpo.url), { relay: { ...FAST_RELAY, backoffInitialMs: 60_000, backoffMaxMs: 60_000 } });
+    cleanups.push(() => h.cleanup());
+    const start = async (id: string) => {
+      const station = new SimStation({ id, url: h.app.ocppUrl, tickIntervalMs: 100, reconnectDelayMs: 100 });
+      cleanups.push(() => station.stop());
+      expect(await station.start()).toBe('Accepted');
+    };
+    await start('CP-003');
+    await waitFor(() => h.app.relay?.linkOf('CP-003')?.state === 'down', 'CP-003: its first try failed');
+
+    await cpo.start();
+    await start('CP-002'); // a new link gets through at once
+    await waitFor(() => h.app.relay?.linkOf('CP-002')?.isUp === true, 'CP-002 linked');
+    await waitFor(() => h.app.relay?.linkOf('CP-003')?.isReady === true, 'CP-003 linked long before its backoff ends');
+    expect(cpo.of('BootNotification', 'CPO-0003')).toHaveLength(1);
+  });
 });

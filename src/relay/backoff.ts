@@ -16,16 +16,33 @@ export function backoffDelayMs(failures: number, options: BackoffOptions, random
   return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }
 
-/** A delay that `cancel` ends early (when the link is closed). */
+/** A delay that `cancel` ends early (when the link is closed), and `shorten` brings forward. */
 export class Sleeper {
   private timer: NodeJS.Timeout | undefined;
   private wake: (() => void) | undefined;
+  private wakeAt = 0;
 
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      this.wake = resolve;
-      this.timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        this.wake = undefined;
+        resolve();
+      };
+      this.wakeAt = Date.now() + ms;
+      this.timer = setTimeout(this.wake, ms);
     });
+  }
+
+  get sleeping(): boolean {
+    return this.wake !== undefined;
+  }
+
+  /** Ends the current sleep within `ms`, if it would last longer. */
+  shorten(ms: number): void {
+    if (!this.wake || Date.now() + ms >= this.wakeAt) return;
+    clearTimeout(this.timer);
+    this.wakeAt = Date.now() + ms;
+    this.timer = setTimeout(this.wake, ms);
   }
 
   cancel(): void {

@@ -24,6 +24,8 @@ export const DEFAULT_TRANSACTION_MESSAGE_ATTEMPTS = 500;
 export const DEFAULT_WEBSOCKET_PING_INTERVAL_S = 120;
 const DELIVERED_KEPT_MS = 7 * 24 * 3_600_000;
 const AUTHORIZE_TIMEOUT_MS = 10_000;
+/** Per link waiting, when the CPO answers again: 200 links retry within 2 s. */
+const HURRY_SPACING_MS = 10;
 
 export interface RelayDeps {
   store: Store;
@@ -85,6 +87,7 @@ export class Relay implements StationCallObserver {
   private readonly recentAuthorize = new Map<string, number>();
   private readonly tuning: RelayTuning;
   private stopped = false;
+  private hurriedAt = -Infinity;
 
   constructor(private readonly deps: RelayDeps, readonly settings: LinkSettings, tuning: Partial<RelayTuning> = {}) {
     this.tuning = { ...DEFAULT_RELAY_TUNING, ...tuning };
@@ -208,6 +211,7 @@ export class Relay implements StationCallObserver {
     const link = new UpstreamLink(stationId, identity, this.settings, this.tuning, {
       store: this.deps.store, commands: this.deps.commands, log: this.deps.log, now: this.deps.now,
       idle: (id) => this.idle(id),
+      connected: () => this.hurryLinksDown(),
       cpoTimeDifference: (differenceMs) => this.followCpoTime(differenceMs),
       startRefused: (id, transactionId, idTagInfo) => void this.startRefused(id, transactionId, idTagInfo),
       expectRemoteStart: this.deps.expectRemoteStart,
@@ -238,6 +242,21 @@ export class Relay implements StationCallObserver {
     this.deps.log.warn(`${what}: stopping it`, { stationId, action: 'relay' });
     const result = await this.deps.commands.send(stationId, 'RemoteStopTransaction', { transactionId });
     if (!result.ok) this.deps.log.error(`stopping session ${transactionId} the CPO refused failed: ${result.message}`, { stationId, action: 'relay' });
+  }
+
+  /**
+   * A link got through: the CPO answers again, so the links waiting out a long backoff retry now,
+   * spread over HURRY_SPACING_MS per link so that they do not all reconnect at the same instant.
+   * At most once per backoffMaxMs.
+   */
+  private hurryLinksDown(): void {
+    const now = this.deps.now();
+    if (now - this.hurriedAt < this.tuning.backoffMaxMs) return;
+    const down = [...this.links.values()].filter((link) => link.state === 'down');
+    if (down.length === 0) return;
+    this.hurriedAt = now;
+    const spreadMs = down.length * HURRY_SPACING_MS;
+    for (const link of down) link.hurry(Math.round(Math.random() * spreadMs));
   }
 
   private followCpoTime(differenceMs: number): void {

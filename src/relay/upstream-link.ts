@@ -45,6 +45,8 @@ export interface LinkDeps {
   now: () => number;
   /** The queue of the station is empty and nothing else needs the link. */
   idle(stationId: string): void;
+  /** The link is connected: the CPO answers (the other links need not wait out their backoff). */
+  connected?(stationId: string): void;
   /** The CPO's time minus Fuseguard's, measured from a BootNotification or Heartbeat answer (U3). */
   cpoTimeDifference?(differenceMs: number): void;
   /** The CPO's StartTransaction answer refused the idTag (not Accepted). */
@@ -173,6 +175,11 @@ export class UpstreamLink {
     return response;
   }
 
+  /** A link waiting out its backoff tries again within `delayMs` (the CPO is known to answer again). */
+  hurry(delayMs: number): void {
+    if (this.state === 'down') this.sleeper.shorten(delayMs);
+  }
+
   /** Delivers the queued transaction messages, in order, while the link is up. */
   kick(): void {
     if (this.draining) {
@@ -215,6 +222,7 @@ export class UpstreamLink {
       this.accepted = false;
       this.setState('up');
       this.deps.log.info(`upstream link up as ${this.identity}`, { stationId: this.stationId, action: 'relay' });
+      this.deps.connected?.(this.stationId);
       this.boot(client);
       const { code, reason } = await closedEvent;
       this.client = null;
