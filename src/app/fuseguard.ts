@@ -143,6 +143,8 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
       await relay?.stop();
       relayConfig = upstream;
       relay = await startRelay(upstream);
+    } else {
+      await relay?.refreshCredentials();
     }
     if (control) {
       await control.state.load();

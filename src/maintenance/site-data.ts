@@ -17,7 +17,7 @@ export type BackupTable = (typeof BACKUP_TABLES)[number];
 const COLUMNS: { [T in BackupTable]: readonly (keyof Database[T] & string)[] } = {
   settings: ['key', 'value'],
   zones: ['name', 'parent', 'max_current_a', 'mode', 'meter', 'fallback_current_a', 'auth_mode', 'offline_auth_mode', 'position'],
-  stations: ['id', 'admission', 'zone', 'name', 'password_hash', 'vip', 'auth_mode', 'offline_auth_mode', 'box_identity', 'vendor', 'model', 'serial_number', 'firmware_version',
+  stations: ['id', 'admission', 'zone', 'name', 'password_hash', 'vip', 'auth_mode', 'offline_auth_mode', 'box_identity', 'upstream_password', 'vendor', 'model', 'serial_number', 'firmware_version',
     'first_seen_at', 'last_boot_at', 'connected', 'last_connected_at', 'last_disconnected_at', 'disconnect_reason', 'remote_address', 'status', 'error_code', 'status_at', 'control_issue'],
   connectors: ['station_id', 'connector_id', 'phases', 'min_current_a', 'max_current_a', 'type', 'max_power_w', 'status', 'error_code', 'status_at'],
   badges: ['id_tag', 'authorized', 'vip', 'comment', 'registered_at', 'last_seen_at'],

@@ -159,6 +159,18 @@ export class Relay implements StationCallObserver {
     }
   }
 
+  /** Links whose station now has another identity or password towards the CPO open again with them. */
+  async refreshCredentials(): Promise<void> {
+    for (const [stationId, link] of [...this.links]) {
+      const station = await this.deps.store.stations.get(stationId);
+      if (link.identity === (station?.box_identity || stationId) && link.password === (station?.upstream_password ?? null)) continue;
+      if (this.links.get(stationId) !== link) continue;
+      this.links.delete(stationId);
+      await link.close();
+      if (!this.stopped) void this.link(stationId);
+    }
+  }
+
   /** CPO time minus Fuseguard time (U3): add it to Fuseguard's clock to get the reference time. */
   timeOffsetMs(): number | null {
     for (const link of this.links.values()) if (link.timeOffsetMs !== null) return link.timeOffsetMs;
@@ -208,7 +220,7 @@ export class Relay implements StationCallObserver {
     const station = await this.deps.store.stations.get(stationId);
     if (this.stopped || this.links.has(stationId)) return this.links.get(stationId) ?? null;
     const identity = station?.box_identity || stationId;
-    const link = new UpstreamLink(stationId, identity, this.settings, this.tuning, {
+    const link = new UpstreamLink(stationId, { identity, password: station?.upstream_password ?? null }, this.settings, this.tuning, {
       store: this.deps.store, commands: this.deps.commands, log: this.deps.log, now: this.deps.now,
       idle: (id) => this.idle(id),
       connected: () => this.hurryLinksDown(),

@@ -75,7 +75,7 @@ export interface LinkStatus {
 /** Boot again after this when the CPO's Pending/Rejected answer gives no interval. */
 const BOOT_RETRY_DEFAULT_MS = 60_000;
 
-type CallFailure = { rpcErrorCode?: string; message?: string };
+type CallFailure = { rpcErrorCode?: string; message?: string; code?: unknown };
 
 export class UpstreamLink {
   state: LinkStatus['state'] = 'connecting';
@@ -99,14 +99,20 @@ export class UpstreamLink {
   private drainAgain = false;
   private running: Promise<void> | null = null;
 
+  readonly identity: string;
+  /** HTTP Basic password towards the CPO (U1), if it asks for one. */
+  readonly password: string | null;
+
   constructor(
     readonly stationId: string,
-    readonly identity: string,
+    upstream: { identity: string; password: string | null },
     private readonly settings: LinkSettings,
     private readonly tuning: RelayTuning,
     private readonly deps: LinkDeps,
   ) {
     this.since = deps.now();
+    this.identity = upstream.identity;
+    this.password = upstream.password;
   }
 
   start(): void {
@@ -239,7 +245,7 @@ export class UpstreamLink {
   private createClient(): RpcClient {
     const ping = this.settings.webSocketPingIntervalS;
     const client = new RPCClient({
-      endpoint: this.settings.url, identity: this.identity, protocols: ['ocpp1.6'], reconnect: false,
+      endpoint: this.settings.url, identity: this.identity, password: this.password, protocols: ['ocpp1.6'], reconnect: false,
       strictMode: true, strictModeValidators: [createOcpp16Validator()],
       callTimeoutMs: this.tuning.callTimeoutMs, pingIntervalMs: ping > 0 ? ping * 1_000 : 0,
       wsOpts: this.settings.proxyUrl ? { agent: new HttpsProxyAgent(this.settings.proxyUrl) } : {},
@@ -414,5 +420,7 @@ function describe(error: unknown): string {
   if (error instanceof TimeoutError) return 'no answer before the timeout';
   const failure = error as CallFailure;
   const message = error instanceof Error ? error.message : String(error);
+  // The CPO (or a proxy) refused the WebSocket upgrade: its HTTP status says why (401: password).
+  if (typeof failure.code === 'number') return `HTTP ${failure.code} ${message}`;
   return failure.rpcErrorCode ? `${String(failure.rpcErrorCode)}: ${message}` : message;
 }

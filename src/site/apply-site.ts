@@ -53,6 +53,7 @@ export async function applySite(store: Store, site: SiteFile, at: number): Promi
         auth_mode: station.authMode ?? null,
         offline_auth_mode: station.offlineAuthMode ?? null,
         box_identity: station.boxIdentity ?? null,
+        upstream_password: station.upstreamPassword ?? null,
       }, db);
       for (const c of station.connectors) {
         await store.stations.upsertConnector({

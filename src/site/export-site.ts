@@ -22,6 +22,7 @@ export async function exportSite(store: Store): Promise<SiteFile> {
       ...(s.auth_mode ? { authMode: s.auth_mode as AuthMode } : {}),
       ...(s.offline_auth_mode ? { offlineAuthMode: s.offline_auth_mode as OfflineAuthMode } : {}),
       ...(s.box_identity ? { boxIdentity: s.box_identity } : {}),
+      ...(s.upstream_password ? { upstreamPassword: s.upstream_password } : {}),
       connectors: connectors.filter((c) => c.station_id === s.id).map((c) => ({
         id: c.connector_id,
         phases: c.phases as PhaseWiring,

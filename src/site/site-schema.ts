@@ -83,6 +83,7 @@ export const StationSchema = Type.Object({
   authMode: Type.Optional(AuthModeSchema),
   offlineAuthMode: Type.Optional(OfflineAuthModeSchema),
   boxIdentity: Type.Optional(Type.String({ pattern: STATION_ID_PATTERN, description: 'identity towards the CPO (U1)' })),
+  upstreamPassword: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'HTTP Basic password towards the CPO (its AuthorizationKey for this station); in clear' })),
   connectors: Type.Array(ConnectorSchema),
 }, { additionalProperties: false });
 

@@ -30,6 +30,8 @@ export interface StationsTable {
   auth_mode: string | null; // null: the zone's mode
   offline_auth_mode: string | null; // null: the zone's policy (B2)
   box_identity: string | null;
+  /** Basic auth password towards the CPO (U1); in clear, as it must be sent. */
+  upstream_password: string | null;
   vendor: string | null;
   model: string | null;
   serial_number: string | null;

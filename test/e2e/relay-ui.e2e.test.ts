@@ -93,4 +93,17 @@ describe('relay status and offline policy in the UI', () => {
     await page.getByTestId('zone-save').click();
     await expect.poll(zone).toBeNull();
   });
+
+  it('sets the password towards the CPO, write-only: the view only says it is set (U1)', async () => {
+    const page = await signedIn(ADMIN.login, ADMIN.password);
+    await page.goto('/#/stations/CP-003');
+    const shown = page.getByTestId('upstream-password');
+    expect(await shown.textContent()).toBe('none');
+    await page.getByTestId('edit-upstream-password').fill('cpo-given-key');
+    await page.getByTestId('edit-save').click();
+    await expect.poll(async () => (await h.app.store.stations.get('CP-003'))?.upstream_password).toBe('cpo-given-key');
+    await expect.poll(() => shown.textContent()).toBe('set');
+    expect(await page.getByTestId('edit-upstream-password').inputValue()).toBe('');
+    expect(await page.content()).not.toContain('cpo-given-key');
+  });
 });

@@ -30,6 +30,10 @@ export class FakeCpo {
   readonly connections = new Map<string, number>();
   nextTransactionId = 9_001;
   currentTime = () => new Date().toISOString();
+  /** Basic auth passwords the CPO asks of some identities (U1); others connect without one. */
+  readonly passwords = new Map<string, string>();
+  /** Connections refused for a wrong or missing password, per identity. */
+  readonly refused = new Map<string, number>();
   /** Answer overrides per action; throw to answer with a CALLERROR. */
   readonly responders = new Map<string, (params: Record<string, unknown>) => unknown>();
   private rpc: InstanceType<typeof RPCServer> | null = null;
@@ -42,6 +46,15 @@ export class FakeCpo {
 
   async start(): Promise<void> {
     const rpc = new RPCServer({ protocols: ['ocpp1.6'], strictMode: true });
+    rpc.auth((accept, reject, handshake) => {
+      const wanted = this.passwords.get(handshake.identity);
+      if (wanted === undefined || handshake.password?.toString('utf8') === wanted) {
+        accept(undefined, 'ocpp1.6');
+        return;
+      }
+      this.refused.set(handshake.identity, (this.refused.get(handshake.identity) ?? 0) + 1);
+      reject(401, 'wrong password');
+    });
     rpc.on('client', (client: unknown) => this.attach(client as CpoClient));
     this.http = await rpc.listen(this.port, '127.0.0.1');
     const address = this.http.address();

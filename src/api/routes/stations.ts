@@ -33,6 +33,7 @@ export const StationView = Type.Object({
   authMode: N(Type.String({ description: "null: the zone's mode" })),
   offlineAuthMode: N(Type.String({ description: "offline policy (B2); null: the zone's" })), boxIdentity: N(Type.String()),
   hasPassword: Type.Boolean({ description: 'the password itself is never shown' }),
+  hasUpstreamPassword: Type.Boolean({ description: 'a password towards the CPO is set (U1); it is never shown' }),
   vendor: N(Type.String()), model: N(Type.String()), serialNumber: N(Type.String()), firmwareVersion: N(Type.String()),
   connected: Type.Boolean(), firstSeenAt: N(Type.Number()), lastBootAt: N(Type.Number()), lastConnectedAt: N(Type.Number()), lastDisconnectedAt: N(Type.Number()),
   disconnectReason: N(Type.String()), remoteAddress: N(Type.String()), status: N(Type.String()), errorCode: N(Type.String()),
@@ -61,6 +62,7 @@ const EditBody = Type.Object({
   offlineAuthMode: Type.Optional(N(enumOf(OFFLINE_AUTH_MODES, "offline policy (B2); null: the zone's"))),
   boxIdentity: Type.Optional(N(Type.String({ pattern: STATION_ID_PATTERN, description: 'identity towards the CPO (U1)' }))),
   password: Type.Optional(N(Type.String({ minLength: 8, maxLength: 64, description: 'HTTP Basic password; write-only; null removes it' }))),
+  upstreamPassword: Type.Optional(N(Type.String({ minLength: 1, maxLength: 128, description: 'HTTP Basic password towards the CPO (U1); write-only; null removes it' }))),
   connectors: Type.Optional(Type.Array(ConnectorEdit, { description: 'connectors to change or add; others are kept' })),
 }, { additionalProperties: false });
 const CommandsQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: '[50]' })) }, { additionalProperties: false });
@@ -73,6 +75,7 @@ export function stationView(ctx: ApiContext, s: StationRow, connectors: readonly
   return {
     id: s.id, admission: s.admission, name: s.name, zone: s.zone, vip: s.vip === 1, authMode: s.auth_mode, offlineAuthMode: s.offline_auth_mode, boxIdentity: s.box_identity,
     hasPassword: s.password_hash !== null && s.password_hash !== '',
+    hasUpstreamPassword: s.upstream_password !== null && s.upstream_password !== '',
     vendor: s.vendor, model: s.model, serialNumber: s.serial_number, firmwareVersion: s.firmware_version,
     connected: ctx.stationServer.client(s.id) !== undefined, firstSeenAt: s.first_seen_at, lastBootAt: s.last_boot_at,
     lastConnectedAt: s.last_connected_at, lastDisconnectedAt: s.last_disconnected_at, disconnectReason: s.disconnect_reason,
@@ -188,13 +191,17 @@ export function stationsRoutes(ctx: ApiContext): FastifyPluginAsync {
         ...(body.offlineAuthMode !== undefined ? { offline_auth_mode: body.offlineAuthMode } : {}),
         ...(body.boxIdentity !== undefined ? { box_identity: body.boxIdentity } : {}),
         ...(body.password !== undefined ? { password_hash: body.password === null ? null : hashStationPassword(body.password) } : {}),
+        ...(body.upstreamPassword !== undefined ? { upstream_password: body.upstreamPassword } : {}),
       };
       await ctx.store.atomically(async (db) => {
         if (Object.keys(update).length > 0) await stations.update(station.id, update, db);
         for (const c of connectors) await stations.upsertConnector(c, db);
       });
-      const { password, ...shown } = body;
-      await audit(ctx, request, 'station.update', station.id, { ...shown, ...(password !== undefined ? { password: password === null ? 'removed' : 'changed' } : {}) });
+      const { password, upstreamPassword, ...shown } = body;
+      const secret = (value: string | null) => (value === null ? 'removed' : 'changed');
+      await audit(ctx, request, 'station.update', station.id, {
+        ...shown, ...(password !== undefined ? { password: secret(password) } : {}), ...(upstreamPassword !== undefined ? { upstreamPassword: secret(upstreamPassword) } : {}),
+      });
       await ctx.reload();
       return one(station.id);
     });

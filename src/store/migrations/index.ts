@@ -6,6 +6,7 @@ import { zoneHistoryMigration } from './003-zone-history.js';
 import { relayOutboxMigration } from './004-relay-outbox.js';
 import { authModesMigration } from './005-auth-modes.js';
 import { cpoCapsMigration } from './006-cpo-caps.js';
+import { upstreamPasswordMigration } from './007-upstream-password.js';
 
 /** Versioned migrations, applied in name order at start. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): MigrationProvider {
@@ -18,6 +19,7 @@ export function migrations(dialect: Dialect): MigrationProvider {
         '004-relay-outbox': relayOutboxMigration(dialect),
         '005-auth-modes': authModesMigration(dialect),
         '006-cpo-caps': cpoCapsMigration(),
+        '007-upstream-password': upstreamPasswordMigration(),
       };
     },
   };

@@ -2,7 +2,7 @@ import type { Db } from '../database.js';
 import type { ConnectorRow, StationRow, StationUpdate } from '../schema.js';
 
 /** `offline_auth_mode` absent: left as stored (B2). */
-export type StationConfig = Pick<StationRow, 'id' | 'zone' | 'name' | 'password_hash' | 'vip' | 'auth_mode' | 'box_identity'> & Partial<Pick<StationRow, 'offline_auth_mode'>>;
+export type StationConfig = Pick<StationRow, 'id' | 'zone' | 'name' | 'password_hash' | 'vip' | 'auth_mode' | 'box_identity'> & Partial<Pick<StationRow, 'offline_auth_mode' | 'upstream_password'>>;
 export type ConnectorConfig = Pick<ConnectorRow, 'station_id' | 'connector_id' | 'phases' | 'min_current_a' | 'max_current_a' | 'type' | 'max_power_w'>;
 
 /** Default wiring of a connector that a station reports but nobody configured yet (Z4, A1). */

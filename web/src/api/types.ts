@@ -33,6 +33,7 @@ export interface StationView {
   offlineAuthMode?: string | null;
   boxIdentity: string | null;
   hasPassword: boolean;
+  hasUpstreamPassword: boolean;
   vendor: string | null;
   model: string | null;
   serialNumber: string | null;

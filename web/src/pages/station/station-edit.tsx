@@ -25,6 +25,8 @@ export function StationEdit({ station, onSaved }: { station: StationView; onSave
   const [boxIdentity, setBoxIdentity] = useState(station.boxIdentity ?? '');
   const [password, setPassword] = useState('');
   const [removePassword, setRemovePassword] = useState(false);
+  const [upstreamPassword, setUpstreamPassword] = useState('');
+  const [removeUpstreamPassword, setRemoveUpstreamPassword] = useState(false);
   const [connectors, setConnectors] = useState<ConnectorForm[]>(station.connectors.map((c) => ({
     connectorId: c.connectorId, phases: c.phases, minCurrentA: c.minCurrentA == null ? '' : String(c.minCurrentA), maxCurrentA: String(c.maxCurrentA),
   })));
@@ -50,10 +52,13 @@ export function StationEdit({ station, onSaved }: { station: StationView; onSave
     };
     if (removePassword) body.password = null;
     else if (password !== '') body.password = password;
+    if (removeUpstreamPassword) body.upstreamPassword = null;
+    else if (upstreamPassword !== '') body.upstreamPassword = upstreamPassword;
     try {
       await patch(`/api/stations/${encodeURIComponent(station.id)}`, body);
       setSaved(true);
       setPassword('');
+      setUpstreamPassword('');
       onSaved();
     } catch (err) {
       setError(err instanceof ApiError ? err : String(err));
@@ -97,6 +102,10 @@ export function StationEdit({ station, onSaved }: { station: StationView; onSave
           </Field>
           <Field label={t('dashboard.station.vip')}><input type="checkbox" checked={vip} onChange={(e) => setVip(e.target.checked)} data-testid="edit-vip" /></Field>
           {station.hasPassword && <Field label={t('dashboard.edit.removePassword')}><input type="checkbox" checked={removePassword} onChange={(e) => setRemovePassword(e.target.checked)} /></Field>}
+          <Field label={t('dashboard.station.upstreamPassword')} error={fieldError('upstreamPassword')} hint={t('dashboard.edit.upstreamPasswordHint')}>
+            <input type="password" value={upstreamPassword} autoComplete="new-password" maxLength={128} disabled={removeUpstreamPassword} onChange={(e) => setUpstreamPassword(e.target.value)} data-testid="edit-upstream-password" />
+          </Field>
+          {station.hasUpstreamPassword && <Field label={t('dashboard.edit.removeUpstreamPassword')}><input type="checkbox" checked={removeUpstreamPassword} onChange={(e) => setRemoveUpstreamPassword(e.target.checked)} /></Field>}
         </div>
         {connectors.map((c, i) => (
           <fieldset key={c.connectorId} className="form-grid">

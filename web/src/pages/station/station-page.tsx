@@ -79,6 +79,7 @@ export default function StationPage({ params }: PageProps) {
             <dt>{t('dashboard.station.offlineAuthMode')}</dt><dd>{t(`dashboard.offlineAuthMode.${s.offlineAuthMode ?? 'inherited'}`)}</dd>
             <dt>{t('dashboard.station.boxIdentity')}</dt><dd>{s.boxIdentity ?? '—'}</dd>
             <dt>{t('dashboard.station.password')}</dt><dd>{s.hasPassword ? t('dashboard.station.passwordSet') : t('dashboard.station.passwordNone')}</dd>
+            <dt>{t('dashboard.station.upstreamPassword')}</dt><dd data-testid="upstream-password">{s.hasUpstreamPassword ? t('dashboard.station.passwordSet') : t('dashboard.station.passwordNone')}</dd>
             <dt>{t('dashboard.station.model')}</dt><dd>{[s.vendor, s.model].filter(Boolean).join(' ') || '—'}</dd>
             <dt>{t('dashboard.station.serial')}</dt><dd>{s.serialNumber ?? '—'}</dd>
             <dt>{t('dashboard.station.firmware')}</dt><dd>{s.firmwareVersion ?? '—'}</dd>
