@@ -22,6 +22,7 @@ import { registerApi } from '../api/api.js';
 import { ensureFactoryAdmin } from '../api/auth/factory-admin.js';
 import type { ApiContext } from '../api/context.js';
 import { AuthProvisioner } from '../auth/auth-provisioner.js';
+import { followClockSteps } from './clock-steps.js';
 import { ReferenceClock } from './reference-clock.js';
 import { VERSION } from './version.js';
 
@@ -101,6 +102,7 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   wireMeters(meters, control, log);
   if (control) await control.start();
   meters.start();
+  const clockResynced = followClockSteps(clock, { control, meters: () => meters, commands, stationServer, log });
   const startRelay = async (upstream: string): Promise<Relay | null> => {
     const settings = linkSettingsOf(JSON.parse(upstream) as Parameters<typeof linkSettingsOf>[0]);
     const started = settings ? new Relay({
@@ -188,6 +190,7 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
       await relay?.stop();
       await stationServer.close();
       await reconciling; // commands to stations fail at once now
+      await clockResynced();
       await http.close();
       await new Promise((resolve) => setImmediate(resolve)); // let the last close events queue their writes
       await store.close();

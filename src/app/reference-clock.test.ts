@@ -3,30 +3,48 @@ import { describe, expect, it } from 'vitest';
 import { ReferenceClock } from './reference-clock.js';
 
 describe('reference clock (U3)', () => {
-  it('steps by the measured difference when it is a second or more', () => {
+  it('steps to the CPO time taken at the midpoint of the call, when it differs by a second or more', () => {
     let system = 1_000_000;
     const clock = new ReferenceClock(() => system);
-    expect(clock.follow(3_600_000)).toBe(3_600_000);
+    // Sent at 1 000 000, answered at 1 000 200: the CPO's 4 600 100 was at 1 000 100.
+    expect(clock.followCpo(4_600_100, 1_000_000, 1_000_200)).toBe(3_600_000);
     expect(clock.now()).toBe(4_600_000);
     system += 10;
     expect(clock.now()).toBe(4_600_010);
-    expect(clock.follow(-2_500)).toBe(-2_500);
+    expect(clock.followCpo(1_000_010 + 3_597_500, 1_000_010, 1_000_010)).toBe(-2_500);
     expect(clock.correctionMs).toBe(3_597_500);
+  });
+
+  it('takes many answers measured at once as one correction, not their sum', () => {
+    const system = 10_000;
+    const clock = new ReferenceClock(() => system);
+    const steps: number[] = [];
+    clock.onStep((step) => steps.push(step));
+    // 100 links, all sent before the first answer came back, each CPO 1 h ahead.
+    for (let link = 0; link < 100; link++) clock.followCpo(system + 3_600_000 + link, system - 50, system + 50);
+    expect(clock.correctionMs).toBe(3_600_000);
+    expect(steps).toEqual([3_600_000]);
   });
 
   it('leaves differences under a second (network delay) and nonsense alone', () => {
     const clock = new ReferenceClock(() => 5_000);
-    expect(clock.follow(999)).toBe(0);
-    expect(clock.follow(-400)).toBe(0);
-    expect(clock.follow(Number.NaN)).toBe(0);
+    expect(clock.followCpo(5_999, 5_000, 5_000)).toBe(0);
+    expect(clock.followCpo(4_600, 5_000, 5_000)).toBe(0);
+    expect(clock.followCpo(Number.NaN, 5_000, 5_000)).toBe(0);
     expect(clock.now()).toBe(5_000);
   });
 
-  it('goes back to the system clock on reset', () => {
+  it('goes back to the system clock on reset, and tells its listeners', () => {
     const clock = new ReferenceClock(() => 5_000);
-    clock.follow(60_000);
-    clock.reset();
+    const steps: number[] = [];
+    const unsubscribe = clock.onStep((step) => steps.push(step));
+    clock.followCpo(65_000, 5_000, 5_000);
+    expect(clock.reset()).toBe(-60_000);
     expect(clock.now()).toBe(5_000);
     expect(clock.correctionMs).toBe(0);
+    expect(clock.reset()).toBe(0);
+    unsubscribe();
+    clock.followCpo(65_000, 5_000, 5_000);
+    expect(steps).toEqual([60_000, -60_000]);
   });
 });

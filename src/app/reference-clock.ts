@@ -3,12 +3,20 @@
 // so that sessions, events and the time given to stations (and the validity of the charging
 // profiles sent to them) all agree with the CPO. A difference under a second is network delay,
 // not a wrong clock, and is left alone.
+//
+// The correction is measured against the system clock, never against the corrected clock: many
+// links answer at once, and each answer sets the same absolute correction instead of adding to it.
+// A step is announced to the listeners (onStep), so that what holds instants (profile expiries,
+// measurement ages) can move them with the clock.
 export const REFERENCE_TOLERANCE_MS = 1_000;
+
+export type ClockStepListener = (stepMs: number) => void;
 
 export class ReferenceClock {
   private correction = 0;
+  private readonly listeners = new Set<ClockStepListener>();
 
-  constructor(private readonly systemNow: () => number) {}
+  constructor(readonly systemNow: () => number) {}
 
   /** The reference time now, in ms since the epoch. */
   readonly now = (): number => this.systemNow() + this.correction;
@@ -19,18 +27,33 @@ export class ReferenceClock {
   }
 
   /**
-   * The CPO's time minus this clock's, as measured. Steps the clock when they differ by a second
-   * or more and returns the step (ms), else 0.
+   * The CPO said it was `cpoTimeMs` in its answer to a call sent at `sentAtSystemMs` and answered
+   * at `receivedAtSystemMs` (both on the system clock). The CPO's time is taken at the midpoint.
+   * Steps the clock when the reference differs from the CPO's by a second or more; returns the
+   * step (ms), else 0.
    */
-  follow(differenceMs: number): number {
-    if (!Number.isFinite(differenceMs) || Math.abs(differenceMs) < REFERENCE_TOLERANCE_MS) return 0;
-    const step = Math.round(differenceMs);
-    this.correction += step;
-    return step;
+  followCpo(cpoTimeMs: number, sentAtSystemMs: number, receivedAtSystemMs: number): number {
+    const measured = cpoTimeMs - (sentAtSystemMs + receivedAtSystemMs) / 2;
+    if (!Number.isFinite(measured) || Math.abs(measured - this.correction) < REFERENCE_TOLERANCE_MS) return 0;
+    return this.setCorrection(Math.round(measured));
   }
 
-  /** Back to the system clock (the relay is off). */
-  reset(): void {
-    this.correction = 0;
+  /** Back to the system clock (the relay is off); returns the step. */
+  reset(): number {
+    return this.setCorrection(0);
+  }
+
+  /** Calls `listener` with every step of the clock; returns the unsubscribe. */
+  onStep(listener: ClockStepListener): () => void {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
+
+  private setCorrection(correctionMs: number): number {
+    const stepMs = correctionMs - this.correction;
+    if (stepMs === 0) return 0;
+    this.correction = correctionMs;
+    for (const listener of this.listeners) listener(stepMs);
+    return stepMs;
   }
 }

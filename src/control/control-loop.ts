@@ -83,6 +83,18 @@ export class ControlLoop {
     return () => { this.roundListeners.delete(listener); };
   }
 
+  /** U3: the reference clock stepped by `stepMs`: remembered instants move with it. */
+  shiftTimes(stepMs: number): void {
+    this.state.shiftTimes(stepMs);
+    this.dispatcher.shiftTimes(stepMs);
+  }
+
+  /** U3: the stations have the new time; every live profile goes again, stamped on it. */
+  renewAll(): void {
+    this.dispatcher.renewAll();
+    this.schedule();
+  }
+
   /** Something outside the site events changed (an input, a meter): allocate again soon. */
   poke(): void {
     this.schedule();

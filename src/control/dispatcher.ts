@@ -35,6 +35,8 @@ export class Dispatcher {
   private readonly refusals = new Map<string, number>();
   /** When each uncontrolled connector was last offered a profile. */
   private readonly retriedAt = new Map<string, number>();
+  /** U3: the clock stepped; every live profile goes again with times on the new clock. */
+  private renewAllDue = false;
 
   constructor(
     private readonly commands: CommandSender,
@@ -64,6 +66,21 @@ export class Dispatcher {
       this.held.delete(runtime.key);
       this.unknown.add(runtime.key);
     }
+  }
+
+  /**
+   * U3: the reference clock stepped by `stepMs`. What each connector holds lasts as long as before
+   * (its expiry moves with the clock); `renewAll` then sends every live profile again, stamped on
+   * the new clock, once the stations have taken the new time.
+   */
+  shiftTimes(stepMs: number): void {
+    for (const live of this.held.values()) live.expiresAt += stepMs;
+    for (const [key, at] of this.retriedAt) this.retriedAt.set(key, at + stepMs);
+  }
+
+  /** Every live profile is sent again at the next round (with the same id: no gap). */
+  renewAll(): void {
+    this.renewAllDue = true;
   }
 
   async apply(result: AllocationResult, failsafes: Record<string, Failsafe>): Promise<void> {
@@ -99,7 +116,8 @@ export class Dispatcher {
 
   /** Sends again every live profile past half its life, with the same id: no gap (D5). */
   private async renew(result: AllocationResult): Promise<void> {
-    const renewAt = this.now() + (this.options.liveProfileDurationS() * 1000) / 2;
+    const renewAt = this.renewAllDue ? Infinity : this.now() + (this.options.liveProfileDurationS() * 1000) / 2;
+    this.renewAllDue = false;
     const due = result.setpoints.filter((s) => {
       const live = this.held.get(s.connectorId);
       return s.controllable && live && live.expiresAt < renewAt && live.currentA === s.currentA;

@@ -1,6 +1,6 @@
 // The one in-memory picture of the site that the control loop allocates from: configuration
 // loaded from the store, kept current by the site events (stations, sessions, measurements).
-import type { ConnectorInput, DigitalInput, MeterReading, PhaseWiring, SiteSnapshot, TouConfig, ZoneSpec, AllocatorState, Measurement } from '../domain/index.js';
+import { shiftAllocatorState, type ConnectorInput, type DigitalInput, type MeterReading, type PhaseWiring, type SiteSnapshot, type TouConfig, type ZoneSpec, type AllocatorState, type Measurement } from '../domain/index.js';
 import type { SiteEvents } from '../services/site-events.js';
 import { resolveSettings, type ResolvedSettings } from '../site/settings.js';
 import type { Store } from '../store/store.js';
@@ -137,6 +137,19 @@ export class SiteState {
    * station. Stored first, so that a restart keeps it; then the control loop runs again. Returns
    * whether a cap was set before.
    */
+  /**
+   * U3: the reference clock stepped by `stepMs`. The instants that measure an age or a duration
+   * (measurements, meter readings, the allocator's memory) move with it, so that a step back
+   * never makes an old reading look fresh, and a step forward never makes a fresh one look lost.
+   */
+  shiftTimes(stepMs: number): void {
+    for (const runtime of this.connectors.values()) {
+      if (runtime.measured) runtime.measured = { ...runtime.measured, at: runtime.measured.at + stepMs };
+    }
+    for (const [name, reading] of this.meterReadings) this.meterReadings.set(name, { ...reading, at: reading.at + stepMs });
+    if (this.allocatorState) this.allocatorState = shiftAllocatorState(this.allocatorState, stepMs);
+  }
+
   async setExternalCap(stationId: string, connectorId: number, capA: number | null, at: number): Promise<boolean> {
     const key = connectorKey(stationId, connectorId);
     const had = this.externalCaps.has(key);

@@ -107,6 +107,14 @@ export class MeterPoller extends EventEmitter<MeterPollerEvents> {
     await closeAll();
   }
 
+  /** U3: the reference clock stepped by `stepMs`: a reading keeps its age, a state its duration. */
+  shiftTimes(stepMs: number): void {
+    for (const c of this.channels.values()) {
+      if (c.lastReading) c.lastReading = { ...c.lastReading, at: c.lastReading.at + stepMs };
+      c.since += stepMs;
+    }
+  }
+
   state(name: string): MeterState | undefined {
     const c = this.channels.get(name);
     return c ? this.snapshot(c, this.now()) : undefined;

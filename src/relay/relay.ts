@@ -222,9 +222,10 @@ export class Relay implements StationCallObserver {
     const identity = station?.box_identity || stationId;
     const link = new UpstreamLink(stationId, { identity, password: station?.upstream_password ?? null }, this.settings, this.tuning, {
       store: this.deps.store, commands: this.deps.commands, log: this.deps.log, now: this.deps.now,
+      systemNow: this.deps.clock?.systemNow ?? this.deps.now,
       idle: (id) => this.idle(id),
       connected: () => this.hurryLinksDown(),
-      cpoTimeDifference: (differenceMs) => this.followCpoTime(differenceMs),
+      cpoTime: (cpoTimeMs, sentAtSystemMs, receivedAtSystemMs) => this.followCpoTime(cpoTimeMs, sentAtSystemMs, receivedAtSystemMs),
       startRefused: (id, transactionId, idTagInfo) => void this.startRefused(id, transactionId, idTagInfo),
       expectRemoteStart: this.deps.expectRemoteStart,
       setCap: this.deps.setCap,
@@ -262,7 +263,7 @@ export class Relay implements StationCallObserver {
    * At most once per backoffMaxMs.
    */
   private hurryLinksDown(): void {
-    const now = this.deps.now();
+    const now = performance.now(); // a duration: monotonic, whatever the reference clock does
     if (now - this.hurriedAt < this.tuning.backoffMaxMs) return;
     const down = [...this.links.values()].filter((link) => link.state === 'down');
     if (down.length === 0) return;
@@ -271,9 +272,13 @@ export class Relay implements StationCallObserver {
     for (const link of down) link.hurry(Math.round(Math.random() * spreadMs));
   }
 
-  private followCpoTime(differenceMs: number): void {
-    const stepMs = this.deps.clock?.follow(differenceMs) ?? 0;
+  /** Fuseguard's clock follows the CPO's (U3); returns what is left between them (network delay). */
+  private followCpoTime(cpoTimeMs: number, sentAtSystemMs: number, receivedAtSystemMs: number): number {
+    const { clock } = this.deps;
+    const stepMs = clock?.followCpo(cpoTimeMs, sentAtSystemMs, receivedAtSystemMs) ?? 0;
     if (stepMs !== 0) this.deps.log.warn(`Fuseguard's clock follows the CPO's time (U3): moved by ${(stepMs / 1000).toFixed(1)} s`, { action: 'relay' });
+    const correctionMs = clock?.correctionMs ?? 0;
+    return Math.round(cpoTimeMs - (sentAtSystemMs + receivedAtSystemMs) / 2 - correctionMs);
   }
 
   /** Nothing queued: a station that is gone no longer needs its link. */

@@ -43,12 +43,17 @@ export interface LinkDeps {
   commands: CommandSender;
   log: EventLog;
   now: () => number;
+  /** The system clock, which the CPO's time is measured against (U3). */
+  systemNow: () => number;
   /** The queue of the station is empty and nothing else needs the link. */
   idle(stationId: string): void;
   /** The link is connected: the CPO answers (the other links need not wait out their backoff). */
   connected?(stationId: string): void;
-  /** The CPO's time minus Fuseguard's, measured from a BootNotification or Heartbeat answer (U3). */
-  cpoTimeDifference?(differenceMs: number): void;
+  /**
+   * The CPO's time from a BootNotification or Heartbeat answer to a call sent and answered at the
+   * given system times (U3). Returns the CPO's time minus Fuseguard's, once Fuseguard followed it.
+   */
+  cpoTime?(cpoTimeMs: number, sentAtSystemMs: number, receivedAtSystemMs: number): number;
   /** The CPO's StartTransaction answer refused the idTag (not Accepted). */
   startRefused?(stationId: string, transactionId: number, idTagInfo: StartTransactionResponse['idTagInfo']): void;
   /** The CPO asked for a remote start: its StartTransaction is expected (remote-only stations, B1). */
@@ -171,9 +176,9 @@ export class UpstreamLink {
   async call(action: string, payload: unknown, timeoutMs = this.tuning.callTimeoutMs): Promise<unknown> {
     const client = this.client;
     if (!client || this.state !== 'up') throw new Error('upstream link is down');
-    const sentAt = this.deps.now();
+    const sentAtSystemMs = this.deps.systemNow();
     const response = await client.call(action, payload, { callTimeoutMs: timeoutMs });
-    if (action === 'BootNotification' || action === 'Heartbeat') this.noteTime(response as { currentTime?: string }, sentAt);
+    if (action === 'BootNotification' || action === 'Heartbeat') this.noteTime(response as { currentTime?: string }, sentAtSystemMs);
     if (action === 'BootNotification') {
       this.bootStatus = (response as BootNotificationResponse).status;
       this.accepted = this.bootStatus === 'Accepted';
@@ -398,11 +403,12 @@ export class UpstreamLink {
     if (started && ownId !== null && started.idTagInfo.status !== 'Accepted') this.deps.startRefused?.(this.stationId, ownId, started.idTagInfo);
   }
 
-  private noteTime(response: { currentTime?: string }, sentAt: number): void {
-    const cpoTime = response.currentTime ? Date.parse(response.currentTime) : NaN;
-    if (!Number.isFinite(cpoTime)) return;
-    this.timeOffsetMs = Math.round(cpoTime - (sentAt + this.deps.now()) / 2);
-    this.deps.cpoTimeDifference?.(this.timeOffsetMs);
+  private noteTime(response: { currentTime?: string }, sentAtSystemMs: number): void {
+    const receivedAtSystemMs = this.deps.systemNow();
+    const cpoTimeMs = response.currentTime ? Date.parse(response.currentTime) : NaN;
+    if (!Number.isFinite(cpoTimeMs)) return;
+    this.timeOffsetMs = this.deps.cpoTime?.(cpoTimeMs, sentAtSystemMs, receivedAtSystemMs)
+      ?? Math.round(cpoTimeMs - (sentAtSystemMs + receivedAtSystemMs) / 2);
   }
 
   private setState(state: LinkStatus['state']): void {
