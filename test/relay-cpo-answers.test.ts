@@ -84,6 +84,44 @@ describe("relay: the CPO's answers (U3, B1)", () => {
     expect(h.app.relay?.linkOf('CP-003')?.bootStatus).toBe('Accepted');
   });
 
+  it('a station that boots again during a Pending wait is booted upstream at once, not after the interval', async () => {
+    const cpo = await startCpo();
+    let accept = false;
+    cpo.responders.set('BootNotification', () => ({ status: accept ? 'Accepted' : 'Pending', currentTime: new Date().toISOString(), interval: 600 }));
+    const h = await startFuseguard(relaySite(cpo.url));
+    const raw = await connectRaw(h.app.ocppUrl, 'CP-003');
+    cleanups.push(() => raw.close({ force: true }).then(() => undefined));
+    raw.handle(async () => ({ status: 'Accepted' }));
+    await raw.call('BootNotification', { chargePointVendor: 'Test', chargePointModel: 'T1' });
+    await waitFor(() => h.app.relay?.linkOf('CP-003')?.bootStatus === 'Pending', 'the CPO answered Pending');
+    accept = true;
+    await raw.call('BootNotification', { chargePointVendor: 'Test', chargePointModel: 'T2' });
+    await waitFor(() => h.app.relay?.linkOf('CP-003')?.isReady === true, 'the new boot went at once and was accepted');
+    expect(cpo.of('BootNotification', 'CPO-0003').at(-1)).toMatchObject({ chargePointModel: 'T2' });
+  });
+
+  it('a station that boots again while its statuses are being relayed is booted again, and the link ends ready', async () => {
+    const cpo = await startCpo();
+    let slowStatuses = true;
+    cpo.responders.set('StatusNotification', async () => {
+      if (slowStatuses) await new Promise((resolve) => setTimeout(resolve, 500));
+      return {};
+    });
+    const h = await startFuseguard(relaySite(cpo.url));
+    const raw = await connectRaw(h.app.ocppUrl, 'CP-003');
+    cleanups.push(() => raw.close({ force: true }).then(() => undefined));
+    raw.handle(async () => ({ status: 'Accepted' }));
+    await raw.call('StatusNotification', { connectorId: 1, status: 'Available', errorCode: 'NoError' });
+    await raw.call('BootNotification', { chargePointVendor: 'Test', chargePointModel: 'T1' });
+    await waitFor(() => cpo.of('StatusNotification', 'CPO-0003').length >= 1, 'the statuses go up after the boot');
+    slowStatuses = false;
+    await raw.call('BootNotification', { chargePointVendor: 'Test', chargePointModel: 'T2' }); // while that status waits for its answer
+    await waitFor(() => cpo.of('BootNotification', 'CPO-0003').some((b) => b.chargePointModel === 'T2'), 'the new boot went up');
+    await waitFor(() => h.app.relay?.linkOf('CP-003')?.isReady === true, 'the link is ready again');
+    const lastBoot = cpo.calls.findLastIndex((c) => c.action === 'BootNotification');
+    await waitFor(() => cpo.calls.slice(lastBoot).some((c) => c.action === 'StatusNotification'), 'the statuses went again after the new boot');
+  });
+
   async function refusedSession(authMode: 'cpo' | 'lms-allow-all'): Promise<{ cpo: FakeCpo; h: Harness; ownId: number }> {
     const cpo = await startCpo();
     cpo.responders.set('StartTransaction', () => ({ transactionId: 77, idTagInfo: { status: 'Blocked' } }));

@@ -1,6 +1,7 @@
 // Basic auth towards the CPO (U1, OCPP security profile 1): a station's upstream link sends the
 // password the CPO gave it. A wrong one leaves the link down and the transaction messages queued;
 // the right one, set through the API, gets them delivered. The password is never shown.
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimStation } from '../src/sim/index.js';
 import { exportSite } from '../src/site/export-site.js';
@@ -58,6 +59,33 @@ describe('relay: Basic auth towards the CPO (U1)', () => {
     const refusedBefore = cpo.refused.get('CPO-0003') ?? 0;
     expect((await h.admin.patch('/api/stations/CP-003', { upstreamPassword: null })).body).toMatchObject({ hasUpstreamPassword: false });
     await waitFor(() => (cpo.refused.get('CPO-0003') ?? 0) > refusedBefore, 'without a password the CPO refuses it');
+  });
+
+  it('a new password reaches a link stuck connecting to a CPO that never answers the upgrade, without holding up the API', async () => {
+    // A CPO address that takes the TCP connection and then says nothing.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      silent.close(() => resolve());
+    }));
+    const { port } = silent.address() as AddressInfo;
+    const h: ApiHarness = await startApiHarness(relaySite(`ws://127.0.0.1:${port}/cpo`), { relay: FAST_RELAY });
+    cleanups.push(() => h.cleanup());
+    const station = new SimStation({ id: 'CP-003', url: h.app.ocppUrl, tickIntervalMs: 100, reconnectDelayMs: 100 });
+    cleanups.push(() => station.stop());
+    expect(await station.start()).toBe('Accepted');
+    await waitFor(() => h.app.relay?.linkOf('CP-003')?.state === 'connecting' && sockets.size === 1, 'the link hangs in its upgrade');
+    const stuck = h.app.relay?.linkOf('CP-003');
+
+    const edit = await Promise.race([
+      h.admin.patch('/api/stations/CP-003', { upstreamPassword: SECRET }),
+      new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 4_000)),
+    ]);
+    expect(edit === 'hung' ? edit : edit.status).toBe(200);
+    await waitFor(() => h.app.relay?.linkOf('CP-003') !== stuck && h.app.relay?.linkOf('CP-003')?.password === SECRET, 'a new link with the password');
+    expect(stuck?.state).toBe('closed');
   });
 
   it('the site file refuses an empty upstream password, naming the field', async () => {

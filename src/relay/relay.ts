@@ -83,6 +83,8 @@ export function publicUrl(url: string | undefined): string | null {
 export class Relay implements StationCallObserver {
   private readonly links = new Map<string, UpstreamLink>();
   private readonly opening = new Map<string, Promise<UpstreamLink | null>>();
+  /** Links being closed: a new link of the station waits, so that two never deliver its queue at once. */
+  private readonly closing = new Map<string, Promise<void>>();
   private readonly stationsOnline = new Set<string>();
   private readonly recentAuthorize = new Map<string, number>();
   private readonly tuning: RelayTuning;
@@ -106,8 +108,8 @@ export class Relay implements StationCallObserver {
     this.stopped = true;
     this.deps.stationServer.observe(null);
     await Promise.all([...this.opening.values()]);
-    await Promise.all([...this.links.values()].map((link) => link.close()));
-    this.links.clear();
+    await Promise.all([...this.links].map(([stationId, link]) => this.retire(stationId, link)));
+    await Promise.all([...this.closing.values()]);
   }
 
   connected(stationId: string, admitted: boolean): void {
@@ -120,7 +122,7 @@ export class Relay implements StationCallObserver {
     this.stationsOnline.delete(stationId);
     const link = this.links.get(stationId);
     if (!link) return;
-    if (link.isUp) {
+    if (link.isReady) {
       link.kick(); // delivers what is left, then closes (idle)
       return;
     }
@@ -159,14 +161,16 @@ export class Relay implements StationCallObserver {
     }
   }
 
-  /** Links whose station now has another identity or password towards the CPO open again with them. */
+  /**
+   * Links whose station now has another identity or password towards the CPO open again with them
+   * (the new link once the old one is closed). Does not wait for the links themselves.
+   */
   async refreshCredentials(): Promise<void> {
     for (const [stationId, link] of [...this.links]) {
       const station = await this.deps.store.stations.get(stationId);
       if (link.identity === (station?.box_identity || stationId) && link.password === (station?.upstream_password ?? null)) continue;
       if (this.links.get(stationId) !== link) continue;
-      this.links.delete(stationId);
-      await link.close();
+      void this.retire(stationId, link);
       if (!this.stopped) void this.link(stationId);
     }
   }
@@ -216,6 +220,7 @@ export class Relay implements StationCallObserver {
   }
 
   private async open(stationId: string): Promise<UpstreamLink | null> {
+    await this.closing.get(stationId);
     if (this.stopped) return null;
     const station = await this.deps.store.stations.get(stationId);
     if (this.stopped || this.links.has(stationId)) return this.links.get(stationId) ?? null;
@@ -286,8 +291,17 @@ export class Relay implements StationCallObserver {
     if (this.stationsOnline.has(stationId) || this.stopped) return;
     const link = this.links.get(stationId);
     if (!link) return;
-    this.links.delete(stationId);
-    void link.close();
+    void this.retire(stationId, link);
+  }
+
+  /** Closes a link; the station's next link waits for it. */
+  private retire(stationId: string, link: UpstreamLink): Promise<void> {
+    if (this.links.get(stationId) === link) this.links.delete(stationId);
+    const closed: Promise<void> = link.close().catch(() => undefined).finally(() => {
+      if (this.closing.get(stationId) === closed) this.closing.delete(stationId);
+    });
+    this.closing.set(stationId, closed);
+    return closed;
   }
 }
 

@@ -92,6 +92,8 @@ export class UpstreamLink {
   lastBoot: BootNotificationRequest | null = null;
   readonly lastStatuses = new Map<number, StatusNotificationRequest>();
   private client: RpcClient | null = null;
+  /** The client still connecting, so that close() can abort it. */
+  private connecting: RpcClient | null = null;
   private closed = false;
   private readonly sleeper = new Sleeper();
   private readonly retrySleeper = new Sleeper();
@@ -100,6 +102,8 @@ export class UpstreamLink {
   private accepted = false;
   /** The connection whose boot loop runs (one per connection). */
   private bootingClient: RpcClient | null = null;
+  /** The station booted again while the boot loop ran: it boots upstream again. */
+  private rebootRequested = false;
   private draining = false;
   private drainAgain = false;
   private running: Promise<void> | null = null;
@@ -145,6 +149,7 @@ export class UpstreamLink {
     this.sleeper.cancel();
     this.retrySleeper.cancel();
     this.bootSleeper.cancel();
+    await this.connecting?.close({ force: true } as never).catch(() => undefined);
     await this.client?.close({ code: 1000, reason: 'relay stopped', force: true } as never).catch(() => undefined);
     await this.running;
     this.setState('closed');
@@ -158,6 +163,8 @@ export class UpstreamLink {
     if (action === 'BootNotification') {
       this.lastBoot = payload as BootNotificationRequest;
       if (this.isUp) this.accepted = false;
+      this.rebootRequested = true;
+      this.bootSleeper.cancel(); // a Pending wait ends: the new boot goes now
       if (this.client) this.boot(this.client);
       return undefined;
     }
@@ -215,14 +222,18 @@ export class UpstreamLink {
     while (!this.closed) {
       const client = this.createClient();
       this.setState('connecting');
+      this.connecting = client;
       try {
         await client.connect();
       } catch (error) {
+        if (this.closed) break;
         failures += 1;
         this.lastError = `connect: ${describe(error)}`;
         this.setState('down');
         await this.sleeper.sleep(backoffDelayMs(failures, { initialMs: this.tuning.backoffInitialMs, maxMs: this.tuning.backoffMaxMs }));
         continue;
+      } finally {
+        this.connecting = null;
       }
       if (this.closed) {
         await client.close({ force: true } as never).catch(() => undefined);
@@ -272,17 +283,34 @@ export class UpstreamLink {
 
   private async bootUntilAccepted(client: RpcClient): Promise<void> {
     const current = () => this.client === client && !this.closed;
+    do {
+      if (this.rebootRequested) this.accepted = false; // an answer to the earlier boot does not count
+      this.rebootRequested = false;
+      await this.bootOnce(client, current);
+      if (!current() || (!this.accepted && !this.rebootRequested)) return;
+      if (this.rebootRequested) continue; // the station booted again meanwhile: so does its link
+      try {
+        for (const status of this.lastStatuses.values()) await this.call('StatusNotification', status);
+      } catch (error) {
+        this.lastError = `after the boot: ${describe(error)}`;
+      }
+    } while (this.rebootRequested && current());
+    if (current() && this.accepted) this.kick();
+  }
+
+  /** Boots upstream until the CPO accepts, the link drops, or the station boots again. */
+  private async bootOnce(client: RpcClient, current: () => boolean): Promise<void> {
     let warned = false;
-    while (current() && !this.accepted) {
+    while (current() && !this.accepted && !this.rebootRequested) {
       const boot = this.lastBoot ?? await this.bootFromStore();
       if (!boot) {
         this.accepted = true; // nothing to boot with: relay as it comes
-        break;
+        return;
       }
       let waitMs = this.tuning.retryIntervalMs;
       try {
         const answer = await this.call('BootNotification', boot) as BootNotificationResponse;
-        if (this.accepted) break;
+        if (this.accepted) return;
         // OCPP 1.6: Pending or Rejected, nothing else is sent; boot again after the CPO's interval.
         waitMs = answer.interval > 0 ? answer.interval * 1_000 : BOOT_RETRY_DEFAULT_MS;
         if (!warned) this.deps.log.warn(`the CPO answered the BootNotification with ${answer.status}: messages wait until it accepts`, { stationId: this.stationId, action: 'relay' });
@@ -290,15 +318,8 @@ export class UpstreamLink {
       } catch (error) {
         this.lastError = `BootNotification: ${describe(error)}`;
       }
-      if (current()) await this.bootSleeper.sleep(waitMs);
+      if (current() && !this.rebootRequested) await this.bootSleeper.sleep(waitMs);
     }
-    if (!current() || !this.accepted) return;
-    try {
-      for (const status of this.lastStatuses.values()) await this.call('StatusNotification', status);
-    } catch (error) {
-      this.lastError = `after the boot: ${describe(error)}`;
-    }
-    this.kick();
   }
 
   private async bootFromStore(): Promise<BootNotificationRequest | null> {
