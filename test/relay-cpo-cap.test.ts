@@ -6,6 +6,7 @@ import { startFuseguard } from '../src/app/fuseguard.js';
 import { SimStation } from '../src/sim/index.js';
 import type { SiteFile } from '../src/site/site-schema.js';
 import { FAST_RELAY, FakeCpo } from './helpers/fake-cpo.js';
+import { startApiHarness, type ApiHarness } from './helpers/api-client.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';
 
 const site = (cpoUrl: string): SiteFile => ({
@@ -101,5 +102,37 @@ describe("relay to a CPO: the CPO's charging profiles cap the setpoints (U1)", (
     expect(await cpo.call('CPO-S1', 'ClearChargingProfile', {})).toEqual({ status: 'Accepted' });
     await waitFor(() => s1.getLimitA(1) === 20 && s2.getLimitA(1) === 20, 'shared again');
     expect(await again.store.cpoCaps.list()).toEqual([]);
+  });
+
+  it("the caps are shown per station; an admin can clear them; they go when the relay is turned off (U1)", async () => {
+    const cpo = new FakeCpo();
+    await cpo.start();
+    cleanups.push(() => cpo.stop());
+    const h: ApiHarness = await startApiHarness(site(cpo.url), { relay: FAST_RELAY, control: { liveProfileDurationS: 60, debounceMs: 20 } });
+    cleanups.push(() => h.cleanup());
+    const s1 = new SimStation({ id: 'S1', url: h.app.ocppUrl, meterValueIntervalS: 1, tickIntervalMs: 100, reconnectDelayMs: 100 });
+    cleanups.push(() => s1.stop());
+    expect(await s1.start()).toBe('Accepted');
+    await waitFor(() => cpo.clients.has('CPO-S1') && h.app.relay?.linkOf('S1')?.isReady === true, 'S1 linked upstream');
+    type Status = { stations: { stationId: string; cpoCaps: { connectorId: number; capA: number }[] }[] };
+    const capsOf = async () => (await h.user.get<Status>('/api/relay/status')).body.stations.find((s) => s.stationId === 'S1')?.cpoCaps;
+
+    expect(await cpo.call('CPO-S1', 'SetChargingProfile', txDefault(1, 'A', 9))).toEqual({ status: 'Accepted' });
+    expect(await capsOf()).toEqual([{ connectorId: 1, capA: 9 }]);
+    expect((await h.user.delete('/api/relay/caps/S1')).status).toBe(403);
+    expect((await h.admin.delete('/api/relay/caps/NOPE')).status).toBe(404);
+    expect((await h.admin.delete('/api/relay/caps/S1')).body).toEqual({ cleared: true });
+    expect(await capsOf()).toEqual([]);
+    expect(await h.app.store.cpoCaps.list()).toEqual([]);
+    expect((await h.app.store.audit.list({ action: 'relay.caps.clear' })).map((a) => a.target)).toEqual(['S1']);
+    expect((await h.admin.delete('/api/relay/caps/S1')).body).toEqual({ cleared: false });
+
+    // Set again, then the relay is turned off: the CPO no longer has a say.
+    expect(await cpo.call('CPO-S1', 'SetChargingProfile', txDefault(0, 'A', 7))).toEqual({ status: 'Accepted' });
+    expect(await capsOf()).toEqual([{ connectorId: 0, capA: 7 }]);
+    const upstream = (await h.admin.get<Record<string, unknown>>('/api/settings/upstream')).body;
+    expect((await h.admin.put('/api/settings/upstream', { ...upstream, enabled: false })).status).toBe(200);
+    expect(await h.app.store.cpoCaps.list()).toEqual([]);
+    expect(await capsOf()).toBeUndefined();
   });
 });

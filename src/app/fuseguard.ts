@@ -103,8 +103,15 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   if (control) await control.start();
   meters.start();
   const clockResynced = followClockSteps(clock, { control, meters: () => meters, commands, stationServer, log });
-  const startRelay = async (upstream: string): Promise<Relay | null> => {
+  /** `previousUrl`: the CPO relayed to before (undefined at start, when it is not known). */
+  const startRelay = async (upstream: string, previousUrl?: string | null): Promise<Relay | null> => {
     const settings = linkSettingsOf(JSON.parse(upstream) as Parameters<typeof linkSettingsOf>[0]);
+    // U1: the caps are the CPO's; with the relay off, or relaying to another CPO, they no longer hold.
+    const url = settings?.url ?? null;
+    if (control && (url === null || (previousUrl !== undefined && url !== previousUrl))) {
+      const dropped = await control.state.clearAllExternalCaps();
+      if (dropped > 0) log.info(`${dropped} cap(s) of the CPO dropped: ${url === null ? 'the relay is off' : 'the relay goes to another CPO'}`, { action: 'relay' });
+    }
     const started = settings ? new Relay({
       store, commands, stationServer, log, now, expectRemoteStart: (stationId, idTag) => sessions.expectRemoteStart(stationId, idTag),
       clock,
@@ -143,8 +150,9 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
     const upstream = await upstreamConfig(store);
     if (upstream !== relayConfig) {
       await relay?.stop();
+      const previousUrl = linkSettingsOf(JSON.parse(relayConfig) as Parameters<typeof linkSettingsOf>[0])?.url ?? null;
       relayConfig = upstream;
-      relay = await startRelay(upstream);
+      relay = await startRelay(upstream, previousUrl);
     } else {
       await relay?.refreshCredentials();
     }

@@ -54,6 +54,8 @@ export class SiteState {
   private vipBadges = new Set<string>();
   /** U1: caps from the CPO's charging profiles, A per phase, by connector key; "<station>/0" caps every connector of the station. */
   private readonly externalCaps = new Map<string, number>();
+  /** Counts changes to the caps, so that a load() that read them meanwhile reads them again. */
+  private capsVersion = 0;
   private changed: () => void = () => undefined;
   private stationZones = new Map<string, { zone: string; vip: boolean }>();
 
@@ -61,12 +63,10 @@ export class SiteState {
 
   /** (Re)loads the configuration; runtime facts (sessions, measurements, connections) stay. */
   async load(): Promise<void> {
-    const [zones, stations, connectors, badges, settings, open, caps] = await Promise.all([
+    const [zones, stations, connectors, badges, settings, open] = await Promise.all([
       this.store.zones.list(), this.store.stations.list(), this.store.stations.listConnectors(), this.store.badges.list(),
-      this.store.settings.getAll(), this.store.transactions.list({ ongoing: true, limit: 100_000 }), this.store.cpoCaps.list(),
+      this.store.settings.getAll(), this.store.transactions.list({ ongoing: true, limit: 100_000 }), this.loadCaps(),
     ]);
-    this.externalCaps.clear();
-    for (const cap of caps) this.externalCaps.set(connectorKey(cap.station_id, cap.connector_id), cap.cap_a);
     this.settings = resolveSettings(settings);
     this.tou = (settings.tou as TouConfig | undefined) ?? null;
     this.zones = zones.map((z) => ({ name: z.name, parent: z.parent, maxCurrentA: z.max_current_a, mode: z.mode, meter: z.meter, fallbackCurrentA: z.fallback_current_a }));
@@ -150,7 +150,25 @@ export class SiteState {
     if (this.allocatorState) this.allocatorState = shiftAllocatorState(this.allocatorState, stepMs);
   }
 
+  /** The stored caps, unless one was set or cleared while they were read: then read again. */
+  private async loadCaps(): Promise<void> {
+    for (;;) {
+      const version = this.capsVersion;
+      const caps = await this.store.cpoCaps.list();
+      if (version !== this.capsVersion) continue;
+      this.externalCaps.clear();
+      for (const cap of caps) this.externalCaps.set(connectorKey(cap.station_id, cap.connector_id), cap.cap_a);
+      return;
+    }
+  }
+
+  /** The CPO's caps now, by connector key ("<station>/0": every connector of the station). */
+  externalCapsNow(): ReadonlyMap<string, number> {
+    return this.externalCaps;
+  }
+
   async setExternalCap(stationId: string, connectorId: number, capA: number | null, at: number): Promise<boolean> {
+    this.capsVersion += 1;
     const key = connectorKey(stationId, connectorId);
     const had = this.externalCaps.has(key);
     await this.store.commit(async (db) => {
@@ -165,12 +183,23 @@ export class SiteState {
 
   /** U1: clears every CPO cap of a station; returns whether there was one. */
   async clearExternalCaps(stationId: string): Promise<boolean> {
+    this.capsVersion += 1;
     const cleared = await this.store.commit((db) => this.store.cpoCaps.clear(stationId, null, db));
     const prefix = `${stationId}/`;
     const keys = [...this.externalCaps.keys()].filter((key) => key.startsWith(prefix) && /^\d+$/.test(key.slice(prefix.length)));
     for (const key of keys) this.externalCaps.delete(key);
     if (keys.length > 0) this.changed();
     return keys.length > 0 || cleared > 0;
+  }
+
+  /** U1: clears every CPO cap (the relay is off, or relays to another CPO); returns how many there were. */
+  async clearAllExternalCaps(): Promise<number> {
+    this.capsVersion += 1;
+    const cleared = await this.store.commit((db) => this.store.cpoCaps.clearAll(db));
+    const had = this.externalCaps.size;
+    this.externalCaps.clear();
+    if (had > 0) this.changed();
+    return Math.max(had, cleared);
   }
 
   /** The external cap of a connector: its own or its station's, the lower of the two. */

@@ -1,10 +1,13 @@
 // The relay to a CPO for operators (U1-U4): GET /api/relay/status. Per station: the upstream
-// link's state and since when, queued transaction messages, the last error. No secrets.
-import { Type } from '@sinclair/typebox';
+// link's state and since when, queued transaction messages, the last error, the CPO's caps. No
+// secrets. DELETE /api/relay/caps/:stationId clears a station's caps when the CPO does not.
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { publicUrl, relayOf } from '../../relay/relay.js';
 import { resolveSettings } from '../../site/settings.js';
+import { audit } from '../audit.js';
 import type { ApiContext } from '../context.js';
+import { notFound } from '../errors.js';
 import { errors } from '../schemas.js';
 
 const N = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
@@ -18,7 +21,13 @@ const StationStatus = Type.Object({
   lastError: N(Type.String()),
   bootStatus: N(Type.String({ description: "the CPO's last BootNotification answer" })),
   timeOffsetMs: N(Type.Number({ description: 'CPO time minus Fuseguard time (U3)' })),
+  cpoCaps: Type.Array(Type.Object({
+    connectorId: Type.Integer({ description: '0: every connector of the station' }),
+    capA: Type.Number({ description: 'per phase' }),
+  }), { description: "caps from the CPO's charging profiles (U1), until it clears them" }),
 });
+const StationParams = Type.Object({ stationId: Type.String({ minLength: 1, maxLength: 64 }) });
+
 const Status = Type.Object({
   enabled: Type.Boolean(),
   running: Type.Boolean({ description: 'the relay runs (enabled with a URL)' }),
@@ -39,17 +48,52 @@ export function relayRoutes(ctx: ApiContext): FastifyPluginAsync {
     }, async () => {
       const upstream = resolveSettings(await ctx.store.settings.getAll()).upstream ?? {};
       const relay = relayOf(ctx.store);
-      const stations = relay
+      const stations: { stationId: string; identity: string; state: string; since: number | null; queued: number; lastError: string | null; bootStatus: string | null; timeOffsetMs: number | null }[] = relay
         ? await relay.status()
         : [...(await ctx.store.relayOutbox.queuedCounts())].map(([stationId, queued]) => ({
           stationId, identity: stationId, state: 'none', since: null, queued, lastError: null, bootStatus: null, timeOffsetMs: null,
         }));
+      const caps = capsByStation(ctx);
+      const listed = new Set(stations.map((s) => s.stationId));
+      for (const stationId of caps.keys()) {
+        if (!listed.has(stationId)) stations.push({ stationId, identity: stationId, state: 'none', since: null, queued: 0, lastError: null, bootStatus: null, timeOffsetMs: null });
+      }
       return {
         enabled: upstream.enabled === true, running: relay !== undefined, url: publicUrl(upstream.url),
         timeOffsetMs: relay?.timeOffsetMs() ?? null,
         clockCorrectionMs: relay?.clockCorrectionMs() ?? 0,
-        stations: stations.map((s) => ({ ...s, since: s.since || null })),
+        stations: stations.map((s) => ({ ...s, since: s.since || null, cpoCaps: caps.get(s.stationId) ?? [] })),
       };
     });
+
+    app.delete<{ Params: Static<typeof StationParams> }>('/relay/caps/:stationId', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['relay'], summary: "Clears the CPO's caps on a station (U1), when the CPO will not clear them itself",
+        params: StationParams, response: { 200: Type.Object({ cleared: Type.Boolean() }), ...errors(401, 403, 404) },
+      },
+    }, async (request) => {
+      const { stationId } = request.params;
+      if (!(await ctx.store.stations.get(stationId))) throw notFound('station', stationId);
+      const cleared = ctx.control ? await ctx.control.state.clearExternalCaps(stationId) : false;
+      if (cleared) {
+        await audit(ctx, request, 'relay.caps.clear', stationId);
+        ctx.log.warn(`the CPO's caps cleared by ${request.identity?.login ?? 'an admin'}`, { stationId, action: 'relay' });
+      }
+      return { cleared };
+    });
   };
+}
+
+/** The CPO's caps per station, from the control loop's state. */
+function capsByStation(ctx: ApiContext): Map<string, { connectorId: number; capA: number }[]> {
+  const byStation = new Map<string, { connectorId: number; capA: number }[]>();
+  for (const [key, capA] of ctx.control?.state.externalCapsNow() ?? []) {
+    const slash = key.lastIndexOf('/');
+    const stationId = key.slice(0, slash);
+    const list = byStation.get(stationId) ?? [];
+    list.push({ connectorId: Number(key.slice(slash + 1)), capA });
+    byStation.set(stationId, list);
+  }
+  return byStation;
 }

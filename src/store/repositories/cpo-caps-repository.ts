@@ -35,4 +35,10 @@ export class CpoCapsRepository {
     const result = await query.executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+
+  /** Clears every cap (the relay is off: they were the CPO's); returns how many. */
+  async clearAll(db: Db = this.db): Promise<number> {
+    const result = await tables(db).deleteFrom('cpo_caps').executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }
