@@ -34,6 +34,8 @@ describe('relay: Basic auth towards the CPO (U1)', () => {
     await waitFor(() => (cpo.refused.get('CPO-0003') ?? 0) >= 1, 'the CPO refuses the wrong password');
     await waitFor(() => /401/.test(h.app.relay?.linkOf('CP-003')?.lastError ?? ''), 'the refusal shown as the link error');
     expect(h.app.relay?.linkOf('CP-003')?.isUp).toBe(false);
+    // The fake CPO is on ws://: the password goes in clear, and the operator is told.
+    expect((await h.app.store.logs.list({ stationId: 'CP-003', level: 'warn' })).some((l) => /unencrypted.*use wss:\/\//.test(l.message))).toBe(true);
     await station.plugIn(1, { batteryWh: 50_000, maxCurrentA: 16, phases: 3 });
     expect((await station.presentBadge(1, 'ANY-BADGE')).transactionId).toBeGreaterThan(0);
     const status = await h.user.get<{ stations: { stationId: string; queued: number; state: string }[] }>('/api/relay/status');

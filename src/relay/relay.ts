@@ -225,6 +225,10 @@ export class Relay implements StationCallObserver {
     const station = await this.deps.store.stations.get(stationId);
     if (this.stopped || this.links.has(stationId)) return this.links.get(stationId) ?? null;
     const identity = station?.box_identity || stationId;
+    if (station?.upstream_password && this.settings.url.startsWith('ws://')) {
+      // Basic auth over ws:// sends the password in clear: the CPO's endpoint should be wss://.
+      this.deps.log.warn(`the password towards the CPO goes unencrypted over ${publicUrl(this.settings.url)}: use wss://`, { stationId, action: 'relay' });
+    }
     const link = new UpstreamLink(stationId, { identity, password: station?.upstream_password ?? null }, this.settings, this.tuning, {
       store: this.deps.store, commands: this.deps.commands, log: this.deps.log, now: this.deps.now,
       systemNow: this.deps.clock?.systemNow ?? this.deps.now,
