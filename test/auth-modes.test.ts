@@ -1,12 +1,13 @@
 // Authentication modes and offline policies (B1, B2) against simulated stations over real sockets.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OfflineAuthMode } from '../src/auth/auth-mode.js';
+import { RPCClient } from '../src/ocpp/rpc.js';
 import { SimStation } from '../src/sim/index.js';
 import type { LocalAuth } from '../src/sim/local-auth.js';
 import { exportSite } from '../src/site/export-site.js';
 import type { SiteFile } from '../src/site/site-schema.js';
 import { startApiHarness, type ApiHarness } from './helpers/api-client.js';
-import { waitFor } from './helpers/harness.js';
+import { waitFor, type RawStation } from './helpers/harness.js';
 
 const POLICIES: OfflineAuthMode[] = ['allow-all', 'reject', 'reject-except-cached'];
 
@@ -35,8 +36,10 @@ const site = (): SiteFile => ({
 describe('authentication modes (B1) and offline policies (B2)', () => {
   let h: ApiHarness;
   const sims: SimStation[] = [];
+  const raws: RawStation[] = [];
   afterEach(async () => {
     await Promise.all(sims.splice(0).map((s) => s.stop()));
+    await Promise.all(raws.splice(0).map((r) => r.close({ force: true })));
     await h?.cleanup();
   });
 
@@ -45,6 +48,14 @@ describe('authentication modes (B1) and offline policies (B2)', () => {
     sims.push(sim);
     expect(await sim.start()).toBe('Accepted');
     return sim;
+  };
+  /** `key=value` of every ChangeConfiguration the station receives from now on, in order. */
+  const receivedKeys = (sim: SimStation) => {
+    const keys: string[] = [];
+    sim.on('call', ({ method, params }) => {
+      if (method === 'ChangeConfiguration') keys.push(`${(params as { key: string }).key}=${(params as { value: string }).value}`);
+    });
+    return keys;
   };
   const localList = (sim: SimStation) => (sim as unknown as { auth: LocalAuth }).auth;
   const sessionsOf = async (stationId: string) => h.app.store.transactions.list({ stationId });
@@ -122,21 +133,108 @@ describe('authentication modes (B1) and offline policies (B2)', () => {
   it('a mode or policy changed through the API reaches a connected station at once, without load management', async () => {
     h = await startApiHarness(site(), { control: false });
     const sim = await startSim('LIST-1');
+    const keys = receivedKeys(sim);
     await waitFor(() => sim.config.get('LocalAuthListEnabled') === 'true' && sim.config.get('AllowOfflineTxForUnknownId') === 'false', 'station-list and reject keys at connection');
     expect((await h.admin.patch('/api/stations/LIST-1', { offlineAuthMode: 'allow-all' })).status).toBe(200);
-    await waitFor(() => sim.config.get('AllowOfflineTxForUnknownId') === 'true' && sim.config.get('LocalAuthorizeOffline') === 'true', 'allow-all keys after the change');
+    // The provisionings run one after the other: once the last allow-all key has arrived, nothing
+    // is left of the earlier ones (the connection's and the boot's).
+    await expect.poll(() => keys.slice(-3)).toEqual(['LocalAuthorizeOffline=true', 'AllowOfflineTxForUnknownId=true', 'AuthorizationCacheEnabled=true']);
+    let mark = keys.length;
     expect((await h.admin.put('/api/zones/List', { maxCurrentA: 32, mode: 'static', authMode: 'free', offlineAuthMode: 'reject' })).status).toBe(200);
-    await waitFor(() => sim.config.get('AuthorizeRemoteTxRequests') === 'false' && sim.config.get('LocalAuthListEnabled') === 'false', 'free-mode keys after the zone change');
+    // Every key of free + allow-all (the station's own policy) has reached the station, the last one included.
+    await expect.poll(() => keys.slice(mark)).toEqual([
+      'LocalAuthListEnabled=false', 'LocalPreAuthorize=false', 'AuthorizeRemoteTxRequests=false',
+      'LocalAuthorizeOffline=true', 'AllowOfflineTxForUnknownId=true', 'AuthorizationCacheEnabled=true',
+    ]);
     // Only what changed: a change that keeps the policy sends nothing; the next one (reconciled in
-    // order after it) sends the six keys of free + allow-all, and nothing else.
+    // order after it) sends the six keys of free + reject, and nothing else.
     const sent = (await h.app.store.commands.listForStation('LIST-1', 500)).length;
+    mark = keys.length;
     expect((await h.admin.patch('/api/stations/LIST-1', { name: 'Renamed' })).status).toBe(200);
     expect((await h.admin.patch('/api/stations/LIST-1', { offlineAuthMode: 'reject' })).status).toBe(200);
-    await waitFor(() => sim.config.get('AllowOfflineTxForUnknownId') === 'false', 'reject keys after the change');
-    await waitFor(async () => (await h.app.store.commands.listForStation('LIST-1', 500)).length >= sent + 6, 'six keys sent');
+    await expect.poll(() => keys.slice(mark)).toEqual([
+      'LocalAuthListEnabled=false', 'LocalPreAuthorize=false', 'AuthorizeRemoteTxRequests=false',
+      'LocalAuthorizeOffline=false', 'AllowOfflineTxForUnknownId=false', 'AuthorizationCacheEnabled=false',
+    ]);
+    await expect.poll(async () => (await h.app.store.commands.listForStation('LIST-1', 500)).length).toBe(sent + 6);
     const after = await h.app.store.commands.listForStation('LIST-1', 500);
-    expect(after.length).toBe(sent + 6);
     expect(after.slice(0, 6).every((c) => c.action === 'ChangeConfiguration')).toBe(true);
+  });
+
+  it('leaving station-list turns off what it turned on: for an lms-* mode too, and also when the change came while the station was away', async () => {
+    h = await startApiHarness(site(), { control: false });
+    const sim = await startSim('LIST-1');
+    const keys = receivedKeys(sim);
+    await waitFor(() => localList(sim).listVersion > 0, 'station-list provisioned');
+    expect(sim.config.get('LocalAuthListEnabled')).toBe('true');
+    expect(sim.config.get('LocalPreAuthorize')).toBe('true');
+
+    // To lms-known-badges, while connected: Fuseguard decides, the station's list and
+    // pre-authorization are off. (After the connection's and the boot's provisionings, which may
+    // still be sending: the last keys.)
+    expect((await h.admin.put('/api/zones/List', { maxCurrentA: 32, mode: 'static', authMode: 'lms-known-badges', offlineAuthMode: 'reject' })).status).toBe(200);
+    await expect.poll(() => keys.slice(-5)).toEqual([
+      'LocalAuthListEnabled=false', 'LocalPreAuthorize=false',
+      'LocalAuthorizeOffline=false', 'AllowOfflineTxForUnknownId=false', 'AuthorizationCacheEnabled=false',
+    ]);
+    expect(sim.config.get('LocalAuthListEnabled')).toBe('false');
+    expect(sim.config.get('LocalPreAuthorize')).toBe('false');
+    // Back to station-list, then to lms-allow-all while the station is away: at its return.
+    let mark = keys.length;
+    expect((await h.admin.put('/api/zones/List', { maxCurrentA: 32, mode: 'static', authMode: 'station-list', offlineAuthMode: 'reject' })).status).toBe(200);
+    await expect.poll(() => keys.slice(mark)).toEqual([
+      'LocalAuthListEnabled=true', 'LocalPreAuthorize=true',
+      'LocalAuthorizeOffline=false', 'AllowOfflineTxForUnknownId=false', 'AuthorizationCacheEnabled=false',
+    ]);
+    await sim.goOffline();
+    await waitFor(async () => (await h.app.store.stations.get('LIST-1'))?.connected === 0, 'the station away');
+    expect((await h.admin.put('/api/zones/List', { maxCurrentA: 32, mode: 'static', authMode: 'lms-allow-all', offlineAuthMode: 'reject' })).status).toBe(200);
+    mark = keys.length;
+    expect(await sim.goOnline()).toBe('Accepted');
+    await waitFor(() => sim.config.get('LocalAuthListEnabled') === 'false' && sim.config.get('LocalPreAuthorize') === 'false', 'station-list keys off at the return');
+    // Once: the provisioning at the boot that follows (and any after) sets no mode keys, as
+    // before, nor does this change of policy (run after them).
+    expect((await h.admin.patch('/api/stations/LIST-1', { offlineAuthMode: 'allow-all' })).status).toBe(200);
+    await expect.poll(() => keys.slice(-3)).toEqual(['LocalAuthorizeOffline=true', 'AllowOfflineTxForUnknownId=true', 'AuthorizationCacheEnabled=true']);
+    expect(keys.slice(mark).filter((k) => k.startsWith('LocalAuthListEnabled') || k.startsWith('LocalPreAuthorize'))).toEqual(['LocalAuthListEnabled=false', 'LocalPreAuthorize=false']);
+
+    // To cpo: off as well.
+    expect((await h.admin.put('/api/zones/List', { maxCurrentA: 32, mode: 'static', authMode: 'station-list', offlineAuthMode: 'reject' })).status).toBe(200);
+    await waitFor(() => sim.config.get('LocalAuthListEnabled') === 'true', 'station-list keys again');
+    expect((await h.admin.put('/api/zones/List', { maxCurrentA: 32, mode: 'static', authMode: 'cpo', offlineAuthMode: 'reject' })).status).toBe(200);
+    await waitFor(() => sim.config.get('LocalAuthListEnabled') === 'false' && sim.config.get('LocalPreAuthorize') === 'false', 'cpo keys');
+  });
+
+  it('keys a station did not answer (timeout) are sent again at the next reconcile; answered ones are not', async () => {
+    h = await startApiHarness(site(), { control: false, commandTimeoutMs: 300 });
+    const received: string[] = [];
+    let answer: (key: string) => Promise<{ status: string }> = (key) => (key === 'LocalPreAuthorize' ? new Promise(() => {}) : Promise.resolve({ status: 'Accepted' }));
+    const station = new RPCClient({
+      endpoint: h.app.ocppUrl, identity: 'REMOTE-1', protocols: ['ocpp1.6'], reconnect: false, strictMode: false,
+    } as ConstructorParameters<typeof RPCClient>[0]);
+    station.handle('ChangeConfiguration', ({ params }) => {
+      const { key, value } = params as { key: string; value: string };
+      received.push(`${key}=${value}`);
+      return answer(key);
+    });
+    raws.push(station);
+    await station.connect();
+    // remote-only: three keys; the second one goes unanswered, and the run stops there.
+    await expect.poll(() => received).toEqual(['LocalAuthListEnabled=false', 'LocalPreAuthorize=false']);
+    await expect.poll(async () => (await h.app.store.commands.listForStation('REMOTE-1'))[0]?.outcome).toBe('timeout');
+
+    // Any configuration change reconciles: the station gets its keys again. One is refused now:
+    // an answer, logged, not asked again.
+    answer = (key) => Promise.resolve({ status: key === 'AuthorizeRemoteTxRequests' ? 'Rejected' : 'Accepted' });
+    expect((await h.admin.patch('/api/stations/REMOTE-1', { name: 'First' })).status).toBe(200);
+    await expect.poll(() => received.slice(2)).toEqual(['LocalAuthListEnabled=false', 'LocalPreAuthorize=false', 'AuthorizeRemoteTxRequests=false']);
+    expect((await h.admin.patch('/api/stations/REMOTE-1', { name: 'Second' })).status).toBe(200);
+    // Reconciled in order after the rename: only the offline keys' run follows.
+    expect((await h.admin.patch('/api/stations/REMOTE-1', { offlineAuthMode: 'reject' })).status).toBe(200);
+    await expect.poll(() => received.slice(5)).toEqual([
+      'LocalAuthListEnabled=false', 'LocalPreAuthorize=false', 'AuthorizeRemoteTxRequests=false',
+      'LocalAuthorizeOffline=false', 'AllowOfflineTxForUnknownId=false', 'AuthorizationCacheEnabled=false',
+    ]);
   });
 
   it('cpo: the CPO decides while reachable; while it is not, each B2 policy applies', async () => {

@@ -26,9 +26,11 @@ export async function resolveAuthPolicy(store: Store, stationId: string): Promis
 
 /**
  * The keys set at every boot and reconnection. The `lms-*` modes set no mode keys (as before
- * these modes existed); without an offline policy, the offline keys are left as they are.
+ * these modes existed), except on a station that may still hold what `station-list` turned on
+ * (`leavingStationList`): that is turned off again, so that Fuseguard decides. Without an offline
+ * policy, the offline keys are left as they are.
  */
-export function stationAuthKeys(policy: StationAuthPolicy): Array<[key: string, value: 'true' | 'false']> {
+export function stationAuthKeys(policy: StationAuthPolicy, { leavingStationList = false } = {}): Array<[key: string, value: 'true' | 'false']> {
   const keys: Array<[string, 'true' | 'false']> = [];
   switch (policy.mode) {
     case 'station-list':
@@ -42,6 +44,7 @@ export function stationAuthKeys(policy: StationAuthPolicy): Array<[key: string, 
       keys.push(['LocalAuthListEnabled', 'false'], ['LocalPreAuthorize', 'false']);
       break;
     default:
+      if (leavingStationList) keys.push(['LocalAuthListEnabled', 'false'], ['LocalPreAuthorize', 'false']);
       break;
   }
   switch (policy.offline) {

@@ -3,7 +3,8 @@
 // configuration keys of its mode and policy, and in `station-list` mode Fuseguard's badge list
 // (SendLocalList, full update, versioned). In `free` mode, a car that plugs in is started with
 // RemoteStartTransaction and the `freeModeIdTag` setting. Independent of the control loop: it
-// runs with load management off too. See docs/authentication.md.
+// runs with load management off too; with it, a station gets its keys after the control loop's
+// provisioning of it (failsafe profiles first, D5). See docs/authentication.md.
 import { resolveAuthPolicy, stationAuthKeys, type StationAuthPolicy } from './auth-policy.js';
 import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
@@ -11,11 +12,42 @@ import type { SiteEvents } from '../services/site-events.js';
 import { resolveSettings } from '../site/settings.js';
 import type { Store } from '../store/store.js';
 
+export interface AuthProvisionerOptions {
+  /**
+   * Resolves when what must reach a station before its authentication keys has gone: the control
+   * loop's provisioning, with the failsafe profiles (D5, O5). See `provisioningOf()`.
+   */
+  after?: (stationId: string) => Promise<void>;
+}
+
+/** One provisioning of a station: waiting its turn, or sending the keys of `policy`. */
+interface Run {
+  waiting: boolean;
+  policy?: string;
+  done: Promise<void>;
+}
+
+type ListOutcome = 'taken' | 'refused' | 'unanswered';
+
 export class AuthProvisioner {
   /** `${stationId}#${connectorId}` of free-mode starts in flight. */
   private readonly starting = new Set<string>();
-  /** The policy each connected station was last provisioned with, to tell what a reload changed. */
+  /**
+   * The policy whose keys each connected station took on this connection, to tell what a reload
+   * changed. A station whose keys went unanswered (timeout, disconnection) is not in it: the next
+   * reconcile tries again.
+   */
   private readonly provisioned = new Map<string, string>();
+  /**
+   * Stations that were sent the keys of `station-list` and have not yet taken the keys of another
+   * mode since (kept over disconnections): what station-list turned on must be turned off.
+   */
+  private readonly stationList = new Set<string>();
+  /** One token per connection: a provisioning that outlives its connection records nothing. */
+  private readonly connections = new Map<string, object>();
+  /** One provisioning at a time per station; one waiting its turn serves every request made meanwhile. */
+  private readonly runs = new Map<string, Run>();
+  private after: (stationId: string) => Promise<void> = () => Promise.resolve();
 
   constructor(
     private readonly store: Store,
@@ -24,12 +56,20 @@ export class AuthProvisioner {
     private readonly log: EventLog,
   ) {}
 
-  attach(): void {
-    this.events.on('station.connected', ({ stationId }) => void this.provisionAdmitted(stationId));
-    this.events.on('station.booted', ({ stationId, admitted }) => {
-      if (admitted) void this.provisionAdmitted(stationId);
+  attach(options: AuthProvisionerOptions = {}): void {
+    if (options.after) this.after = options.after;
+    this.events.on('station.connected', ({ stationId }) => {
+      this.connections.set(stationId, {});
+      void this.provisionSoon(stationId);
     });
-    this.events.on('station.disconnected', ({ stationId }) => this.provisioned.delete(stationId));
+    // A boot before its connection was recorded: that connection provisions it.
+    this.events.on('station.booted', ({ stationId, admitted }) => {
+      if (admitted && this.connections.has(stationId)) void this.provisionSoon(stationId);
+    });
+    this.events.on('station.disconnected', ({ stationId }) => {
+      this.connections.delete(stationId);
+      this.provisioned.delete(stationId);
+    });
     this.events.on('connector.status', ({ stationId, connectorId, status }) => {
       if (status === 'Preparing' && connectorId > 0) void this.startFree(stationId, connectorId).catch((error: unknown) => this.fail(stationId, 'RemoteStartTransaction', error));
     });
@@ -38,27 +78,66 @@ export class AuthProvisioner {
 
   /**
    * After a configuration change (zones, stations, admission): every connected, admitted station
-   * whose mode or offline policy is not the one it was provisioned with gets it now.
+   * whose mode or offline policy is not the one it took (or is taking) gets it now.
    */
   async reconcile(): Promise<void> {
     for (const station of await this.store.stations.list()) {
       if (station.connected !== 1 || station.admission !== 'admitted') continue;
-      const policy = await resolveAuthPolicy(this.store, station.id);
-      if (this.provisioned.get(station.id) !== policyKey(policy)) await this.provisionLogged(station.id);
+      const wanted = policyKey(await resolveAuthPolicy(this.store, station.id));
+      const run = this.runs.get(station.id);
+      if (run ? run.waiting || run.policy === wanted : this.provisioned.get(station.id) === wanted) continue;
+      await this.provisionSoon(station.id);
     }
   }
 
-  /** What the station must hold for its mode and offline policy (O5). */
-  async provision(stationId: string): Promise<void> {
+  /** Provisions the station after the run in progress (if any) and after `after`. */
+  private provisionSoon(stationId: string): Promise<void> {
+    const current = this.runs.get(stationId);
+    if (current?.waiting) return current.done;
+    const run: Run = { waiting: true, done: Promise.resolve() };
+    run.done = (current?.done ?? Promise.resolve())
+      .then(async () => {
+        try {
+          await this.after(stationId);
+          await this.provision(stationId, run);
+        } catch (error) {
+          this.fail(stationId, 'authentication provisioning', error);
+        }
+      })
+      .finally(() => {
+        if (this.runs.get(stationId) === run) this.runs.delete(stationId);
+      });
+    this.runs.set(stationId, run);
+    return run.done;
+  }
+
+  /**
+   * What the station must hold for its mode and offline policy (O5). Recorded as provisioned only
+   * once the station answered every key: Accepted, or refused (logged; asking again would not
+   * change its answer). No answer (timeout, disconnection) leaves it to the next connection or
+   * reconcile.
+   */
+  private async provision(stationId: string, run: Run): Promise<void> {
+    run.waiting = false;
+    const connection = this.connections.get(stationId);
+    if ((await this.store.stations.get(stationId))?.admission !== 'admitted') return;
     const policy = await resolveAuthPolicy(this.store, stationId);
-    this.provisioned.set(stationId, policyKey(policy));
-    for (const [key, value] of stationAuthKeys(policy)) {
+    run.policy = policyKey(policy);
+    this.provisioned.delete(stationId);
+    if (policy.mode === 'station-list') this.stationList.add(stationId);
+    for (const [key, value] of stationAuthKeys(policy, { leavingStationList: this.stationList.has(stationId) })) {
       const result = await this.commands.send(stationId, 'ChangeConfiguration', { key, value });
-      if (!result.ok || result.response.status !== 'Accepted') {
-        this.log.warn(`${key} not set to ${value}: ${result.ok ? result.response.status : result.message}`, { stationId, action: 'ChangeConfiguration' });
+      if (!result.ok) {
+        this.log.warn(`${key} not set to ${value}: ${result.message}; set again at the next connection or configuration change`, { stationId, action: 'ChangeConfiguration' });
+        return;
+      }
+      if (result.response.status !== 'Accepted') {
+        this.log.warn(`${key} not set to ${value}: ${result.response.status}`, { stationId, action: 'ChangeConfiguration' });
       }
     }
-    if (policy.mode === 'station-list') await this.pushList(stationId);
+    if (policy.mode !== 'station-list') this.stationList.delete(stationId); // its keys are off now
+    if (policy.mode === 'station-list' && (await this.pushList(stationId)) === 'unanswered') return;
+    if (this.connections.get(stationId) === connection) this.provisioned.set(stationId, run.policy);
     if (policy.mode === 'free') {
       // A car plugged in while the station was away.
       for (const c of await this.store.stations.listConnectors(stationId)) {
@@ -68,12 +147,12 @@ export class AuthProvisioner {
   }
 
   /** SendLocalList, full update: authorized badges Accepted, the others Blocked. */
-  async pushList(stationId: string): Promise<boolean> {
+  async pushList(stationId: string): Promise<ListOutcome> {
     const current = await this.commands.send(stationId, 'GetLocalListVersion', {});
-    if (!current.ok) return false;
+    if (!current.ok) return 'unanswered';
     if (current.response.listVersion < 0) {
       this.log.warn('the station has no local list (GetLocalListVersion -1): its badge list is not pushed', { stationId, action: 'SendLocalList' });
-      return false;
+      return 'refused';
     }
     const badges = await this.store.badges.list();
     const result = await this.commands.send(stationId, 'SendLocalList', {
@@ -83,9 +162,9 @@ export class AuthProvisioner {
     });
     if (!result.ok || result.response.status !== 'Accepted') {
       this.log.warn(`badge list not taken: ${result.ok ? result.response.status : result.message}`, { stationId, action: 'SendLocalList' });
-      return false;
+      return result.ok ? 'refused' : 'unanswered';
     }
-    return true;
+    return 'taken';
   }
 
   /** Every connected `station-list` station gets the list again. */
@@ -117,22 +196,35 @@ export class AuthProvisioner {
     }
   }
 
-  private async provisionAdmitted(stationId: string): Promise<void> {
-    if ((await this.store.stations.get(stationId))?.admission !== 'admitted') return;
-    await this.provisionLogged(stationId);
-  }
-
-  private async provisionLogged(stationId: string): Promise<void> {
-    try {
-      await this.provision(stationId);
-    } catch (error) {
-      this.fail(stationId, 'authentication provisioning', error);
-    }
-  }
-
   private fail(stationId: string | undefined, action: string, error: unknown): void {
     this.log.error(`${action} failed: ${error instanceof Error ? error.message : String(error)}`, { ...(stationId ? { stationId } : {}), action });
   }
 }
 
 const policyKey = (policy: StationAuthPolicy): string => `${policy.mode}/${policy.offline ?? '-'}`;
+
+/**
+ * Wraps `target.provision` (the control loop's StationProvisioner) so that its runs are known per
+ * station; the function returned resolves once the station has none left, at once if it has none.
+ * For `attach({ after })`: a station's provisioning starts on the same events as the
+ * AuthProvisioner's, and a station answers one command at a time in the order they were sent, so
+ * without waiting the authentication keys would go in between, before the failsafe profiles.
+ */
+export function provisioningOf<A extends unknown[]>(target: { provision: (stationId: string, ...args: A) => Promise<void> }): (stationId: string) => Promise<void> {
+  const running = new Map<string, Set<Promise<void>>>();
+  const provision = target.provision.bind(target);
+  target.provision = (stationId, ...args) => {
+    const run = provision(stationId, ...args);
+    const runs = running.get(stationId) ?? new Set<Promise<void>>();
+    running.set(stationId, runs.add(run));
+    const forget = () => {
+      runs.delete(run);
+      if (runs.size === 0 && running.get(stationId) === runs) running.delete(stationId);
+    };
+    run.then(forget, forget);
+    return run;
+  };
+  return async (stationId) => {
+    for (let runs = running.get(stationId); runs?.size; runs = running.get(stationId)) await Promise.allSettled([...runs]);
+  };
+}

@@ -40,4 +40,13 @@ describe('authorizeBadge (B1, B3)', () => {
       ['LocalAuthorizeOffline', 'false'], ['AllowOfflineTxForUnknownId', 'false'], ['AuthorizationCacheEnabled', 'false'],
     ]);
   });
+
+  it('turns off what station-list turned on when a station leaves it, for every mode', () => {
+    const off = [['LocalAuthListEnabled', 'false'], ['LocalPreAuthorize', 'false']];
+    for (const mode of ['lms-known-badges', 'lms-allow-all', 'cpo'] as const) {
+      expect(stationAuthKeys({ mode, offline: null }, { leavingStationList: true })).toEqual(off);
+    }
+    expect(stationAuthKeys({ mode: 'free', offline: null }, { leavingStationList: true })).toEqual([...off, ['AuthorizeRemoteTxRequests', 'false']]);
+    expect(stationAuthKeys({ mode: 'station-list', offline: null }, { leavingStationList: true })).toEqual([['LocalAuthListEnabled', 'true'], ['LocalPreAuthorize', 'true']]);
+  });
 });
