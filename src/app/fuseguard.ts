@@ -21,7 +21,7 @@ import { Store } from '../store/store.js';
 import { registerApi } from '../api/api.js';
 import { ensureFactoryAdmin } from '../api/auth/factory-admin.js';
 import type { ApiContext } from '../api/context.js';
-import { AuthProvisioner, provisioningOf } from '../auth/auth-provisioner.js';
+import { AuthProvisioner } from '../auth/auth-provisioner.js';
 import { followClockSteps } from './clock-steps.js';
 import { ReferenceClock } from './reference-clock.js';
 import { VERSION } from './version.js';
@@ -103,7 +103,7 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   // Failsafe profiles first (D5, O5): a connecting station gets its authentication keys once the
   // control loop has provisioned it; both start on the same events, and the station takes one
   // command at a time in the order they were sent.
-  auth.attach(control ? { after: provisioningOf(control.provisioner) } : {});
+  auth.attach(control ? { after: (stationId) => control.provisioned(stationId) } : {});
   meters.start();
   const clockResynced = followClockSteps(clock, { control, meters: () => meters, commands, stationServer, log });
   /** `previousUrl`: the CPO relayed to before (undefined at start, when it is not known). */

@@ -15,7 +15,7 @@ import type { Store } from '../store/store.js';
 export interface AuthProvisionerOptions {
   /**
    * Resolves when what must reach a station before its authentication keys has gone: the control
-   * loop's provisioning, with the failsafe profiles (D5, O5). See `provisioningOf()`.
+   * loop's provisioning, with the failsafe profiles (D5, O5): `ControlLoop.provisioned()`.
    */
   after?: (stationId: string) => Promise<void>;
 }
@@ -202,29 +202,3 @@ export class AuthProvisioner {
 }
 
 const policyKey = (policy: StationAuthPolicy): string => `${policy.mode}/${policy.offline ?? '-'}`;
-
-/**
- * Wraps `target.provision` (the control loop's StationProvisioner) so that its runs are known per
- * station; the function returned resolves once the station has none left, at once if it has none.
- * For `attach({ after })`: a station's provisioning starts on the same events as the
- * AuthProvisioner's, and a station answers one command at a time in the order they were sent, so
- * without waiting the authentication keys would go in between, before the failsafe profiles.
- */
-export function provisioningOf<A extends unknown[]>(target: { provision: (stationId: string, ...args: A) => Promise<void> }): (stationId: string) => Promise<void> {
-  const running = new Map<string, Set<Promise<void>>>();
-  const provision = target.provision.bind(target);
-  target.provision = (stationId, ...args) => {
-    const run = provision(stationId, ...args);
-    const runs = running.get(stationId) ?? new Set<Promise<void>>();
-    running.set(stationId, runs.add(run));
-    const forget = () => {
-      runs.delete(run);
-      if (runs.size === 0 && running.get(stationId) === runs) running.delete(stationId);
-    };
-    run.then(forget, forget);
-    return run;
-  };
-  return async (stationId) => {
-    for (let runs = running.get(stationId); runs?.size; runs = running.get(stationId)) await Promise.allSettled([...runs]);
-  };
-}

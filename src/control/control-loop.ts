@@ -22,6 +22,8 @@ export interface ControlLoopOptions {
 export class ControlLoop {
   readonly state: SiteState;
   readonly provisioner: StationProvisioner;
+  /** The provisionings running per station (a connection and a boot may overlap). */
+  private readonly provisioning = new Map<string, Set<Promise<void>>>();
   readonly dispatcher: Dispatcher;
   lastResult: AllocationResult | null = null;
   /** Rounds run and the time they took (allocation plus dispatch), for metrics and benchmarks. */
@@ -131,7 +133,25 @@ export class ControlLoop {
     }
   }
 
-  private async provision(stationId: string): Promise<void> {
+  /**
+   * Resolves once no provisioning of the station (failsafe profiles, D5/O5) runs: what must reach
+   * it before anything else sends it commands (the authentication keys wait for it).
+   */
+  async provisioned(stationId: string): Promise<void> {
+    for (let runs = this.provisioning.get(stationId); runs?.size; runs = this.provisioning.get(stationId)) await Promise.allSettled([...runs]);
+  }
+
+  private provision(stationId: string): Promise<void> {
+    const runs = this.provisioning.get(stationId) ?? new Set<Promise<void>>();
+    const run = this.provisionNow(stationId).finally(() => {
+      runs.delete(run);
+      if (runs.size === 0 && this.provisioning.get(stationId) === runs) this.provisioning.delete(stationId);
+    });
+    this.provisioning.set(stationId, runs.add(run));
+    return run;
+  }
+
+  private async provisionNow(stationId: string): Promise<void> {
     if (!this.state.connectedStations.has(stationId)) return;
     try {
       await this.provisioner.provision(stationId, this.failsafes());
