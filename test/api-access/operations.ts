@@ -23,7 +23,7 @@ async function seenBadge(h: ApiHarness): Promise<string> {
 const ZONE = 'ACCESS';
 
 /** An admitted station of its own, not connected. */
-async function newStation(h: ApiHarness, prefix = 'ST'): Promise<string> {
+export async function newStation(h: ApiHarness, prefix = 'ST'): Promise<string> {
   const id = unique(prefix);
   const store = h.app.store;
   if (!(await store.zones.get(ZONE))) {
