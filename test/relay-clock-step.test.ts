@@ -1,6 +1,7 @@
 // U3 with D5: when Fuseguard's clock steps to follow the CPO's, every station is asked for a
-// Heartbeat (and takes the new time from its answer), and the live profiles go again stamped on
-// the new clock, so that they stay valid at the station and still run out when they should.
+// Heartbeat (and takes the new time from its answer), and then its live profiles go again stamped
+// on its new clock, so that they stay valid at the station and still run out when they should. A
+// station that refuses the trigger keeps profiles on its old clock until its own next Heartbeat.
 // Measurements keep their age. Two links measuring at once move the clock once, not twice.
 // Real sockets; the stations are bare OCPP clients that set their clock from the answers.
 import { afterEach, describe, expect, it } from 'vitest';
@@ -24,7 +25,7 @@ const site = (cpoUrl: string): SiteFile => ({
 interface Received { action: string; params: Record<string, unknown>; at: number }
 
 /** A station that records what it is asked, answers Heartbeat triggers, and keeps the time it is given. */
-async function clockedStation(h: Harness, id: string) {
+async function clockedStation(h: Harness, id: string, options: { refusesTrigger?: boolean } = {}) {
   const raw = await connectRaw(h.app.ocppUrl, id);
   const received: Received[] = [];
   let skewMs = 0;
@@ -36,6 +37,7 @@ async function clockedStation(h: Harness, id: string) {
   raw.handle(async ({ method, params }) => {
     received.push({ action: method ?? '', params: params as Record<string, unknown>, at: Date.now() });
     if (method === 'GetConfiguration') return { configurationKey: [], unknownKey: [] };
+    if (method === 'TriggerMessage' && options.refusesTrigger) return { status: 'Rejected' };
     if (method === 'TriggerMessage' && (params as { requestedMessage: string }).requestedMessage === 'Heartbeat') {
       setImmediate(() => void call('Heartbeat', {}).catch(() => undefined));
     }
@@ -64,7 +66,7 @@ describe("relay: Fuseguard's clock steps to the CPO's (U3, D5)", () => {
     cleanups.push(() => cpo.stop());
     const h: Harness = await startHarness(site(cpo.url), { relay: FAST_RELAY, control: { liveProfileDurationS: LIVE_S, debounceMs: 20 } });
     cleanups.push(() => h.cleanup());
-    const stations = [await clockedStation(h, 'S1'), await clockedStation(h, 'S2')];
+    const stations = [await clockedStation(h, 'S1'), await clockedStation(h, 'S2', { refusesTrigger: true })];
     cleanups.push(() => Promise.all(stations.map((s) => s.raw.close({ force: true }))).then(() => undefined));
     await waitFor(() => stations.every((s) => s.liveProfiles().length > 0), 'live profiles sent');
     await waitFor(() => cpo.clients.has('CPO-S1') && cpo.clients.has('CPO-S2'), 'both linked upstream');
@@ -90,25 +92,32 @@ describe("relay: Fuseguard's clock steps to the CPO's (U3, D5)", () => {
     const correction = h.app.relay?.clockCorrectionMs() ?? 0;
     expect(measured() - measuredAt).toBe(correction); // same age on the new clock: still fresh
 
-    // Fuseguard asked each station for a Heartbeat; its answer set the station's clock; then the
-    // live profile went again, on the new clock.
-    for (const s of stations) {
-      await waitFor(() => Math.abs(s.skewMs() - HOUR_MS) < 2_000, 'the station took the new time');
-      await waitFor(() => s.liveProfiles(stepAt).some((p) => Date.parse(p.validFrom) > stepAt + HOUR_MS - 2_000), 'live profile on the new clock');
-      const trigger = s.received.findLast((r) => r.action === 'TriggerMessage');
-      const renewed = s.received.findLast((r) => r.action === 'SetChargingProfile');
-      expect(trigger && renewed && trigger.at <= renewed.at).toBe(true);
-    }
+    // Fuseguard asked each station for a Heartbeat. S1's answer set its clock; then its live
+    // profile went again, on its new clock.
+    const [s1, s2] = stations;
+    await waitFor(() => Math.abs(s1.skewMs() - HOUR_MS) < 2_000, 'S1 took the new time');
+    await waitFor(() => s1.liveProfiles(stepAt).some((p) => Date.parse(p.validFrom) > stepAt + HOUR_MS - 2_000), 'S1: live profile on its new clock');
+    const trigger = s1.received.findLast((r) => r.action === 'TriggerMessage');
+    const renewed = s1.received.findLast((r) => r.action === 'SetChargingProfile');
+    expect(trigger && renewed && trigger.at <= renewed.at).toBe(true);
+    // S2 refused: its clock is still the old one, and so are the profiles it gets (valid to it).
+    await waitFor(() => s2.received.some((r) => r.action === 'TriggerMessage' && r.at >= stepAt), 'S2 asked too');
+    await sleep(300);
+    expect(Math.abs(s2.skewMs())).toBeLessThan(1_000);
+    for (const p of s2.liveProfiles()) expect(Date.parse(p.validFrom)).toBeLessThan(Date.now() + 2_000);
+    // Its own next Heartbeat brings the new time, and its profiles follow.
+    const s2Beat = Date.now();
+    await s2.call('Heartbeat', {});
+    expect(Math.abs(s2.skewMs() - HOUR_MS)).toBeLessThan(2_000);
+    await waitFor(() => s2.liveProfiles(s2Beat).some((p) => Date.parse(p.validFrom) > s2Beat + HOUR_MS - 2_000), 'S2: live profile on its new clock');
 
     // The CPO's clock is fixed: back by an hour. The profiles must not outlive Fuseguard by an hour.
     cpo.currentTime = () => new Date().toISOString();
     const backAt = Date.now();
     await cpo.call('CPO-S1', 'TriggerMessage', { requestedMessage: 'Heartbeat' });
     await waitFor(() => Math.abs(h.app.relay?.clockCorrectionMs() ?? HOUR_MS) < 1_000, 'the clock stepped back');
-    for (const s of stations) {
-      await waitFor(() => Math.abs(s.skewMs()) < 2_000, 'the station took the time back');
-      await waitFor(() => s.liveProfiles(backAt).some((p) => Date.parse(p.validTo) <= Date.now() + LIVE_S * 1_000), 'live profile ends within its duration again');
-    }
+    await waitFor(() => Math.abs(s1.skewMs()) < 2_000, 'S1 took the time back');
+    await waitFor(() => s1.liveProfiles(backAt).some((p) => Date.parse(p.validTo) <= Date.now() + LIVE_S * 1_000), 'S1: live profile ends within its duration again');
     expect(Math.abs(measured() - measuredAt)).toBeLessThan(1_000);
   });
 });

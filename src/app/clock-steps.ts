@@ -1,10 +1,10 @@
-// U3: when Fuseguard's clock steps to follow the CPO's, the parts that hold instants move them
-// with it (a measurement keeps its age, a live profile its expiry), the connected stations are
-// asked for a Heartbeat so that they take the new time from its answer, and then every live
-// profile goes again, stamped on the new clock (its validFrom/validTo must agree with the
-// station's clock, D5). A station that refuses the TriggerMessage takes the time at its next
-// Heartbeat; until then its live profile may look not yet valid or over to it, and its failsafe
-// applies: lower, never higher.
+// U3: when Fuseguard's clock steps to follow the CPO's, the parts that hold instants on it move
+// them with it (a measurement keeps its age), and the connected stations are asked for a
+// Heartbeat, so that they take the new time from its answer soon rather than at their next one.
+// Charging profiles are stamped on each station's own clock (the time it was last given,
+// ReferenceClock.stationNow), so a station that has not taken the new time yet keeps valid
+// profiles; once it takes it ('station.clockMoved'), the control loop sends its live profiles again
+// on the new time. The failsafe profile starts long ago and holds on any clock (D5).
 import type { ControlLoop } from '../control/control-loop.js';
 import type { MeterPoller } from '../meters/meter-poller.js';
 import type { CommandSender } from '../ocpp/command-sender.js';
@@ -39,11 +39,10 @@ async function resyncStations(parts: ClockStepParts, stepMs: number): Promise<vo
     stationId, 'TriggerMessage', { requestedMessage: 'Heartbeat' }, { timeoutMs: TRIGGER_TIMEOUT_MS },
   ).then((r) => r.ok && r.response.status === 'Accepted', () => false)));
   const refused = stationIds.filter((_, i) => !results[i]);
-  parts.control?.renewAll();
   const moved = `${stepMs > 0 ? '+' : ''}${(stepMs / 1000).toFixed(1)} s`;
   if (refused.length === 0) {
-    parts.log.info(`clock moved by ${moved}: ${stationIds.length} station(s) took the new time; live profiles sent again`, { action: 'clock' });
+    parts.log.info(`clock moved by ${moved}: ${stationIds.length} station(s) asked for a Heartbeat to take the new time`, { action: 'clock' });
   } else {
-    parts.log.warn(`clock moved by ${moved}: ${refused.length} station(s) did not send a Heartbeat on request (${refused.slice(0, 5).join(', ')}${refused.length > 5 ? ', …' : ''}); they take the new time at their next Heartbeat and may hold their failsafe current until then`, { action: 'clock' });
+    parts.log.warn(`clock moved by ${moved}: ${refused.length} station(s) did not send a Heartbeat on request (${refused.slice(0, 5).join(', ')}${refused.length > 5 ? ', …' : ''}); they take the new time at their next Heartbeat, and their profiles stay on their old time until then`, { action: 'clock' });
   }
 }

@@ -86,7 +86,7 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
 
   const events = new SiteEvents();
   const log = new EventLog(logger, store, now);
-  const stations = new StationService(store, events, log, now);
+  const stations = new StationService(store, events, log, now, clock);
   const sessions = new SessionService(store, events, log, now);
   const stationServer = new StationServer({ stations, sessions, log }, { pingIntervalMs: options.pingIntervalMs });
   const commands = new CommandSender(stationServer, store, log, now, options.commandTimeoutMs);
@@ -94,7 +94,8 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   // Authentication keys, local lists and free-mode starts (B1, B2), with or without load management.
   const auth = new AuthProvisioner(store, commands, events, log);
   let reconciling = Promise.resolve();
-  const control = options.control === false ? null : new ControlLoop(store, commands, events, log, now, options.control ?? {});
+  const control = options.control === false ? null
+    : new ControlLoop(store, commands, events, log, now, { ...options.control, stationNow: (stationId) => clock.stationNow(stationId) });
   let inputs = await startDigitalInputs(store, logger, now);
   let meters = await startMeters(store, logger, now);
   wireInputs(inputs, control, log);

@@ -47,4 +47,19 @@ describe('reference clock (U3)', () => {
     clock.followCpo(65_000, 5_000, 5_000);
     expect(steps).toEqual([60_000, -60_000]);
   });
+
+  it("keeps each station's clock at the time it was last given, and says when giving moves it", () => {
+    let system = 1_000_000;
+    const clock = new ReferenceClock(() => system);
+    expect(clock.giveTo('A')).toEqual({ at: 1_000_000, movedMs: 0 });
+    clock.followCpo(system + 3_600_000, system, system);
+    system += 5;
+    expect(clock.now()).toBe(4_600_005);
+    expect(clock.stationNow('A')).toBe(1_000_005); // not told yet
+    expect(clock.stationNow('B')).toBe(4_600_005); // never told: Fuseguard's time
+    expect(clock.giveTo('A')).toEqual({ at: 4_600_005, movedMs: 3_600_000 });
+    expect(clock.stationNow('A')).toBe(4_600_005);
+    expect(clock.giveTo('A').movedMs).toBe(0);
+  });
 });
+

@@ -6,8 +6,13 @@
 //
 // The correction is measured against the system clock, never against the corrected clock: many
 // links answer at once, and each answer sets the same absolute correction instead of adding to it.
-// A step is announced to the listeners (onStep), so that what holds instants (profile expiries,
-// measurement ages) can move them with the clock.
+// A step is announced to the listeners (onStep), so that what holds instants (measurement ages)
+// can move them with the clock.
+//
+// A station takes the time from Fuseguard's BootNotification and Heartbeat answers, so it keeps
+// the correction it was last given until its next one. Its charging profiles are stamped on that
+// clock (stationNow), never on Fuseguard's newer one: a step never makes a profile look not yet
+// valid, or over, at a station that has not heard of it yet (D5).
 export const REFERENCE_TOLERANCE_MS = 1_000;
 
 export type ClockStepListener = (stepMs: number) => void;
@@ -15,6 +20,8 @@ export type ClockStepListener = (stepMs: number) => void;
 export class ReferenceClock {
   private correction = 0;
   private readonly listeners = new Set<ClockStepListener>();
+  /** The correction each station was last given (its clock is the system clock plus it). */
+  private readonly given = new Map<string, number>();
 
   constructor(readonly systemNow: () => number) {}
 
@@ -36,6 +43,23 @@ export class ReferenceClock {
     const measured = cpoTimeMs - (sentAtSystemMs + receivedAtSystemMs) / 2;
     if (!Number.isFinite(measured) || Math.abs(measured - this.correction) < REFERENCE_TOLERANCE_MS) return 0;
     return this.setCorrection(Math.round(measured));
+  }
+
+  /**
+   * The time to give a station now (BootNotification and Heartbeat answers), remembered as its
+   * clock. `movedMs`: how far that moves the station's clock from what it was last given (0 the
+   * first time, or under the tolerance).
+   */
+  giveTo(stationId: string): { at: number; movedMs: number } {
+    const before = this.given.get(stationId);
+    this.given.set(stationId, this.correction);
+    const movedMs = before === undefined ? 0 : this.correction - before;
+    return { at: this.now(), movedMs: Math.abs(movedMs) < REFERENCE_TOLERANCE_MS ? 0 : movedMs };
+  }
+
+  /** What a station's clock reads now, as far as Fuseguard knows: the time it was last given. */
+  stationNow(stationId: string): number {
+    return this.systemNow() + (this.given.get(stationId) ?? this.correction);
   }
 
   /** Back to the system clock (the relay is off); returns the step. */

@@ -22,7 +22,7 @@ describe('charging profiles of the D5 scheme', () => {
     const unit = { rateUnit: 'A', numberPhases: 3 } as const;
     const hardware = { maxCurrentA: 32, phases: 3 };
     const limitA = (at: number) => station.limitAt(1, at, hardware).limitA;
-    expect(station.install(1, failsafeProfile(1, 6, unit, t0), t0).status).toBe('Accepted');
+    expect(station.install(1, failsafeProfile(1, 6, unit), t0).status).toBe('Accepted');
     expect(station.install(1, liveProfile(1, 20, unit, t0, 60), t0).status).toBe('Accepted');
     expect(limitA(t0 + 30_000)).toBe(20);
     // Renewed before the end with the same id and stack level: no gap.
@@ -30,5 +30,13 @@ describe('charging profiles of the D5 scheme', () => {
     expect(limitA(t0 + 90_000)).toBe(18);
     // Not renewed: back to the failsafe by itself.
     expect(limitA(t0 + 106_000)).toBe(6);
+  });
+
+  it('the failsafe holds whatever the station\'s clock says, even set back by a year (U3, D5)', () => {
+    const station = new ChargingProfileSet(1);
+    const unit = { rateUnit: 'A', numberPhases: 3 } as const;
+    const aYearBack = t0 - 365 * 24 * 3_600_000;
+    expect(station.install(1, failsafeProfile(1, 6, unit), t0).status).toBe('Accepted');
+    expect(station.limitAt(1, aYearBack, { maxCurrentA: 32, phases: 3 }).limitA).toBe(6);
   });
 });

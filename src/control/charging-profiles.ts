@@ -33,14 +33,20 @@ export function scheduleLimit(currentA: number, unit: ProfileUnit): number {
   return Math.floor(value * 10 + 1e-9) / 10;
 }
 
-export function failsafeProfile(connectorId: number, failsafeA: number, unit: ProfileUnit, at: number): ChargingProfile {
+/**
+ * The failsafe's schedule starts at a fixed instant long past, not at "now": whatever the station's
+ * clock says (it may be set back when Fuseguard's follows the CPO's, U3), the failsafe is in force.
+ */
+export const FAILSAFE_START = '2020-01-01T00:00:00.000Z';
+
+export function failsafeProfile(connectorId: number, failsafeA: number, unit: ProfileUnit): ChargingProfile {
   return {
     chargingProfileId: failsafeProfileId(connectorId),
     stackLevel: FAILSAFE_STACK_LEVEL,
     chargingProfilePurpose: 'TxDefaultProfile',
     chargingProfileKind: 'Absolute',
     chargingSchedule: {
-      startSchedule: new Date(at).toISOString(),
+      startSchedule: FAILSAFE_START,
       chargingRateUnit: unit.rateUnit,
       chargingSchedulePeriod: [{ startPeriod: 0, limit: scheduleLimit(failsafeA, unit), numberPhases: unit.numberPhases }],
     },

@@ -17,6 +17,8 @@ export interface ControlLoopOptions {
   uncontrolledRetryMs?: number;
   debounceMs?: number;
   tickMs?: number;
+  /** What a station's clock reads now (U3); its profiles are stamped on it. Default: `now`. */
+  stationNow?: (stationId: string) => number;
 }
 
 export class ControlLoop {
@@ -38,11 +40,12 @@ export class ControlLoop {
 
   constructor(store: Store, commands: CommandSender, private readonly events: SiteEvents, private readonly log: EventLog, private readonly now: () => number, private readonly options: ControlLoopOptions = {}) {
     this.state = new SiteState(store);
-    this.provisioner = new StationProvisioner(commands, this.state, log, now);
+    this.provisioner = new StationProvisioner(commands, this.state, log);
     this.dispatcher = new Dispatcher(commands, this.state, this.provisioner, log, now, {
       liveProfileDurationS: () => options.liveProfileDurationS ?? this.state.settings.liveProfileDurationS,
       commandTimeoutMs: options.commandTimeoutMs ?? 30_000,
       uncontrolledRetryMs: options.uncontrolledRetryMs ?? 30_000,
+      ...(options.stationNow ? { stationNow: options.stationNow } : {}),
     });
     this.debounceMs = options.debounceMs ?? 50;
   }
@@ -58,6 +61,11 @@ export class ControlLoop {
       this.dispatcher.forget(stationId);
       this.provisioner.reset(stationId);
       void this.provision(stationId);
+    });
+    // U3: a station given a time that moves its clock gets its live profiles again, stamped on it.
+    this.events.on('station.clockMoved', ({ stationId }) => {
+      this.dispatcher.renewStation(stationId);
+      this.schedule();
     });
     this.tick = setInterval(() => this.schedule(), this.options.tickMs ?? 5_000);
     this.schedule();
@@ -89,12 +97,6 @@ export class ControlLoop {
   shiftTimes(stepMs: number): void {
     this.state.shiftTimes(stepMs);
     this.dispatcher.shiftTimes(stepMs);
-  }
-
-  /** U3: the stations have the new time; every live profile goes again, stamped on it. */
-  renewAll(): void {
-    this.dispatcher.renewAll();
-    this.schedule();
   }
 
   /** Something outside the site events changed (an input, a meter): allocate again soon. */

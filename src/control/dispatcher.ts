@@ -17,6 +17,11 @@ export interface DispatcherOptions {
   commandTimeoutMs: number;
   /** How often an uncontrolled connector is offered a profile again. */
   uncontrolledRetryMs: number;
+  /**
+   * What a station's clock reads now (U3: the time it was last given); its profiles are stamped
+   * on it and their expiry is judged on it. Default: Fuseguard's own clock.
+   */
+  stationNow?: (stationId: string) => number;
 }
 
 export const REFUSALS_BEFORE_FLAG = 3;
@@ -35,8 +40,8 @@ export class Dispatcher {
   private readonly refusals = new Map<string, number>();
   /** When each uncontrolled connector was last offered a profile. */
   private readonly retriedAt = new Map<string, number>();
-  /** U3: the clock stepped; every live profile goes again with times on the new clock. */
-  private renewAllDue = false;
+  /** U3: stations whose clock moved; their live profiles go again, stamped on the new time. */
+  private readonly renewDue = new Set<string>();
 
   constructor(
     private readonly commands: CommandSender,
@@ -56,7 +61,9 @@ export class Dispatcher {
 
   private hasLive(key: string): boolean {
     const live = this.held.get(key);
-    return live !== undefined && live.expiresAt > this.now();
+    const runtime = this.state.connectors.get(key);
+    // expiresAt is on the station's clock, as its validTo.
+    return live !== undefined && runtime !== undefined && live.expiresAt > this.stationNow(runtime.stationId);
   }
 
   /** After a reboot the station may have lost its profiles: assume the worst until told. */
@@ -68,19 +75,21 @@ export class Dispatcher {
     }
   }
 
-  /**
-   * U3: the reference clock stepped by `stepMs`. What each connector holds lasts as long as before
-   * (its expiry moves with the clock); `renewAll` then sends every live profile again, stamped on
-   * the new clock, once the stations have taken the new time.
-   */
+  /** U3: Fuseguard's clock stepped by `stepMs`; the instants kept on it move with it. */
   shiftTimes(stepMs: number): void {
-    for (const live of this.held.values()) live.expiresAt += stepMs;
     for (const [key, at] of this.retriedAt) this.retriedAt.set(key, at + stepMs);
   }
 
-  /** Every live profile is sent again at the next round (with the same id: no gap). */
-  renewAll(): void {
-    this.renewAllDue = true;
+  /**
+   * U3: the station was given a time that moved its clock: what it holds now ends at another
+   * moment of its day, so its live profiles go again at the next round (same id: no gap).
+   */
+  renewStation(stationId: string): void {
+    this.renewDue.add(stationId);
+  }
+
+  private stationNow(stationId: string): number {
+    return this.options.stationNow ? this.options.stationNow(stationId) : this.now();
   }
 
   async apply(result: AllocationResult, failsafes: Record<string, Failsafe>): Promise<void> {
@@ -116,11 +125,14 @@ export class Dispatcher {
 
   /** Sends again every live profile past half its life, with the same id: no gap (D5). */
   private async renew(result: AllocationResult): Promise<void> {
-    const renewAt = this.renewAllDue ? Infinity : this.now() + (this.options.liveProfileDurationS() * 1000) / 2;
-    this.renewAllDue = false;
+    const halfLifeMs = (this.options.liveProfileDurationS() * 1000) / 2;
+    const moved = new Set(this.renewDue);
+    this.renewDue.clear();
     const due = result.setpoints.filter((s) => {
       const live = this.held.get(s.connectorId);
-      return s.controllable && live && live.expiresAt < renewAt && live.currentA === s.currentA;
+      const runtime = this.state.connectors.get(s.connectorId);
+      if (!s.controllable || !live || !runtime || live.currentA !== s.currentA) return false;
+      return moved.has(runtime.stationId) || live.expiresAt < this.stationNow(runtime.stationId) + halfLifeMs;
     });
     await Promise.all(due.map((s) => this.send({ connectorId: s.connectorId, fromA: s.currentA, toA: s.currentA, setpoint: s })));
   }
@@ -128,7 +140,7 @@ export class Dispatcher {
   private async send(step: ChangeStep): Promise<void> {
     const runtime = this.state.connectors.get(step.connectorId);
     if (!runtime || !this.provisioner.isReady(runtime.stationId)) return;
-    const at = this.now();
+    const at = this.stationNow(runtime.stationId);
     const unit: ProfileUnit = {
       rateUnit: this.provisioner.capabilities(runtime.stationId)?.rateUnit ?? 'A',
       numberPhases: runtime.wiring.length === 2 ? 1 : 3,

@@ -27,7 +27,6 @@ export class StationProvisioner {
     private readonly commands: CommandSender,
     private readonly state: SiteState,
     private readonly log: EventLog,
-    private readonly now: () => number,
   ) {}
 
   capabilities(stationId: string): StationCapabilities | undefined {
@@ -60,7 +59,7 @@ export class StationProvisioner {
     for (const runtime of this.state.connectors.values()) {
       if (runtime.stationId !== stationId || runtime.kind === 'DC') continue; // D6: DC has no failsafe
       const failsafeA = failsafes[runtime.key]?.failsafeA ?? 0;
-      const profile = failsafeProfile(runtime.connectorId, failsafeA, { rateUnit: capabilities.rateUnit, numberPhases: runtime.wiring.length === 2 ? 1 : 3 }, this.now());
+      const profile = failsafeProfile(runtime.connectorId, failsafeA, { rateUnit: capabilities.rateUnit, numberPhases: runtime.wiring.length === 2 ? 1 : 3 });
       const result = await this.commands.send(stationId, 'SetChargingProfile', { connectorId: runtime.connectorId, csChargingProfiles: profile });
       if (!result.ok || result.response.status !== 'Accepted') {
         capabilities.profilesSupported = false;

@@ -163,7 +163,9 @@ export class SessionService {
     const { samples, skipped } = parseMeterValues(stationId, request.connectorId, transactionId, request.meterValue);
     if (skipped.length > 0) this.log.warn(`meter values without a unit ignored: ${skipped.join(', ')}`, { stationId, action: 'MeterValues' });
     await this.store.commit((db) => this.store.transactions.addSamples(db, samples));
-    const at = samples.reduce((latest, s) => Math.max(latest, s.at), 0);
+    // A sample dated ahead of Fuseguard's clock (the station's is ahead, U3) counts as taken now,
+    // never as fresh for longer than it is (Z6).
+    const at = Math.min(samples.reduce((latest, s) => Math.max(latest, s.at), 0), this.now());
     this.events.emit('meter.values', { stationId, connectorId: request.connectorId, transactionId, at, measurement: latestMeasurement(samples) });
   }
 

@@ -6,6 +6,8 @@ export interface SiteEventMap {
   'station.connected': { stationId: string; at: number };
   'station.disconnected': { stationId: string; at: number; reason: string };
   'station.booted': { stationId: string; at: number; admitted: boolean };
+  /** U3: the station was given a time that moves its clock by `movedMs` (Fuseguard's followed the CPO's). */
+  'station.clockMoved': { stationId: string; movedMs: number; at: number };
   'connector.status': { stationId: string; connectorId: number; status: string; errorCode: string; at: number };
   'transaction.started': { stationId: string; connectorId: number; transactionId: number; idTag: string; meterStartWh: number; at: number };
   'transaction.stopped': { stationId: string; transactionId: number; reason: string; at: number };

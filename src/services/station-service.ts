@@ -24,6 +24,8 @@ export class StationService {
     private readonly events: SiteEvents,
     private readonly log: EventLog,
     private readonly now: () => number,
+    /** Gives a station the reference time and remembers it as its clock (U3); else `now`. */
+    private readonly clock?: { giveTo(stationId: string): { at: number; movedMs: number } },
   ) {}
 
   /** Decides whether a WebSocket upgrade for `stationId` may go ahead (O2, security profile 1). */
@@ -69,9 +71,15 @@ export class StationService {
     return this.lastSeenAt.get(stationId);
   }
 
-  /** The reference time as stations are given it (Heartbeat and BootNotification answers, U3). */
-  currentTime(): string {
-    return new Date(this.now()).toISOString();
+  /**
+   * The reference time as a station is given it (Heartbeat and BootNotification answers, U3). When
+   * that moves the station's clock, its profiles must be stamped again: 'station.clockMoved'.
+   */
+  currentTime(stationId: string): string {
+    if (!this.clock) return new Date(this.now()).toISOString();
+    const { at, movedMs } = this.clock.giveTo(stationId);
+    if (movedMs !== 0) this.events.emit('station.clockMoved', { stationId, movedMs, at });
+    return new Date(at).toISOString();
   }
 
   /** BootNotification: Accepted for admitted stations, Pending for those waiting for an admin. */
@@ -90,7 +98,7 @@ export class StationService {
     this.events.emit('station.booted', { stationId, at, admitted });
     return {
       admitted,
-      response: { status: admitted ? 'Accepted' : 'Pending', currentTime: new Date(at).toISOString(), interval: admitted ? heartbeatIntervalS : PENDING_RETRY_S },
+      response: { status: admitted ? 'Accepted' : 'Pending', currentTime: this.currentTime(stationId), interval: admitted ? heartbeatIntervalS : PENDING_RETRY_S },
     };
   }
 
