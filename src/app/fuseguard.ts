@@ -107,15 +107,12 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   auth.attach(control ? { after: (stationId) => control.provisioned(stationId) } : {});
   meters.start();
   const clockResynced = followClockSteps(clock, { control, meters: () => meters, commands, stationServer, log });
-  /** `previousUrl`: the CPO relayed to before (undefined at start, when it is not known). */
-  const startRelay = async (upstream: string, previousUrl?: string | null): Promise<Relay | null> => {
+  /**
+   * Starts the relay of the `upstream` settings, in place of `previous`. `previousUrl`: the CPO
+   * relayed to before (undefined at start, when it is not known).
+   */
+  const startRelay = async (upstream: string, previousUrl?: string | null, previous?: Relay | null): Promise<Relay | null> => {
     const settings = linkSettingsOf(JSON.parse(upstream) as Parameters<typeof linkSettingsOf>[0]);
-    // U1: the caps are the CPO's; with the relay off, or relaying to another CPO, they no longer hold.
-    const url = settings?.url ?? null;
-    if (control && (url === null || (previousUrl !== undefined && url !== previousUrl))) {
-      const dropped = await control.state.clearAllExternalCaps();
-      if (dropped > 0) log.info(`${dropped} cap(s) of the CPO dropped: ${url === null ? 'the relay is off' : 'the relay goes to another CPO'}`, { action: 'relay' });
-    }
     const started = settings ? new Relay({
       store, commands, stationServer, log, now, expectRemoteStart: (stationId, idTag) => sessions.expectRemoteStart(stationId, idTag),
       clock,
@@ -124,7 +121,16 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
         ? control.state.clearExternalCaps(stationId)
         : control.state.setExternalCap(stationId, connectorId, capA, now())) } : {}),
     }, settings, options.relay) : null;
+    // U2: the new relay queues the stations' transaction messages before the old one lets go.
+    started?.attach();
+    await previous?.stop();
     if (!started) clock.reset();
+    // U1: the caps are the CPO's; with the relay off, or relaying to another CPO, they no longer hold.
+    const url = settings?.url ?? null;
+    if (control && (url === null || (previousUrl !== undefined && url !== previousUrl))) {
+      const dropped = await control.state.clearAllExternalCaps();
+      if (dropped > 0) log.info(`${dropped} cap(s) of the CPO dropped: ${url === null ? 'the relay is off' : 'the relay goes to another CPO'}`, { action: 'relay' });
+    }
     await started?.start();
     registerRelay(store, started);
     return started;
@@ -135,7 +141,14 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   sessions.setAuthorizeUpstream((stationId, idTag) => (relay ? relay.authorizeUpstream(stationId, idTag) : Promise.resolve('unreachable' as const)));
 
   let started = await deviceConfig(store);
-  const reload = async (): Promise<void> => {
+  // One reload at a time: two running together would each stop the relay and start their own.
+  let reloading: Promise<void> = Promise.resolve();
+  const reload = (): Promise<void> => {
+    const run = reloading.then(reloadNow, reloadNow);
+    reloading = run.catch(() => undefined);
+    return run;
+  };
+  const reloadNow = async (): Promise<void> => {
     // Meters and inputs start afresh only when their configuration changed; readings are kept
     // (they carry their time, so an old one is judged stale, never mistaken for a fresh one).
     const config = await deviceConfig(store);
@@ -153,10 +166,9 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
     started = config;
     const upstream = await upstreamConfig(store);
     if (upstream !== relayConfig) {
-      await relay?.stop();
       const previousUrl = linkSettingsOf(JSON.parse(relayConfig) as Parameters<typeof linkSettingsOf>[0])?.url ?? null;
       relayConfig = upstream;
-      relay = await startRelay(upstream, previousUrl);
+      relay = await startRelay(upstream, previousUrl, relay);
     } else {
       await relay?.refreshCredentials();
     }

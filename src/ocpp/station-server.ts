@@ -70,6 +70,11 @@ export class StationServer {
     this.observer = observer;
   }
 
+  /** Removes `observer`, if it is still the one (another may have taken its place). */
+  unobserve(observer: StationCallObserver): void {
+    if (this.observer === observer) this.observer = null;
+  }
+
   connectedIds(): string[] {
     return [...this.connections.keys()];
   }

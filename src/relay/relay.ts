@@ -89,15 +89,27 @@ export class Relay implements StationCallObserver {
   private readonly recentAuthorize = new Map<string, number>();
   private readonly tuning: RelayTuning;
   private stopped = false;
+  /** Links may open (start() ran). */
+  private linking = false;
   private hurriedAt = -Infinity;
 
   constructor(private readonly deps: RelayDeps, readonly settings: LinkSettings, tuning: Partial<RelayTuning> = {}) {
     this.tuning = { ...DEFAULT_RELAY_TUNING, ...tuning };
   }
 
-  async start(): Promise<void> {
-    await this.deps.store.relayOutbox.pruneDelivered(this.deps.now() - DELIVERED_KEPT_MS);
+  /**
+   * Observes the stations' calls: from now on their transaction messages are queued (U2). Links
+   * open only at start(): a relay that replaces another attaches before the old one stops, so
+   * that no message goes unqueued, and opens its links once the old links are closed.
+   */
+  attach(): void {
     this.deps.stationServer.observe(this);
+  }
+
+  async start(): Promise<void> {
+    this.attach();
+    await this.deps.store.relayOutbox.pruneDelivered(this.deps.now() - DELIVERED_KEPT_MS);
+    this.linking = true;
     for (const stationId of this.deps.stationServer.connectedIds()) this.stationsOnline.add(stationId);
     const queued = await this.deps.store.relayOutbox.queuedCounts();
     for (const stationId of new Set([...this.stationsOnline, ...queued.keys()])) void this.link(stationId);
@@ -106,7 +118,7 @@ export class Relay implements StationCallObserver {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.deps.stationServer.observe(null);
+    this.deps.stationServer.unobserve(this);
     await Promise.all([...this.opening.values()]);
     await Promise.all([...this.links].map(([stationId, link]) => this.retire(stationId, link)));
     await Promise.all([...this.closing.values()]);
@@ -209,6 +221,7 @@ export class Relay implements StationCallObserver {
 
   /** The station's link, opened if needed; as that station, with its box identity (U1). */
   private link(stationId: string): Promise<UpstreamLink | null> {
+    if (!this.linking) return Promise.resolve(null);
     const existing = this.links.get(stationId);
     if (existing) return Promise.resolve(existing);
     let opening = this.opening.get(stationId);
