@@ -134,5 +134,10 @@ describe("relay to a CPO: the CPO's charging profiles cap the setpoints (U1)", (
     expect((await h.admin.put('/api/settings/upstream', { ...upstream, enabled: false })).status).toBe(200);
     expect(await h.app.store.cpoCaps.list()).toEqual([]);
     expect(await capsOf()).toBeUndefined();
+
+    // A station removed takes its caps along: one admitted later with its id starts free.
+    await h.app.store.cpoCaps.set('S2', 1, 5, Date.now());
+    expect((await h.admin.delete('/api/stations/S2')).status).toBe(200);
+    expect(await h.app.store.cpoCaps.list()).toEqual([]);
   });
 });

@@ -61,5 +61,32 @@ describe('relay: reloads one at a time (U1, U2)', () => {
     await reload;
     await waitFor(() => cpo.of('MeterValues', 'CPO-0003').length === sent, `all ${sent} MeterValues at the CPO`, 10_000);
   });
+
+  it('a link closed while the CPO has not answered a delivery yet counts no try (U2)', async () => {
+    const cpo = new FakeCpo();
+    await cpo.start();
+    cleanups.push(() => cpo.stop());
+    let answer = false;
+    cpo.responders.set('StartTransaction', async () => {
+      while (!answer) await sleep(20);
+      return { transactionId: 5, idTagInfo: { status: 'Accepted' } };
+    });
+    const h = await startHarness(relaySite(cpo.url), { relay: { ...FAST_RELAY, callTimeoutMs: 10_000 } });
+    cleanups.push(() => h.cleanup());
+    const raw = await connectRaw(h.app.ocppUrl, 'CP-003');
+    cleanups.push(() => raw.close({ force: true }).then(() => undefined));
+    raw.handle(async () => ({ status: 'Accepted' }));
+    await raw.call('BootNotification', { chargePointVendor: 'Test', chargePointModel: 'T1' });
+    await raw.call('StartTransaction', { connectorId: 1, idTag: 'ANY', meterStart: 0, timestamp: new Date().toISOString() });
+    await waitFor(() => cpo.of('StartTransaction', 'CPO-0003').length === 1, 'the delivery is in flight');
+
+    // A new password: the link is replaced while the CPO still holds the call.
+    await h.app.store.stations.update('CP-003', { upstream_password: 'a-new-secret' });
+    await h.app.reload();
+    await waitFor(() => h.app.relay?.linkOf('CP-003')?.password === 'a-new-secret', 'a new link');
+    expect((await h.app.store.relayOutbox.head('CP-003'))?.attempts).toBe(0);
+    answer = true;
+    await waitFor(async () => (await h.app.store.relayOutbox.head('CP-003')) === undefined, 'delivered by the new link', 10_000);
+  });
 });
 

@@ -26,12 +26,15 @@ describe('reference clock (U3)', () => {
     expect(steps).toEqual([3_600_000]);
   });
 
-  it('leaves differences under a second (network delay) and nonsense alone', () => {
+  it('leaves differences under a second plus half the round trip (network delay) and nonsense alone', () => {
     const clock = new ReferenceClock(() => 5_000);
     expect(clock.followCpo(5_999, 5_000, 5_000)).toBe(0);
     expect(clock.followCpo(4_600, 5_000, 5_000)).toBe(0);
     expect(clock.followCpo(Number.NaN, 5_000, 5_000)).toBe(0);
-    expect(clock.now()).toBe(5_000);
+    // 1.5 s off, but the answer took 4 s: it may have been taken 2 s either side of the midpoint.
+    expect(clock.followCpo(3_000 + 1_500, 1_000, 5_000)).toBe(0);
+    expect(clock.followCpo(3_000 + 3_500, 1_000, 5_000)).toBe(3_500);
+    expect(clock.now()).toBe(5_000 + 3_500);
   });
 
   it('goes back to the system clock on reset, and tells its listeners', () => {

@@ -36,12 +36,15 @@ export class ReferenceClock {
   /**
    * The CPO said it was `cpoTimeMs` in its answer to a call sent at `sentAtSystemMs` and answered
    * at `receivedAtSystemMs` (both on the system clock). The CPO's time is taken at the midpoint.
-   * Steps the clock when the reference differs from the CPO's by a second or more; returns the
-   * step (ms), else 0.
+   * Steps the clock when the reference differs from the CPO's by a second plus half the round
+   * trip or more; returns the step (ms), else 0.
    */
   followCpo(cpoTimeMs: number, sentAtSystemMs: number, receivedAtSystemMs: number): number {
     const measured = cpoTimeMs - (sentAtSystemMs + receivedAtSystemMs) / 2;
-    if (!Number.isFinite(measured) || Math.abs(measured - this.correction) < REFERENCE_TOLERANCE_MS) return 0;
+    // The CPO's time was taken anywhere in the round trip: a slow answer is that much less sure,
+    // so a busy CPO does not make the clock step back and forth.
+    const uncertaintyMs = Math.max(0, receivedAtSystemMs - sentAtSystemMs) / 2;
+    if (!Number.isFinite(measured) || Math.abs(measured - this.correction) < REFERENCE_TOLERANCE_MS + uncertaintyMs) return 0;
     return this.setCorrection(Math.round(measured));
   }
 

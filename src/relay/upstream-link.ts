@@ -105,6 +105,8 @@ export class UpstreamLink {
   /** The station booted again while the boot loop ran: it boots upstream again. */
   private rebootRequested = false;
   private draining = false;
+  /** The drain running, so that close() ends after its last commit. */
+  private drainRun: Promise<void> = Promise.resolve();
   private drainAgain = false;
   private running: Promise<void> | null = null;
 
@@ -152,6 +154,7 @@ export class UpstreamLink {
     await this.connecting?.close({ force: true } as never).catch(() => undefined);
     await this.client?.close({ code: 1000, reason: 'relay stopped', force: true } as never).catch(() => undefined);
     await this.running;
+    await this.drainRun; // a delivery the CPO answered is committed before a new link may start
     this.setState('closed');
   }
 
@@ -205,7 +208,7 @@ export class UpstreamLink {
       return;
     }
     this.draining = true;
-    void this.drain().catch((error: unknown) => {
+    this.drainRun = this.drain().catch((error: unknown) => {
       this.lastError = `outbox: ${describe(error)}`;
       this.deps.log.error(`relay outbox failed: ${describe(error)}`, { stationId: this.stationId, action: 'relay' });
     }).finally(() => {
@@ -405,7 +408,8 @@ export class UpstreamLink {
     try {
       response = await this.call(entry.action, payload);
     } catch (error) {
-      if (!this.isReady) return; // the link dropped or the station rebooted: not the CPO's refusal, no try counted
+      // The link dropped, is being closed, or the station rebooted: not the CPO's refusal, no try counted.
+      if (!this.isReady || this.closed) return;
       const message = describe(error);
       this.lastError = `${entry.action}: ${message}`;
       const gaveUp = await store.commit((db) => store.relayOutbox.markAttemptFailed(entry.id, message, now(), this.settings.transactionMessageAttempts, db));

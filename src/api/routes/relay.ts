@@ -74,7 +74,8 @@ export function relayRoutes(ctx: ApiContext): FastifyPluginAsync {
       },
     }, async (request) => {
       const { stationId } = request.params;
-      if (!(await ctx.store.stations.get(stationId))) throw notFound('station', stationId);
+      const hasCaps = capsByStation(ctx).has(stationId);
+      if (!hasCaps && !(await ctx.store.stations.get(stationId))) throw notFound('station', stationId);
       const cleared = ctx.control ? await ctx.control.state.clearExternalCaps(stationId) : false;
       if (cleared) {
         await audit(ctx, request, 'relay.caps.clear', stationId);
