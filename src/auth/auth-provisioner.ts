@@ -38,11 +38,6 @@ export class AuthProvisioner {
    * reconcile tries again.
    */
   private readonly provisioned = new Map<string, string>();
-  /**
-   * Stations that were sent the keys of `station-list` and have not yet taken the keys of another
-   * mode since (kept over disconnections): what station-list turned on must be turned off.
-   */
-  private readonly stationList = new Set<string>();
   /** One token per connection: a provisioning that outlives its connection records nothing. */
   private readonly connections = new Map<string, object>();
   /** One provisioning at a time per station; one waiting its turn serves every request made meanwhile. */
@@ -120,12 +115,16 @@ export class AuthProvisioner {
   private async provision(stationId: string, run: Run): Promise<void> {
     run.waiting = false;
     const connection = this.connections.get(stationId);
-    if ((await this.store.stations.get(stationId))?.admission !== 'admitted') return;
+    const station = await this.store.stations.get(stationId);
+    if (station?.admission !== 'admitted') return;
     const policy = await resolveAuthPolicy(this.store, stationId);
     run.policy = policyKey(policy);
     this.provisioned.delete(stationId);
-    if (policy.mode === 'station-list') this.stationList.add(stationId);
-    for (const [key, value] of stationAuthKeys(policy, { leavingStationList: this.stationList.has(stationId) })) {
+    // What station-list turns on must be turned off when the station leaves it, also after a
+    // restart of Fuseguard: stored with the station.
+    const leavingStationList = station.local_list_keys === 1;
+    if (policy.mode === 'station-list' && !leavingStationList) await this.markLocalListKeys(stationId, 1);
+    for (const [key, value] of stationAuthKeys(policy, { leavingStationList })) {
       const result = await this.commands.send(stationId, 'ChangeConfiguration', { key, value });
       if (!result.ok) {
         this.log.warn(`${key} not set to ${value}: ${result.message}; set again at the next connection or configuration change`, { stationId, action: 'ChangeConfiguration' });
@@ -135,7 +134,7 @@ export class AuthProvisioner {
         this.log.warn(`${key} not set to ${value}: ${result.response.status}`, { stationId, action: 'ChangeConfiguration' });
       }
     }
-    if (policy.mode !== 'station-list') this.stationList.delete(stationId); // its keys are off now
+    if (policy.mode !== 'station-list' && leavingStationList) await this.markLocalListKeys(stationId, null); // its keys are off now
     if (policy.mode === 'station-list' && (await this.pushList(stationId)) === 'unanswered') return;
     if (this.connections.get(stationId) === connection) this.provisioned.set(stationId, run.policy);
     if (policy.mode === 'free') {
@@ -144,6 +143,10 @@ export class AuthProvisioner {
         if (c.status === 'Preparing') await this.startFree(stationId, c.connector_id);
       }
     }
+  }
+
+  private async markLocalListKeys(stationId: string, on: 1 | null): Promise<void> {
+    await this.store.commit((db) => this.store.stations.update(stationId, { local_list_keys: on }, db));
   }
 
   /** SendLocalList, full update: authorized badges Accepted, the others Blocked. */

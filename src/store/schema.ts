@@ -32,6 +32,8 @@ export interface StationsTable {
   box_identity: string | null;
   /** Basic auth password towards the CPO (U1); in clear, as it must be sent. */
   upstream_password: string | null;
+  /** 1: the station was sent the `station-list` keys and has not taken another mode's since (B1). */
+  local_list_keys: number | null;
   vendor: string | null;
   model: string | null;
   serial_number: string | null;

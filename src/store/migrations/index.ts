@@ -7,6 +7,7 @@ import { relayOutboxMigration } from './004-relay-outbox.js';
 import { authModesMigration } from './005-auth-modes.js';
 import { cpoCapsMigration } from './006-cpo-caps.js';
 import { upstreamPasswordMigration } from './007-upstream-password.js';
+import { localListKeysMigration } from './008-local-list-keys.js';
 
 /** Versioned migrations, applied in name order at start. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): MigrationProvider {
@@ -20,6 +21,7 @@ export function migrations(dialect: Dialect): MigrationProvider {
         '005-auth-modes': authModesMigration(dialect),
         '006-cpo-caps': cpoCapsMigration(),
         '007-upstream-password': upstreamPasswordMigration(),
+        '008-local-list-keys': localListKeysMigration(),
       };
     },
   };
