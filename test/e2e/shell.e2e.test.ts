@@ -49,7 +49,8 @@ describe('web shell', () => {
       await expect.poll(() => page.getByTestId('connection-lost').isVisible(), { timeout: 15_000 }).toBe(true);
       restarted = await startFuseguard({ dataDir: own.dataDir, port, host: '127.0.0.1', logger: pino({ level: 'silent' }) });
       await expect.poll(() => page.getByTestId('connection-lost').count(), { timeout: 20_000 }).toBe(0);
-      expect(await page.getByTestId('station-counts').isVisible()).toBe(true); // still logged in, same page
+      // Still logged in, same page (it may re-render while its data comes again).
+      await expect.poll(() => page.getByTestId('station-counts').isVisible()).toBe(true);
     } finally {
       await restarted?.close();
       await own.cleanup();
