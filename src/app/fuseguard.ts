@@ -107,11 +107,8 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   auth.attach(control ? { after: (stationId) => control.provisioned(stationId) } : {});
   meters.start();
   const clockResynced = followClockSteps(clock, { control, meters: () => meters, commands, stationServer, log });
-  /**
-   * Starts the relay of the `upstream` settings, in place of `previous`. `previousUrl`: the CPO
-   * relayed to before (undefined at start, when it is not known).
-   */
-  const startRelay = async (upstream: string, previousUrl?: string | null, previous?: Relay | null): Promise<Relay | null> => {
+  /** Starts the relay of the `upstream` settings, in place of `previous` (undefined at start: none known). */
+  const startRelay = async (upstream: string, previous?: Relay | null): Promise<Relay | null> => {
     const settings = linkSettingsOf(JSON.parse(upstream) as Parameters<typeof linkSettingsOf>[0]);
     const started = settings ? new Relay({
       store, commands, stationServer, log, now, expectRemoteStart: (stationId, idTag) => sessions.expectRemoteStart(stationId, idTag),
@@ -127,6 +124,7 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
     if (!started) clock.reset();
     // U1: the caps are the CPO's; with the relay off, or relaying to another CPO, they no longer hold.
     const url = settings?.url ?? null;
+    const previousUrl = previous === undefined ? undefined : previous?.settings.url ?? null;
     if (control && (url === null || (previousUrl !== undefined && url !== previousUrl))) {
       const dropped = await control.state.clearAllExternalCaps();
       if (dropped > 0) log.info(`${dropped} cap(s) of the CPO dropped: ${url === null ? 'the relay is off' : 'the relay goes to another CPO'}`, { action: 'relay' });
@@ -166,9 +164,8 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
     started = config;
     const upstream = await upstreamConfig(store);
     if (upstream !== relayConfig) {
-      const previousUrl = linkSettingsOf(JSON.parse(relayConfig) as Parameters<typeof linkSettingsOf>[0])?.url ?? null;
       relayConfig = upstream;
-      relay = await startRelay(upstream, previousUrl, relay);
+      relay = await startRelay(upstream, relay);
     } else {
       await relay?.refreshCredentials();
     }

@@ -65,4 +65,3 @@ describe('reference clock (U3)', () => {
     expect(clock.giveTo('A').movedMs).toBe(0);
   });
 });
-

@@ -17,6 +17,11 @@ export const REFERENCE_TOLERANCE_MS = 1_000;
 
 export type ClockStepListener = (stepMs: number) => void;
 
+/** The CPO's time minus the system clock, taking the CPO's `cpoTimeMs` at the middle of the round trip. */
+export function cpoOffsetMs(cpoTimeMs: number, sentAtSystemMs: number, receivedAtSystemMs: number): number {
+  return cpoTimeMs - (sentAtSystemMs + receivedAtSystemMs) / 2;
+}
+
 export class ReferenceClock {
   private correction = 0;
   private readonly listeners = new Set<ClockStepListener>();
@@ -40,7 +45,7 @@ export class ReferenceClock {
    * trip or more; returns the step (ms), else 0.
    */
   followCpo(cpoTimeMs: number, sentAtSystemMs: number, receivedAtSystemMs: number): number {
-    const measured = cpoTimeMs - (sentAtSystemMs + receivedAtSystemMs) / 2;
+    const measured = cpoOffsetMs(cpoTimeMs, sentAtSystemMs, receivedAtSystemMs);
     // The CPO's time was taken anywhere in the round trip: a slow answer is that much less sure,
     // so a busy CPO does not make the clock step back and forth.
     const uncertaintyMs = Math.max(0, receivedAtSystemMs - sentAtSystemMs) / 2;

@@ -162,11 +162,6 @@ export class SiteState {
     }
   }
 
-  /** The CPO's caps now, by connector key ("<station>/0": every connector of the station). */
-  externalCapsNow(): ReadonlyMap<string, number> {
-    return this.externalCaps;
-  }
-
   async setExternalCap(stationId: string, connectorId: number, capA: number | null, at: number): Promise<boolean> {
     this.capsVersion += 1;
     const key = connectorKey(stationId, connectorId);

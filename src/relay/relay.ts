@@ -12,7 +12,7 @@ import type { EventLog } from '../services/event-log.js';
 import type { SiteSettings } from '../site/site-schema.js';
 import type { OutboxEntry } from '../store/repositories/relay-outbox-repository.js';
 import type { Store } from '../store/store.js';
-import type { ReferenceClock } from '../app/reference-clock.js';
+import { cpoOffsetMs, type ReferenceClock } from '../app/reference-clock.js';
 import { DEFAULT_RELAY_TUNING, UpstreamLink, type LinkSettings, type LinkStatus, type RelayTuning } from './upstream-link.js';
 
 export type { RelayTuning } from './upstream-link.js';
@@ -299,8 +299,7 @@ export class Relay implements StationCallObserver {
     const { clock } = this.deps;
     const stepMs = clock?.followCpo(cpoTimeMs, sentAtSystemMs, receivedAtSystemMs) ?? 0;
     if (stepMs !== 0) this.deps.log.warn(`Fuseguard's clock follows the CPO's time (U3): moved by ${(stepMs / 1000).toFixed(1)} s`, { action: 'relay' });
-    const correctionMs = clock?.correctionMs ?? 0;
-    return Math.round(cpoTimeMs - (sentAtSystemMs + receivedAtSystemMs) / 2 - correctionMs);
+    return Math.round(cpoOffsetMs(cpoTimeMs, sentAtSystemMs, receivedAtSystemMs) - (clock?.correctionMs ?? 0));
   }
 
   /** Nothing queued: a station that is gone no longer needs its link. */

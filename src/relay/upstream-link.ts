@@ -2,6 +2,7 @@
 // with backoff and jitter, relays the station's calls up, the CPO's calls down (through the
 // CommandSender), and delivers the station's durable outbox in order (U2).
 import { HttpsProxyAgent } from 'https-proxy-agent';
+import { cpoOffsetMs } from '../app/reference-clock.js';
 import type { CommandAction, CommandSender } from '../ocpp/command-sender.js';
 import { COMMAND_ACTIONS } from '../ocpp/command-sender.js';
 import { createOcpp16Validator } from '../ocpp/ocpp16-validator.js';
@@ -433,7 +434,7 @@ export class UpstreamLink {
     const cpoTimeMs = response.currentTime ? Date.parse(response.currentTime) : NaN;
     if (!Number.isFinite(cpoTimeMs)) return;
     this.timeOffsetMs = this.deps.cpoTime?.(cpoTimeMs, sentAtSystemMs, receivedAtSystemMs)
-      ?? Math.round(cpoTimeMs - (sentAtSystemMs + receivedAtSystemMs) / 2);
+      ?? Math.round(cpoOffsetMs(cpoTimeMs, sentAtSystemMs, receivedAtSystemMs));
   }
 
   private setState(state: LinkStatus['state']): void {

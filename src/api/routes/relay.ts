@@ -48,16 +48,12 @@ export function relayRoutes(ctx: ApiContext): FastifyPluginAsync {
     }, async () => {
       const upstream = resolveSettings(await ctx.store.settings.getAll()).upstream ?? {};
       const relay = relayOf(ctx.store);
-      const stations: { stationId: string; identity: string; state: string; since: number | null; queued: number; lastError: string | null; bootStatus: string | null; timeOffsetMs: number | null }[] = relay
+      const stations: StationRow[] = relay
         ? await relay.status()
-        : [...(await ctx.store.relayOutbox.queuedCounts())].map(([stationId, queued]) => ({
-          stationId, identity: stationId, state: 'none', since: null, queued, lastError: null, bootStatus: null, timeOffsetMs: null,
-        }));
-      const caps = capsByStation(ctx);
+        : [...(await ctx.store.relayOutbox.queuedCounts())].map(([stationId, queued]) => unlinked(stationId, queued));
+      const caps = await capsByStation(ctx);
       const listed = new Set(stations.map((s) => s.stationId));
-      for (const stationId of caps.keys()) {
-        if (!listed.has(stationId)) stations.push({ stationId, identity: stationId, state: 'none', since: null, queued: 0, lastError: null, bootStatus: null, timeOffsetMs: null });
-      }
+      for (const stationId of caps.keys()) if (!listed.has(stationId)) stations.push(unlinked(stationId, 0));
       return {
         enabled: upstream.enabled === true, running: relay !== undefined, url: publicUrl(upstream.url),
         timeOffsetMs: relay?.timeOffsetMs() ?? null,
@@ -74,7 +70,7 @@ export function relayRoutes(ctx: ApiContext): FastifyPluginAsync {
       },
     }, async (request) => {
       const { stationId } = request.params;
-      const hasCaps = capsByStation(ctx).has(stationId);
+      const hasCaps = (await capsByStation(ctx)).has(stationId);
       if (!hasCaps && !(await ctx.store.stations.get(stationId))) throw notFound('station', stationId);
       const cleared = ctx.control ? await ctx.control.state.clearExternalCaps(stationId) : false;
       if (cleared) {
@@ -86,15 +82,20 @@ export function relayRoutes(ctx: ApiContext): FastifyPluginAsync {
   };
 }
 
-/** The CPO's caps per station, from the control loop's state. */
-function capsByStation(ctx: ApiContext): Map<string, { connectorId: number; capA: number }[]> {
+type StationRow = Omit<Static<typeof StationStatus>, 'cpoCaps'>;
+
+/** A station with no upstream link (the relay is off, or the station is not connected). */
+const unlinked = (stationId: string, queued: number): StationRow => ({
+  stationId, identity: stationId, state: 'none', since: null, queued, lastError: null, bootStatus: null, timeOffsetMs: null,
+});
+
+/** The CPO's caps per station, as stored (they are stored before they apply). */
+async function capsByStation(ctx: ApiContext): Promise<Map<string, { connectorId: number; capA: number }[]>> {
   const byStation = new Map<string, { connectorId: number; capA: number }[]>();
-  for (const [key, capA] of ctx.control?.state.externalCapsNow() ?? []) {
-    const slash = key.lastIndexOf('/');
-    const stationId = key.slice(0, slash);
-    const list = byStation.get(stationId) ?? [];
-    list.push({ connectorId: Number(key.slice(slash + 1)), capA });
-    byStation.set(stationId, list);
+  for (const cap of await ctx.store.cpoCaps.list()) {
+    const list = byStation.get(cap.station_id) ?? [];
+    list.push({ connectorId: cap.connector_id, capA: cap.cap_a });
+    byStation.set(cap.station_id, list);
   }
   return byStation;
 }

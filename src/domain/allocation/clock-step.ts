@@ -4,23 +4,23 @@
 // Session start times are left: they only order sessions and name the session a state belongs to.
 import type { AllocatorState, ConnectorState, DemandState } from '../snapshot.js';
 
-const shift = (at: number | undefined, stepMs: number) => (at === undefined ? undefined : at + stepMs);
+const CONNECTOR_INSTANTS = ['servedSince', 'suspendedSince'] as const;
+const DEMAND_INSTANTS = ['lowDrawSince', 'cappedAt', 'probeUntil', 'phaseCandidateSince'] as const;
 
-function shiftDemand(demand: DemandState, stepMs: number): DemandState {
-  const moved: DemandState = { ...demand };
-  if (demand.lowDrawSince !== undefined) moved.lowDrawSince = shift(demand.lowDrawSince, stepMs);
-  if (demand.cappedAt !== undefined) moved.cappedAt = shift(demand.cappedAt, stepMs);
-  if (demand.probeUntil !== undefined) moved.probeUntil = shift(demand.probeUntil, stepMs);
-  if (demand.phaseCandidateSince !== undefined) moved.phaseCandidateSince = shift(demand.phaseCandidateSince, stepMs);
-  return moved;
+/** A copy of `from` with each of its instants `keys` that is set moved by `stepMs`. */
+function moved<T extends object>(from: T, keys: readonly (keyof T)[], stepMs: number): T {
+  const copy = { ...from };
+  for (const key of keys) {
+    const at = from[key];
+    if (typeof at === 'number') (copy as Record<keyof T, unknown>)[key] = at + stepMs;
+  }
+  return copy;
 }
 
 function shiftConnector(state: ConnectorState, stepMs: number): ConnectorState {
-  const moved: ConnectorState = { ...state };
-  if (state.servedSince !== undefined) moved.servedSince = shift(state.servedSince, stepMs);
-  if (state.suspendedSince !== undefined) moved.suspendedSince = shift(state.suspendedSince, stepMs);
-  if (state.demand) moved.demand = shiftDemand(state.demand, stepMs);
-  return moved;
+  const shifted = moved(state, CONNECTOR_INSTANTS, stepMs);
+  if (state.demand) shifted.demand = moved<DemandState>(state.demand, DEMAND_INSTANTS, stepMs);
+  return shifted;
 }
 
 /** The allocator's memory with every duration-measuring instant moved by `stepMs`. */
