@@ -63,6 +63,8 @@ export interface Fuseguard {
   readonly relay: Relay | null;
   /** Brings the stored configuration into the running parts (what the API calls after a change). */
   reload(): Promise<void>;
+  /** An HTTP request to the API without a socket (Fastify's inject), for in-process tests. */
+  inject: FastifyInstance['inject'];
   close(): Promise<void>;
 }
 
@@ -202,6 +204,7 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
     get meters() { return meters; },
     get relay() { return relay; },
     reload,
+    inject: http.inject.bind(http) as FastifyInstance['inject'],
     async close() {
       if (closed) return;
       closed = true;

@@ -19,6 +19,7 @@ export type CommandResult<A extends CommandAction> =
   | { ok: false; commandId: number; outcome: 'timeout' | 'error'; message: string };
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
+export const NOT_REGISTERED = 'station has not booted on this connection yet (no BootNotification accepted, no request sent): nothing is sent to it before';
 
 export class CommandSender {
   constructor(
@@ -35,6 +36,8 @@ export class CommandSender {
     const commandId = await this.store.commit((db) => this.store.commands.begin(stationId, action, request, this.now(), db));
     const client = this.server.client(stationId);
     if (!client) return this.fail(commandId, stationId, action, 'error', 'station is not connected');
+    // D8: a station may refuse or drop requests until its boot is accepted; nothing goes before.
+    if (!this.server.isRegistered(stationId)) return this.fail(commandId, stationId, action, 'error', NOT_REGISTERED);
     try {
       const response = await client.call(action, request, { callTimeoutMs: options.timeoutMs ?? this.defaultTimeoutMs }) as OcppActions[A]['response'];
       await this.store.commit((db) => this.store.commands.finish(commandId, 'answered', response, this.now(), db));

@@ -35,6 +35,8 @@ export interface StationCallObserver {
 export class StationServer {
   private readonly rpc: RpcServer;
   private readonly connections = new Map<string, StationClient>();
+  /** The state of each live connection (admitted, registered), by station id. */
+  private readonly states = new Map<string, Connection>();
   private observer: StationCallObserver | null = null;
 
   constructor(private readonly deps: HandlerDeps & { stations: StationService; log: EventLog }, options: StationServerOptions = {}) {
@@ -75,6 +77,30 @@ export class StationServer {
     if (this.observer === observer) this.observer = null;
   }
 
+  /**
+   * D8: whether the station takes requests on its current connection (boot answered Accepted, or a
+   * request sent after reconnecting). Nothing is sent to it before.
+   */
+  isRegistered(stationId: string): boolean {
+    return this.states.get(stationId)?.registered === true;
+  }
+
+  /**
+   * Connects a station through an in-process client instead of a WebSocket (the site safety
+   * fuzzer's station models run on a simulated clock): the same admission (O2) and handlers.
+   * Resolves false when the admission refuses it.
+   */
+  async attachClient(client: StationClient & { handshake: Handshake }): Promise<boolean> {
+    try {
+      const admitted = await this.authenticate(client.handshake);
+      client.session.admitted = admitted;
+    } catch {
+      return false;
+    }
+    await this.onClient(client);
+    return true;
+  }
+
   connectedIds(): string[] {
     return [...this.connections.keys()];
   }
@@ -100,10 +126,13 @@ export class StationServer {
     const previous = this.connections.get(stationId);
     this.connections.set(stationId, client);
     if (previous) void previous.close({ code: 1000, reason: 'replaced by a new connection' });
-    const connection: Connection = { stationId, admitted: client.session.admitted === true };
+    const connection: Connection = { stationId, admitted: client.session.admitted === true, registered: false };
+    this.states.set(stationId, connection);
+    let recorded: () => void = () => undefined;
+    const connectionRecorded = new Promise<void>((resolve) => { recorded = resolve; });
 
     for (const [action, handler] of Object.entries(STATION_HANDLERS) as [StationAction, Handler<StationAction>][]) {
-      client.handle(action, ({ params }) => this.dispatch(connection, action, handler, params));
+      client.handle(action, ({ params }) => this.dispatch(connection, action, handler, params, connectionRecorded));
     }
     for (const action of UNSUPPORTED_ACTIONS) {
       client.handle(action, async () => {
@@ -119,6 +148,7 @@ export class StationServer {
     client.once('close', (({ code, reason }: { code: number; reason: string }) => {
       if (this.connections.get(stationId) !== client) return; // replaced by a newer connection
       this.connections.delete(stationId);
+      this.states.delete(stationId);
       this.observer?.disconnected(stationId);
       this.deps.stations.disconnected(stationId, describeClose(code, reason)).catch((error: unknown) => {
         this.deps.log.logger.error({ err: error, stationId }, 'could not record the disconnection');
@@ -128,10 +158,13 @@ export class StationServer {
     await this.deps.stations.connected(stationId, client.handshake.remoteAddress ?? null).catch((error: unknown) => {
       this.deps.log.logger.error({ err: error, stationId }, 'could not record the connection');
     });
+    recorded();
     if (this.connections.get(stationId) === client) this.observer?.connected(stationId, connection.admitted);
   }
 
-  private async dispatch(connection: Connection, action: StationAction, handler: Handler<StationAction>, params: unknown): Promise<unknown> {
+  private async dispatch(
+    connection: Connection, action: StationAction, handler: Handler<StationAction>, params: unknown, connectionRecorded: Promise<void>,
+  ): Promise<unknown> {
     this.deps.stations.seen(connection.stationId);
     if (!connection.admitted && action !== 'BootNotification') {
       throw callError('SecurityError', `station ${connection.stationId} is pending: it is not admitted into a zone yet`);
@@ -139,6 +172,7 @@ export class StationServer {
     try {
       const response = await handler(this.deps, connection, params as never);
       if (this.observer) await this.observer.handled(connection.stationId, action, params, response, connection.admitted);
+      this.noteRegistration(connection, action, response, connectionRecorded);
       return response;
     } catch (error) {
       if (error instanceof MeterValueError) throw callError('PropertyConstraintViolation', error.message);
@@ -146,6 +180,24 @@ export class StationServer {
       this.deps.log.error(`${action} failed: ${error instanceof Error ? error.message : String(error)}`, { stationId: connection.stationId, action });
       throw callError('InternalError', `${action} could not be processed`);
     }
+  }
+
+  /**
+   * D8: a boot answered Accepted, or the first request of a connection that did not boot, makes
+   * the station registered. Announced on the next turn of the event loop, once the answer has gone
+   * out (ocpp-rpc sends it in the microtasks that follow the handler), so that a strict station
+   * never gets a request before its BootNotification.conf; and after the connection is recorded.
+   */
+  private noteRegistration(connection: Connection, action: StationAction, response: unknown, connectionRecorded: Promise<void>): void {
+    const booted = action === 'BootNotification';
+    if (!connection.admitted) return;
+    if (booted ? (response as { status?: string }).status !== 'Accepted' : connection.registered) return;
+    connection.registered = true;
+    setImmediate(() => {
+      void connectionRecorded.then(() => {
+        if (this.states.get(connection.stationId) === connection) this.deps.stations.registered(connection.stationId, booted);
+      });
+    });
   }
 }
 

@@ -6,6 +6,12 @@ export interface SiteEventMap {
   'station.connected': { stationId: string; at: number };
   'station.disconnected': { stationId: string; at: number; reason: string };
   'station.booted': { stationId: string; at: number; admitted: boolean };
+  /**
+   * D8: the station takes requests on this connection, from now on: its BootNotification was
+   * answered Accepted (`booted`: it may have lost its profiles), or, reconnecting without a boot, it
+   * sent a request. Emitted once the answer has gone out, and after 'station.connected'.
+   */
+  'station.registered': { stationId: string; at: number; booted: boolean };
   /** U3: the station was given a time that moves its clock by `movedMs` (Fuseguard's followed the CPO's). */
   'station.clockMoved': { stationId: string; movedMs: number; at: number };
   'connector.status': { stationId: string; connectorId: number; status: string; errorCode: string; at: number };

@@ -63,6 +63,11 @@ export class StationService {
     this.events.emit('station.disconnected', { stationId, at, reason });
   }
 
+  /** D8: the station takes requests from now on ('station.registered'). */
+  registered(stationId: string, booted: boolean): void {
+    this.events.emit('station.registered', { stationId, at: this.now(), booted });
+  }
+
   seen(stationId: string): void {
     this.lastSeenAt.set(stationId, this.now());
   }

@@ -15,6 +15,12 @@ export interface Connection {
   stationId: string;
   /** Admitted into a zone; a pending station may only boot (O2). */
   admitted: boolean;
+  /**
+   * The station takes requests on this connection (D8): its BootNotification was answered Accepted,
+   * or, reconnecting without a boot, it sent a request (only a station accepted before does). Until
+   * then nothing is sent to it: a station may refuse or drop requests before its boot is accepted.
+   */
+  registered?: boolean;
 }
 
 export type StationAction = keyof OcppActions;
