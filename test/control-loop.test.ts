@@ -79,19 +79,25 @@ describe('control loop', () => {
     expect(sims[1].getLimitA(1)).toBe(6);
   });
 
-  it('re-applies profiles when a station comes back, and does not leave it at 0 A (D2, O5)', async () => {
-    h = await startHarness(site(), { control: { liveProfileDurationS: 60, debounceMs: 20 } });
+  it('counts a station that drops at what it holds until its live profile ends, then at its failsafe; re-applies when it comes back (D2, D8, O5)', async () => {
+    h = await startHarness(site(), { control: { liveProfileDurationS: 4, debounceMs: 20 } });
     await startSims(h.app.ocppUrl);
     for (const sim of sims.slice(0, 2)) {
       await sim.plugIn(1);
       await sim.presentBadge(1, 'CAR');
     }
     await waitFor(() => sims[0].getLimitA(1) === 16 && sims[1].getLimitA(1) === 16, 'two cars share 32 A');
+    let worstSumA = 0;
+    for (const sim of sims) sim.on('limit', () => { worstSumA = Math.max(worstSumA, sumOfLimitsA()); });
     await sims[1].goOffline();
-    // D2: the offline station is counted at its failsafe (6 A): the other may use 32 - 6 = 26 A.
+    // D8: the offline station goes on applying its live 16 A until it expires on its own clock;
+    // only then (failsafe 6 A) may the other use 32 - 6 = 26 A.
+    await waitFor(() => sims[1].getLimitA(1) === 6, 'the offline station falls back to its failsafe', 10_000);
     await waitFor(() => sims[0].getLimitA(1) === 26, 'the connected car gets the rest');
+    expect(worstSumA).toBeLessThanOrEqual(32);
     await sims[1].goOnline();
     await waitFor(() => sims[0].getLimitA(1) === 16 && sims[1].getLimitA(1) === 16, 'shared again after the return');
+    expect(worstSumA).toBeLessThanOrEqual(32);
   });
 
   it('flags a station that cannot hold the profile scheme, where an operator sees it (D5)', async () => {

@@ -1,4 +1,5 @@
-// Authentication on the stations (B1, B2, O5): at every boot and reconnection, and when a
+// Authentication on the stations (B1, B2, O5): at every registration (a boot accepted, or a
+// reconnection without a boot: nothing goes before, D8), and when a
 // configuration change moves a connected station to another mode or offline policy, the
 // configuration keys of its mode and policy, and in `station-list` mode Fuseguard's badge list
 // (SendLocalList, full update, versioned). In `free` mode, a car that plugs in is started with
@@ -33,12 +34,12 @@ export class AuthProvisioner {
   /** `${stationId}#${connectorId}` of free-mode starts in flight. */
   private readonly starting = new Set<string>();
   /**
-   * The policy whose keys each connected station took on this connection, to tell what a reload
+   * The policy whose keys each registered station took on this connection, to tell what a reload
    * changed. A station whose keys went unanswered (timeout, disconnection) is not in it: the next
    * reconcile tries again.
    */
   private readonly provisioned = new Map<string, string>();
-  /** One token per connection: a provisioning that outlives its connection records nothing. */
+  /** One token per registered connection: a provisioning that outlives its connection records nothing. */
   private readonly connections = new Map<string, object>();
   /** One provisioning at a time per station; one waiting its turn serves every request made meanwhile. */
   private readonly runs = new Map<string, Run>();
@@ -53,13 +54,11 @@ export class AuthProvisioner {
 
   attach(options: AuthProvisionerOptions = {}): void {
     if (options.after) this.after = options.after;
-    this.events.on('station.connected', ({ stationId }) => {
+    // D8: nothing before the station takes requests (its boot accepted, or a request after
+    // reconnecting); then once per registration.
+    this.events.on('station.registered', ({ stationId }) => {
       this.connections.set(stationId, {});
       void this.provisionSoon(stationId);
-    });
-    // A boot before its connection was recorded: that connection provisions it.
-    this.events.on('station.booted', ({ stationId, admitted }) => {
-      if (admitted && this.connections.has(stationId)) void this.provisionSoon(stationId);
     });
     this.events.on('station.disconnected', ({ stationId }) => {
       this.connections.delete(stationId);
@@ -77,7 +76,7 @@ export class AuthProvisioner {
    */
   async reconcile(): Promise<void> {
     for (const station of await this.store.stations.list()) {
-      if (station.connected !== 1 || station.admission !== 'admitted') continue;
+      if (!this.connections.has(station.id) || station.admission !== 'admitted') continue;
       const wanted = policyKey(await resolveAuthPolicy(this.store, station.id));
       const run = this.runs.get(station.id);
       if (run ? run.waiting || run.policy === wanted : this.provisioned.get(station.id) === wanted) continue;
@@ -173,7 +172,7 @@ export class AuthProvisioner {
   /** Every connected `station-list` station gets the list again. */
   async pushLists(): Promise<void> {
     for (const station of await this.store.stations.list()) {
-      if (station.connected !== 1 || station.admission !== 'admitted') continue;
+      if (!this.connections.has(station.id) || station.admission !== 'admitted') continue;
       if ((await resolveAuthPolicy(this.store, station.id)).mode === 'station-list') await this.pushList(station.id);
     }
   }

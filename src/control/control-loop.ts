@@ -6,8 +6,9 @@ import type { EventLog } from '../services/event-log.js';
 import type { SiteEvents } from '../services/site-events.js';
 import type { Store } from '../store/store.js';
 import { Dispatcher } from './dispatcher.js';
-import { SiteState } from './site-state.js';
-import { StationProvisioner } from './station-provisioner.js';
+import { HeldProfiles } from './held-profiles.js';
+import { SiteState, type ConnectorRuntime } from './site-state.js';
+import { StationProvisioner, type StationControlState } from './station-provisioner.js';
 
 export interface ControlLoopOptions {
   /** Overrides the site setting, for tests. */
@@ -23,9 +24,9 @@ export interface ControlLoopOptions {
 
 export class ControlLoop {
   readonly state: SiteState;
+  /** D8: what every connector's station acknowledged, and so the most it may draw now. */
+  readonly held: HeldProfiles;
   readonly provisioner: StationProvisioner;
-  /** The provisionings running per station (a connection and a boot may overlap). */
-  private readonly provisioning = new Map<string, Set<Promise<void>>>();
   readonly dispatcher: Dispatcher;
   lastResult: AllocationResult | null = null;
   /** Rounds run and the time they took (allocation plus dispatch), for metrics and benchmarks. */
@@ -40,12 +41,20 @@ export class ControlLoop {
 
   constructor(store: Store, commands: CommandSender, private readonly events: SiteEvents, private readonly log: EventLog, private readonly now: () => number, private readonly options: ControlLoopOptions = {}) {
     this.state = new SiteState(store);
-    this.provisioner = new StationProvisioner(commands, this.state, log);
-    this.dispatcher = new Dispatcher(commands, this.state, this.provisioner, log, now, {
+    const stationNow = options.stationNow ?? (() => now());
+    this.held = new HeldProfiles(stationNow);
+    this.provisioner = new StationProvisioner(commands, this.state, this.held, log, () => this.failsafes(), () => this.schedule());
+    this.dispatcher = new Dispatcher(commands, this.state, this.provisioner, this.held, log, now, {
       liveProfileDurationS: () => options.liveProfileDurationS ?? this.state.settings.liveProfileDurationS,
       commandTimeoutMs: options.commandTimeoutMs ?? 30_000,
       uncontrolledRetryMs: options.uncontrolledRetryMs ?? 30_000,
-      ...(options.stationNow ? { stationNow: options.stationNow } : {}),
+      stationNow,
+      answered: () => this.schedule(),
+    });
+    // D8: the allocation counts every connector at what its station may let it draw now.
+    this.state.control = (runtime, connected) => ({
+      ...(runtime.kind === 'DC' ? {} : { heldA: this.held.boundA(runtime) }),
+      provisioned: !connected || this.provisioner.isReady(runtime),
     });
     this.debounceMs = options.debounceMs ?? 50;
   }
@@ -53,14 +62,15 @@ export class ControlLoop {
   async start(): Promise<void> {
     await this.state.load();
     this.state.attach(this.events, () => this.schedule());
-    // O5: on every connection and every boot, the station gets what it must hold.
-    this.events.on('station.connected', ({ stationId }) => void this.provision(stationId));
-    this.events.on('station.disconnected', ({ stationId }) => this.provisioner.reset(stationId));
+    // D8, O5: a boot may have lost the station's profiles; once it takes requests (its boot
+    // accepted, or a request after reconnecting) it gets what it must hold, once.
+    this.events.on('station.disconnected', ({ stationId }) => this.provisioner.disconnected(stationId));
     this.events.on('station.booted', ({ stationId, admitted }) => {
-      if (!admitted) return;
-      this.dispatcher.forget(stationId);
-      this.provisioner.reset(stationId);
-      void this.provision(stationId);
+      if (admitted) this.provisioner.booted(stationId);
+      this.schedule();
+    });
+    this.events.on('station.registered', ({ stationId }) => {
+      if (this.state.connectedStations.has(stationId)) void this.provisioner.registered(stationId);
     });
     // U3: a station given a time that moves its clock gets its live profiles again, stamped on it.
     this.events.on('station.clockMoved', ({ stationId }) => {
@@ -77,9 +87,27 @@ export class ControlLoop {
     if (this.tick) clearInterval(this.tick);
   }
 
-  /** Resolves when the current round (if any) and the one it asked for are done. */
+  /** Resolves when no round runs or is due and no live profile is in flight. */
   async settled(): Promise<void> {
-    while (this.running || this.debounce) await (this.running ?? new Promise((r) => setTimeout(r, this.debounceMs)));
+    for (;;) {
+      if (this.running || this.debounce) await (this.running ?? new Promise((r) => setTimeout(r, this.debounceMs)));
+      else if (this.dispatcher.inFlightCount() > 0) await this.dispatcher.settled();
+      else return;
+    }
+  }
+
+  /** D8: a connector's lifecycle state, what it may draw now and what it should hold, for the API. */
+  connectorControl(runtime: ConnectorRuntime, failsafes: Record<string, Failsafe> = this.failsafes()): {
+    state: StationControlState | 'uncontrolled'; heldA: number | null; failsafeHeldA: number | null; failsafeWantedA: number | null;
+  } {
+    const connected = this.state.connectedStations.has(runtime.stationId);
+    const failsafe = runtime.kind === 'DC' ? null : (failsafes[runtime.key]?.failsafeA ?? 0);
+    return {
+      state: this.state.uncontrolled.has(runtime.key) ? 'uncontrolled' : this.provisioner.controlState(runtime, connected),
+      heldA: runtime.kind === 'DC' ? null : this.held.boundA(runtime),
+      failsafeHeldA: runtime.kind === 'DC' ? null : (this.held.exactlyA(runtime, 'failsafe') ?? null),
+      failsafeWantedA: failsafe,
+    };
   }
 
   failsafes(): Record<string, Failsafe> {
@@ -127,7 +155,9 @@ export class ControlLoop {
       for (const listener of this.roundListeners) {
         try { listener(result); } catch { /* a listener's failure must not stop the dispatch */ }
       }
-      await this.dispatcher.apply(result, siteFailsafe(snapshot.zones, snapshot.connectors, snapshot.settings));
+      this.dispatcher.apply(result);
+      // D8: every connected station's failsafe follows the site (in the background).
+      this.provisioner.reconcile();
       this.stats.rounds += 1;
       this.stats.roundMs += performance.now() - startedAt;
     } catch (error) {
@@ -140,26 +170,6 @@ export class ControlLoop {
    * it before anything else sends it commands (the authentication keys wait for it).
    */
   async provisioned(stationId: string): Promise<void> {
-    for (let runs = this.provisioning.get(stationId); runs?.size; runs = this.provisioning.get(stationId)) await Promise.allSettled([...runs]);
-  }
-
-  private provision(stationId: string): Promise<void> {
-    const runs = this.provisioning.get(stationId) ?? new Set<Promise<void>>();
-    const run = this.provisionNow(stationId).finally(() => {
-      runs.delete(run);
-      if (runs.size === 0 && this.provisioning.get(stationId) === runs) this.provisioning.delete(stationId);
-    });
-    this.provisioning.set(stationId, runs.add(run));
-    return run;
-  }
-
-  private async provisionNow(stationId: string): Promise<void> {
-    if (!this.state.connectedStations.has(stationId)) return;
-    try {
-      await this.provisioner.provision(stationId, this.failsafes());
-    } catch (error) {
-      this.log.error(`provisioning failed: ${error instanceof Error ? error.message : String(error)}`, { stationId, action: 'provision' });
-    }
-    this.schedule();
+    await this.provisioner.settled(stationId);
   }
 }

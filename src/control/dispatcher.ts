@@ -1,19 +1,22 @@
-// Carries out an allocation (A8, D5): reductions first, increases once every reduction is
-// confirmed or timed out; live profiles renewed well before they run out. Idle connectors are
-// held at 0 A by their live profile too: a car that plugs in then waits for its share instead
-// of drawing its failsafe current next to cars that already use the whole zone. If Fuseguard
-// goes away, that 0 A profile runs out with the others and the failsafe applies.
-import { planChanges, type AllocationResult, type ChangeStep, type Failsafe, type HeldSetpoint } from '../domain/index.js';
+// Carries out an allocation (A8, D5, D8): reductions first; a raise only where what everyone else
+// in its zones may draw now, from what their stations acknowledged, leaves room for it; live
+// profiles renewed well before they run out. Nothing here waits for a station: each connector has
+// at most one live profile in flight, and every answer starts a new round, so one slow station
+// holds up no other. Idle connectors are held at 0 A by their live profile too: a car that plugs
+// in then waits for its share instead of drawing its failsafe current next to cars that already
+// use the whole zone. If Fuseguard goes away, that 0 A profile runs out and the failsafe applies.
+import { phaseIndex, planChanges, type AllocationResult, type ChangeStep, type HeldSetpoint, type Setpoint } from '../domain/index.js';
 import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
 import { liveProfile, type ProfileUnit } from './charging-profiles.js';
+import { profileOutcome, type HeldProfiles } from './held-profiles.js';
 import type { ConnectorRuntime, SiteState } from './site-state.js';
 import type { StationProvisioner } from './station-provisioner.js';
 
 export interface DispatcherOptions {
   /** How long a live profile stays valid without renewal (D5): the site setting, or a test's. */
   liveProfileDurationS: () => number;
-  /** Timeout of a reduction before the increases go anyway (A8) [30 s]. */
+  /** Timeout of each live profile command [30 s]. */
   commandTimeoutMs: number;
   /** How often an uncontrolled connector is offered a profile again. */
   uncontrolledRetryMs: number;
@@ -22,58 +25,34 @@ export interface DispatcherOptions {
    * on it and their expiry is judged on it. Default: Fuseguard's own clock.
    */
   stationNow?: (stationId: string) => number;
+  /** An answer came: allocate again (raises that waited for it may go now). */
+  answered: () => void;
 }
 
 export const REFUSALS_BEFORE_FLAG = 3;
-
-interface HeldLive {
-  currentA: number;
-  expiresAt: number;
-}
+const TOLERANCE_A = 1e-6;
 
 export class Dispatcher {
-  /** The live profile each connector holds, as far as we know. */
-  private readonly held = new Map<string, HeldLive>();
-  /** Connectors whose real limit is unknown (after a reboot): assumed at their maximum. */
-  private readonly unknown = new Set<string>();
   /** Refusals in a row per connector; past REFUSALS_BEFORE_FLAG the station is uncontrolled. */
   private readonly refusals = new Map<string, number>();
   /** When each uncontrolled connector was last offered a profile. */
   private readonly retriedAt = new Map<string, number>();
   /** U3: stations whose clock moved; their live profiles go again, stamped on the new time. */
   private readonly renewDue = new Set<string>();
+  /** The live profile in flight per connector: one at a time. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+  /** Raises that found no room in the last round (D8), for tests and the API. */
+  deferred = 0;
 
   constructor(
     private readonly commands: CommandSender,
     private readonly state: SiteState,
     private readonly provisioner: Pick<StationProvisioner, 'capabilities' | 'isReady'>,
+    private readonly held: HeldProfiles,
     private readonly log: EventLog,
     private readonly now: () => number,
     private readonly options: DispatcherOptions,
   ) {}
-
-  /** What a connector may draw now: its live profile, else its failsafe, else (unknown) its maximum. */
-  heldA(runtime: ConnectorRuntime, failsafe: Failsafe | undefined): number {
-    if (this.hasLive(runtime.key)) return (this.held.get(runtime.key) as HeldLive).currentA;
-    if (this.unknown.has(runtime.key)) return runtime.maxCurrentA;
-    return failsafe?.failsafeA ?? runtime.maxCurrentA;
-  }
-
-  private hasLive(key: string): boolean {
-    const live = this.held.get(key);
-    const runtime = this.state.connectors.get(key);
-    // expiresAt is on the station's clock, as its validTo.
-    return live !== undefined && runtime !== undefined && live.expiresAt > this.stationNow(runtime.stationId);
-  }
-
-  /** After a reboot the station may have lost its profiles: assume the worst until told. */
-  forget(stationId: string): void {
-    for (const runtime of this.state.connectors.values()) {
-      if (runtime.stationId !== stationId) continue;
-      this.held.delete(runtime.key);
-      this.unknown.add(runtime.key);
-    }
-  }
 
   /** U3: Fuseguard's clock stepped by `stepMs`; the instants kept on it move with it. */
   shiftTimes(stepMs: number): void {
@@ -88,69 +67,113 @@ export class Dispatcher {
     this.renewDue.add(stationId);
   }
 
-  private stationNow(stationId: string): number {
-    return this.options.stationNow ? this.options.stationNow(stationId) : this.now();
+  inFlightCount(): number {
+    return this.inFlight.size;
   }
 
-  async apply(result: AllocationResult, failsafes: Record<string, Failsafe>): Promise<void> {
-    const held: HeldSetpoint[] = [];
-    for (const runtime of this.state.connectors.values()) {
-      held.push({ connectorId: runtime.key, currentA: this.heldA(runtime, failsafes[runtime.key]) });
+  /** Resolves once no live profile is in flight. */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight.values()]);
+  }
+
+  /** Starts what the allocation calls for; returns without waiting for any station. */
+  apply(result: AllocationResult): void {
+    const room = new Room(result);
+    const counted: HeldSetpoint[] = [];
+    const bySetpoint = new Map<string, Setpoint>();
+    for (const setpoint of result.setpoints) {
+      const runtime = this.state.connectors.get(setpoint.connectorId);
+      if (!runtime) continue;
+      bySetpoint.set(setpoint.connectorId, setpoint);
+      // What it may draw now; one that is not allocated is counted at what the allocation held for it.
+      const boundA = this.held.boundA(runtime);
+      const currentA = setpoint.controllable ? boundA : Math.max(boundA, setpoint.currentA);
+      counted.push({ connectorId: setpoint.connectorId, currentA });
+      room.add(setpoint, currentA);
     }
-    const plan = planChanges(held, result.setpoints);
-    // A connector without a valid live profile gets one even when its target equals what it is
-    // assumed to draw: the failsafe below must never be the only thing that holds it.
+    const plan = planChanges(counted, result.setpoints);
+    // A connector without a valid live profile gets one even when its target equals what it may
+    // draw now: the failsafe below must never be the only thing that holds it.
     const planned = new Set([...plan.reductions, ...plan.increases].map((step) => step.connectorId));
     for (const setpoint of result.setpoints) {
-      if (!setpoint.controllable || planned.has(setpoint.connectorId) || this.hasLive(setpoint.connectorId)) continue;
+      const runtime = this.state.connectors.get(setpoint.connectorId);
+      if (!runtime || !setpoint.controllable || planned.has(setpoint.connectorId) || this.held.validLive(runtime)) continue;
       plan.reductions.push({ connectorId: setpoint.connectorId, fromA: setpoint.currentA, toA: setpoint.currentA, setpoint });
     }
-    await Promise.all(plan.reductions.map((step) => this.send(step)));
-    await Promise.all(plan.increases.map((step) => this.send(step)));
-    await this.renew(result);
-    await this.retryUncontrolled(result);
+    for (const step of plan.reductions) this.start(step);
+    let deferred = 0;
+    for (const step of plan.increases) {
+      const setpoint = bySetpoint.get(step.connectorId);
+      const runtime = this.state.connectors.get(step.connectorId);
+      if (!setpoint || !runtime || this.inFlight.has(step.connectorId) || !this.provisioner.isReady(runtime)) continue;
+      // D8: only where what everyone else may draw leaves room; else the next round tries again.
+      if (!room.fits(setpoint, step.fromA, step.toA)) { deferred++; continue; }
+      room.move(setpoint, step.fromA, step.toA);
+      this.start(step);
+    }
+    this.deferred = deferred;
+    this.renew(result);
+    this.retryUncontrolled(result);
   }
 
   /**
    * Now and then an uncontrolled connector is offered its maximum, which is held for it anyway:
    * once it accepts, it is trusted again and the next round gives it its share.
    */
-  private async retryUncontrolled(result: AllocationResult): Promise<void> {
+  private retryUncontrolled(result: AllocationResult): void {
     const at = this.now();
-    const due = result.setpoints.filter((s) => s.reason.code === 'uncontrolled'
-      && (this.retriedAt.get(s.connectorId) ?? -Infinity) + this.options.uncontrolledRetryMs <= at);
-    for (const s of due) this.retriedAt.set(s.connectorId, at);
-    await Promise.all(due.map((s) => this.send({ connectorId: s.connectorId, fromA: s.currentA, toA: s.currentA, setpoint: s })));
+    for (const s of result.setpoints) {
+      if (s.reason.code !== 'uncontrolled' || (this.retriedAt.get(s.connectorId) ?? -Infinity) + this.options.uncontrolledRetryMs > at) continue;
+      this.retriedAt.set(s.connectorId, at);
+      this.start({ connectorId: s.connectorId, fromA: s.currentA, toA: s.currentA, setpoint: s });
+    }
   }
 
   /** Sends again every live profile past half its life, with the same id: no gap (D5). */
-  private async renew(result: AllocationResult): Promise<void> {
+  private renew(result: AllocationResult): void {
     const halfLifeMs = (this.options.liveProfileDurationS() * 1000) / 2;
     const moved = new Set(this.renewDue);
     this.renewDue.clear();
-    const due = result.setpoints.filter((s) => {
-      const live = this.held.get(s.connectorId);
+    for (const s of result.setpoints) {
       const runtime = this.state.connectors.get(s.connectorId);
-      if (!s.controllable || !live || !runtime || live.currentA !== s.currentA) return false;
-      return moved.has(runtime.stationId) || live.expiresAt < this.stationNow(runtime.stationId) + halfLifeMs;
-    });
-    await Promise.all(due.map((s) => this.send({ connectorId: s.connectorId, fromA: s.currentA, toA: s.currentA, setpoint: s })));
+      const live = runtime ? this.held.validLive(runtime) : undefined;
+      if (!s.controllable || !runtime || !live || live.limitA !== s.currentA) continue;
+      if (moved.has(runtime.stationId) || (live.validToAt ?? Infinity) < this.stationNow(runtime.stationId) + halfLifeMs) {
+        this.start({ connectorId: s.connectorId, fromA: s.currentA, toA: s.currentA, setpoint: s });
+      }
+    }
   }
 
-  private async send(step: ChangeStep): Promise<void> {
+  private stationNow(stationId: string): number {
+    return this.options.stationNow ? this.options.stationNow(stationId) : this.now();
+  }
+
+  private start(step: ChangeStep): void {
+    if (this.inFlight.has(step.connectorId)) return;
     const runtime = this.state.connectors.get(step.connectorId);
-    if (!runtime || !this.provisioner.isReady(runtime.stationId)) return;
+    if (!runtime || !this.provisioner.isReady(runtime)) return;
+    const run = this.send(runtime, step.toA).catch((error: unknown) => {
+      this.log.error(`live profile failed: ${error instanceof Error ? error.message : String(error)}`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
+    }).finally(() => {
+      this.inFlight.delete(step.connectorId);
+      this.options.answered();
+    });
+    this.inFlight.set(step.connectorId, run);
+  }
+
+  private async send(runtime: ConnectorRuntime, toA: number): Promise<void> {
     const at = this.stationNow(runtime.stationId);
     const unit: ProfileUnit = {
       rateUnit: this.provisioner.capabilities(runtime.stationId)?.rateUnit ?? 'A',
       numberPhases: runtime.wiring.length === 2 ? 1 : 3,
     };
     const durationS = this.options.liveProfileDurationS();
-    const profile = liveProfile(runtime.connectorId, step.toA, unit, at, durationS);
+    const profile = liveProfile(runtime.connectorId, toA, unit, at, durationS);
+    const sendId = this.held.sent(runtime, 'live', { limitA: toA, validToAt: at + durationS * 1000 });
     const result = await this.commands.send(runtime.stationId, 'SetChargingProfile', { connectorId: runtime.connectorId, csChargingProfiles: profile }, { timeoutMs: this.options.commandTimeoutMs });
-    if (result.ok && result.response.status === 'Accepted') {
-      this.held.set(runtime.key, { currentA: step.toA, expiresAt: at + durationS * 1000 });
-      this.unknown.delete(runtime.key);
+    const outcome = profileOutcome(result);
+    this.held.answered(runtime, 'live', sendId, outcome);
+    if (outcome === 'accepted') {
       this.refusals.delete(runtime.key);
       if (this.state.uncontrolled.has(runtime.key)) {
         this.retriedAt.delete(runtime.key);
@@ -159,6 +182,7 @@ export class Dispatcher {
       }
       return;
     }
+    if (!result.ok && result.notSent) return; // it went offline or booted: nothing to hold against it
     // Retried by the next round (the tick at the latest); a station that keeps refusing is
     // counted at its full maximum so that the others stay safe, and flagged.
     const refusals = (this.refusals.get(runtime.key) ?? 0) + 1;
@@ -168,7 +192,47 @@ export class Dispatcher {
       await this.state.flagStation(runtime.stationId, `connector ${runtime.connectorId} refuses live profiles (${why})`);
       this.log.error(`connector ${runtime.connectorId} refused ${refusals} live profiles in a row (${why}): counted at its maximum ${runtime.maxCurrentA} A until it accepts one`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
     } else if (refusals < REFUSALS_BEFORE_FLAG) {
-      this.log.warn(`live profile ${step.toA} A refused: ${why}`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
+      this.log.warn(`live profile ${toA} A refused: ${why}`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
+    }
+  }
+}
+
+/**
+ * D8: per zone and phase, what the connectors in its subtree may draw now, against the zone's
+ * limit of the allocation; each connector on the phases the allocation counts it on.
+ */
+class Room {
+  private readonly usedA: Float64Array;
+  private readonly limitA: Float64Array;
+  private readonly zoneIndex: Map<string, number>;
+  private readonly parentOf: Int32Array;
+
+  constructor(result: AllocationResult) {
+    const zones = result.zones;
+    this.zoneIndex = new Map(zones.map((z, i) => [z.zone, i]));
+    this.parentOf = Int32Array.from(zones, (z) => (z.parent === null ? -1 : this.zoneIndex.get(z.parent) ?? -1));
+    this.usedA = new Float64Array(zones.length * 3);
+    this.limitA = new Float64Array(zones.length * 3);
+    zones.forEach((z, i) => { for (let ph = 0; ph < 3; ph++) this.limitA[i * 3 + ph] = z.limitA[ph]; });
+  }
+
+  add(setpoint: Setpoint, amountA: number): void {
+    this.each(setpoint, (c) => { this.usedA[c] += amountA; });
+  }
+
+  fits(setpoint: Setpoint, fromA: number, toA: number): boolean {
+    let fits = true;
+    this.each(setpoint, (c) => { if (this.usedA[c] - fromA + toA > this.limitA[c] + TOLERANCE_A) fits = false; });
+    return fits;
+  }
+
+  move(setpoint: Setpoint, fromA: number, toA: number): void {
+    this.add(setpoint, toA - fromA);
+  }
+
+  private each(setpoint: Setpoint, visit: (constraint: number) => void): void {
+    for (let z = this.zoneIndex.get(setpoint.zone) ?? -1; z >= 0; z = this.parentOf[z]) {
+      for (const ph of setpoint.phases) visit(z * 3 + phaseIndex(ph));
     }
   }
 }

@@ -58,11 +58,19 @@ export class SiteState {
   private capsVersion = 0;
   private changed: () => void = () => undefined;
   private stationZones = new Map<string, { zone: string; vip: boolean }>();
+  /** Counts session events, so that a load() that read the open transactions meanwhile keeps what they set. */
+  private sessionsVersion = 0;
+  /**
+   * D8: what each connector's station may let it draw now and whether it takes live profiles
+   * (the control loop's held profiles and provisioner); without it, the snapshot leaves both out.
+   */
+  control: ((runtime: ConnectorRuntime, connected: boolean) => { heldA?: number; provisioned: boolean }) | null = null;
 
   constructor(private readonly store: Store) {}
 
   /** (Re)loads the configuration; runtime facts (sessions, measurements, connections) stay. */
   async load(): Promise<void> {
+    const sessionsVersion = this.sessionsVersion;
     const [zones, stations, connectors, badges, settings, open] = await Promise.all([
       this.store.zones.list(), this.store.stations.list(), this.store.stations.listConnectors(), this.store.badges.list(),
       this.store.settings.getAll(), this.store.transactions.list({ ongoing: true, limit: 100_000 }), this.loadCaps(),
@@ -90,6 +98,14 @@ export class SiteState {
       });
       if (flagged.has(c.station_id)) this.uncontrolled.add(key);
     }
+    // A session closed outside the server (the CLI's force stop) ends here too, unless a session
+    // event came while the open transactions were read (they may be older than it).
+    if (sessionsVersion === this.sessionsVersion) {
+      const openIds = new Set(open.map((tx) => tx.id));
+      for (const runtime of this.connectors.values()) {
+        if (runtime.session && !openIds.has(runtime.session.transactionId)) { runtime.session = null; runtime.measured = null; }
+      }
+    }
     for (const tx of open) {
       const runtime = this.connectorFor(tx.station_id, tx.connector_id);
       if (runtime && !runtime.session) {
@@ -106,7 +122,12 @@ export class SiteState {
     this.changed = changed;
     events.on('station.connected', ({ stationId }) => { this.connectedStations.add(stationId); changed(); });
     events.on('station.disconnected', ({ stationId }) => { this.connectedStations.delete(stationId); changed(); });
+    events.on('connector.status', ({ stationId, connectorId }) => {
+      // A connector the site did not list: counted (at what it may hold) and provisioned at once (D8).
+      if (connectorId > 0 && !this.connectors.has(connectorKey(stationId, connectorId)) && this.connectorFor(stationId, connectorId)) changed();
+    });
     events.on('transaction.started', (e) => {
+      this.sessionsVersion += 1;
       const runtime = this.connectorFor(e.stationId, e.connectorId);
       if (!runtime) return;
       runtime.session = { transactionId: e.transactionId, startedAt: e.at, meterStartWh: e.meterStartWh, energyWh: 0, vip: this.vipBadges.has(e.idTag) };
@@ -114,6 +135,7 @@ export class SiteState {
       changed();
     });
     events.on('transaction.stopped', (e) => {
+      this.sessionsVersion += 1;
       for (const runtime of this.connectors.values()) {
         if (runtime.session?.transactionId === e.transactionId) {
           runtime.session = null;
@@ -205,17 +227,34 @@ export class SiteState {
     return station === undefined ? own : Math.min(own, station);
   }
 
+  /**
+   * D8: connectors the station has (NumberOfConnectors) that the site does not list yet: created
+   * with the defaults (a 32 A three-phase connector, the installer corrects it), stored, and counted.
+   */
+  async discoverConnectors(stationId: string, count: number): Promise<void> {
+    if (!this.stationZones.has(stationId)) return;
+    for (let connectorId = 1; connectorId <= count; connectorId++) {
+      if (this.connectors.has(connectorKey(stationId, connectorId))) continue;
+      await this.store.commit((db) => this.store.stations.ensureConnector(stationId, connectorId, db));
+      this.connectorFor(stationId, connectorId);
+    }
+  }
+
   /** The allocator's input at `now` (A1). */
   snapshot(): SiteSnapshot {
     const connectors: ConnectorInput[] = [];
     for (const c of this.connectors.values()) {
       const capA = this.externalCaps.size > 0 ? this.externalCapOf(c) : undefined;
+      const connected = this.connectedStations.has(c.stationId);
+      const control = this.control?.(c, connected);
       connectors.push({
         id: c.key, stationId: c.stationId, zone: c.zone, kind: c.kind, wiring: c.wiring, maxCurrentA: c.maxCurrentA,
         ...(c.minCurrentA !== undefined ? { minCurrentA: c.minCurrentA } : {}),
         ...(c.maxPowerW !== undefined ? { maxPowerW: c.maxPowerW } : {}),
         vip: c.stationVip,
-        stationConnected: this.connectedStations.has(c.stationId),
+        stationConnected: connected,
+        ...(control?.heldA !== undefined ? { heldA: control.heldA } : {}),
+        ...(control && !control.provisioned ? { provisioned: false } : {}),
         session: c.session ? { startedAt: c.session.startedAt, energyWh: c.session.energyWh, vip: c.session.vip } : null,
         measured: c.measured,
         ...(this.uncontrolled.has(c.key) ? { uncontrolled: true } : {}),

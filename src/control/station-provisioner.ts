@@ -1,91 +1,245 @@
-// What a station must hold after every boot or reconnection (O5): metering configuration, the
-// capabilities Fuseguard must work within, and the failsafe profile of every connector (D5).
-// The live setpoints follow through the control loop.
+// What a station must hold (O5, D5, D8): metering configuration, the capabilities Fuseguard must
+// work within, and the failsafe profile of every connector. Runs once per registration (a boot
+// answered Accepted, or a reconnection without a boot), never before: a station may refuse or drop
+// requests until its boot is accepted. The failsafe reconciler then keeps every connected
+// station's failsafes on what the site calls for (D1), reductions before increases. The live
+// setpoints follow through the dispatcher, only on connectors whose failsafe is in place.
 import type { Failsafe } from '../domain/index.js';
 import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
-import { failsafeProfile, LIVE_STACK_LEVEL } from './charging-profiles.js';
-import type { SiteState } from './site-state.js';
+import { failsafeProfile, LIVE_STACK_LEVEL, scheduleLimit, type ProfileUnit } from './charging-profiles.js';
+import { profileOutcome, type HeldProfiles } from './held-profiles.js';
+import type { ConnectorRuntime, SiteState } from './site-state.js';
 
 export interface StationCapabilities {
   maxStackLevel: number;
   rateUnit: 'A' | 'W';
   maxPeriods: number | null;
   sampledData: string | null;
+  /** NumberOfConnectors, when the station told. */
+  connectorCount: number | null;
   /** False when the station cannot hold the D5 scheme: flagged for the installer. */
   profilesSupported: boolean;
 }
 
+/** Where a station is in its lifecycle (D8), as the API shows it. */
+export type StationControlState = 'offline' | 'not-booted' | 'not-provisioned' | 'provisioned';
+
+/** The failsafe as the station holds it, A per phase (rounded down to what a profile carries). */
+const failsafeLimitA = (failsafeA: number, unit: ProfileUnit): number => (unit.rateUnit === 'A' ? scheduleLimit(failsafeA, unit) : failsafeA);
+
 const METER_VALUES_SAMPLED_DATA = 'Energy.Active.Import.Register,Current.Import,Power.Active.Import';
+
+interface Registration {
+  /** Changes at every boot and disconnection: a run of an earlier one flags nothing. */
+  epoch: number;
+  registered: boolean;
+  /** Capabilities learned and metering configured in this registration. */
+  configured: boolean;
+}
 
 export class StationProvisioner {
   private readonly known = new Map<string, StationCapabilities>();
-  /** Stations that hold their failsafe profiles: only they get live profiles. */
-  private readonly ready = new Set<string>();
+  private readonly stations = new Map<string, Registration>();
+  /** One provisioning run at a time per station. */
+  private readonly runs = new Map<string, Promise<void>>();
+  /** Connectors with a failsafe send in flight: one at a time each. */
+  private readonly failsafeInFlight = new Set<string>();
+  private reconciling: Promise<void> | null = null;
+  private reconcileAgain = false;
 
   constructor(
     private readonly commands: CommandSender,
     private readonly state: SiteState,
+    private readonly held: HeldProfiles,
     private readonly log: EventLog,
+    /** The failsafe the site calls for now, per connector key (D1). */
+    private readonly failsafes: () => Record<string, Failsafe>,
+    /** Something changed that may let live profiles go out: allocate again. */
+    private readonly changed: () => void,
   ) {}
 
   capabilities(stationId: string): StationCapabilities | undefined {
     return this.known.get(stationId);
   }
 
-  isReady(stationId: string): boolean {
-    return this.ready.has(stationId);
+  /** Whether the connector takes live profiles: registered, configured, failsafe in place. */
+  isReady(runtime: ConnectorRuntime): boolean {
+    const station = this.stations.get(runtime.stationId);
+    return station?.registered === true && station.configured && this.known.get(runtime.stationId)?.profilesSupported === true
+      && this.held.failsafeHeld(runtime);
   }
 
-  /** The connection dropped or the station rebooted: provision again before any live profile. */
-  reset(stationId: string): void {
-    this.ready.delete(stationId);
+  controlState(runtime: ConnectorRuntime, connected: boolean): StationControlState {
+    if (!connected) return 'offline';
+    const station = this.stations.get(runtime.stationId);
+    if (!station?.registered) return 'not-booted';
+    return this.isReady(runtime) ? 'provisioned' : 'not-provisioned';
   }
 
-  async provision(stationId: string, failsafes: Record<string, Failsafe>): Promise<void> {
-    this.ready.delete(stationId);
+  /** The station booted: it may have lost its profiles, and takes requests once registered. */
+  booted(stationId: string): void {
+    this.restart(stationId);
+    for (const runtime of this.state.connectors.values()) if (runtime.stationId === stationId) this.held.mayHaveLost(runtime);
+  }
+
+  disconnected(stationId: string): void {
+    this.restart(stationId);
+  }
+
+  /** D8: the station takes requests now: provision it (once per registration). */
+  registered(stationId: string): Promise<void> {
+    const station = this.stations.get(stationId) ?? { epoch: 0, registered: false, configured: false };
+    station.registered = true;
+    station.configured = false;
+    this.stations.set(stationId, station);
+    const epoch = station.epoch;
+    const run = (this.runs.get(stationId) ?? Promise.resolve()).then(() => this.provision(stationId, epoch)).catch((error: unknown) => {
+      this.log.error(`provisioning failed: ${error instanceof Error ? error.message : String(error)}`, { stationId, action: 'provision' });
+    }).finally(() => {
+      if (this.runs.get(stationId) === run) this.runs.delete(stationId);
+      this.changed();
+    });
+    this.runs.set(stationId, run);
+    return run;
+  }
+
+  /** Resolves once no provisioning run of the station is in progress. */
+  async settled(stationId: string): Promise<void> {
+    for (let run = this.runs.get(stationId); run; run = this.runs.get(stationId)) await run;
+  }
+
+  /** Resolves once no failsafe reconciliation runs. */
+  async reconciled(): Promise<void> {
+    while (this.reconciling) await this.reconciling;
+  }
+
+  /**
+   * The failsafe reconciler (D8): every connected, provisioned station whose failsafe is not what
+   * the site calls for gets it, reductions first (all at once), increases once they are answered.
+   * In the background: a slow station holds up nobody.
+   */
+  reconcile(): void {
+    if (this.reconciling) { this.reconcileAgain = true; return; }
+    this.reconciling = this.reconcileNow().catch((error: unknown) => {
+      this.log.error(`failsafe reconciliation failed: ${error instanceof Error ? error.message : String(error)}`, { action: 'provision' });
+    }).finally(() => {
+      this.reconciling = null;
+      if (this.reconcileAgain) { this.reconcileAgain = false; this.reconcile(); }
+    });
+  }
+
+  private async reconcileNow(): Promise<void> {
+    const failsafes = this.failsafes();
+    const reductions: ConnectorRuntime[] = [];
+    const increases: ConnectorRuntime[] = [];
+    for (const runtime of this.state.connectors.values()) {
+      if (runtime.kind === 'DC' || this.failsafeInFlight.has(runtime.key) || this.runs.has(runtime.stationId)) continue;
+      const station = this.stations.get(runtime.stationId);
+      if (!station?.registered || !station.configured || !this.known.get(runtime.stationId)?.profilesSupported) continue;
+      const wantedA = failsafeLimitA(failsafes[runtime.key]?.failsafeA ?? 0, this.unitOf(runtime));
+      const heldA = this.held.exactlyA(runtime, 'failsafe');
+      if (heldA === wantedA) continue;
+      (heldA !== undefined && heldA !== null && wantedA >= heldA ? increases : reductions).push(runtime);
+    }
+    if (reductions.length === 0 && increases.length === 0) return;
+    await Promise.all(reductions.map((runtime) => this.sendFailsafe(runtime, failsafes, this.stations.get(runtime.stationId)?.epoch ?? -1)));
+    await Promise.all(increases.map((runtime) => this.sendFailsafe(runtime, failsafes, this.stations.get(runtime.stationId)?.epoch ?? -1)));
+    this.changed();
+  }
+
+  private restart(stationId: string): void {
+    const station = this.stations.get(stationId) ?? { epoch: 0, registered: false, configured: false };
+    station.epoch += 1;
+    station.registered = false;
+    station.configured = false;
+    this.stations.set(stationId, station);
+  }
+
+  private current(stationId: string, epoch: number): boolean {
+    return this.stations.get(stationId)?.epoch === epoch;
+  }
+
+  private async provision(stationId: string, epoch: number): Promise<void> {
+    if (!this.current(stationId, epoch)) return;
     const capabilities = await this.learn(stationId);
+    if (!this.current(stationId, epoch)) return;
     for (const [key, value] of [['MeterValuesSampledData', METER_VALUES_SAMPLED_DATA], ['MeterValueSampleInterval', String(this.state.settings.meterValueSampleIntervalS)]]) {
       const result = await this.commands.send(stationId, 'ChangeConfiguration', { key, value });
       if (!result.ok || result.response.status !== 'Accepted') {
         this.log.warn(`${key} not set: ${result.ok ? result.response.status : result.message}`, { stationId, action: 'ChangeConfiguration' });
       }
     }
+    if (!this.current(stationId, epoch)) return;
+    // Connectors it has and the site does not list yet: counted at their maximum, provisioned now.
+    if (capabilities.connectorCount !== null) await this.state.discoverConnectors(stationId, capabilities.connectorCount);
+    (this.stations.get(stationId) as Registration).configured = true;
     if (!capabilities.profilesSupported) {
       await this.state.flagStation(stationId, `ChargeProfileMaxStackLevel ${capabilities.maxStackLevel} leaves no room for a live profile`);
       return;
     }
-    // The failsafe goes first: a live profile must always have it underneath (D5).
-    for (const runtime of this.state.connectors.values()) {
-      if (runtime.stationId !== stationId || runtime.kind === 'DC') continue; // D6: DC has no failsafe
-      const failsafeA = failsafes[runtime.key]?.failsafeA ?? 0;
-      const profile = failsafeProfile(runtime.connectorId, failsafeA, { rateUnit: capabilities.rateUnit, numberPhases: runtime.wiring.length === 2 ? 1 : 3 });
-      const result = await this.commands.send(stationId, 'SetChargingProfile', { connectorId: runtime.connectorId, csChargingProfiles: profile });
-      if (!result.ok || result.response.status !== 'Accepted') {
-        capabilities.profilesSupported = false;
-        await this.state.flagStation(stationId, `failsafe profile refused on connector ${runtime.connectorId}`);
-        this.log.error(`failsafe profile refused on connector ${runtime.connectorId}: ${result.ok ? result.response.status : result.message}; the station cannot hold a failsafe`, { stationId, action: 'SetChargingProfile' });
-        return;
-      }
+    // The failsafe goes first: a live profile must always have it underneath (D5). Sent again at
+    // every registration (O5), whatever Fuseguard believes it holds.
+    const failsafes = this.failsafes();
+    let allHeld = true;
+    for (const runtime of [...this.state.connectors.values()].filter((r) => r.stationId === stationId && r.kind !== 'DC')) {
+      if (!(await this.sendFailsafe(runtime, failsafes, epoch))) allHeld = false;
+      if (!this.current(stationId, epoch)) return;
     }
-    this.ready.add(stationId);
-    // Provisioned: a flag from an earlier connection is lifted; live refusals would raise it again.
-    await this.state.flagStation(stationId, null);
+    // Provisioned: a flag from an earlier connection is lifted; refusals would raise it again.
+    if (allHeld) await this.state.flagStation(stationId, null);
+  }
+
+  /** Sends the connector's failsafe; true once it is acknowledged. A refusal flags the station. */
+  private async sendFailsafe(runtime: ConnectorRuntime, failsafes: Record<string, Failsafe>, epoch: number): Promise<boolean> {
+    const capabilities = this.known.get(runtime.stationId);
+    if (!capabilities || this.failsafeInFlight.has(runtime.key)) return false;
+    const failsafeA = failsafes[runtime.key]?.failsafeA ?? 0;
+    const unit = this.unitOf(runtime);
+    const profile = failsafeProfile(runtime.connectorId, failsafeA, unit);
+    const limitA = failsafeLimitA(failsafeA, unit);
+    this.failsafeInFlight.add(runtime.key);
+    const sendId = this.held.sent(runtime, 'failsafe', { limitA, validToAt: null });
+    try {
+      const result = await this.commands.send(runtime.stationId, 'SetChargingProfile', { connectorId: runtime.connectorId, csChargingProfiles: profile });
+      const outcome = profileOutcome(result);
+      this.held.answered(runtime, 'failsafe', sendId, outcome);
+      if (outcome === 'accepted') return true;
+      const why = result.ok ? result.response.status : result.message;
+      // A refusal from a station that has booted again meanwhile says nothing: it is provisioned anew.
+      if (outcome === 'refused' && !(!result.ok && result.notSent) && this.current(runtime.stationId, epoch)) {
+        capabilities.profilesSupported = false;
+        await this.state.flagStation(runtime.stationId, `failsafe profile refused on connector ${runtime.connectorId}`);
+        this.log.error(`failsafe profile refused on connector ${runtime.connectorId}: ${why}; the station cannot hold a failsafe`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
+      } else {
+        this.log.warn(`failsafe profile on connector ${runtime.connectorId} not answered (${why}): counted at its maximum until it is; sent again`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
+      }
+      return false;
+    } finally {
+      this.failsafeInFlight.delete(runtime.key);
+    }
+  }
+
+  private unitOf(runtime: ConnectorRuntime): ProfileUnit {
+    return { rateUnit: this.known.get(runtime.stationId)?.rateUnit ?? 'A', numberPhases: runtime.wiring.length === 2 ? 1 : 3 };
   }
 
   /** GetConfiguration of the smart-charging keys; missing keys get cautious defaults. */
   private async learn(stationId: string): Promise<StationCapabilities> {
     const result = await this.commands.send(stationId, 'GetConfiguration', {
-      key: ['ChargeProfileMaxStackLevel', 'ChargingScheduleAllowedChargingRateUnit', 'ChargingScheduleMaxPeriods', 'MeterValuesSampledData'],
+      key: ['ChargeProfileMaxStackLevel', 'ChargingScheduleAllowedChargingRateUnit', 'ChargingScheduleMaxPeriods', 'MeterValuesSampledData', 'NumberOfConnectors'],
     });
     const values = new Map((result.ok ? result.response.configurationKey ?? [] : []).map((k) => [k.key, k.value ?? '']));
     const maxStackLevel = Number(values.get('ChargeProfileMaxStackLevel') ?? NaN);
     const units = (values.get('ChargingScheduleAllowedChargingRateUnit') ?? 'Current').split(',').map((u) => u.trim());
+    const connectorCount = Number(values.get('NumberOfConnectors') ?? NaN);
     const capabilities: StationCapabilities = {
       maxStackLevel: Number.isFinite(maxStackLevel) ? maxStackLevel : LIVE_STACK_LEVEL,
       rateUnit: units.includes('Current') ? 'A' : units.includes('Power') ? 'W' : 'A',
       maxPeriods: values.has('ChargingScheduleMaxPeriods') ? Number(values.get('ChargingScheduleMaxPeriods')) : null,
       sampledData: values.get('MeterValuesSampledData') ?? null,
+      // A station with an absurd count is not believed (the site and its StatusNotifications still tell).
+      connectorCount: Number.isInteger(connectorCount) && connectorCount >= 1 && connectorCount <= 64 ? connectorCount : null,
       profilesSupported: true,
     };
     if (capabilities.maxStackLevel < LIVE_STACK_LEVEL) {

@@ -19,3 +19,4 @@ export { planChanges, type ChangePlan, type ChangeStep, type HeldSetpoint } from
 export { checkAllocation, type Violation } from './allocation/invariants.js';
 export { describeReason, describeLimitSource, describeFailsafe } from './allocation/describe.js';
 export * from './scenario/index.js';
+export * from './connector/held-limit.js';

@@ -17,8 +17,13 @@ export type SuspendCause =
 export type SetpointReason =
   | { code: 'idle' }
   | { code: 'config-error'; message: string }
-  /** D2, D3, D6: the station is not connected; currentA is what it is assumed to draw. */
-  | { code: 'station-offline'; assumption: 'failsafe' | 'dc-last-setpoint'; failsafe?: FailsafeReason }
+  /**
+   * D2, D3, D6, D8: the station is not connected; currentA is what it is counted at: what it holds
+   * (held: its acknowledged profiles, D8), else its failsafe or a DC's last setpoint.
+   */
+  | { code: 'station-offline'; assumption: 'held' | 'failsafe' | 'dc-last-setpoint'; failsafe?: FailsafeReason }
+  /** D8: connected, but its failsafe profile is not acknowledged yet: counted at what it may hold (its maximum until then). */
+  | { code: 'not-provisioned' }
   /** The station does not apply setpoints: currentA is its maximum, held for it. */
   | { code: 'uncontrolled' }
   /** The zone's limit on that phase is used up. */

@@ -71,6 +71,19 @@ export interface ConnectorInput {
    * D5 scheme): counted at its maximum, connected or not, session or not [false].
    */
   uncontrolled?: boolean;
+  /**
+   * D8: the most its station may let it draw now, A per phase, from the charging profiles it
+   * acknowledged (its live profile while valid, its failsafe after, its maximum with neither or
+   * when it may have lost them). Given, a connector that is not allocated (idle, offline, not
+   * provisioned) is counted at it. Absent: the rules of D1-D3 and D6 (idle 0 A, offline failsafe).
+   */
+  heldA?: number | null;
+  /**
+   * D8: the station is connected but does not hold its failsafe profile yet (not booted, booted
+   * and not provisioned): nothing live can be sent, so it is counted at heldA (else its maximum)
+   * and not allocated [true].
+   */
+  provisioned?: boolean;
   /** Present while the connector is active (A1); absent or null when idle. */
   session?: Session | null;
   measured?: Measurement | null;

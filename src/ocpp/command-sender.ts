@@ -16,7 +16,13 @@ export type CommandAction = (typeof COMMAND_ACTIONS)[number];
 
 export type CommandResult<A extends CommandAction> =
   | { ok: true; commandId: number; response: OcppActions[A]['response'] }
-  | { ok: false; commandId: number; outcome: 'timeout' | 'error'; message: string };
+  | {
+      ok: false; commandId: number; outcome: 'timeout' | 'error'; message: string;
+      /** Never left Fuseguard (station not connected, or not registered yet): surely not applied. */
+      notSent?: true;
+      /** The station answered with this CALLERROR code: it did not apply the request. */
+      callError?: string;
+    };
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
 export const NOT_REGISTERED = 'station has not booted on this connection yet (no BootNotification accepted, no request sent): nothing is sent to it before';
@@ -35,9 +41,9 @@ export class CommandSender {
   ): Promise<CommandResult<A>> {
     const commandId = await this.store.commit((db) => this.store.commands.begin(stationId, action, request, this.now(), db));
     const client = this.server.client(stationId);
-    if (!client) return this.fail(commandId, stationId, action, 'error', 'station is not connected');
+    if (!client) return this.fail(commandId, stationId, action, 'error', 'station is not connected', { notSent: true });
     // D8: a station may refuse or drop requests until its boot is accepted; nothing goes before.
-    if (!this.server.isRegistered(stationId)) return this.fail(commandId, stationId, action, 'error', NOT_REGISTERED);
+    if (!this.server.isRegistered(stationId)) return this.fail(commandId, stationId, action, 'error', NOT_REGISTERED, { notSent: true });
     try {
       const response = await client.call(action, request, { callTimeoutMs: options.timeoutMs ?? this.defaultTimeoutMs }) as OcppActions[A]['response'];
       await this.store.commit((db) => this.store.commands.finish(commandId, 'answered', response, this.now(), db));
@@ -46,15 +52,16 @@ export class CommandSender {
       if (error instanceof TimeoutError) return this.fail(commandId, stationId, action, 'timeout', 'no answer before the timeout');
       const code = (error as { rpcErrorCode?: string }).rpcErrorCode;
       const message = error instanceof Error ? error.message : String(error);
-      return this.fail(commandId, stationId, action, 'error', code ? `${code}: ${message}` : message);
+      return this.fail(commandId, stationId, action, 'error', code ? `${code}: ${message}` : message, code ? { callError: String(code) } : {});
     }
   }
 
   private async fail<A extends CommandAction>(
     commandId: number, stationId: string, action: A, outcome: 'timeout' | 'error', message: string,
+    what: { notSent?: true; callError?: string } = {},
   ): Promise<CommandResult<A>> {
     await this.store.commit((db) => this.store.commands.finish(commandId, outcome, { message }, this.now(), db));
     this.log.warn(`${action} ${outcome}: ${message}`, { stationId, action });
-    return { ok: false, commandId, outcome, message };
+    return { ok: false, commandId, outcome, message, ...what };
   }
 }

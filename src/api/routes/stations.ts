@@ -23,10 +23,18 @@ const SetpointView = Type.Object({
   reason: Type.Object({ code: Type.String() }, { additionalProperties: true, description: 'why this setpoint (A11): code and its figures' }),
   at: Type.Number({ description: 'time of the allocation' }),
 });
+const ControlView = Type.Object({
+  state: enumOf(['offline', 'not-booted', 'not-provisioned', 'provisioned', 'uncontrolled'] as const,
+    'D8: offline (counted at what it holds); not-booted (connected, nothing is sent before its boot is accepted); not-provisioned (failsafe not acknowledged: counted at its maximum); provisioned; uncontrolled (refuses profiles: counted at its maximum)'),
+  heldA: N(Type.Number({ description: 'the most the station may let this connector draw now, from the charging profiles it acknowledged (D8); null for DC' })),
+  wantedA: N(Type.Number({ description: 'the live setpoint Fuseguard wants it to hold (last allocation); null: none' })),
+  failsafeHeldA: N(Type.Number({ description: 'the failsafe profile it surely holds; null: not known exactly (none, or an answer missing)' })),
+  failsafeWantedA: N(Type.Number({ description: 'the failsafe the site calls for now (D1); null for DC' })),
+}, { description: 'held vs wanted (D8); null while load management is off' });
 const ConnectorView = Type.Object({
   connectorId: Type.Number(), phases: Type.String(), minCurrentA: N(Type.Number()), maxCurrentA: Type.Number(),
   type: Type.String(), maxPowerW: N(Type.Number()), status: N(Type.String()), errorCode: N(Type.String()), statusAt: N(Type.Number()),
-  session: N(SessionRef), setpoint: N(SetpointView),
+  session: N(SessionRef), setpoint: N(SetpointView), control: N(ControlView),
 });
 export const StationView = Type.Object({
   id: Type.String(), admission: Type.String(), name: N(Type.String()), zone: N(Type.String()), vip: Type.Boolean(),
@@ -69,7 +77,16 @@ const CommandsQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum:
 
 type Setpoint = NonNullable<NonNullable<ApiContext['control']>['lastResult']>['setpoints'][number];
 
-export function stationView(ctx: ApiContext, s: StationRow, connectors: readonly ConnectorRow[], ongoing: readonly TransactionRow[]) {
+/** The failsafes the site calls for now (D1), computed once per request. */
+export type FailsafesOnce = () => ReturnType<NonNullable<ApiContext['control']>['failsafes']>;
+export const failsafesOnce = (ctx: ApiContext): FailsafesOnce => {
+  let cached: ReturnType<FailsafesOnce> | undefined;
+  return () => (cached ??= ctx.control?.failsafes() ?? {});
+};
+
+export function stationView(
+  ctx: ApiContext, s: StationRow, connectors: readonly ConnectorRow[], ongoing: readonly TransactionRow[], failsafes: FailsafesOnce = failsafesOnce(ctx),
+) {
   const result = ctx.control?.lastResult ?? null;
   const setpoints = new Map<string, Setpoint>((result?.setpoints ?? []).map((p) => [p.connectorId, p]));
   return {
@@ -88,9 +105,18 @@ export function stationView(ctx: ApiContext, s: StationRow, connectors: readonly
         maxPowerW: c.max_power_w, status: c.status, errorCode: c.error_code, statusAt: c.status_at,
         session: tx ? { transactionId: tx.id, idTag: tx.id_tag, startAt: tx.start_at, energyWh: Math.max(0, (tx.last_meter_wh ?? tx.meter_start_wh) - tx.meter_start_wh) } : null,
         setpoint: sp && result ? { currentA: sp.currentA, ...(sp.powerW !== undefined ? { powerW: sp.powerW } : {}), controllable: sp.controllable, reason: sp.reason, at: result.at } : null,
+        control: controlView(ctx, `${s.id}/${c.connector_id}`, sp, failsafes),
       };
     }),
   };
+}
+
+/** D8: held vs wanted for one connector; null without load management or for a connector it does not manage. */
+function controlView(ctx: ApiContext, key: string, setpoint: Setpoint | undefined, failsafes: FailsafesOnce) {
+  const runtime = ctx.control?.state.connectors.get(key);
+  if (!ctx.control || !runtime) return null;
+  const control = ctx.control.connectorControl(runtime, failsafes());
+  return { ...control, wantedA: setpoint?.controllable ? setpoint.currentA : null };
 }
 
 const parseJson = (text: string | null): unknown => {
@@ -121,7 +147,8 @@ export function stationsRoutes(ctx: ApiContext): FastifyPluginAsync {
       schema: { tags: ['stations'], summary: 'Admitted stations with their connectors, sessions and setpoints', response: { 200: Type.Array(StationView), ...errors(401, 403) } },
     }, async () => {
       const [rows, connectors, ongoing] = await Promise.all([stations.list(), stations.listConnectors(), ctx.store.transactions.list({ ongoing: true, limit: 100_000 })]);
-      return rows.filter((s) => s.admission === 'admitted').map((s) => stationView(ctx, s, connectors, ongoing));
+      const failsafes = failsafesOnce(ctx);
+      return rows.filter((s) => s.admission === 'admitted').map((s) => stationView(ctx, s, connectors, ongoing, failsafes));
     });
 
     app.get('/stations/pending', {

@@ -7,7 +7,7 @@ import type { AllocationResult, Setpoint, SetpointReason, ZoneReport } from '../
 import type { AllocationSettings } from '../settings.js';
 import type { ConnectorState, DemandState, SiteSnapshot, ZoneInput } from '../snapshot.js';
 import { rollUp, type ZoneIndex } from '../topology/zone-index.js';
-import { CANDIDATE, IDLE, OFFLINE, previous, UNCONTROLLED, type Prepared } from './prepare.js';
+import { CANDIDATE, IDLE, NOT_PROVISIONED, OFFLINE, previous, UNCONTROLLED, type Prepared } from './prepare.js';
 import type { Selection } from './selection.js';
 import { BOUND_BY_OWN_MAX, type FillResult } from './water-fill.js';
 
@@ -24,6 +24,7 @@ export interface BuildInput {
 
 const IDLE_REASON: SetpointReason = { code: 'idle' };
 const UNCONTROLLED_REASON: SetpointReason = { code: 'uncontrolled' };
+const NOT_PROVISIONED_REASON: SetpointReason = { code: 'not-provisioned' };
 
 export function buildResult(input: BuildInput): AllocationResult {
   const { snapshot, index, settings, now, prepared: p, limits, selection, fill } = input;
@@ -61,9 +62,16 @@ export function buildResult(input: BuildInput): AllocationResult {
     } else if (status === OFFLINE) {
       currentA = p.assumedA[i];
       controllable = false;
-      reason = c.kind === 'DC'
-        ? { code: 'station-offline', assumption: 'dc-last-setpoint' }
-        : { code: 'station-offline', assumption: 'failsafe', failsafe: p.failsafe.get(i)?.reason };
+      const failsafe = p.failsafe.get(i)?.reason;
+      reason = c.heldA !== undefined && c.heldA !== null
+        ? { code: 'station-offline', assumption: 'held', failsafe }
+        : c.kind === 'DC' ? { code: 'station-offline', assumption: 'dc-last-setpoint' } : { code: 'station-offline', assumption: 'failsafe', failsafe };
+      const kept = p.stored[i];
+      if (kept) states[stateCount++] = kept;
+    } else if (status === NOT_PROVISIONED) {
+      currentA = p.assumedA[i];
+      controllable = false;
+      reason = NOT_PROVISIONED_REASON;
       const kept = p.stored[i];
       if (kept) states[stateCount++] = kept;
     } else if (status === UNCONTROLLED) {

@@ -29,9 +29,11 @@ export function describeReason(reason: SetpointReason, timeLabel: (at: number) =
     case 'idle': return 'idle';
     case 'config-error': return `configuration error: ${reason.message}`;
     case 'station-offline':
+      if (reason.assumption === 'held') return 'station offline, counted at what it holds (its live profile until it expires, then its failsafe)';
       return reason.assumption === 'failsafe'
         ? `station offline, counted at its failsafe (${reason.failsafe ? describeFailsafe(reason.failsafe) : 'failsafe'})`
         : 'station offline, DC counted at its last setpoint';
+    case 'not-provisioned': return 'station not provisioned yet (failsafe profile not acknowledged): counted at what it may hold';
     case 'uncontrolled': return 'station does not apply setpoints: counted at its maximum';
     case 'zone-limit': {
       const reserved = reason.reservedA > 0 ? `, ${fmt(reason.reservedA)} A held for offline or uncontrolled stations` : '';

@@ -21,6 +21,8 @@ export const CANDIDATE = 2;
 export const UNKNOWN_ZONE = 3;
 /** Does not apply setpoints: held at its maximum, like an offline station at its failsafe. */
 export const UNCONTROLLED = 4;
+/** D8: connected, failsafe not acknowledged yet: counted at what it may hold, not allocated. */
+export const NOT_PROVISIONED = 5;
 
 export interface Prepared {
   zoneOf: Int32Array;
@@ -155,7 +157,8 @@ function readConnectors(
     const z = index.byName.get(c.zone) ?? -1;
     zoneOf[i] = z;
     if (z < 0) { status[i] = UNKNOWN_ZONE; continue; }
-    status[i] = c.uncontrolled === true ? UNCONTROLLED : c.stationConnected === false ? OFFLINE : c.session ? CANDIDATE : IDLE;
+    status[i] = c.uncontrolled === true ? UNCONTROLLED : c.stationConnected === false ? OFFLINE
+      : c.provisioned === false ? NOT_PROVISIONED : c.session ? CANDIDATE : IDLE;
     const dc = c.kind === 'DC';
     p.dc[i] = dc ? 1 : 0;
     // Per-zone sums are counted at the connector's own zone and rolled up afterwards. Three phases
@@ -213,7 +216,7 @@ function decideCandidates(
   for (let i = 0; i < n; i++) {
     conStart[i] = at;
     if (status[i] !== CANDIDATE) {
-      if (status[i] === OFFLINE && stored[i]) stateCount++;
+      if ((status[i] === OFFLINE || status[i] === NOT_PROVISIONED) && stored[i]) stateCount++;
       continue;
     }
     stateCount++;
@@ -282,23 +285,33 @@ function keepState(p: Prepared, i: number, prev: ConnectorState, demand: DemandD
 }
 
 /**
- * D2, D3, D6: what offline stations hold, once every minimum is known (D1); minSum rolled up.
- * An uncontrolled connector holds its maximum: whatever it is told, it may draw that much.
+ * D2, D3, D6, D8: what the connectors that are not allocated hold, once every minimum is known (D1);
+ * minSum rolled up. With heldA (D8) each is counted at it: offline, not provisioned, and idle ones
+ * too (a car may plug in before the next round). Without it: an offline one at its failsafe (a DC
+ * at its last setpoint), a not-provisioned one at its maximum, an idle one at 0 A. An uncontrolled
+ * connector holds its maximum: whatever it is told, it may draw that much.
  */
 function holdOffline(conns: readonly ConnectorInput[], index: ZoneIndex<ZoneInput>, minSum: Float64Array, p: Prepared): void {
   let verdicts: ReturnType<typeof zoneVerdicts> | undefined;
   for (let i = 0; i < conns.length; i++) {
-    if (p.status[i] === UNCONTROLLED) {
-      p.assumedA[i] = p.maxA[i];
-      for (const ph of p.phases[i]) p.reserveA[p.zoneOf[i] * 3 + ph] += p.maxA[i];
-      continue;
-    }
-    if (p.status[i] !== OFFLINE) continue;
-    verdicts ??= zoneVerdicts(index, minSum);
+    const status = p.status[i];
+    if (status === CANDIDATE || status === UNKNOWN_ZONE) continue;
     const c = conns[i];
-    const failsafe = failsafeOf(c, index.path[p.zoneOf[i]], p.minA[i], verdicts);
-    p.failsafe.set(i, failsafe);
-    const assumed = c.kind === 'DC' ? (p.stored[i]?.lastA ?? 0) : failsafe.failsafeA;
+    const heldA = c.heldA ?? undefined;
+    let assumed: number;
+    if (status === UNCONTROLLED) {
+      assumed = p.maxA[i];
+    } else if (status === NOT_PROVISIONED) {
+      assumed = heldA ?? p.maxA[i];
+    } else if (status === IDLE) {
+      if (heldA === undefined || heldA <= 0) continue;
+      assumed = heldA;
+    } else {
+      verdicts ??= zoneVerdicts(index, minSum);
+      const failsafe = failsafeOf(c, index.path[p.zoneOf[i]], p.minA[i], verdicts);
+      p.failsafe.set(i, failsafe);
+      assumed = heldA ?? (c.kind === 'DC' ? (p.stored[i]?.lastA ?? 0) : failsafe.failsafeA);
+    }
     p.assumedA[i] = assumed;
     for (const ph of p.phases[i]) p.reserveA[p.zoneOf[i] * 3 + ph] += assumed;
   }

@@ -65,6 +65,14 @@ export class StationsRepository {
       .execute();
   }
 
+  /** A connector a station has and the site did not list (D8): created with the defaults, if missing. */
+  async ensureConnector(stationId: string, connectorId: number, db: Db = this.db): Promise<void> {
+    await db.insertInto('connectors')
+      .values({ station_id: stationId, connector_id: connectorId, ...DISCOVERED_CONNECTOR, status: null, error_code: null, status_at: null })
+      .onConflict((oc) => oc.columns(['station_id', 'connector_id']).doNothing())
+      .execute();
+  }
+
   async setConnectorStatus(stationId: string, connectorId: number, status: string, errorCode: string, at: number, db: Db = this.db): Promise<void> {
     await db.insertInto('connectors')
       .values({ station_id: stationId, connector_id: connectorId, ...DISCOVERED_CONNECTOR, status, error_code: errorCode, status_at: at })

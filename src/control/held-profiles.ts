@@ -1,0 +1,90 @@
+// D8: what every connector's station has acknowledged (failsafe and live profiles, see
+// docs/charging-profiles.md), and so the most it may let a car draw now. The provisioner and the
+// dispatcher record each send and its answer here; the snapshot and the dispatcher's check before
+// a raise read the bound. Nothing is assumed: a send counts from the moment it leaves until it is
+// refused or replaced, a reboot may have kept or lost anything, and a connector never seen since
+// Fuseguard started may hold anything (its maximum).
+import {
+  EMPTY_SLOT, heldLimitA, NONE, slotAnswered, slotExactly, slotExpired, slotMayHaveLost, slotSent, slotSurelyHolds, UNKNOWN, UNKNOWN_SLOT,
+  type HeldKnowledge, type PossibleProfile, type SendOutcome,
+} from '../domain/index.js';
+import type { CommandResult, CommandAction } from '../ocpp/command-sender.js';
+import type { ConnectorRuntime } from './site-state.js';
+
+export type ProfileSlot = 'failsafe' | 'live';
+
+export class HeldProfiles {
+  private readonly byKey = new Map<string, HeldKnowledge>();
+  private nextSendId = 1;
+
+  /** `stationNow`: the station's clock (U3), on which live profiles end. */
+  constructor(private readonly stationNow: (stationId: string) => number) {}
+
+  /** What the connector's station may hold; a DC connector never gets a failsafe (D6). */
+  knowledge(runtime: ConnectorRuntime): HeldKnowledge {
+    const stored = this.byKey.get(runtime.key);
+    if (stored) return stored;
+    return runtime.kind === 'DC' ? { failsafe: EMPTY_SLOT, live: UNKNOWN_SLOT } : UNKNOWN;
+  }
+
+  /** The most the connector may draw now, A per phase (D8). */
+  boundA(runtime: ConnectorRuntime): number {
+    const at = this.stationNow(runtime.stationId);
+    const k = this.knowledge(runtime);
+    const live = slotExpired(k.live, at);
+    if (live !== k.live) this.byKey.set(runtime.key, { failsafe: k.failsafe, live });
+    return heldLimitA({ failsafe: k.failsafe, live }, runtime.maxCurrentA, at);
+  }
+
+  /** A profile leaves for the station: it may hold it from now on. Returns the send's id. */
+  sent(runtime: ConnectorRuntime, slot: ProfileSlot, profile: PossibleProfile): number {
+    const sendId = this.nextSendId++;
+    const k = this.knowledge(runtime);
+    this.byKey.set(runtime.key, { ...k, [slot]: slotSent(k[slot], sendId, profile) });
+    return sendId;
+  }
+
+  answered(runtime: ConnectorRuntime, slot: ProfileSlot, sendId: number, outcome: SendOutcome): void {
+    const k = this.knowledge(runtime);
+    this.byKey.set(runtime.key, { ...k, [slot]: slotAnswered(k[slot], sendId, outcome) });
+  }
+
+  /** A boot (D8): the station may have kept what it held, or lost it. */
+  mayHaveLost(runtime: ConnectorRuntime): void {
+    const k = this.knowledge(runtime);
+    this.byKey.set(runtime.key, { failsafe: slotMayHaveLost(k.failsafe), live: slotMayHaveLost(k.live) });
+  }
+
+  /** Whether a failsafe profile is surely in place under the live one (D5). */
+  failsafeHeld(runtime: ConnectorRuntime): boolean {
+    return runtime.kind === 'DC' || slotSurelyHolds(this.knowledge(runtime).failsafe);
+  }
+
+  /** The limit of the profile a slot surely holds; null: surely none; undefined: not known exactly. */
+  exactlyA(runtime: ConnectorRuntime, slot: ProfileSlot): number | null | undefined {
+    const exact = slotExactly(this.knowledge(runtime)[slot]);
+    if (exact === undefined) return undefined;
+    return exact === NONE ? null : exact.limitA;
+  }
+
+  /** The live profile it surely holds and that is still valid, with its end (station clock). */
+  validLive(runtime: ConnectorRuntime): PossibleProfile | undefined {
+    const exact = slotExactly(this.knowledge(runtime).live);
+    if (exact === undefined || exact === NONE) return undefined;
+    return exact.validToAt === null || exact.validToAt > this.stationNow(runtime.stationId) ? exact : undefined;
+  }
+
+  /** The connector left the site. */
+  forget(key: string): void {
+    this.byKey.delete(key);
+  }
+}
+
+/**
+ * What a command's result says about a profile: installed, surely not installed (refused, a
+ * CALLERROR, never sent), or unclear (no answer, link lost mid-call).
+ */
+export function profileOutcome(result: CommandResult<CommandAction>): SendOutcome {
+  if (result.ok) return (result.response as { status?: string }).status === 'Accepted' ? 'accepted' : 'refused';
+  return result.notSent || result.callError !== undefined ? 'refused' : 'unclear';
+}

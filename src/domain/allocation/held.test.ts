@@ -1,0 +1,39 @@
+// D8: connectors that are not allocated are counted at what their stations may let them draw.
+import { describe, expect, it } from 'vitest';
+import type { ConnectorInput, ZoneInput } from '../snapshot.js';
+import { allocate } from './allocate.js';
+
+const now = Date.parse('2025-01-06T08:00:00Z');
+const zone: ZoneInput = { name: 'Z', parent: null, maxCurrentA: 40, mode: 'static' };
+const car = (id: string, extra: Partial<ConnectorInput> = {}): ConnectorInput =>
+  ({ id, stationId: id.split('/')[0], zone: 'Z', session: { startedAt: now - 60_000, energyWh: 0 }, ...extra });
+
+describe('held limits in the allocation (D8)', () => {
+  it('an offline station is counted at what it holds (its live profile), not at its failsafe (D2 corrected)', () => {
+    const result = allocate({ zones: [zone], connectors: [car('a/1', { stationConnected: false, heldA: 20 }), car('b/1'), car('c/1')] }, now);
+    expect(result.setpoints.map((s) => s.currentA)).toEqual([20, 10, 10]);
+    expect(result.setpoints[0].reason).toMatchObject({ code: 'station-offline', assumption: 'held' });
+    expect(result.zones[0].reservedA).toEqual([20, 20, 20]);
+  });
+
+  it('a connected station without its failsafe acknowledged is counted at its maximum and not allocated', () => {
+    const result = allocate({ zones: [zone], connectors: [car('a/1', { provisioned: false, heldA: 32 }), car('b/1')] }, now);
+    expect(result.setpoints.map((s) => [s.currentA, s.controllable, s.reason.code])).toEqual([[32, false, 'not-provisioned'], [8, true, 'zone-limit']]);
+    // Without heldA, its maximum.
+    expect(allocate({ zones: [zone], connectors: [car('a/1', { provisioned: false, maxCurrentA: 16 }), car('b/1')] }, now).setpoints[1].currentA).toBe(24);
+  });
+
+  it('an idle connector that may still draw (its 0 A live profile not acknowledged yet) keeps its current held', () => {
+    const idle: ConnectorInput = { id: 'a/1', stationId: 'a', zone: 'Z', heldA: 6 };
+    const result = allocate({ zones: [zone], connectors: [idle, car('b/1')] }, now);
+    expect(result.setpoints.map((s) => s.currentA)).toEqual([0, 32]);
+    expect(result.zones[0].reservedA).toEqual([6, 6, 6]);
+    expect(allocate({ zones: [{ ...zone, maxCurrentA: 32 }], connectors: [idle, car('b/1')] }, now).setpoints[1].currentA).toBe(26);
+  });
+
+  it('without heldA the rules of D1-D3 apply as before', () => {
+    const result = allocate({ zones: [zone], connectors: [car('a/1', { stationConnected: false, minCurrentA: 6 }), car('b/1')] }, now);
+    expect(result.setpoints.map((s) => s.currentA)).toEqual([6, 32]);
+    expect(result.setpoints[0].reason).toMatchObject({ code: 'station-offline', assumption: 'failsafe' });
+  });
+});
