@@ -8,6 +8,23 @@ export interface SetpointView {
   at: number;
 }
 
+/** Where a connector stands in its station's lifecycle (D8, issue 13). */
+export type ControlState = 'offline' | 'not-booted' | 'not-provisioned' | 'provisioned' | 'uncontrolled';
+export const CONTROL_STATES: readonly ControlState[] = ['offline', 'not-booted', 'not-provisioned', 'provisioned', 'uncontrolled'];
+
+/** What the station holds (acknowledged profiles) against what Fuseguard wants, per connector (D8). */
+export interface ControlView {
+  state: ControlState;
+  /** The most the station may let this connector draw now, from the profiles it acknowledged; null: not tracked (DC). */
+  heldA: number | null;
+  /** The live setpoint Fuseguard wants it to hold (last allocation); null: none. */
+  wantedA: number | null;
+  /** The failsafe profile the station acknowledged; null: none known (counted at its maximum). */
+  failsafeHeldA: number | null;
+  /** The failsafe the site calls for now (D1); null for DC. */
+  failsafeWantedA: number | null;
+}
+
 export interface ConnectorView {
   connectorId: number;
   phases: string;
@@ -20,6 +37,8 @@ export interface ConnectorView {
   statusAt: number | null;
   session?: { transactionId: number; idTag: string; startAt: number; energyWh: number } | null;
   setpoint?: SetpointView | null;
+  /** null while load management is off. */
+  control?: ControlView | null;
 }
 
 export interface StationView {

@@ -1,5 +1,6 @@
 // Station view (W5): details, connectors with status, session and setpoint (A11), the actions and
-// their outcomes (O4, O6, O8), the control-issue flag (D5), and for admins the W5 edit form.
+// their outcomes (O4, O6, O8), the control-issue flag (D5), per connector what the station holds
+// against what Fuseguard wants (D8), and for admins the W5 edit form.
 import { useState } from 'react';
 import { ApiError, post } from '../../api/client';
 import { stationState, type StationView } from '../../api/types';
@@ -12,6 +13,7 @@ import { Link } from '../../router';
 import '../overview/dashboard.css';
 import { connectorState, STATE_TONE } from '../zone/fleet';
 import { SetpointCell } from '../zone/reason';
+import { ControlCell } from './control-cell';
 import { RelayCard } from './relay';
 import { StationEdit } from './station-edit';
 
@@ -112,9 +114,10 @@ export default function StationPage({ params }: PageProps) {
       <RelayCard station={s} />
       <Card title={t('dashboard.station.connectors')} testId="station-connectors">
         <div className="table-wrap">
-          <table className="data">
+          {/* Below 900 px each connector is a block of labelled lines (data-label), not a wide row. */}
+          <table className="data stack-narrow">
             <thead><tr>
-              <th>#</th><th>{t('dashboard.zone.state')}</th><th>{t('dashboard.zone.session')}</th><th>{t('dashboard.zone.setpoint')}</th>
+              <th>#</th><th>{t('dashboard.zone.state')}</th><th>{t('dashboard.zone.session')}</th><th>{t('dashboard.zone.setpoint')}</th><th>{t('dashboard.control.title')}</th>
               <th>{t('dashboard.zone.wiring')}</th><th />
             </tr></thead>
             <tbody>
@@ -123,11 +126,12 @@ export default function StationPage({ params }: PageProps) {
                 const key = `force-${c.connectorId}`;
                 return (
                   <tr key={c.connectorId} data-testid={`station-connector-${c.connectorId}`}>
-                    <td>{c.connectorId} · {c.type}</td>
-                    <td><Badge tone={STATE_TONE[fleet]}>{c.status ? t(`dashboard.status.${c.status}`) : t('dashboard.status.unknown')}</Badge>{c.errorCode && c.errorCode !== 'NoError' && ` ${c.errorCode}`}</td>
-                    <td>{c.session ? t('dashboard.station.session', { id: c.session.transactionId, idTag: c.session.idTag, at: format.time(c.session.startAt), energy: format.number(c.session.energyWh / 1000, 2) }) : '—'}</td>
-                    <td><SetpointCell setpoint={c.setpoint} testId={`station-setpoint-${c.connectorId}`} /></td>
-                    <td>{c.phases} · {c.minCurrentA == null ? t('dashboard.zone.boundsMax', { max: c.maxCurrentA }) : t('dashboard.zone.bounds', { min: c.minCurrentA, max: c.maxCurrentA })}</td>
+                    <td data-label={t('dashboard.station.connector')}>{c.connectorId} · {c.type}</td>
+                    <td data-label={t('dashboard.zone.state')}><Badge tone={STATE_TONE[fleet]}>{c.status ? t(`dashboard.status.${c.status}`) : t('dashboard.status.unknown')}</Badge>{c.errorCode && c.errorCode !== 'NoError' && ` ${c.errorCode}`}</td>
+                    <td data-label={t('dashboard.zone.session')}>{c.session ? t('dashboard.station.session', { id: c.session.transactionId, idTag: c.session.idTag, at: format.time(c.session.startAt), energy: format.number(c.session.energyWh / 1000, 2) }) : '—'}</td>
+                    <td data-label={t('dashboard.zone.setpoint')}><SetpointCell setpoint={c.setpoint} testId={`station-setpoint-${c.connectorId}`} /></td>
+                    <td data-label={t('dashboard.control.title')}><ControlCell control={c.control} testId={`station-control-${c.connectorId}`} /></td>
+                    <td data-label={t('dashboard.zone.wiring')}>{c.phases} · {c.minCurrentA == null ? t('dashboard.zone.boundsMax', { max: c.maxCurrentA }) : t('dashboard.zone.bounds', { min: c.minCurrentA, max: c.maxCurrentA })}</td>
                     <td>
                       <span className="row-actions">
                         {c.session && <Button onClick={() => act('remote-stop', { connectorId: c.connectorId })}>{t('dashboard.station.remoteStop')}</Button>}
