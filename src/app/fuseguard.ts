@@ -23,6 +23,7 @@ import { ensureFactoryAdmin } from '../api/auth/factory-admin.js';
 import type { ApiContext } from '../api/context.js';
 import { AuthProvisioner } from '../auth/auth-provisioner.js';
 import { followClockSteps } from './clock-steps.js';
+import { EXTERNAL_CHANGES_POLL_MS, followExternalChanges } from './external-changes.js';
 import { ReferenceClock } from './reference-clock.js';
 import { VERSION } from './version.js';
 
@@ -43,6 +44,11 @@ export interface FuseguardOptions {
   onRestart?: () => void;
   /** Timings of the relay to a CPO (U1-U2); tests shorten them. */
   relay?: Partial<RelayTuning>;
+  /**
+   * How often the store is checked for commits of other processes (the admin commands), which
+   * are then reloaded like a change through the API (issue 13) [1000 ms]; 0 turns it off.
+   */
+  externalChangesPollMs?: number;
 }
 
 export interface Fuseguard {
@@ -85,6 +91,8 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
     await store.close();
     throw error;
   }
+  // Read before the configuration is: an admin command's commit from now on is reloaded (issue 13).
+  const versionAtStart = await store.dataVersion();
 
   const events = new SiteEvents();
   const log = new EventLog(logger, store, now);
@@ -196,6 +204,8 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   const scheme = options.tls ? 'wss' : 'ws';
   const ocppUrl = `${scheme}://${options.host && options.host !== '0.0.0.0' ? options.host : 'localhost'}:${port}${OCPP_PATH}`;
   log.info(`Fuseguard ${VERSION} listening; stations connect to ${ocppUrl}/{chargeBoxId}`, { action: 'start' });
+  const pollMs = options.externalChangesPollMs ?? EXTERNAL_CHANGES_POLL_MS;
+  const stopFollowing = pollMs > 0 ? followExternalChanges({ store, stationServer, log, reload }, pollMs, versionAtStart) : async () => undefined;
 
   let closed = false;
   return {
@@ -208,6 +218,7 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
     async close() {
       if (closed) return;
       closed = true;
+      await stopFollowing();
       control?.stop();
       await inputs.stop();
       await meters.stop();

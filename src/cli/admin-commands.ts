@@ -1,5 +1,6 @@
 // Day-to-day commands on the data folder, usable while the server runs (SQLite WAL allows a
-// second writer process). The REST API of a later issue offers the same.
+// second writer process); the server notices their commits and reloads (issue 13). The REST API
+// offers the same.
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { EventLog } from '../services/event-log.js';

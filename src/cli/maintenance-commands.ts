@@ -1,6 +1,6 @@
 // Maintenance on the host (X3, X4): backup, restore and factory reset of a data folder. They work
-// with the server stopped (a lost admin password); while it runs, prefer the API, which reloads
-// the running parts: a restore or reset here takes effect at the server's next start.
+// with the server stopped (a lost admin password); a running server notices their commits and
+// reloads its running parts, as after the API's restore or reset (issue 13).
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { VERSION } from '../app/version.js';
@@ -62,7 +62,7 @@ export function registerMaintenanceCommands(program: Command): void {
     }));
 
   program.command('restore <file>')
-    .description('replace the data folder\'s site by a backup (X3); stop the server first, or use the API')
+    .description('replace the data folder\'s site by a backup (X3); a running server reloads it')
     .addOption(dataDirOption())
     .option('--passphrase-file <file>', passphraseHelp)
     .option('--without-credentials', 'keep the current users; restore everything else')

@@ -1,5 +1,6 @@
 // The store: one object with a repository per table group. Nothing outside store/ writes SQL.
 import { openDatabase, type Db } from './database.js';
+import { dataVersion, watchExternalChanges } from './external-changes.js';
 import { AuditRepository } from './repositories/audit-repository.js';
 import { BadgesRepository } from './repositories/badges-repository.js';
 import { CommandsRepository } from './repositories/commands-repository.js';
@@ -60,6 +61,19 @@ export class Store {
   /** Runs `work` in one database transaction of its own: all of it is stored, or none. */
   atomically<T>(work: (db: Db) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(work);
+  }
+
+  /** A number that moves when another process (an admin command) has committed to the database. */
+  dataVersion(): Promise<number> {
+    return dataVersion(this.db);
+  }
+
+  /**
+   * Calls `onChange` after other processes committed to the database (polled every `intervalMs`;
+   * this store's own writes never count). `since`: a `dataVersion()` read earlier. Returns `stop`.
+   */
+  watchExternalChanges(intervalMs: number, onChange: () => void | Promise<void>, options: { since?: number; onError?: (error: unknown) => void } = {}): () => Promise<void> {
+    return watchExternalChanges(this.db, intervalMs, onChange, options);
   }
 
   /** Waits for the queued writes, then closes the database. */
