@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import ocppRpc from 'ocpp-rpc';
 import type { ServerAction, ServerCalls, StationAction, StationCalls } from './ocpp-types.js';
 
-const { RPCClient, TimeoutError } = ocppRpc;
+const { RPCClient, TimeoutError, NOREPLY, createRPCError } = ocppRpc;
 type Client = InstanceType<typeof RPCClient>;
 type ClientOptions = ConstructorParameters<typeof RPCClient>[0];
 
@@ -31,6 +31,13 @@ export function classifyCallError(err: unknown): CallFailure {
   return 'link';
 }
 
+/**
+ * What a station does with the central system's requests before its BootNotification is answered
+ * Accepted on the current connection: answer them (lenient, the default), refuse them with a
+ * CALLERROR SecurityError (a strict OCPP 1.6 station: "not registered"), or never answer.
+ */
+export type BeforeBootPolicy = 'answer' | 'refuse' | 'ignore';
+
 export interface RpcLinkOptions {
   id: string;
   /** Base URL; the identity is appended as the last path segment. */
@@ -38,12 +45,19 @@ export interface RpcLinkOptions {
   password?: string;
   callTimeoutMs: number;
   pingIntervalMs: number;
+  /** Requests before the boot is Accepted on this connection ['answer']. */
+  beforeBoot?: BeforeBootPolicy;
+  /** The station's clock, for the times in 'call' and 'registered' [Date.now]. */
+  now?: () => number;
 }
 
 export interface RpcLinkEvents {
   open: [];
   close: [{ code?: number; reason?: string }];
-  call: [{ method: string; params: unknown }];
+  /** A request from the central system, before it is handled; `beforeBoot` = not registered yet. */
+  call: [{ method: string; params: unknown; at: number; beforeBoot: boolean }];
+  /** The BootNotification of this connection was answered Accepted (when the answer arrived). */
+  registered: [{ at: number }];
   /** Every raw frame received (for negative tests). */
   frame: [string];
 }
@@ -55,6 +69,10 @@ export type ServerHandler<A extends ServerAction> = (
 export class RpcLink extends EventEmitter<RpcLinkEvents> {
   private readonly client: Client;
   private open = false;
+  /** The BootNotification of the current connection was answered Accepted. */
+  private accepted = false;
+  /** Message ids of BootNotifications sent on this connection and not answered yet. */
+  private readonly bootCallIds = new Set<string>();
 
   constructor(private readonly options: RpcLinkOptions) {
     super();
@@ -71,14 +89,34 @@ export class RpcLink extends EventEmitter<RpcLinkEvents> {
     this.client.on('close', (ev: { code?: number; reason?: string }) => {
       if (!this.open) return;
       this.open = false;
+      this.resetRegistration();
       this.emit('close', ev ?? {});
     });
     this.client.on('message', (ev: { message: unknown; outbound: boolean }) => {
       if (!ev.outbound) this.emit('frame', String(ev.message));
     });
+    // Registration is followed frame by frame, in the order frames arrive: a request that comes
+    // right behind the boot answer (even in the same TCP segment) sees the station registered,
+    // and one that comes before it does not, whatever the order of promise continuations.
     this.client.on('call', (ev: { outbound: boolean; payload: unknown[] }) => {
-      if (!ev.outbound) this.emit('call', { method: String(ev.payload[2]), params: ev.payload[3] });
+      if (ev.outbound) {
+        if (ev.payload[2] === 'BootNotification') this.bootCallIds.add(String(ev.payload[1]));
+        return;
+      }
+      this.emit('call', { method: String(ev.payload[2]), params: ev.payload[3], at: this.now(), beforeBoot: !this.accepted });
     });
+    this.client.on('response', (ev: { outbound: boolean; payload: unknown[] }) => {
+      const id = String(ev.payload[1]);
+      if (ev.outbound || !this.bootCallIds.delete(id)) return;
+      const result = ev.payload[0] === 3 ? (ev.payload[2] as { status?: unknown } | undefined) : undefined;
+      this.accepted = result?.status === 'Accepted';
+      if (this.accepted) this.emit('registered', { at: this.now() });
+    });
+  }
+
+  /** The BootNotification of the current connection was answered Accepted. */
+  get registered(): boolean {
+    return this.accepted;
   }
 
   get isOpen(): boolean {
@@ -106,6 +144,7 @@ export class RpcLink extends EventEmitter<RpcLinkEvents> {
       throw err;
     }
     this.open = true;
+    this.resetRegistration();
     this.emit('open');
   }
 
@@ -113,8 +152,13 @@ export class RpcLink extends EventEmitter<RpcLinkEvents> {
     return (await this.client.call(action, req)) as StationCalls[A]['conf'];
   }
 
+  /** Answers `action`; before the boot is Accepted, per `beforeBoot` (refused or never answered). */
   handle<A extends ServerAction>(action: A, handler: ServerHandler<A>): void {
     this.client.handle(action, async ({ params }) => {
+      // Decided before any await: synchronously, as the frame is read (see the 'call' listener).
+      const policy = this.accepted ? 'answer' : (this.options.beforeBoot ?? 'answer');
+      if (policy === 'refuse') throw createRPCError('SecurityError', 'not registered: BootNotification not accepted yet', {});
+      if (policy === 'ignore') return NOREPLY as unknown as Record<string, unknown>;
       return (await handler(params as ServerCalls[A]['req'])) as Record<string, unknown>;
     });
   }
@@ -122,6 +166,15 @@ export class RpcLink extends EventEmitter<RpcLinkEvents> {
   /** Sends a raw OCPP-J frame, bypassing validation (negative tests). */
   sendRaw(frame: string): void {
     this.client.sendRaw(frame);
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  private resetRegistration(): void {
+    this.accepted = false;
+    this.bootCallIds.clear();
   }
 
   /** Closes the link; `force` drops the socket like a network cut. */

@@ -1,5 +1,6 @@
 // The public shapes of SimStation: its options, events and snapshots.
 
+import type { BeforeBootPolicy } from './rpc-link.js';
 import type { PhaseWiring } from './station-meter.js';
 import type { VehicleOptions } from './vehicle.js';
 import type {
@@ -48,12 +49,33 @@ export interface SimStationOptions {
   rebootDelayMs?: number;
   /** Some stations forget their charging profiles when they reboot [false]. */
   loseProfilesOnReboot?: boolean;
+  /**
+   * What the station does with the central system's requests before its BootNotification is
+   * answered Accepted on the current connection: 'answer' them ['answer'], 'refuse' them with a
+   * CALLERROR SecurityError (a strict OCPP 1.6 station), or 'ignore' them (never answer).
+   */
+  beforeBoot?: BeforeBootPolicy;
+  /** Real time between the socket opening and the BootNotification, on every connection [0]. */
+  bootDelayMs?: number;
 }
+
+export type { BeforeBootPolicy };
 
 export interface BootEvent {
   status: RegistrationStatus;
   interval: number;
   currentTime: string;
+  /** When the answer arrived (station clock). */
+  at: number;
+}
+/** A request from the central system, as it arrives (before it is handled). */
+export interface CallEvent {
+  method: string;
+  params: unknown;
+  /** Station clock. */
+  at: number;
+  /** It came before the BootNotification of its connection was answered Accepted. */
+  beforeBoot: boolean;
 }
 export interface LimitEvent {
   connectorId: number;
@@ -80,7 +102,7 @@ export interface SimStationEvents {
   connected: [];
   disconnected: [{ code?: number; reason?: string }];
   boot: [BootEvent];
-  call: [{ method: string; params: unknown }];
+  call: [CallEvent];
   limit: [LimitEvent];
   status: [StatusEvent];
   transaction: [TransactionEvent];

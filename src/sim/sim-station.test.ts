@@ -388,3 +388,142 @@ describe('charging profiles on the station', () => {
     expect(cs.calls('StatusNotification').at(-1)?.status).toBe('SuspendedEVSE');
   });
 });
+
+describe('requests before the boot is accepted (beforeBoot, issue 13)', () => {
+  /** Holds the answer to the next BootNotifications until the returned function is called. */
+  function holdBoot(): () => void {
+    let release = (): void => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    cs.respond('BootNotification', async () => {
+      await gate;
+      return { status: 'Accepted', currentTime: new Date().toISOString(), interval: 60 };
+    });
+    return release;
+  }
+  const getConfiguration = () => cs.call('CP-1', 'GetConfiguration', { key: ['HeartbeatInterval'] });
+  /** 'answered', 'refused <code>' or 'no answer' within 300 ms. */
+  const outcome = (call: Promise<unknown>): Promise<string> =>
+    Promise.race([
+      call.then(
+        () => 'answered',
+        (err: { rpcErrorCode?: string }) => `refused ${err.rpcErrorCode}`,
+      ),
+      new Promise<string>((resolve) => setTimeout(() => resolve('no answer'), 300)),
+    ]);
+
+  it("'answer' (the default) answers requests before the boot, and records them", async () => {
+    const release = holdBoot();
+    const s = station();
+    const started = s.start();
+    await cs.waitFor(() => cs.calls('BootNotification').length === 1);
+    expect(await outcome(getConfiguration())).toBe('answered');
+    release();
+    expect(await started).toBe('Accepted');
+    expect(s.requestsBeforeBoot).toEqual([{ method: 'GetConfiguration', at: T0 }]);
+  });
+
+  it("'refuse' answers SecurityError until the boot is answered Accepted, then answers; again after a reboot", async () => {
+    let release = holdBoot();
+    const s = station({ beforeBoot: 'refuse' });
+    const calls: Array<{ method: string; beforeBoot: boolean }> = [];
+    s.on('call', ({ method, beforeBoot }) => calls.push({ method, beforeBoot }));
+    const boots: number[] = [];
+    s.on('boot', ({ at }) => boots.push(at));
+    const started = s.start();
+    await cs.waitFor(() => cs.calls('BootNotification').length === 1);
+    expect(await outcome(getConfiguration())).toBe('refused SecurityError');
+    expect(s.bootAcceptedAt).toBeUndefined();
+    clock += 1_000;
+    release();
+    expect(await started).toBe('Accepted');
+    expect(s.bootAcceptedAt).toBe(T0 + 1_000);
+    expect(boots).toEqual([T0 + 1_000]);
+    expect(await outcome(getConfiguration())).toBe('answered');
+    expect(calls).toEqual([
+      { method: 'GetConfiguration', beforeBoot: true },
+      { method: 'GetConfiguration', beforeBoot: false },
+    ]);
+
+    // A reboot: a new connection is not registered until its own boot is accepted.
+    release = holdBoot();
+    await s.rebootNow();
+    await cs.waitFor(() => cs.calls('BootNotification').length === 2);
+    expect(await outcome(getConfiguration())).toBe('refused SecurityError');
+    const rebooted = new Promise((resolve) => s.once('boot', resolve));
+    release();
+    await rebooted;
+    expect(await outcome(getConfiguration())).toBe('answered');
+    expect(s.requestsBeforeBoot.map((r) => r.method)).toEqual(['GetConfiguration', 'GetConfiguration']);
+  });
+
+  it("'refuse' also refuses while the boot is Pending", async () => {
+    cs.bootStatus = 'Pending';
+    const s = station({ beforeBoot: 'refuse' });
+    expect(await s.start()).toBe('Pending');
+    expect(await outcome(getConfiguration())).toBe('refused SecurityError');
+  });
+
+  it("'ignore' never answers a request before the boot is accepted, and the central system's next call waits behind it", async () => {
+    const release = holdBoot();
+    const s = station({ beforeBoot: 'ignore' });
+    const started = s.start();
+    await cs.waitFor(() => cs.calls('BootNotification').length === 1);
+    const early = outcome(getConfiguration());
+    expect(await early).toBe('no answer');
+    release();
+    expect(await started).toBe('Accepted');
+    // One CALL in flight per direction: the central system's next request queues behind the
+    // unanswered one (until its timeout), which is what makes an early request so costly.
+    const next = getConfiguration().then(() => 'answered', () => 'failed');
+    expect(await outcome(next)).toBe('no answer');
+    expect(s.requestsBeforeBoot.map((r) => r.method)).toEqual(['GetConfiguration']);
+    // Once the link drops, the queue is freed; after the new boot, requests are answered.
+    const booted = new Promise((resolve) => s.once('boot', resolve));
+    await s.rebootNow();
+    await booted;
+    expect(await outcome(getConfiguration())).toBe('answered');
+    expect(s.requestsBeforeBoot.map((r) => r.method)).toEqual(['GetConfiguration']);
+  });
+});
+
+describe('reboots with and without the profiles (issue 13)', () => {
+  const failsafe: ChargingProfile = {
+    chargingProfileId: 1001,
+    stackLevel: 0,
+    chargingProfilePurpose: 'TxDefaultProfile',
+    chargingProfileKind: 'Absolute',
+    chargingSchedule: { startSchedule: '2020-01-01T00:00:00Z', chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 6 }] },
+  };
+  const rebootAndBoot = async (s: SimStation, options?: { loseProfiles?: boolean }): Promise<void> => {
+    const booted = new Promise((resolve) => s.once('boot', resolve));
+    await s.rebootNow(options);
+    expect(s.isOnline).toBe(false);
+    await booted;
+  };
+
+  it('rebootNow() keeps the profiles unless told to lose them; loseProfilesOnReboot loses them on every reboot', async () => {
+    const keeps = station();
+    await keeps.start();
+    await cs.call('CP-1', 'SetChargingProfile', { connectorId: 1, csChargingProfiles: failsafe });
+    expect(keeps.getLimitA(1)).toBe(6);
+    await rebootAndBoot(keeps);
+    expect(keeps.getLimitA(1)).toBe(6);
+    const limits: number[] = [];
+    keeps.on('limit', ({ limitA }) => limits.push(limitA));
+    await rebootAndBoot(keeps, { loseProfiles: true });
+    expect(keeps.getLimitA(1)).toBe(32);
+    expect(limits).toEqual([32]);
+
+    const loses = station({ loseProfilesOnReboot: true });
+    await loses.start();
+    await cs.call('CP-2', 'SetChargingProfile', { connectorId: 1, csChargingProfiles: failsafe });
+    expect(loses.getLimitA(1)).toBe(6);
+    const booted = new Promise((resolve) => loses.once('boot', resolve));
+    await cs.call('CP-2', 'Reset', { type: 'Hard' });
+    await booted;
+    expect(loses.getLimitA(1)).toBe(32);
+    expect(cs.calls('BootNotification', 'CP-2')).toHaveLength(2);
+  });
+});

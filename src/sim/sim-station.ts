@@ -42,6 +42,13 @@ export class SimStation extends EventEmitter<SimStationEvents> {
   readonly profiles: ChargingProfileSet;
   /** While true, every SetChargingProfile is answered Rejected (a misbehaving firmware). */
   refuseChargingProfiles = false;
+  /**
+   * Every request from the central system that arrived before the BootNotification of its
+   * connection was answered Accepted (whatever `beforeBoot` did with it), station clock.
+   */
+  readonly requestsBeforeBoot: Array<{ method: string; at: number }> = [];
+  /** When the last BootNotification was answered Accepted (station clock); undefined before. */
+  bootAcceptedAt: number | undefined;
   private readonly options: SimStationOptions;
   private readonly link: RpcLink;
   private readonly connection: StationConnection;
@@ -91,9 +98,17 @@ export class SimStation extends EventEmitter<SimStationEvents> {
       password: options.password,
       callTimeoutMs: options.callTimeoutMs ?? 30_000,
       pingIntervalMs: this.config.int('WebSocketPingInterval') * 1000,
+      beforeBoot: options.beforeBoot ?? 'answer',
+      now: () => this.now(),
     });
     this.link.on('open', () => this.emit('connected'));
-    this.link.on('call', (ev) => this.emit('call', ev));
+    this.link.on('registered', ({ at }) => {
+      this.bootAcceptedAt = at;
+    });
+    this.link.on('call', (ev) => {
+      if (ev.beforeBoot) this.requestsBeforeBoot.push({ method: ev.method, at: ev.at });
+      this.emit('call', ev);
+    });
     this.link.on('frame', (frame) => this.emit('frame', frame));
     this.connection = new StationConnection(
       {
@@ -112,7 +127,8 @@ export class SimStation extends EventEmitter<SimStationEvents> {
             this.sendAllStatuses();
             this.outbox.kick();
           }
-          this.emit('boot', { status: conf.status, interval: conf.interval, currentTime: conf.currentTime });
+          const at = conf.status === 'Accepted' ? (this.bootAcceptedAt ?? this.now()) : this.now();
+          this.emit('boot', { status: conf.status, interval: conf.interval, currentTime: conf.currentTime, at });
         },
         onDown: (ev) => {
           this.outbox.dropVolatile();
@@ -124,6 +140,7 @@ export class SimStation extends EventEmitter<SimStationEvents> {
         autoReconnect: options.autoReconnect !== false,
         reconnectDelayMs: options.reconnectDelayMs ?? 1_000,
         maxReconnectDelayMs: options.maxReconnectDelayMs ?? 10_000,
+        bootDelayMs: options.bootDelayMs ?? 0,
       },
     );
     this.outbox = new Outbox({
@@ -239,6 +256,18 @@ export class SimStation extends EventEmitter<SimStationEvents> {
   goOnline(): Promise<RegistrationStatus> {
     this.startTicker();
     return this.connection.goOnline();
+  }
+
+  /**
+   * A reboot the station does by itself (power cut, watchdog, firmware), as Reset does it:
+   * transactions stop, the link drops, the station stays dark for `rebootDelayMs`, then connects
+   * and boots again. `loseProfiles` overrides the `loseProfilesOnReboot` option for this reboot.
+   * Resolves once the link is down (listen to 'boot' for its return).
+   */
+  rebootNow(options: { hard?: boolean; loseProfiles?: boolean } = {}): Promise<void> {
+    const down = new Promise<void>((resolve) => this.once('disconnected', () => resolve()));
+    void this.reboot(options.hard === false ? 'Soft' : 'Hard', options.loseProfiles).catch((err) => this.warn(`reboot failed: ${String(err)}`));
+    return down;
   }
 
   /**
@@ -510,7 +539,7 @@ export class SimStation extends EventEmitter<SimStationEvents> {
   }
 
   /** Reset (§5.14): stop the transactions, drop the link, reboot, boot again. */
-  private async reboot(type: 'Hard' | 'Soft'): Promise<void> {
+  private async reboot(type: 'Hard' | 'Soft', loseProfiles = this.options.loseProfilesOnReboot): Promise<void> {
     await this.connection.reboot(type === 'Hard', this.options.rebootDelayMs ?? 500, async () => {
       for (const c of this.connectors) if (c.session) void this.endSession(c, type === 'Hard' ? 'HardReset' : 'SoftReset');
       if (type === 'Soft') {
@@ -518,7 +547,10 @@ export class SimStation extends EventEmitter<SimStationEvents> {
         await Promise.race([this.outbox.whenIdle(), new Promise((r) => setTimeout(r, 2_000).unref())]);
       }
       this.nextHeartbeatAt = Infinity;
-      if (this.options.loseProfilesOnReboot) this.profiles.clearAll();
+      if (loseProfiles) {
+        this.profiles.clearAll();
+        this.checkLimits(this.now());
+      }
       for (const c of this.connectors) c.authorized = undefined;
     });
   }

@@ -20,6 +20,8 @@ export interface ConnectionOptions {
   autoReconnect: boolean;
   reconnectDelayMs: number;
   maxReconnectDelayMs: number;
+  /** Real time between the socket opening and the BootNotification, on every connection [0]. */
+  bootDelayMs?: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
@@ -60,6 +62,7 @@ export class StationConnection {
     this.offlineForced = false;
     try {
       await this.deps.link.connect();
+      await this.beforeBoot();
       return await this.boot();
     } catch (err) {
       this.stopped = true;
@@ -87,7 +90,10 @@ export class StationConnection {
     this.stopped = false;
     this.clearReconnect();
     try {
-      if (!this.deps.link.isOpen) await this.deps.link.connect();
+      if (!this.deps.link.isOpen) {
+        await this.deps.link.connect();
+        await this.beforeBoot();
+      }
       return await this.boot();
     } catch (err) {
       this.scheduleReconnect();
@@ -152,13 +158,23 @@ export class StationConnection {
   private async reconnect(): Promise<void> {
     if (this.stopped || this.offlineForced) return;
     try {
-      if (!this.deps.link.isOpen) await this.deps.link.connect();
+      if (!this.deps.link.isOpen) {
+        await this.deps.link.connect();
+        await this.beforeBoot();
+      }
       await this.boot();
     } catch (err) {
       this.deps.warn(`reconnect failed: ${String(err)}`);
       if (this.deps.link.isOpen) this.nextBootAt = this.deps.now() + this.options.reconnectDelayMs;
       else this.scheduleReconnect();
     }
+  }
+
+  /** A station takes a moment between opening its socket and booting (`bootDelayMs`). */
+  private async beforeBoot(): Promise<void> {
+    const delayMs = this.options.bootDelayMs ?? 0;
+    if (delayMs > 0) await sleep(delayMs);
+    if (!this.deps.link.isOpen) throw new Error('the link dropped before the BootNotification');
   }
 
   private clearReconnect(): void {
