@@ -7,7 +7,7 @@ import type { LocalAuth } from '../src/sim/local-auth.js';
 import { exportSite } from '../src/site/export-site.js';
 import type { SiteFile } from '../src/site/site-schema.js';
 import { startApiHarness, type ApiHarness } from './helpers/api-client.js';
-import { waitFor, type RawStation } from './helpers/harness.js';
+import { bootRaw, waitFor, type RawStation } from './helpers/harness.js';
 
 const POLICIES: OfflineAuthMode[] = ['allow-all', 'reject', 'reject-except-cached'];
 
@@ -219,6 +219,7 @@ describe('authentication modes (B1) and offline policies (B2)', () => {
     });
     raws.push(station);
     await station.connect();
+    await bootRaw(station); // D8: nothing is sent to a station before its boot is accepted
     // remote-only: three keys; the second one goes unanswered, and the run stops there.
     await expect.poll(() => received).toEqual(['LocalAuthListEnabled=false', 'LocalPreAuthorize=false']);
     await expect.poll(async () => (await h.app.store.commands.listForStation('REMOTE-1'))[0]?.outcome).toBe('timeout');

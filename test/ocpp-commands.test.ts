@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connectRaw, iso, startHarness, testSite, waitFor, type Harness, type RawStation } from './helpers/harness.js';
+import { bootRaw, connectRaw, iso, startHarness, testSite, waitFor, type Harness, type RawStation } from './helpers/harness.js';
 import { tempDir } from './helpers/temp-dir.js';
 
 describe('commands to stations (O4, O6)', () => {
@@ -12,6 +12,7 @@ describe('commands to stations (O4, O6)', () => {
     h = await startHarness(testSite(), { control: false }); // only what the tests send
     cp = await connectRaw(h.app.ocppUrl, 'CP-002');
     await waitFor(() => h.app.stationServer.client('CP-002') !== undefined, 'connection registered');
+    await bootRaw(cp); // D8: nothing is sent to a station before its boot is accepted
   });
   afterEach(async () => {
     await cp.close({ force: true });

@@ -38,6 +38,16 @@ export async function connectRaw(url: string, identity: string, options: { passw
   return client;
 }
 
+/**
+ * Sends a raw station's BootNotification and checks it is Accepted: the station is then
+ * registered (D8, issue 13), and Fuseguard may send it requests. Returns the answer.
+ */
+export async function bootRaw(cp: RawStation, req: Record<string, unknown> = { chargePointVendor: 'Test', chargePointModel: 'Raw' }): Promise<{ status: string; interval: number; currentTime: string }> {
+  const conf = await cp.call('BootNotification', req) as { status: string; interval: number; currentTime: string };
+  if (conf.status !== 'Accepted') throw new Error(`BootNotification of ${cp.identity} answered ${conf.status}, not Accepted`);
+  return conf;
+}
+
 /** Waits until `check` holds, polling; fails with `what` after `timeoutMs`. */
 export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
