@@ -37,3 +37,24 @@ describe('held limits in the allocation (D8)', () => {
     expect(result.setpoints[0].reason).toMatchObject({ code: 'station-offline', assumption: 'failsafe' });
   });
 });
+
+describe('the worked example of docs/charging-profiles.md (D2, D8)', () => {
+  const site = (a: Partial<ConnectorInput>) => ({
+    zones: [zone],
+    connectors: [
+      car('A/1', { minCurrentA: 6, ...a }), car('A/2', { minCurrentA: 6, ...a }),
+      car('B/1', { minCurrentA: 6 }), car('B/2', { minCurrentA: 6 }), car('C/1', { minCurrentA: 10 }),
+    ],
+  });
+  const amps = (connectors: Partial<ConnectorInput>) => allocate(site(connectors), now).setpoints.map((s) => s.currentA);
+
+  it('before, and while A is offline holding its live 7.5 A: the same shares', () => {
+    expect(amps({})).toEqual([7.5, 7.5, 7.5, 7.5, 10]);
+    expect(amps({ stationConnected: false, heldA: 7.5 })).toEqual([7.5, 7.5, 7.5, 7.5, 10]);
+  });
+
+  it('once its live profiles expire (failsafe 6 A), the others share 28 A; before D8 they got it at once', () => {
+    expect(amps({ stationConnected: false, heldA: 6 })).toEqual([6, 6, 9, 9, 10]);
+    expect(amps({ stationConnected: false })).toEqual([6, 6, 9, 9, 10]);
+  });
+});
