@@ -42,7 +42,11 @@ export class ControlLoop {
   constructor(store: Store, commands: CommandSender, private readonly events: SiteEvents, private readonly log: EventLog, private readonly now: () => number, private readonly options: ControlLoopOptions = {}) {
     this.state = new SiteState(store);
     const stationNow = options.stationNow ?? (() => now());
-    this.held = new HeldProfiles(stationNow);
+    this.held = new HeldProfiles(stationNow, (runtime, failsafeA) => {
+      void store.commit((db) => store.stations.setFailsafeHeld(runtime.stationId, runtime.connectorId, failsafeA, db)).catch((error: unknown) => {
+        log.error(`could not store the failsafe held: ${error instanceof Error ? error.message : String(error)}`, { stationId: runtime.stationId, action: 'provision' });
+      });
+    });
     this.provisioner = new StationProvisioner(commands, this.state, this.held, log, () => this.failsafes(), () => this.schedule());
     this.dispatcher = new Dispatcher(commands, this.state, this.provisioner, this.held, log, now, {
       liveProfileDurationS: () => options.liveProfileDurationS ?? this.state.settings.liveProfileDurationS,
@@ -61,6 +65,12 @@ export class ControlLoop {
 
   async start(): Promise<void> {
     await this.state.load();
+    // D8: what stations held when Fuseguard stopped: their stored failsafe, under whatever live
+    // profile it had sent, which runs out within a live profile's duration from now.
+    const liveEndsAt = this.now() + (this.options.liveProfileDurationS ?? this.state.settings.liveProfileDurationS) * 1000;
+    for (const runtime of this.state.connectors.values()) {
+      if (typeof runtime.storedFailsafeA === 'number') this.held.restore(runtime, runtime.storedFailsafeA, liveEndsAt);
+    }
     this.state.attach(this.events, () => this.schedule());
     // D8, O5: a boot may have lost the station's profiles; once it takes requests (its boot
     // accepted, or a request after reconnecting) it gets what it must hold, once.

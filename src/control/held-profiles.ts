@@ -17,8 +17,26 @@ export class HeldProfiles {
   private readonly byKey = new Map<string, HeldKnowledge>();
   private nextSendId = 1;
 
-  /** `stationNow`: the station's clock (U3), on which live profiles end. */
-  constructor(private readonly stationNow: (stationId: string) => number) {}
+  /**
+   * `stationNow`: the station's clock (U3), on which live profiles end. `storeFailsafe` keeps the
+   * failsafe each connector surely holds (null: not known) over a restart of Fuseguard.
+   */
+  constructor(
+    private readonly stationNow: (stationId: string) => number,
+    private readonly storeFailsafe: (runtime: ConnectorRuntime, failsafeA: number | null) => void = () => undefined,
+  ) {}
+
+  /**
+   * After a restart: the connector's station held `failsafeA` (stored), and whatever live profile
+   * Fuseguard sent before it stopped, which has run out by `liveEndsAt` at the latest.
+   */
+  restore(runtime: ConnectorRuntime, failsafeA: number, liveEndsAt: number): void {
+    if (this.byKey.has(runtime.key) || runtime.kind === 'DC') return;
+    this.byKey.set(runtime.key, {
+      failsafe: { known: [{ limitA: failsafeA, validToAt: null }], pending: [] },
+      live: { known: [NONE, { limitA: Infinity, validToAt: liveEndsAt }], pending: [] },
+    });
+  }
 
   /** What the connector's station may hold; a DC connector never gets a failsafe (D6). */
   knowledge(runtime: ConnectorRuntime): HeldKnowledge {
@@ -40,19 +58,29 @@ export class HeldProfiles {
   sent(runtime: ConnectorRuntime, slot: ProfileSlot, profile: PossibleProfile): number {
     const sendId = this.nextSendId++;
     const k = this.knowledge(runtime);
-    this.byKey.set(runtime.key, { ...k, [slot]: slotSent(k[slot], sendId, profile) });
+    this.set(runtime, { ...k, [slot]: slotSent(k[slot], sendId, profile) });
     return sendId;
   }
 
   answered(runtime: ConnectorRuntime, slot: ProfileSlot, sendId: number, outcome: SendOutcome): void {
     const k = this.knowledge(runtime);
-    this.byKey.set(runtime.key, { ...k, [slot]: slotAnswered(k[slot], sendId, outcome) });
+    this.set(runtime, { ...k, [slot]: slotAnswered(k[slot], sendId, outcome) });
   }
 
   /** A boot (D8): the station may have kept what it held, or lost it. */
   mayHaveLost(runtime: ConnectorRuntime): void {
     const k = this.knowledge(runtime);
-    this.byKey.set(runtime.key, { failsafe: slotMayHaveLost(k.failsafe), live: slotMayHaveLost(k.live) });
+    this.set(runtime, { failsafe: slotMayHaveLost(k.failsafe), live: slotMayHaveLost(k.live) });
+  }
+
+  /** Records the knowledge; a change of what the failsafe slot may hold is stored (its highest value, or null). */
+  private set(runtime: ConnectorRuntime, next: HeldKnowledge): void {
+    const before = this.byKey.get(runtime.key);
+    this.byKey.set(runtime.key, next);
+    if (runtime.kind === 'DC' || before?.failsafe === next.failsafe) return;
+    const was = before ? failsafeUpperA(before) : undefined;
+    const now = failsafeUpperA(next);
+    if (was !== now) this.storeFailsafe(runtime, now);
   }
 
   /** Whether a failsafe profile is surely in place under the live one (D5). */
@@ -78,6 +106,15 @@ export class HeldProfiles {
   forget(key: string): void {
     this.byKey.delete(key);
   }
+}
+
+/** The highest failsafe the station may hold, when it surely holds one of ours; else null. */
+function failsafeUpperA(k: HeldKnowledge): number | null {
+  if (!slotSurelyHolds(k.failsafe)) return null;
+  let highestA = -Infinity;
+  for (const p of k.failsafe.known) if (p !== NONE) highestA = Math.max(highestA, p.limitA);
+  for (const p of k.failsafe.pending) highestA = Math.max(highestA, p.profile.limitA);
+  return highestA;
 }
 
 /**

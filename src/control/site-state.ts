@@ -18,6 +18,8 @@ export interface ConnectorRuntime {
   stationVip: boolean;
   session: { transactionId: number; startedAt: number; meterStartWh: number; energyWh: number; vip: boolean } | null;
   measured: Measurement | null;
+  /** D8: the failsafe its station surely held when last stored (read at load; kept current by HeldProfiles). */
+  storedFailsafeA?: number | null;
 }
 
 export const connectorKey = (stationId: string, connectorId: number) => `${stationId}/${connectorId}`;
@@ -95,6 +97,7 @@ export class SiteState {
         ...(c.max_power_w !== null ? { maxPowerW: c.max_power_w } : {}),
         session: previous.get(key)?.session ?? null,
         measured: previous.get(key)?.measured ?? null,
+        storedFailsafeA: c.failsafe_held_a,
       });
       if (flagged.has(c.station_id)) this.uncontrolled.add(key);
     }

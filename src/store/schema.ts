@@ -64,6 +64,8 @@ export interface ConnectorsTable {
   status: string | null;
   error_code: string | null;
   status_at: number | null;
+  /** D8: the failsafe its station surely holds, A per phase; null: not known (migration 009). */
+  failsafe_held_a: number | null;
 }
 
 export interface BadgesTable {

@@ -8,6 +8,7 @@ import { authModesMigration } from './005-auth-modes.js';
 import { cpoCapsMigration } from './006-cpo-caps.js';
 import { upstreamPasswordMigration } from './007-upstream-password.js';
 import { localListKeysMigration } from './008-local-list-keys.js';
+import { failsafeHeldMigration } from './009-failsafe-held.js';
 
 /** Versioned migrations, applied in name order at start. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): MigrationProvider {
@@ -22,6 +23,7 @@ export function migrations(dialect: Dialect): MigrationProvider {
         '006-cpo-caps': cpoCapsMigration(),
         '007-upstream-password': upstreamPasswordMigration(),
         '008-local-list-keys': localListKeysMigration(),
+        '009-failsafe-held': failsafeHeldMigration(),
       };
     },
   };

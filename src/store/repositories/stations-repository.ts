@@ -65,6 +65,12 @@ export class StationsRepository {
       .execute();
   }
 
+  /** D8: the failsafe the connector's station surely holds (null: not known). */
+  async setFailsafeHeld(stationId: string, connectorId: number, failsafeA: number | null, db: Db = this.db): Promise<void> {
+    await db.updateTable('connectors').set({ failsafe_held_a: failsafeA })
+      .where('station_id', '=', stationId).where('connector_id', '=', connectorId).execute();
+  }
+
   /** A connector a station has and the site did not list (D8): created with the defaults, if missing. */
   async ensureConnector(stationId: string, connectorId: number, db: Db = this.db): Promise<void> {
     await db.insertInto('connectors')
