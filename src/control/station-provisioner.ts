@@ -25,6 +25,18 @@ export interface StationCapabilities {
 /** Where a station is in its lifecycle (D8), as the API shows it. */
 export type StationControlState = 'offline' | 'not-booted' | 'not-provisioned' | 'provisioned';
 
+/** The top-level zone of every zone (failsafe reductions and increases are ordered within it). */
+function topZones(zones: readonly { name: string; parent: string | null }[]): Map<string, string> {
+  const parent = new Map(zones.map((z) => [z.name, z.parent]));
+  const top = new Map<string, string>();
+  for (const z of zones) {
+    let name = z.name;
+    for (let depth = 0; parent.get(name) && depth < 8; depth++) name = parent.get(name) as string;
+    top.set(z.name, name);
+  }
+  return top;
+}
+
 /** The failsafe as the station holds it, A per phase (rounded down to what a profile carries). */
 const failsafeLimitA = (failsafeA: number, unit: ProfileUnit): number => (unit.rateUnit === 'A' ? scheduleLimit(failsafeA, unit) : failsafeA);
 
@@ -45,8 +57,8 @@ export class StationProvisioner {
   private readonly runs = new Map<string, Promise<void>>();
   /** Connectors with a failsafe send in flight: one at a time each. */
   private readonly failsafeInFlight = new Set<string>();
-  private reconciling: Promise<void> | null = null;
-  private reconcileAgain = false;
+  /** The reconciler's sends, to wait for them. */
+  private readonly failsafeSends = new Map<string, Promise<void>>();
 
   constructor(
     private readonly commands: CommandSender,
@@ -109,43 +121,48 @@ export class StationProvisioner {
     for (let run = this.runs.get(stationId); run; run = this.runs.get(stationId)) await run;
   }
 
-  /** Resolves once no failsafe reconciliation runs. */
+  /** Resolves once no failsafe is in flight. */
   async reconciled(): Promise<void> {
-    while (this.reconciling) await this.reconciling;
+    while (this.failsafeSends.size > 0) await Promise.all([...this.failsafeSends.values()]);
   }
 
   /**
    * The failsafe reconciler (D8): every connected, provisioned station whose failsafe is not what
-   * the site calls for gets it, reductions first (all at once), increases once they are answered.
-   * In the background: a slow station holds up nobody.
+   * the site calls for gets it. Reductions go at once; an increase waits while a failsafe in its
+   * top-level zone is still being lowered. Nothing waits for a station: every answer calls for
+   * another round, which reconciles again, so one slow station holds up no other zone.
    */
   reconcile(): void {
-    if (this.reconciling) { this.reconcileAgain = true; return; }
-    this.reconciling = this.reconcileNow().catch((error: unknown) => {
-      this.log.error(`failsafe reconciliation failed: ${error instanceof Error ? error.message : String(error)}`, { action: 'provision' });
-    }).finally(() => {
-      this.reconciling = null;
-      if (this.reconcileAgain) { this.reconcileAgain = false; this.reconcile(); }
-    });
-  }
-
-  private async reconcileNow(): Promise<void> {
     const failsafes = this.failsafes();
-    const reductions: ConnectorRuntime[] = [];
+    const topOf = topZones(this.state.zones);
+    const lowering = new Set<string>();
     const increases: ConnectorRuntime[] = [];
     for (const runtime of this.state.connectors.values()) {
-      if (runtime.kind === 'DC' || this.failsafeInFlight.has(runtime.key) || this.runs.has(runtime.stationId)) continue;
+      if (runtime.kind === 'DC' || this.runs.has(runtime.stationId)) continue;
+      if (this.failsafeInFlight.has(runtime.key)) { lowering.add(topOf.get(runtime.zone) ?? runtime.zone); continue; }
       const station = this.stations.get(runtime.stationId);
       if (!station?.registered || !station.configured || !this.known.get(runtime.stationId)?.profilesSupported) continue;
       const wantedA = failsafeLimitA(failsafes[runtime.key]?.failsafeA ?? 0, this.unitOf(runtime));
       const heldA = this.held.exactlyA(runtime, 'failsafe');
       if (heldA === wantedA) continue;
-      (heldA !== undefined && heldA !== null && wantedA >= heldA ? increases : reductions).push(runtime);
+      if (heldA !== undefined && heldA !== null && wantedA > heldA) { increases.push(runtime); continue; }
+      lowering.add(topOf.get(runtime.zone) ?? runtime.zone);
+      this.startFailsafe(runtime, failsafes, station.epoch);
     }
-    if (reductions.length === 0 && increases.length === 0) return;
-    await Promise.all(reductions.map((runtime) => this.sendFailsafe(runtime, failsafes, this.stations.get(runtime.stationId)?.epoch ?? -1)));
-    await Promise.all(increases.map((runtime) => this.sendFailsafe(runtime, failsafes, this.stations.get(runtime.stationId)?.epoch ?? -1)));
-    this.changed();
+    for (const runtime of increases) {
+      if (lowering.has(topOf.get(runtime.zone) ?? runtime.zone)) continue; // after the reductions: the next round
+      this.startFailsafe(runtime, failsafes, this.stations.get(runtime.stationId)?.epoch ?? -1);
+    }
+  }
+
+  private startFailsafe(runtime: ConnectorRuntime, failsafes: Record<string, Failsafe>, epoch: number): void {
+    const send = this.sendFailsafe(runtime, failsafes, epoch).then(() => undefined, (error: unknown) => {
+      this.log.error(`failsafe profile failed: ${error instanceof Error ? error.message : String(error)}`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
+    }).finally(() => {
+      this.failsafeSends.delete(runtime.key);
+      this.changed();
+    });
+    this.failsafeSends.set(runtime.key, send);
   }
 
   private restart(stationId: string): void {
