@@ -36,7 +36,7 @@ export function describeReason(reason: SetpointReason, timeLabel: (at: number) =
     case 'not-provisioned': return 'station not provisioned yet (failsafe profile not acknowledged): counted at what it may hold';
     case 'uncontrolled': return 'station does not apply setpoints: counted at its maximum';
     case 'zone-limit': {
-      const reserved = reason.reservedA > 0 ? `, ${fmt(reason.reservedA)} A held for offline or uncontrolled stations` : '';
+      const reserved = reason.reservedA > 0 ? `, ${fmt(reason.reservedA)} A held for what other stations may draw (offline, not provisioned, uncontrolled)` : '';
       return `zone "${reason.zone}" ${reason.phase} full (limit ${fmt(reason.limitA)} A: ${describeLimitSource(reason.source)}${reserved})`;
     }
     case 'connector-max':

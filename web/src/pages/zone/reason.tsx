@@ -29,10 +29,12 @@ function describe(t: Translate, amps: (v: unknown) => string, time: (at: number)
     case 'idle': return t('dashboard.reason.idle');
     case 'config-error': return t('dashboard.reason.config-error', { message: str(r.message) });
     case 'uncontrolled': return t('dashboard.reason.uncontrolled');
+    case 'not-provisioned': return t('dashboard.reason.not-provisioned');
     case 'external-cap': return t('dashboard.reason.external-cap', { capA: amps(r.capA) });
     case 'station-offline': {
       const failsafe = r.failsafe as { code?: string; zone?: string; phase?: string; sumA?: number; maxA?: number } | undefined;
       const why = failsafe?.code ? t(`dashboard.failsafe.${failsafe.code}`, { zone: str(failsafe.zone), phase: str(failsafe.phase), sumA: amps(failsafe.sumA), maxA: amps(failsafe.maxA) }) : '';
+      if (r.assumption === 'held') return t('dashboard.reason.station-offline.held');
       return t(r.assumption === 'dc-last-setpoint' ? 'dashboard.reason.station-offline.dc' : 'dashboard.reason.station-offline', { failsafe: why });
     }
     case 'zone-limit':
