@@ -28,7 +28,7 @@ describe('failsafe reconciler (D8)', () => {
   it('sends the new failsafe to every connected station when a zone maximum changes, and shows held vs wanted', async () => {
     h = await startApiHarness(site, { control: { liveProfileDurationS: 60, debounceMs: 20 } });
     for (const id of IDS) {
-      const sim = new SimStation({ id, url: h.app.ocppUrl, tickIntervalMs: 100, connectors: [{ maxCurrentA: 32, phases: 3 }, { maxCurrentA: 32, phases: 3 }] });
+      const sim = new SimStation({ id, url: h.app.ocppUrl, tickIntervalMs: 100, connectors: [{ maxCurrentA: 32 }, { maxCurrentA: 32 }] });
       sims.push(sim);
       expect(await sim.start()).toBe('Accepted');
     }

@@ -117,15 +117,20 @@ export class Dispatcher {
   }
 
   /**
-   * Now and then an uncontrolled connector is offered its maximum, which is held for it anyway:
-   * once it accepts, it is trusted again and the next round gives it its share.
+   * Now and then an uncontrolled connector is offered a profile again: once it accepts one, it is
+   * trusted again and the next round gives it its share. What it is offered never raises what it
+   * may draw now (D8): its maximum is held for it, but another station's may have been given
+   * meanwhile from what it really applies.
    */
   private retryUncontrolled(result: AllocationResult): void {
     const at = this.now();
     for (const s of result.setpoints) {
       if (s.reason.code !== 'uncontrolled' || (this.retriedAt.get(s.connectorId) ?? -Infinity) + this.options.uncontrolledRetryMs > at) continue;
+      const runtime = this.state.connectors.get(s.connectorId);
+      if (!runtime) continue;
       this.retriedAt.set(s.connectorId, at);
-      this.start({ connectorId: s.connectorId, fromA: s.currentA, toA: s.currentA, setpoint: s });
+      const offerA = Math.min(s.currentA, this.held.boundA(runtime));
+      this.start({ connectorId: s.connectorId, fromA: offerA, toA: offerA, setpoint: s });
     }
   }
 

@@ -18,6 +18,11 @@ export interface ConnectorRuntime {
   stationVip: boolean;
   session: { transactionId: number; startedAt: number; meterStartWh: number; energyWh: number; vip: boolean } | null;
   measured: Measurement | null;
+  /**
+   * Created from what the station reported (a StatusNotification, NumberOfConnectors) with the
+   * default wiring: which phases it loads is not known, so its unused phases are never freed (A7).
+   */
+  wiringUnknown?: boolean;
   /** D8: the failsafe its station surely held when last stored (read at load; kept current by HeldProfiles). */
   storedFailsafeA?: number | null;
 }
@@ -98,6 +103,7 @@ export class SiteState {
         session: previous.get(key)?.session ?? null,
         measured: previous.get(key)?.measured ?? null,
         storedFailsafeA: c.failsafe_held_a,
+        ...(c.discovered === 1 ? { wiringUnknown: true } : {}),
       });
       if (flagged.has(c.station_id)) this.uncontrolled.add(key);
     }
@@ -258,6 +264,7 @@ export class SiteState {
         stationConnected: connected,
         ...(control?.heldA !== undefined ? { heldA: control.heldA } : {}),
         ...(control && !control.provisioned ? { provisioned: false } : {}),
+        ...(c.wiringUnknown ? { wiringUnknown: true } : {}),
         session: c.session ? { startedAt: c.session.startedAt, energyWh: c.session.energyWh, vip: c.session.vip } : null,
         measured: c.measured,
         ...(this.uncontrolled.has(c.key) ? { uncontrolled: true } : {}),
@@ -289,6 +296,7 @@ export class SiteState {
     if (!station) return undefined;
     const runtime: ConnectorRuntime = {
       key, stationId, connectorId, zone: station.zone, wiring: 'L1L2L3', kind: 'AC', maxCurrentA: 32, stationVip: station.vip, session: null, measured: null,
+      wiringUnknown: true,
     };
     this.connectors.set(key, runtime);
     return runtime;

@@ -55,6 +55,11 @@ export interface ConnectorInput {
   kind?: ConnectorKind;
   /** Z4 [L1L2L3]. */
   wiring?: PhaseWiring;
+  /**
+   * The wiring is a default nobody confirmed (a connector a station reported): the phases a car
+   * uses cannot be told from its measurements, so A7 never frees any [false].
+   */
+  wiringUnknown?: boolean;
   /** A3: per-station override; the site standard still applies as a floor. */
   minCurrentA?: number;
   /** A1: connector/cable rating [settings.defaultMaxCurrentA]. */

@@ -66,6 +66,8 @@ export interface ConnectorsTable {
   status_at: number | null;
   /** D8: the failsafe its station surely holds, A per phase; null: not known (migration 009). */
   failsafe_held_a: number | null;
+  /** 1: created from a station's report with the default wiring, not confirmed by an installer (migration 009). */
+  discovered: number | null;
 }
 
 export interface BadgesTable {

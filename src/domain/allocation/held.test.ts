@@ -58,3 +58,18 @@ describe('the worked example of docs/charging-profiles.md (D2, D8)', () => {
     expect(amps({ stationConnected: false })).toEqual([6, 6, 9, 9, 10]);
   });
 });
+
+describe('a connector with a wiring nobody confirmed (D8, A7)', () => {
+  it('keeps all its phases counted: which site phase its car uses cannot be told', () => {
+    const phasesAfterAMinute = (extra: Partial<ConnectorInput>): readonly string[] => {
+      const measured = (at: number) => ({ currentsA: [8, 0, 0] as [number, number, number], at });
+      const connectors = (at: number): ConnectorInput[] => [car('a/1', { measured: measured(at), ...extra })];
+      let state = allocate({ zones: [zone], connectors: connectors(now) }, now).state;
+      for (let t = now + 10_000; t <= now + 90_000; t += 10_000) state = allocate({ zones: [zone], connectors: connectors(t), state }, t).state;
+      const at = now + 100_000;
+      return allocate({ zones: [zone], connectors: connectors(at), state }, at).setpoints[0].phases;
+    };
+    expect(phasesAfterAMinute({})).toEqual(['L1']);
+    expect(phasesAfterAMinute({ wiringUnknown: true })).toEqual(['L1', 'L2', 'L3']);
+  });
+});

@@ -234,11 +234,11 @@ function decideCandidates(
     const ac = p.dc[i] === 0;
     let demand: DemandDecision | null = null;
     if (measured[i] && prev && prev.suspendedSince === undefined && settings.demandEnabled
-      && (prev.demand !== undefined || mayNeedDemand(draws, i * 3, wired, prev.lastA - settings.demandThresholdA, ac && wired.length === 3))) {
+      && (prev.demand !== undefined || mayNeedDemand(draws, i * 3, wired, prev.lastA - settings.demandThresholdA, ac && wired.length === 3 && conns[i].wiringUnknown !== true))) {
       demandInput.prev = prev;
       demandInput.drawAt = i * 3;
       demandInput.wired = wired;
-      demandInput.canFreePhases = ac && p.threePhase[i] === 1;
+      demandInput.canFreePhases = ac && p.threePhase[i] === 1 && conns[i].wiringUnknown !== true;
       demandInput.minA = minA[i];
       demandInput.maxA = maxA[i];
       demand = decideDemand(demandInput);

@@ -3,10 +3,11 @@ import type { ConnectorRow, StationRow, StationUpdate } from '../schema.js';
 
 /** `offline_auth_mode` absent: left as stored (B2). */
 export type StationConfig = Pick<StationRow, 'id' | 'zone' | 'name' | 'password_hash' | 'vip' | 'auth_mode' | 'box_identity'> & Partial<Pick<StationRow, 'offline_auth_mode' | 'upstream_password'>>;
+/** What an installer sets (site file, API): the connector is no longer a discovered one with unknown wiring. */
 export type ConnectorConfig = Pick<ConnectorRow, 'station_id' | 'connector_id' | 'phases' | 'min_current_a' | 'max_current_a' | 'type' | 'max_power_w'>;
 
 /** Default wiring of a connector that a station reports but nobody configured yet (Z4, A1). */
-const DISCOVERED_CONNECTOR = { phases: 'L1L2L3', min_current_a: null, max_current_a: 32, type: 'AC' as const, max_power_w: null };
+const DISCOVERED_CONNECTOR = { phases: 'L1L2L3', min_current_a: null, max_current_a: 32, type: 'AC' as const, max_power_w: null, discovered: 1 };
 
 export class StationsRepository {
   constructor(private readonly db: Db) {}
@@ -35,8 +36,8 @@ export class StationsRepository {
 
   async upsertConnector(connector: ConnectorConfig, db: Db = this.db): Promise<void> {
     const { station_id: _s, connector_id: _c, ...config } = connector;
-    await db.insertInto('connectors').values(connector)
-      .onConflict((oc) => oc.columns(['station_id', 'connector_id']).doUpdateSet(config))
+    await db.insertInto('connectors').values({ ...connector, discovered: null })
+      .onConflict((oc) => oc.columns(['station_id', 'connector_id']).doUpdateSet({ ...config, discovered: null }))
       .execute();
   }
 

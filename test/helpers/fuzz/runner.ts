@@ -442,6 +442,20 @@ export class FuzzRun {
     return names;
   }
 
+  /** FUSEGUARD_FUZZ_DEBUG: what Fuseguard believed at the violation (its last allocation, held limits). */
+  private dumpFuseguardView(connectors: string[]): void {
+    const control = this.app.control;
+    if (!control) return;
+    const result = control.lastResult;
+    console.error(`  Fuseguard's view (allocation at +${(((result?.at ?? 0) - this.t0) / 1000).toFixed(3)} s):`);
+    for (const z of result?.zones ?? []) console.error(`    zone ${z.zone}: limit ${z.limitA.join('/')} reserved ${z.reservedA.join('/')} allocated ${z.allocatedA.join('/')}`);
+    for (const id of connectors) {
+      const runtime = control.state.connectors.get(id);
+      const sp = result?.setpoints.find((x) => x.connectorId === id);
+      console.error(`    ${id}: ${runtime ? `${runtime.wiring} max ${runtime.maxCurrentA} zone ${runtime.zone} session ${runtime.session ? 'yes' : 'no'}` : 'unknown to Fuseguard'}; setpoint ${JSON.stringify(sp && { a: sp.currentA, phases: sp.phases, c: sp.controllable, r: sp.reason.code })}; control ${runtime ? JSON.stringify(control.connectorControl(runtime)) : '-'}`);
+    }
+  }
+
   /** The zone's limit now: its maximum, or a higher one it had less than DECREASE_GRACE_MS ago. */
   private zoneLimit(zone: ZoneState, at: number): number {
     zone.previous = zone.previous.filter((p) => p.until > at);
@@ -494,6 +508,7 @@ export class FuzzRun {
             continue;
           }
           this.violation = { zone: zone.name, phase, at: at - this.t0, sumA: sums[phase], limitA, contributions: parts[phase] };
+          if (process.env.FUSEGUARD_FUZZ_DEBUG) this.dumpFuseguardView(parts[phase].map((p) => p.connector));
           return;
         }
       }
