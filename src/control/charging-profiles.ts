@@ -23,8 +23,8 @@ export const NOMINAL_VOLTAGE_V = 230;
 export interface ProfileUnit {
   /** What the station accepts (ChargingScheduleAllowedChargingRateUnit). */
   rateUnit: 'A' | 'W';
-  /** 1 for a single-phase connector, else 3. */
-  numberPhases: 1 | 3;
+  /** The phases a car may use: 1 for a single-phase connector, else 3, or fewer where A7 counts fewer. */
+  numberPhases: 1 | 2 | 3;
 }
 
 /** The limit in the station's unit, one decimal (OCPP), never rounded up. */

@@ -56,10 +56,13 @@ export class ControlLoop {
       answered: () => this.schedule(),
     });
     // D8: the allocation counts every connector at what its station may let it draw now.
-    this.state.control = (runtime, connected) => ({
-      ...(runtime.kind === 'DC' ? {} : { heldA: this.held.boundA(runtime) }),
-      provisioned: !connected || this.provisioner.isReady(runtime),
-    });
+    this.state.control = (runtime, connected) => {
+      const ready = connected && this.provisioner.isReady(runtime);
+      return {
+        ...(runtime.kind === 'DC' ? {} : { heldA: this.held.countedA(runtime, ready, this.liveProfileDurationMs()) }),
+        provisioned: !connected || ready,
+      };
+    };
     this.debounceMs = options.debounceMs ?? 50;
   }
 
@@ -95,6 +98,10 @@ export class ControlLoop {
     this.stopped = true;
     if (this.debounce) clearTimeout(this.debounce);
     if (this.tick) clearInterval(this.tick);
+  }
+
+  private liveProfileDurationMs(): number {
+    return (this.options.liveProfileDurationS ?? this.state.settings.liveProfileDurationS) * 1000;
   }
 
   /** Resolves when no round runs or is due and no live profile is in flight. */

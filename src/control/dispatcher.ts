@@ -5,7 +5,7 @@
 // holds up no other. Idle connectors are held at 0 A by their live profile too: a car that plugs
 // in then waits for its share instead of drawing its failsafe current next to cars that already
 // use the whole zone. If Fuseguard goes away, that 0 A profile runs out and the failsafe applies.
-import { phaseIndex, planChanges, type AllocationResult, type ChangeStep, type HeldSetpoint, type Setpoint } from '../domain/index.js';
+import { phaseIndex, sitePhases, type AllocationResult, type PhaseIndex, type Setpoint } from '../domain/index.js';
 import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
 import { liveProfile, type ProfileUnit } from './charging-profiles.js';
@@ -79,37 +79,39 @@ export class Dispatcher {
   /** Starts what the allocation calls for; returns without waiting for any station. */
   apply(result: AllocationResult): void {
     const room = new Room(result);
-    const counted: HeldSetpoint[] = [];
-    const bySetpoint = new Map<string, Setpoint>();
+    const liveDurationMs = this.options.liveProfileDurationS() * 1000;
+    const steps: Step[] = [];
     for (const setpoint of result.setpoints) {
       const runtime = this.state.connectors.get(setpoint.connectorId);
       if (!runtime) continue;
-      bySetpoint.set(setpoint.connectorId, setpoint);
-      // What it may draw now; one that is not allocated is counted at what the allocation held for it.
-      const boundA = this.held.boundA(runtime);
-      const currentA = setpoint.controllable ? boundA : Math.max(boundA, setpoint.currentA);
-      counted.push({ connectorId: setpoint.connectorId, currentA });
-      room.add(setpoint, currentA);
+      // What it may draw, on the phases it may use (HeldProfiles); one that is not allocated, at
+      // least what the allocation held for it.
+      const commandable = setpoint.controllable && this.provisioner.isReady(runtime);
+      const boundA = this.held.countedA(runtime, commandable, liveDurationMs);
+      const fromA = setpoint.controllable ? boundA : Math.max(boundA, setpoint.currentA);
+      const fromPhases = this.held.countedPhases(runtime, commandable, liveDurationMs);
+      room.add(setpoint.zone, fromPhases, fromA);
+      if (!setpoint.controllable) continue;
+      const toPhases = wantedPhases(runtime, setpoint);
+      const live = this.held.validLive(runtime);
+      // Nothing to send when it surely holds a valid live profile of the target (renewals aside).
+      if (live && live.limitA === setpoint.currentA && fromA === setpoint.currentA && (live.numberPhases ?? 3) === toPhases.length) continue;
+      steps.push({ runtime, setpoint, fromA, fromPhases, toPhases });
     }
-    const plan = planChanges(counted, result.setpoints);
-    // A connector without a valid live profile gets one even when its target equals what it may
-    // draw now: the failsafe below must never be the only thing that holds it.
-    const planned = new Set([...plan.reductions, ...plan.increases].map((step) => step.connectorId));
-    for (const setpoint of result.setpoints) {
-      const runtime = this.state.connectors.get(setpoint.connectorId);
-      if (!runtime || !setpoint.controllable || planned.has(setpoint.connectorId) || this.held.validLive(runtime)) continue;
-      plan.reductions.push({ connectorId: setpoint.connectorId, fromA: setpoint.currentA, toA: setpoint.currentA, setpoint });
-    }
-    for (const step of plan.reductions) this.start(step);
+    // A step lowers what it may draw on every phase: at once. Otherwise (a raise, or more phases)
+    // only where what everyone else may draw leaves room (D8); else the next round tries again.
     let deferred = 0;
-    for (const step of plan.increases) {
-      const setpoint = bySetpoint.get(step.connectorId);
-      const runtime = this.state.connectors.get(step.connectorId);
-      if (!setpoint || !runtime || this.inFlight.has(step.connectorId) || !this.provisioner.isReady(runtime)) continue;
-      // D8: only where what everyone else may draw leaves room; else the next round tries again.
-      if (!room.fits(setpoint, step.fromA, step.toA)) { deferred++; continue; }
-      room.move(setpoint, step.fromA, step.toA);
-      this.start(step);
+    const raises: Step[] = [];
+    for (const step of steps) {
+      if (step.setpoint.currentA <= step.fromA && step.toPhases.every((ph) => step.fromPhases.includes(ph))) this.start(step.runtime, step.setpoint.currentA, step.toPhases);
+      else raises.push(step);
+    }
+    raises.sort((a, b) => (a.setpoint.connectorId < b.setpoint.connectorId ? -1 : 1));
+    for (const step of raises) {
+      if (this.inFlight.has(step.setpoint.connectorId) || !this.provisioner.isReady(step.runtime)) continue;
+      if (!room.fits(step.setpoint.zone, step.fromPhases, step.fromA, step.toPhases, step.setpoint.currentA)) { deferred++; continue; }
+      room.move(step.setpoint.zone, step.fromPhases, step.fromA, step.toPhases, step.setpoint.currentA);
+      this.start(step.runtime, step.setpoint.currentA, step.toPhases);
     }
     this.deferred = deferred;
     this.renew(result);
@@ -119,8 +121,7 @@ export class Dispatcher {
   /**
    * Now and then an uncontrolled connector is offered a profile again: once it accepts one, it is
    * trusted again and the next round gives it its share. What it is offered never raises what it
-   * may draw now (D8): its maximum is held for it, but another station's may have been given
-   * meanwhile from what it really applies.
+   * may draw now, whatever state it is in (D8): its maximum is held for it, but it may apply less.
    */
   private retryUncontrolled(result: AllocationResult): void {
     const at = this.now();
@@ -129,8 +130,8 @@ export class Dispatcher {
       const runtime = this.state.connectors.get(s.connectorId);
       if (!runtime) continue;
       this.retriedAt.set(s.connectorId, at);
-      const offerA = Math.min(s.currentA, this.held.boundA(runtime));
-      this.start({ connectorId: s.connectorId, fromA: offerA, toA: offerA, setpoint: s });
+      // Counted at its maximum on every wired phase: offering all of them stays within that.
+      this.start(runtime, Math.min(s.currentA, this.held.lowerA(runtime)), wiredPhases(runtime));
     }
   }
 
@@ -143,8 +144,10 @@ export class Dispatcher {
       const runtime = this.state.connectors.get(s.connectorId);
       const live = runtime ? this.held.validLive(runtime) : undefined;
       if (!s.controllable || !runtime || !live || live.limitA !== s.currentA) continue;
+      const phases = wantedPhases(runtime, s);
+      if ((live.numberPhases ?? 3) !== phases.length) continue; // a change of phases is the plan's
       if (moved.has(runtime.stationId) || (live.validToAt ?? Infinity) < this.stationNow(runtime.stationId) + halfLifeMs) {
-        this.start({ connectorId: s.connectorId, fromA: s.currentA, toA: s.currentA, setpoint: s });
+        this.start(runtime, s.currentA, phases);
       }
     }
   }
@@ -153,28 +156,23 @@ export class Dispatcher {
     return this.options.stationNow ? this.options.stationNow(stationId) : this.now();
   }
 
-  private start(step: ChangeStep): void {
-    if (this.inFlight.has(step.connectorId)) return;
-    const runtime = this.state.connectors.get(step.connectorId);
-    if (!runtime || !this.provisioner.isReady(runtime)) return;
-    const run = this.send(runtime, step.toA).catch((error: unknown) => {
+  private start(runtime: ConnectorRuntime, toA: number, phases: readonly PhaseIndex[]): void {
+    if (this.inFlight.has(runtime.key) || !this.provisioner.isReady(runtime)) return;
+    const run = this.send(runtime, toA, phases.length as 1 | 2 | 3).catch((error: unknown) => {
       this.log.error(`live profile failed: ${error instanceof Error ? error.message : String(error)}`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
     }).finally(() => {
-      this.inFlight.delete(step.connectorId);
+      this.inFlight.delete(runtime.key);
       this.options.answered();
     });
-    this.inFlight.set(step.connectorId, run);
+    this.inFlight.set(runtime.key, run);
   }
 
-  private async send(runtime: ConnectorRuntime, toA: number): Promise<void> {
+  private async send(runtime: ConnectorRuntime, toA: number, numberPhases: 1 | 2 | 3): Promise<void> {
     const at = this.stationNow(runtime.stationId);
-    const unit: ProfileUnit = {
-      rateUnit: this.provisioner.capabilities(runtime.stationId)?.rateUnit ?? 'A',
-      numberPhases: runtime.wiring.length === 2 ? 1 : 3,
-    };
+    const unit: ProfileUnit = { rateUnit: this.provisioner.capabilities(runtime.stationId)?.rateUnit ?? 'A', numberPhases };
     const durationS = this.options.liveProfileDurationS();
     const profile = liveProfile(runtime.connectorId, toA, unit, at, durationS);
-    const sendId = this.held.sent(runtime, 'live', { limitA: toA, validToAt: at + durationS * 1000 });
+    const sendId = this.held.sent(runtime, 'live', { limitA: toA, validToAt: at + durationS * 1000, numberPhases });
     const result = await this.commands.send(runtime.stationId, 'SetChargingProfile', { connectorId: runtime.connectorId, csChargingProfiles: profile }, { timeoutMs: this.options.commandTimeoutMs });
     const outcome = profileOutcome(result);
     this.held.answered(runtime, 'live', sendId, outcome);
@@ -202,9 +200,33 @@ export class Dispatcher {
   }
 }
 
+interface Step {
+  runtime: ConnectorRuntime;
+  setpoint: Setpoint;
+  fromA: number;
+  fromPhases: readonly PhaseIndex[];
+  toPhases: readonly PhaseIndex[];
+}
+
+function wiredPhases(runtime: ConnectorRuntime): readonly PhaseIndex[] {
+  return sitePhases(runtime.wiring);
+}
+
+/**
+ * The phases its live profile lets a car use (OCPP numberPhases, in its rotation): fewer than
+ * wired when A7 counts it on fewer, so that the station itself holds the car to what the
+ * allocation counted; only when those are the first of its rotation (a car's phase 1 first).
+ */
+function wantedPhases(runtime: ConnectorRuntime, setpoint: Setpoint): readonly PhaseIndex[] {
+  const wired = wiredPhases(runtime);
+  const counted = setpoint.phases.map(phaseIndex);
+  if (counted.length === 0 || counted.length >= wired.length) return wired;
+  return counted.every((ph, i) => wired[i] === ph) ? wired.slice(0, counted.length) : wired;
+}
+
 /**
  * D8: per zone and phase, what the connectors in its subtree may draw now, against the zone's
- * limit of the allocation; each connector on the phases the allocation counts it on.
+ * limit of the allocation; each on the phases its station may let a car use.
  */
 class Room {
   private readonly usedA: Float64Array;
@@ -221,23 +243,28 @@ class Room {
     zones.forEach((z, i) => { for (let ph = 0; ph < 3; ph++) this.limitA[i * 3 + ph] = z.limitA[ph]; });
   }
 
-  add(setpoint: Setpoint, amountA: number): void {
-    this.each(setpoint, (c) => { this.usedA[c] += amountA; });
+  add(zone: string, phases: readonly PhaseIndex[], amountA: number): void {
+    for (let z = this.zoneIndex.get(zone) ?? -1; z >= 0; z = this.parentOf[z]) for (const ph of phases) this.usedA[z * 3 + ph] += amountA;
   }
 
-  fits(setpoint: Setpoint, fromA: number, toA: number): boolean {
-    let fits = true;
-    this.each(setpoint, (c) => { if (this.usedA[c] - fromA + toA > this.limitA[c] + TOLERANCE_A) fits = false; });
-    return fits;
+  /** Whether going from `fromA` on `fromPhases` to `toA` on `toPhases` fits, either being held meanwhile. */
+  fits(zone: string, fromPhases: readonly PhaseIndex[], fromA: number, toPhases: readonly PhaseIndex[], toA: number): boolean {
+    for (let z = this.zoneIndex.get(zone) ?? -1; z >= 0; z = this.parentOf[z]) {
+      for (let ph = 0; ph < 3; ph++) {
+        const before = fromPhases.includes(ph as PhaseIndex) ? fromA : 0;
+        const during = Math.max(before, toPhases.includes(ph as PhaseIndex) ? toA : 0);
+        if (during > before && this.usedA[z * 3 + ph] - before + during > this.limitA[z * 3 + ph] + TOLERANCE_A) return false;
+      }
+    }
+    return true;
   }
 
-  move(setpoint: Setpoint, fromA: number, toA: number): void {
-    this.add(setpoint, toA - fromA);
-  }
-
-  private each(setpoint: Setpoint, visit: (constraint: number) => void): void {
-    for (let z = this.zoneIndex.get(setpoint.zone) ?? -1; z >= 0; z = this.parentOf[z]) {
-      for (const ph of setpoint.phases) visit(z * 3 + phaseIndex(ph));
+  move(zone: string, fromPhases: readonly PhaseIndex[], fromA: number, toPhases: readonly PhaseIndex[], toA: number): void {
+    for (let z = this.zoneIndex.get(zone) ?? -1; z >= 0; z = this.parentOf[z]) {
+      for (let ph = 0; ph < 3; ph++) {
+        const before = fromPhases.includes(ph as PhaseIndex) ? fromA : 0;
+        this.usedA[z * 3 + ph] += Math.max(before, toPhases.includes(ph as PhaseIndex) ? toA : 0) - before;
+      }
     }
   }
 }

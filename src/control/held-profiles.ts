@@ -5,7 +5,7 @@
 // refused or replaced, a reboot may have kept or lost anything, and a connector never seen since
 // Fuseguard started may hold anything (its maximum).
 import {
-  EMPTY_SLOT, heldLimitA, NONE, slotAnswered, slotExactly, slotExpired, slotMayHaveLost, slotSent, slotSurelyHolds, UNKNOWN, UNKNOWN_SLOT,
+  EMPTY_SLOT, heldLimitOverA, heldLowerLimitA, heldPhaseCountOver, NONE, sitePhases, type PhaseIndex, slotAnswered, slotExactly, slotExpired, slotMayHaveLost, slotSent, slotSurelyHolds, UNKNOWN, UNKNOWN_SLOT,
   type HeldKnowledge, type PossibleProfile, type SendOutcome,
 } from '../domain/index.js';
 import type { CommandResult, CommandAction } from '../ocpp/command-sender.js';
@@ -45,13 +45,45 @@ export class HeldProfiles {
     return runtime.kind === 'DC' ? { failsafe: EMPTY_SLOT, live: UNKNOWN_SLOT } : UNKNOWN;
   }
 
-  /** The most the connector may draw now, A per phase (D8). */
-  boundA(runtime: ConnectorRuntime): number {
+  /**
+   * The most the connector may draw from now to `horizonMs` ahead, A per phase (D8): Infinity for
+   * a station that cannot be commanded (its live profile will end, and its failsafe apply).
+   */
+  boundA(runtime: ConnectorRuntime, horizonMs = 0): number {
+    return heldLimitOverA(this.pruned(runtime), runtime.maxCurrentA, this.stationNow(runtime.stationId), horizonMs);
+  }
+
+  /**
+   * What the allocation counts the connector at (D8). One that cannot be commanded now (offline,
+   * not provisioned) over all time to come: its live profile will end and its failsafe apply. One
+   * that can, over a quarter of a live profile's life: renewals are due at half-life, so a live
+   * profile that ends sooner is one whose renewal is not getting through.
+   */
+  countedA(runtime: ConnectorRuntime, commandable: boolean, liveDurationMs: number): number {
+    return this.boundA(runtime, commandable ? liveDurationMs / 4 : Infinity);
+  }
+
+  /** The site phases (first ones of its rotation) on which it may let a car draw, over the same span as countedA. */
+  countedPhases(runtime: ConnectorRuntime, commandable: boolean, liveDurationMs: number): readonly PhaseIndex[] {
+    const wired = sitePhases(runtime.wiring);
+    const at = this.stationNow(runtime.stationId);
+    const count = heldPhaseCountOver(this.pruned(runtime), wired.length, at, commandable ? liveDurationMs / 4 : Infinity);
+    return count >= wired.length ? wired : wired.slice(0, count);
+  }
+
+  /** The least it may be held to now: a profile of that value never raises what it may draw. */
+  lowerA(runtime: ConnectorRuntime): number {
+    return heldLowerLimitA(this.pruned(runtime), runtime.maxCurrentA, this.stationNow(runtime.stationId));
+  }
+
+  private pruned(runtime: ConnectorRuntime): HeldKnowledge {
     const at = this.stationNow(runtime.stationId);
     const k = this.knowledge(runtime);
     const live = slotExpired(k.live, at);
-    if (live !== k.live) this.byKey.set(runtime.key, { failsafe: k.failsafe, live });
-    return heldLimitA({ failsafe: k.failsafe, live }, runtime.maxCurrentA, at);
+    if (live === k.live) return k;
+    const next = { failsafe: k.failsafe, live };
+    this.byKey.set(runtime.key, next);
+    return next;
   }
 
   /** A profile leaves for the station: it may hold it from now on. Returns the send's id. */

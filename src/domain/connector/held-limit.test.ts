@@ -1,7 +1,7 @@
 // D8: the held limit, as a compliant station computes it, over what it may hold.
 import { describe, expect, it } from 'vitest';
 import {
-  EMPTY_SLOT, heldLimitA, NONE, slotAnswered, slotExactly, slotExpired, slotMayHaveLost, slotSent, slotSurelyHolds, UNKNOWN, UNKNOWN_SLOT,
+  ANY, EMPTY_SLOT, heldLimitA, heldLimitOverA, heldLowerLimitA, heldPhaseCountOver, NONE, slotAnswered, slotExactly, slotExpired, slotMayHaveLost, slotSent, slotSurelyHolds, UNKNOWN, UNKNOWN_SLOT,
   type HeldKnowledge, type SlotKnowledge,
 } from './held-limit.js';
 
@@ -71,5 +71,31 @@ describe('held limit (D8)', () => {
     expect(heldLimitA(held(exactly(6), live), MAX, 5500)).toBe(before);
     expect(live.known).toEqual([NONE]);
     expect(slotExpired(live, 7000)).toEqual({ known: [NONE], pending: [] });
+  });
+
+  it('over a span: an offline station that holds 0 A now applies its failsafe once its live profile ends (D2)', () => {
+    const k = held(exactly(9), exactly(0, 1000));
+    expect(heldLimitOverA(k, MAX, 500, 0)).toBe(0);
+    expect(heldLimitOverA(k, MAX, 500, Infinity)).toBe(9);
+    expect(heldLimitOverA(k, MAX, 500, 400)).toBe(0); // still valid at the end of the span
+    expect(heldLimitOverA(held(exactly(6), exactly(20, 1000)), MAX, 500, Infinity)).toBe(20);
+  });
+
+  it('the least it may be held to: what a profile can never raise; an unknown one may be 0 A', () => {
+    const live = slotSent(exactly(10, 10_000), 1, { limitA: 25, validToAt: 10_000 });
+    expect(heldLowerLimitA(held(exactly(6), live), MAX, 0)).toBe(10);
+    expect(heldLowerLimitA(held(exactly(6), { known: [NONE, ANY], pending: [] }), MAX, 0)).toBe(0);
+    expect(heldLowerLimitA(held(exactly(6), exactly(10, 100)), MAX, 200)).toBe(6);
+    expect(heldLowerLimitA(held(EMPTY_SLOT, EMPTY_SLOT), MAX, 0)).toBe(32);
+  });
+
+  it('the phases it may let a car use: a live profile on one phase, the failsafe on all once it may end (A7)', () => {
+    const onePhase = held(exactly(6), { known: [{ limitA: 16, validToAt: 1000, numberPhases: 1 }], pending: [] });
+    expect(heldPhaseCountOver(onePhase, 3, 0, 0)).toBe(1);
+    expect(heldPhaseCountOver(onePhase, 3, 0, 2000)).toBe(3); // it may end within the span
+    const sent = { ...onePhase, live: slotSent(onePhase.live, 1, { limitA: 16, validToAt: 1000 }) };
+    expect(heldPhaseCountOver(sent, 3, 0, 0)).toBe(3); // a profile on all phases may be installed
+    expect(heldPhaseCountOver(UNKNOWN, 3, 0, 0)).toBe(3);
+    expect(heldPhaseCountOver(onePhase, 1, 0, 0)).toBe(1);
   });
 });

@@ -9,6 +9,8 @@
 export interface PossibleProfile {
   readonly limitA: number;
   readonly validToAt: number | null;
+  /** The phases it lets a car use (OCPP numberPhases); absent: every wired phase. */
+  readonly numberPhases?: number;
 }
 
 /** A profile sent and not clearly answered yet: the station may have installed it. */
@@ -36,7 +38,7 @@ export interface HeldKnowledge {
 }
 
 export const NONE = 'none' as const;
-/** Any profile at all (ours from before a restart, someone else's): up to the connector's maximum, for ever. */
+/** Any profile at all (ours from before a restart, someone else's): any limit (Infinity), for ever. */
 export const ANY: PossibleProfile = { limitA: Infinity, validToAt: null };
 /** Nothing is known: never seen since Fuseguard started. */
 export const UNKNOWN_SLOT: SlotKnowledge = { known: [NONE, ANY], pending: [] };
@@ -63,16 +65,58 @@ export function heldLimitA(knowledge: HeldKnowledge, maxA: number, at: number): 
   return slotBound(knowledge.live, maxA, at, failsafeA);
 }
 
-/** The highest limit a slot may impose at `at`; `belowA` where it may hold nothing valid. */
-function slotBound(slot: SlotKnowledge, maxA: number, at: number, belowA: number): number {
-  let boundA = -Infinity;
+/**
+ * The most the connector may draw at any instant from `at` to `at + horizonMs`: a station that
+ * cannot be renewed in time (offline: Infinity) falls from its live profile to its failsafe by
+ * itself, which may be higher. Each possible state changes once (its live profile ends), so the
+ * two ends of the span tell.
+ */
+export function heldLimitOverA(knowledge: HeldKnowledge, maxA: number, at: number, horizonMs: number): number {
+  const now = heldLimitA(knowledge, maxA, at);
+  return horizonMs > 0 ? Math.max(now, heldLimitA(knowledge, maxA, at + horizonMs)) : now;
+}
+
+/**
+ * How many of its wired phases (`wiredCount`, in its rotation) the connector may let a car use at
+ * any instant from `at` to `at + horizonMs`: the most that any profile that may apply allows.
+ */
+export function heldPhaseCountOver(knowledge: HeldKnowledge, wiredCount: number, at: number, horizonMs: number): number {
+  const count = (p: PossibleProfile): number => Math.min(wiredCount, p.numberPhases ?? wiredCount);
+  let failsafeCount = 0;
+  for (const p of [...knowledge.failsafe.known, ...knowledge.failsafe.pending.map((q) => q.profile)]) {
+    failsafeCount = Math.max(failsafeCount, p === NONE || p.limitA === Infinity ? wiredCount : count(p));
+  }
+  let most = 0;
+  for (const p of [...knowledge.live.known, ...knowledge.live.pending.map((q) => q.profile)]) {
+    const valid = p !== NONE && isActive(p, at);
+    if (valid) most = Math.max(most, p.limitA === Infinity ? wiredCount : count(p));
+    if (!valid || !isActive(p, at + horizonMs)) most = Math.max(most, failsafeCount || wiredCount);
+  }
+  return most || failsafeCount || wiredCount;
+}
+
+/**
+ * The least the connector may be held to at `at` over every state it may be in: what offering a
+ * profile of that value can never raise. An unknown profile (ANY) may be 0 A.
+ */
+export function heldLowerLimitA(knowledge: HeldKnowledge, maxA: number, at: number): number {
+  const failsafeA = slotBound(knowledge.failsafe, maxA, at, maxA, Math.min, 0);
+  return slotBound(knowledge.live, maxA, at, failsafeA, Math.min, 0);
+}
+
+/** The highest (or, with `pick` = Math.min, lowest) limit a slot may impose at `at`; `belowA` where it may hold nothing valid. */
+function slotBound(
+  slot: SlotKnowledge, maxA: number, at: number, belowA: number,
+  pick: (a: number, b: number) => number = Math.max, anyA = maxA,
+): number {
+  let boundA: number | undefined;
   const consider = (p: PossibleProfile | typeof NONE): void => {
-    const limitA = p !== NONE && isActive(p, at) ? Math.min(p.limitA, maxA) : belowA;
-    if (limitA > boundA) boundA = limitA;
+    const limitA = p !== NONE && isActive(p, at) ? (p.limitA === Infinity ? anyA : Math.min(p.limitA, maxA)) : belowA;
+    boundA = boundA === undefined ? limitA : pick(boundA, limitA);
   };
   for (const p of slot.known) consider(p);
   for (const p of slot.pending) consider(p.profile);
-  return boundA === -Infinity ? belowA : boundA;
+  return boundA ?? belowA;
 }
 
 /** A send begins: from now on the station may hold it. */
@@ -118,7 +162,7 @@ export function slotSurelyHolds(slot: SlotKnowledge): boolean {
 function dedupe(list: readonly (PossibleProfile | typeof NONE)[]): (PossibleProfile | typeof NONE)[] {
   const out: (PossibleProfile | typeof NONE)[] = [];
   for (const p of list) {
-    if (!out.some((q) => q === p || (q !== NONE && p !== NONE && q.limitA === p.limitA && q.validToAt === p.validToAt))) out.push(p);
+    if (!out.some((q) => q === p || (q !== NONE && p !== NONE && q.limitA === p.limitA && q.validToAt === p.validToAt && q.numberPhases === p.numberPhases))) out.push(p);
   }
   return out;
 }

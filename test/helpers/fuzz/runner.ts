@@ -452,7 +452,7 @@ export class FuzzRun {
     for (const id of connectors) {
       const runtime = control.state.connectors.get(id);
       const sp = result?.setpoints.find((x) => x.connectorId === id);
-      console.error(`    ${id}: ${runtime ? `${runtime.wiring} max ${runtime.maxCurrentA} zone ${runtime.zone} session ${runtime.session ? 'yes' : 'no'}` : 'unknown to Fuseguard'}; setpoint ${JSON.stringify(sp && { a: sp.currentA, phases: sp.phases, c: sp.controllable, r: sp.reason.code })}; control ${runtime ? JSON.stringify(control.connectorControl(runtime)) : '-'}`);
+      console.error(`    ${id}: ${runtime ? `${runtime.wiring} max ${runtime.maxCurrentA} zone ${runtime.zone} session ${runtime.session ? "yes" : "no"} measured ${JSON.stringify(runtime.measured)}` : "unknown to Fuseguard"}; setpoint ${JSON.stringify(sp && { a: sp.currentA, phases: sp.phases, c: sp.controllable, r: sp.reason.code })}; control ${runtime ? JSON.stringify(control.connectorControl(runtime)) : '-'}`);
     }
   }
 
