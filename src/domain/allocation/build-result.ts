@@ -5,7 +5,8 @@ import type { ZoneLimit } from '../limits/zone-limits.js';
 import { PHASES, type PerPhase, type Phase, type PhaseIndex } from '../phases.js';
 import type { AllocationResult, Setpoint, SetpointReason, ZoneReport } from '../result.js';
 import type { AllocationSettings } from '../settings.js';
-import type { ConnectorState, DemandState, SiteSnapshot, ZoneInput } from '../snapshot.js';
+import type { FailsafeReason } from '../limits/failsafe.js';
+import type { ConnectorInput, ConnectorState, DemandState, SiteSnapshot, ZoneInput } from '../snapshot.js';
 import { rollUp, type ZoneIndex } from '../topology/zone-index.js';
 import { CANDIDATE, IDLE, NOT_PROVISIONED, OFFLINE, previous, UNCONTROLLED, type Prepared } from './prepare.js';
 import type { Selection } from './selection.js';
@@ -59,25 +60,13 @@ export function buildResult(input: BuildInput): AllocationResult {
     let reason: SetpointReason;
     if (status === IDLE) {
       reason = IDLE_REASON;
-    } else if (status === OFFLINE) {
+    } else if (status === OFFLINE || status === NOT_PROVISIONED || status === UNCONTROLLED) {
+      // Not allocated: counted at what it holds (D2, D6, D8); an offline one keeps its memory.
       currentA = p.assumedA[i];
       controllable = false;
-      const failsafe = p.failsafe.get(i)?.reason;
-      reason = c.heldA !== undefined && c.heldA !== null
-        ? { code: 'station-offline', assumption: 'held', failsafe }
-        : c.kind === 'DC' ? { code: 'station-offline', assumption: 'dc-last-setpoint' } : { code: 'station-offline', assumption: 'failsafe', failsafe };
-      const kept = p.stored[i];
+      reason = status === UNCONTROLLED ? UNCONTROLLED_REASON : status === NOT_PROVISIONED ? NOT_PROVISIONED_REASON : offlineReason(c, p.failsafe.get(i)?.reason);
+      const kept = status === UNCONTROLLED ? undefined : p.stored[i];
       if (kept) states[stateCount++] = kept;
-    } else if (status === NOT_PROVISIONED) {
-      currentA = p.assumedA[i];
-      controllable = false;
-      reason = NOT_PROVISIONED_REASON;
-      const kept = p.stored[i];
-      if (kept) states[stateCount++] = kept;
-    } else if (status === UNCONTROLLED) {
-      currentA = p.assumedA[i];
-      controllable = false;
-      reason = UNCONTROLLED_REASON;
     } else if (status !== CANDIDATE) {
       reason = { code: 'config-error', message: `connector "${c.id}" names unknown zone "${c.zone}"` };
     } else {
@@ -126,6 +115,11 @@ export function buildResult(input: BuildInput): AllocationResult {
   }
   rollUp(index, allocatedA);
   return { at: now, setpoints, zones: zoneReports(index, limits, p, allocatedA), state: { connectors: states } };
+}
+
+function offlineReason(c: ConnectorInput, failsafe: FailsafeReason | undefined): SetpointReason {
+  if (c.heldA !== undefined && c.heldA !== null) return { code: 'station-offline', assumption: 'held', failsafe };
+  return c.kind === 'DC' ? { code: 'station-offline', assumption: 'dc-last-setpoint' } : { code: 'station-offline', assumption: 'failsafe', failsafe };
 }
 
 /** Reasons are read-only, so connectors with the same maximum share one. */
