@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChargingProfileSet } from '../sim/index.js';
-import { failsafeProfile, liveProfile, scheduleLimit } from './charging-profiles.js';
+import { failsafeProfile, liveProfile, scheduleLimit, liveEndAt } from './charging-profiles.js';
 
 const t0 = Date.parse('2026-11-26T10:00:00Z');
 
@@ -38,5 +38,21 @@ describe('charging profiles of the D5 scheme', () => {
     const aYearBack = t0 - 365 * 24 * 3_600_000;
     expect(station.install(1, failsafeProfile(1, 6, unit), t0).status).toBe('Accepted');
     expect(station.limitAt(1, aYearBack, { maxCurrentA: 32, phases: 3 }).limitA).toBe(6);
+  });
+});
+
+describe('live profile ends (D8)', () => {
+  it('every live profile sent in the same half-life ends at the same instant, between half a life and a life away', () => {
+    const t0 = Date.parse('2026-01-01T00:00:00Z');
+    const ends = [0, 1, 149_999].map((dt) => liveEndAt(t0 + dt, 300));
+    expect(new Set(ends).size).toBe(1);
+    expect(ends[0]).toBe(t0 + 300_000);
+    const later = liveEndAt(t0 + 150_000, 300);
+    expect(later).toBe(t0 + 450_000);
+    for (const dt of [0, 77_000, 149_999, 150_000]) {
+      const end = liveEndAt(t0 + dt, 300);
+      expect(end - (t0 + dt)).toBeGreaterThan(150_000);
+      expect(end - (t0 + dt)).toBeLessThanOrEqual(300_000);
+    }
   });
 });

@@ -53,6 +53,18 @@ export function failsafeProfile(connectorId: number, failsafeA: number, unit: Pr
   };
 }
 
+/**
+ * When a live profile sent at `at` ends (D8): on a grid of half a profile's life, between half a
+ * life and a whole one from `at`. Every live profile sent or renewed in the same half-life ends at
+ * the same instant, so that the connectors of a station that drops (or of stations that drop
+ * together) fall back to their failsafes together: never one still on its live setpoint next to
+ * another already on its failsafe, which the allocation did not count together.
+ */
+export function liveEndAt(at: number, durationS: number): number {
+  const halfMs = (durationS * 1000) / 2;
+  return (Math.floor(at / halfMs) + 2) * halfMs;
+}
+
 /** The live setpoint, valid from `at` for `durationS`. */
 export function liveProfile(connectorId: number, currentA: number, unit: ProfileUnit, at: number, durationS: number): ChargingProfile {
   const validTo = new Date(at + durationS * 1000).toISOString();

@@ -59,7 +59,8 @@ export class ControlLoop {
     this.state.control = (runtime, connected) => {
       const ready = connected && this.provisioner.isReady(runtime);
       return {
-        ...(runtime.kind === 'DC' ? {} : { heldA: this.held.countedA(runtime, ready, this.liveProfileDurationMs()) }),
+        // Commandable: what it may draw now (the dispatcher checks each raise further ahead).
+        ...(runtime.kind === 'DC' ? {} : { heldA: this.held.countedA(runtime, ready ? 'now' : 'always', this.liveProfileDurationS()) }),
         provisioned: !connected || ready,
       };
     };
@@ -100,8 +101,8 @@ export class ControlLoop {
     if (this.tick) clearInterval(this.tick);
   }
 
-  private liveProfileDurationMs(): number {
-    return (this.options.liveProfileDurationS ?? this.state.settings.liveProfileDurationS) * 1000;
+  private liveProfileDurationS(): number {
+    return this.options.liveProfileDurationS ?? this.state.settings.liveProfileDurationS;
   }
 
   /** Resolves when no round runs or is due and no live profile is in flight. */

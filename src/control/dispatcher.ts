@@ -8,7 +8,7 @@
 import { phaseIndex, sitePhases, type AllocationResult, type PhaseIndex, type Setpoint } from '../domain/index.js';
 import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
-import { liveProfile, type ProfileUnit } from './charging-profiles.js';
+import { liveEndAt, liveProfile, type ProfileUnit } from './charging-profiles.js';
 import { profileOutcome, type HeldProfiles } from './held-profiles.js';
 import type { ConnectorRuntime, SiteState } from './site-state.js';
 import type { StationProvisioner } from './station-provisioner.js';
@@ -79,7 +79,7 @@ export class Dispatcher {
   /** Starts what the allocation calls for; returns without waiting for any station. */
   apply(result: AllocationResult): void {
     const room = new Room(result);
-    const liveDurationMs = this.options.liveProfileDurationS() * 1000;
+    const liveDurationS = this.options.liveProfileDurationS();
     const steps: Step[] = [];
     for (const setpoint of result.setpoints) {
       const runtime = this.state.connectors.get(setpoint.connectorId);
@@ -87,9 +87,10 @@ export class Dispatcher {
       // What it may draw, on the phases it may use (HeldProfiles); one that is not allocated, at
       // least what the allocation held for it.
       const commandable = setpoint.controllable && this.provisioner.isReady(runtime);
-      const boundA = this.held.countedA(runtime, commandable, liveDurationMs);
+      const span = commandable ? 'live-end' : 'always';
+      const boundA = this.held.countedA(runtime, span, liveDurationS);
       const fromA = setpoint.controllable ? boundA : Math.max(boundA, setpoint.currentA);
-      const fromPhases = this.held.countedPhases(runtime, commandable, liveDurationMs);
+      const fromPhases = this.held.countedPhases(runtime, span, liveDurationS);
       room.add(setpoint.zone, fromPhases, fromA);
       if (!setpoint.controllable) continue;
       const toPhases = wantedPhases(runtime, setpoint);
@@ -170,9 +171,12 @@ export class Dispatcher {
   private async send(runtime: ConnectorRuntime, toA: number, numberPhases: 1 | 2 | 3): Promise<void> {
     const at = this.stationNow(runtime.stationId);
     const unit: ProfileUnit = { rateUnit: this.provisioner.capabilities(runtime.stationId)?.rateUnit ?? 'A', numberPhases };
-    const durationS = this.options.liveProfileDurationS();
-    const profile = liveProfile(runtime.connectorId, toA, unit, at, durationS);
-    const sendId = this.held.sent(runtime, 'live', { limitA: toA, validToAt: at + durationS * 1000, numberPhases });
+    // It ends with every other live profile of this half-life (liveEndAt), in whole seconds of
+    // schedule from a start just before now.
+    const endAt = liveEndAt(at, this.options.liveProfileDurationS());
+    const durationS = Math.ceil((endAt - at) / 1000);
+    const profile = liveProfile(runtime.connectorId, toA, unit, endAt - durationS * 1000, durationS);
+    const sendId = this.held.sent(runtime, 'live', { limitA: toA, validToAt: endAt, numberPhases });
     const result = await this.commands.send(runtime.stationId, 'SetChargingProfile', { connectorId: runtime.connectorId, csChargingProfiles: profile }, { timeoutMs: this.options.commandTimeoutMs });
     const outcome = profileOutcome(result);
     this.held.answered(runtime, 'live', sendId, outcome);

@@ -9,9 +9,11 @@ import {
   type HeldKnowledge, type PossibleProfile, type SendOutcome,
 } from '../domain/index.js';
 import type { CommandResult, CommandAction } from '../ocpp/command-sender.js';
+import { liveEndAt } from './charging-profiles.js';
 import type { ConnectorRuntime } from './site-state.js';
 
 export type ProfileSlot = 'failsafe' | 'live';
+export type CountSpan = 'now' | 'live-end' | 'always';
 
 export class HeldProfiles {
   private readonly byKey = new Map<string, HeldKnowledge>();
@@ -54,21 +56,29 @@ export class HeldProfiles {
   }
 
   /**
-   * What the allocation counts the connector at (D8). One that cannot be commanded now (offline,
-   * not provisioned) over all time to come: its live profile will end and its failsafe apply. One
-   * that can, over a quarter of a live profile's life: renewals are due at half-life, so a live
-   * profile that ends sooner is one whose renewal is not getting through.
+   * The most the connector may draw over a span (D8), and on which phases: `now`; until the end of
+   * the live profiles sent now (`live-end`, see liveEndAt: should its station drop, a live profile
+   * of its that ends sooner leaves its failsafe next to those); or `always`, for a connector that
+   * cannot be commanded (offline, not provisioned): its live profile will end and its failsafe apply.
    */
-  countedA(runtime: ConnectorRuntime, commandable: boolean, liveDurationMs: number): number {
-    return this.boundA(runtime, commandable ? liveDurationMs / 4 : Infinity);
+  countedA(runtime: ConnectorRuntime, span: CountSpan, liveDurationS: number): number {
+    return this.boundA(runtime, this.spanMs(runtime, span, liveDurationS));
   }
 
   /** The site phases (first ones of its rotation) on which it may let a car draw, over the same span as countedA. */
-  countedPhases(runtime: ConnectorRuntime, commandable: boolean, liveDurationMs: number): readonly PhaseIndex[] {
+  countedPhases(runtime: ConnectorRuntime, span: CountSpan, liveDurationS: number): readonly PhaseIndex[] {
     const wired = sitePhases(runtime.wiring);
     const at = this.stationNow(runtime.stationId);
-    const count = heldPhaseCountOver(this.pruned(runtime), wired.length, at, commandable ? liveDurationMs / 4 : Infinity);
+    const count = heldPhaseCountOver(this.pruned(runtime), wired.length, at, this.spanMs(runtime, span, liveDurationS));
     return count >= wired.length ? wired : wired.slice(0, count);
+  }
+
+  private spanMs(runtime: ConnectorRuntime, span: CountSpan, liveDurationS: number): number {
+    if (span === 'always') return Infinity;
+    if (span === 'now') return 0;
+    const at = this.stationNow(runtime.stationId);
+    // Just before that end: a profile valid up to it holds over the whole span.
+    return Math.max(0, liveEndAt(at, liveDurationS) - at - 1);
   }
 
   /** The least it may be held to now: a profile of that value never raises what it may draw. */

@@ -31,6 +31,8 @@ export const DECREASE_GRACE_MS = 10_000;
  * such a connector contributes is not Fuseguard's. (Issue 13: "provisioned within 2 s of the boot".)
  */
 export const REACTION_MS = 3_000;
+// (The same window covers a connector that holds only its failsafe: provisioning sends the
+// failsafe first, then the live setpoint, D5.)
 const LIVE_PROFILE_S = 60;
 const COMMAND_TIMEOUT_MS = 5_000;
 
@@ -483,7 +485,10 @@ export class FuzzRun {
           const car = state.car;
           const unmanaged = !s.model.managed(c.id, at);
           const from = Math.max(s.model.registeredAt ?? Infinity, state.tx?.reportedAt ?? Infinity, s.configured.get(c.id) ?? -Infinity);
-          const excusedUntil = unmanaged ? from + REACTION_MS : -Infinity;
+          // Provisioning goes failsafe first, then the live setpoint (D5): a connector that holds
+          // only its failsafe gets the same time to come down to its setpoint.
+          const onFailsafeOnly = !unmanaged && load.applied.source.kind === 'profile' && load.applied.source.stackLevel === 0;
+          const excusedUntil = unmanaged || onFailsafeOnly ? from + REACTION_MS : -Infinity;
           const source = unmanaged ? 'hardware (no profile applies)' : load.applied.source.kind === 'hardware' ? 'hardware (its profile allows more)'
             : `profile #${load.applied.source.chargingProfileId} stack ${load.applied.source.stackLevel} on c${load.applied.source.connectorId}`;
           for (const phase of load.phases) {
@@ -499,11 +504,11 @@ export class FuzzRun {
       for (const phase of ['L1', 'L2', 'L3'] as const) {
         this.peak = Math.max(this.peak, sums[phase] / limitA);
         if (sums[phase] > limitA + 1e-6) {
-          // Connectors that hold no profile and that Fuseguard could not have reached yet, or
+          // Connectors that hold no profile (or only their failsafe) and that Fuseguard could not have reached yet, or
           // unmanaged connectors that alone exceed the limit (no one can turn them down): the
           // physics of the site, not a fault of the central system.
           const unmanaged = parts[phase].filter((p) => p.unmanaged);
-          if (unmanaged.some((p) => p.excusedUntil > at) || unmanaged.reduce((sum, p) => sum + p.limitA, 0) > limitA + 1e-6) {
+          if (parts[phase].some((p) => p.excusedUntil > at) || unmanaged.reduce((sum, p) => sum + p.limitA, 0) > limitA + 1e-6) {
             this.excused += 1;
             continue;
           }
