@@ -181,30 +181,32 @@ export class StationProvisioner {
     if (!this.current(stationId, epoch)) return;
     const capabilities = await this.learn(stationId);
     if (!this.current(stationId, epoch)) return;
-    for (const [key, value] of [['MeterValuesSampledData', METER_VALUES_SAMPLED_DATA], ['MeterValueSampleInterval', String(this.state.settings.meterValueSampleIntervalS)]]) {
-      const result = await this.commands.send(stationId, 'ChangeConfiguration', { key, value });
-      if (!result.ok || result.response.status !== 'Accepted') {
-        this.log.warn(`${key} not set: ${result.ok ? result.response.status : result.message}`, { stationId, action: 'ChangeConfiguration' });
-      }
-    }
-    if (!this.current(stationId, epoch)) return;
     // Connectors it has and the site does not list yet: counted at their maximum, provisioned now.
     if (capabilities.connectorCount !== null) await this.state.discoverConnectors(stationId, capabilities.connectorCount);
     (this.stations.get(stationId) as Registration).configured = true;
     if (!capabilities.profilesSupported) {
       await this.state.flagStation(stationId, `ChargeProfileMaxStackLevel ${capabilities.maxStackLevel} leaves no room for a live profile`);
-      return;
+    } else {
+      // The failsafe goes first: a live profile must always have it underneath (D5), and until it
+      // is in place a station that may have lost its profiles is counted at its maximum. Sent
+      // again at every registration (O5), whatever Fuseguard believes it holds.
+      const failsafes = this.failsafes();
+      let allHeld = true;
+      for (const runtime of [...this.state.connectors.values()].filter((r) => r.stationId === stationId && r.kind !== 'DC')) {
+        if (!(await this.sendFailsafe(runtime, failsafes, epoch))) allHeld = false;
+        if (!this.current(stationId, epoch)) return;
+      }
+      // Provisioned: a flag from an earlier connection is lifted; refusals would raise it again.
+      if (allHeld) await this.state.flagStation(stationId, null);
+      this.changed(); // its live profiles need not wait for the metering below
     }
-    // The failsafe goes first: a live profile must always have it underneath (D5). Sent again at
-    // every registration (O5), whatever Fuseguard believes it holds.
-    const failsafes = this.failsafes();
-    let allHeld = true;
-    for (const runtime of [...this.state.connectors.values()].filter((r) => r.stationId === stationId && r.kind !== 'DC')) {
-      if (!(await this.sendFailsafe(runtime, failsafes, epoch))) allHeld = false;
+    for (const [key, value] of [['MeterValuesSampledData', METER_VALUES_SAMPLED_DATA], ['MeterValueSampleInterval', String(this.state.settings.meterValueSampleIntervalS)]]) {
       if (!this.current(stationId, epoch)) return;
+      const result = await this.commands.send(stationId, 'ChangeConfiguration', { key, value });
+      if (!result.ok || result.response.status !== 'Accepted') {
+        this.log.warn(`${key} not set: ${result.ok ? result.response.status : result.message}`, { stationId, action: 'ChangeConfiguration' });
+      }
     }
-    // Provisioned: a flag from an earlier connection is lifted; refusals would raise it again.
-    if (allHeld) await this.state.flagStation(stationId, null);
   }
 
   /** Sends the connector's failsafe; true once it is acknowledged. A refusal flags the station. */

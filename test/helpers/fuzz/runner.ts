@@ -32,7 +32,8 @@ export const DECREASE_GRACE_MS = 10_000;
  */
 export const REACTION_MS = 3_000;
 // (The same window covers a connector that holds only its failsafe: provisioning sends the
-// failsafe first, then the live setpoint, D5.)
+// failsafe first, then the live setpoint, D5. Every request its station dropped since adds a
+// command timeout: Fuseguard learns of a drop only when its timeout runs out.)
 const LIVE_PROFILE_S = 60;
 const COMMAND_TIMEOUT_MS = 5_000;
 
@@ -488,7 +489,9 @@ export class FuzzRun {
           // Provisioning goes failsafe first, then the live setpoint (D5): a connector that holds
           // only its failsafe gets the same time to come down to its setpoint.
           const onFailsafeOnly = !unmanaged && load.applied.source.kind === 'profile' && load.applied.source.stackLevel === 0;
-          const excusedUntil = unmanaged || onFailsafeOnly ? from + REACTION_MS : -Infinity;
+          // Each request the station dropped since then cost Fuseguard a command timeout.
+          const dropped = s.model.droppedAt.filter((t) => t >= Math.min(from, s.model.registeredAt ?? from)).length;
+          const excusedUntil = unmanaged || onFailsafeOnly ? from + REACTION_MS + dropped * COMMAND_TIMEOUT_MS : -Infinity;
           const source = unmanaged ? 'hardware (no profile applies)' : load.applied.source.kind === 'hardware' ? 'hardware (its profile allows more)'
             : `profile #${load.applied.source.chargingProfileId} stack ${load.applied.source.stackLevel} on c${load.applied.source.connectorId}`;
           for (const phase of load.phases) {

@@ -108,6 +108,8 @@ export class StationModel {
   everAccepted = false;
   /** Drops some of Fuseguard's requests at random (no answer). */
   dropping = false;
+  /** When it dropped each of them: each costs Fuseguard a command timeout. */
+  readonly droppedAt: number[] = [];
   /** Powered down between a reboot and its restart. */
   down = false;
   /** Fuseguard let it in at least once (it has a row, pending or admitted). */
@@ -441,6 +443,7 @@ export class StationModel {
     }
     if (this.dropping && this.random() < 0.35) {
       this.hooks.trace(`${this.id}: dropped ${method}`);
+      this.droppedAt.push(Date.now());
       return DROP;
     }
     const at = Date.now();
