@@ -12,7 +12,19 @@ describe('stations API', () => {
     sims.push(s);
     return s;
   };
-  beforeAll(async () => { h = await startApiHarness(testSite(), { control: { debounceMs: 20, liveProfileDurationS: 60 } }); });
+  // D8: a configured station that never connected (CP-001, CP-003 until they do) is counted at its
+  // maximum: zones large enough that CP-002's car still charges next to them.
+  const site = () => ({
+    ...testSite(),
+    zones: [{
+      name: 'Main', maxCurrentA: 200, mode: 'static' as const, authMode: 'lms-known-badges' as const,
+      children: [
+        { name: 'Row A', maxCurrentA: 100, mode: 'static' as const },
+        { name: 'Row B', maxCurrentA: 32, mode: 'static' as const, authMode: 'lms-allow-all' as const },
+      ],
+    }],
+  });
+  beforeAll(async () => { h = await startApiHarness(site(), { control: { debounceMs: 20, liveProfileDurationS: 60 } }); });
   afterAll(async () => {
     await Promise.all(sims.map((s) => s.stop()));
     await h?.cleanup();
