@@ -59,7 +59,17 @@ export class StationServer {
 
   /** Hands a WebSocket upgrade request on the OCPP path to the RPC server. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    void this.rpc.handleUpgrade(request, socket as Parameters<RpcServer['handleUpgrade']>[1], head);
+    // ocpp-rpc decodes the identity outside its own error handling: a malformed escape ("/ocpp/%")
+    // would reject a promise nobody awaits, and end the process (issue 14).
+    if (upgradeIdentity(request.url) === null) {
+      this.deps.log.warn('connection refused (400): the charge box id in the URL is not valid percent-encoding', { action: 'admission' });
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    this.rpc.handleUpgrade(request, socket as Parameters<RpcServer['handleUpgrade']>[1], head).catch((error: unknown) => {
+      this.deps.log.error(`upgrade failed: ${error instanceof Error ? error.message : String(error)}`, { action: 'admission' });
+      socket.destroy();
+    });
   }
 
   /** The live connection of a station, if it is connected. */
@@ -198,6 +208,15 @@ export class StationServer {
         if (this.states.get(connection.stationId) === connection) this.deps.stations.registered(connection.stationId, booted);
       });
     });
+  }
+}
+
+/** The charge box id of an upgrade URL as ocpp-rpc decodes it (its last path segment); null if it cannot be. */
+export function upgradeIdentity(url: string | undefined): string | null {
+  try {
+    return decodeURIComponent(new URL(`http://localhost${url ?? '/'}`).pathname.split('/').pop() ?? '');
+  } catch {
+    return null;
   }
 }
 

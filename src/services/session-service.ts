@@ -146,6 +146,10 @@ export class SessionService {
     const reason = request.reason ?? 'Local';
     if (!known) {
       this.log.warn(`StopTransaction for unknown transaction ${request.transactionId} accepted`, { stationId, action: 'StopTransaction' });
+    } else if (known.station_id !== stationId) {
+      // S5: a station touches only its own transactions.
+      this.log.warn(`StopTransaction for transaction ${known.id} of another station (${known.station_id}) refused`, { stationId, action: 'StopTransaction' });
+      return { idTagInfo: { status: 'Invalid' } };
     } else {
       const { samples } = parseMeterValues(stationId, known.connector_id, known.id, request.transactionData ?? [], 'transactionData');
       const stopped = await this.store.commit(async (db) => {
@@ -160,6 +164,14 @@ export class SessionService {
   /** MeterValues: stored (group commit) before the answer. */
   async meterValues(stationId: string, request: MeterValuesRequest): Promise<void> {
     const transactionId = request.transactionId ?? null;
+    if (transactionId !== null) {
+      const owner = (await this.store.transactions.get(transactionId))?.station_id;
+      if (owner !== undefined && owner !== stationId) {
+        // S5: a station touches only its own transactions; its answer says nothing (MeterValues.conf is empty).
+        this.log.warn(`MeterValues for transaction ${transactionId} of another station (${owner}) ignored`, { stationId, action: 'MeterValues' });
+        return;
+      }
+    }
     const { samples, skipped } = parseMeterValues(stationId, request.connectorId, transactionId, request.meterValue);
     if (skipped.length > 0) this.log.warn(`meter values without a unit ignored: ${skipped.join(', ')}`, { stationId, action: 'MeterValues' });
     await this.store.commit((db) => this.store.transactions.addSamples(db, samples));
