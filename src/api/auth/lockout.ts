@@ -22,7 +22,14 @@ export class Lockout {
     return until;
   }
 
-  fail(keys: readonly string[]): void {
+  /**
+   * Counts a login attempt against every key BEFORE the slow password check (issue 14, row 3):
+   * parallel attempts cannot all pass the check first. Returns false, counting nothing, when a key
+   * is locked; the attempt that reaches the limit still goes on (it was allowed), the next ones
+   * are refused.
+   */
+  attempt(keys: readonly string[]): boolean {
+    if (this.lockedUntil(keys) !== null) return false;
     const { attempts, durationMs } = this.limits();
     const at = this.now();
     for (const key of keys) {
@@ -33,10 +40,24 @@ export class Lockout {
       this.failures.set(key, f);
     }
     if (this.failures.size > 10_000) this.forgetServed(at);
+    return true;
   }
 
-  succeed(keys: readonly string[]): void {
-    for (const key of keys) this.failures.delete(key);
+  /**
+   * The attempt was right: its login starts afresh; on the other keys (the client address) only
+   * this attempt is taken back, so that one login's success does not clear a spray across
+   * others (issue 14, row 11).
+   */
+  succeed(loginKey: string, otherKeys: readonly string[]): void {
+    this.failures.delete(loginKey);
+    const { attempts } = this.limits();
+    for (const key of otherKeys) {
+      const f = this.failures.get(key);
+      if (!f) continue;
+      f.count = Math.max(0, f.count - 1);
+      if (f.count < attempts) f.lockedUntil = 0;
+      if (f.count === 0) this.failures.delete(key);
+    }
   }
 
   private forgetServed(at: number): void {

@@ -45,21 +45,21 @@ export function authRoutes(ctx: ApiContext): FastifyPluginAsync {
       const s = await settings();
       limits = { attempts: s.loginLockoutAttempts, durationMs: s.loginLockoutS * 1000 };
       const { login, password } = request.body;
-      const keys = [`login:${login.toLowerCase()}`, `ip:${request.ip}`];
-      const lockedUntil = lockout.lockedUntil(keys);
-      if (lockedUntil !== null) {
-        const retryAfterS = Math.ceil((lockedUntil - ctx.now()) / 1000);
+      const loginKey = `login:${login.toLowerCase()}`;
+      const addressKey = `ip:${request.ip}`;
+      // Counted before the slow hash: parallel attempts cannot all get past the check.
+      if (!lockout.attempt([loginKey, addressKey])) {
+        const retryAfterS = Math.ceil(((lockout.lockedUntil([loginKey, addressKey]) ?? ctx.now()) - ctx.now()) / 1000);
         void reply.header('retry-after', String(retryAfterS));
         throw new ApiError(429, 'locked-out', `too many failed logins: try again in ${retryAfterS} s`, { retryAfterS });
       }
       const user = await ctx.store.users.get(login);
       const valid = await verifyUserPassword(password, user?.password_hash);
       if (!user || !valid) {
-        lockout.fail(keys);
         ctx.log.warn(`failed login for "${login}" from ${request.ip}`, { action: 'login' });
         throw unauthorized('bad-credentials', 'wrong login or password');
       }
-      lockout.succeed(keys);
+      lockout.succeed(loginKey, [addressKey]);
       const cookie = randomSecret();
       const at = ctx.now();
       const csrfToken = randomSecret(24);
