@@ -58,3 +58,12 @@ describe('badge CSV (B4)', () => {
     }));
   });
 });
+
+describe('badge export and formula injection (issue 14, row 8)', () => {
+  it('writes an idTag or comment a spreadsheet would run as text, and imports it back as it was', () => {
+    const badges = [{ idTag: '=1+1', authorized: true, vip: false, comment: '@SUM(A1)', registeredAt: null, lastSeenAt: null }];
+    const csv = formatBadgeCsv(badges);
+    expect(csv.split('\n')[1]).toBe("'=1+1,true,false,'@SUM(A1),,");
+    expect(parseBadgeCsv(csv)).toEqual({ ok: true, format: 'fuseguard', badges });
+  });
+});

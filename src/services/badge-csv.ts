@@ -2,6 +2,7 @@
 // of a station (one idTag a line, extra columns ignored). Pure: text in, badges or line errors out.
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
+import { guardCsvCell, unguardCsvCell } from './csv-cell.js';
 
 export const MAX_ID_TAG_LENGTH = 20;
 export const MAX_BADGE_COMMENT_LENGTH = 50;
@@ -133,14 +134,14 @@ function parseOwn(rows: { record: string[]; info: { lines: number } }[]): BadgeC
     };
     const problems: string[] = [];
     if (cells.length > columns.length) problems.push(`${cells.length} columns, the header has ${columns.length}`);
-    const idTag = cell('idTag').trim();
+    const idTag = unguardCsvCell(cell('idTag').trim());
     const idProblem = checkIdTag(idTag);
     if (idProblem) problems.push(idProblem);
     const authorized = parseBool(cell('authorized'), true);
     if (authorized === null) problems.push(`authorized "${cell('authorized')}" is not true or false`);
     const vip = parseBool(cell('vip'), false);
     if (vip === null) problems.push(`vip "${cell('vip')}" is not true or false`);
-    const comment = cell('comment');
+    const comment = unguardCsvCell(cell('comment'));
     if (comment.length > MAX_BADGE_COMMENT_LENGTH) problems.push(`comment is longer than ${MAX_BADGE_COMMENT_LENGTH} characters`);
     const registeredAt = parseTime(cell('registeredAt'));
     if (registeredAt === undefined) problems.push(`registeredAt "${cell('registeredAt')}" is not a date`);
@@ -159,6 +160,6 @@ export function formatBadgeCsv(badges: readonly CsvBadge[]): string {
   const iso = (at: number | null) => (at === null ? '' : new Date(at).toISOString());
   return stringify([
     [...BADGE_CSV_COLUMNS],
-    ...badges.map((b) => [b.idTag, String(b.authorized), String(b.vip), b.comment, iso(b.registeredAt), iso(b.lastSeenAt)]),
+    ...badges.map((b) => [guardCsvCell(b.idTag), String(b.authorized), String(b.vip), guardCsvCell(b.comment), iso(b.registeredAt), iso(b.lastSeenAt)]),
   ], { record_delimiter: '\n' });
 }

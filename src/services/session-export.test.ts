@@ -102,4 +102,13 @@ describe('session CSV (W10)', () => {
       'fleet', 'BOX-1', '5.000', '5.000', '0.000']);
     expect(formatDuration(3_661_000)).toBe('1:01:01');
   });
+
+  it('writes text a spreadsheet would run (idTags come from stations) as text (issue 14, row 8)', () => {
+    const csv = formatSessionCsv([{
+      transactionId: 8, stationId: 'CP-1', connectorId: 1, idTag: '=HYPERLINK("x")', chargeType: 'AC', startAt: paris('17:00'), endAt: paris('18:00'),
+      energyWh: 1000, socketType: '', comment: '+CMD', boxIdentity: '@BOX', split: { outsideWh: 1000, byPeriodWh: {} },
+    }], [], 0);
+    const row = (parse(csv) as string[][])[1];
+    expect([row[3], row[10], row[11]]).toEqual(["'=HYPERLINK(\"x\")", "'+CMD", "'@BOX"]);
+  });
 });

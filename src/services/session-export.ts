@@ -1,6 +1,7 @@
 // Session export (W10): each session's energy split between the time-of-use periods (M1), from
 // its meter readings, interpolated linearly between them. Pure: time and TOU are arguments.
 import { stringify } from 'csv-stringify/sync';
+import { guardCsvCell } from './csv-cell.js';
 import { activeTouPeriod, localTime, type LocalTime, type TouConfig } from '../domain/limits/tou.js';
 
 /** One energy register reading (Energy.Active.Import.Register, Wh). */
@@ -108,13 +109,14 @@ export function formatDuration(ms: number): string {
 
 /** The W10 CSV: fixed columns, then the energy outside TOU, then one column per period. */
 export function formatSessionCsv(sessions: readonly ExportSession[], periodNames: readonly string[], now: number): string {
+  // Text that stations and users chose goes through guardCsvCell (formula injection, issue 14 row 8).
   const header = [
     'transaction', 'station', 'connector', 'idTag', 'chargeType', 'start', 'end', 'energyKWh', 'socketType', 'duration',
-    'comment', 'chargeBoxIdentity', 'outsideTouKWh', ...periodNames.map((p) => `tou:${p} kWh`),
+    'comment', 'chargeBoxIdentity', 'outsideTouKWh', ...periodNames.map((p) => guardCsvCell(`tou:${p} kWh`)),
   ];
   const rows = sessions.map((s) => [
-    String(s.transactionId), s.stationId, String(s.connectorId), s.idTag, s.chargeType, iso(s.startAt), iso(s.endAt), kWh(s.energyWh),
-    s.socketType, formatDuration((s.endAt ?? now) - s.startAt), s.comment, s.boxIdentity,
+    String(s.transactionId), guardCsvCell(s.stationId), String(s.connectorId), guardCsvCell(s.idTag), s.chargeType, iso(s.startAt), iso(s.endAt), kWh(s.energyWh),
+    guardCsvCell(s.socketType), formatDuration((s.endAt ?? now) - s.startAt), guardCsvCell(s.comment), guardCsvCell(s.boxIdentity),
     kWh(s.split.outsideWh), ...periodNames.map((p) => kWh(s.split.byPeriodWh[p] ?? 0)),
   ]);
   return stringify([header, ...rows], { record_delimiter: '\n' });
