@@ -98,7 +98,8 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   const log = new EventLog(logger, store, now);
   const stations = new StationService(store, events, log, now, clock);
   const sessions = new SessionService(store, events, log, now);
-  const stationServer = new StationServer({ stations, sessions, log }, { pingIntervalMs: options.pingIntervalMs });
+  const { ocppMaxFrameBytes } = resolveSettings(await store.settings.getAll()).network;
+  const stationServer = new StationServer({ stations, sessions, log }, { pingIntervalMs: options.pingIntervalMs, ...(ocppMaxFrameBytes ? { maxFrameBytes: ocppMaxFrameBytes } : {}) });
   const commands = new CommandSender(stationServer, store, log, now, options.commandTimeoutMs);
   await ensureFactoryAdmin(store, now());
   // Authentication keys, local lists and free-mode starts (B1, B2), with or without load management.

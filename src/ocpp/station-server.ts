@@ -12,12 +12,15 @@ import { createOcpp16Validator } from './ocpp16-validator.js';
 import { callError, RPCServer, type Handshake, type RpcServer, type StationClient } from './rpc.js';
 
 export const OCPP_PATH = '/ocpp';
+export const DEFAULT_MAX_FRAME_BYTES = 128 * 1024;
 const SUBPROTOCOL = 'ocpp1.6';
 
 
 export interface StationServerOptions {
   /** WebSocket ping interval; a station that misses a pong is disconnected (offline). */
   pingIntervalMs?: number;
+  /** The largest message a station may send; a larger one closes its connection with 1009 [128 KiB]. */
+  maxFrameBytes?: number;
   callTimeoutMs?: number;
 }
 
@@ -47,6 +50,8 @@ export class StationServer {
       pingIntervalMs: options.pingIntervalMs ?? 60_000,
       callTimeoutMs: options.callTimeoutMs ?? 30_000,
       respondWithDetailedErrors: false,
+      // Without it, ws buffers up to 100 MiB per message, from anyone who may upgrade (issue 14, row 5).
+      wssOptions: { maxPayload: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES },
     });
     this.rpc.auth((accept, reject, handshake) => {
       void this.authenticate(handshake).then(

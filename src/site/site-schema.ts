@@ -24,6 +24,9 @@ export const NetworkSettingsSchema = Type.Object({
   tlsCertFile: Type.Optional(Type.String({ minLength: 1, description: 'PEM certificate: serve wss:// and https://' })),
   tlsKeyFile: Type.Optional(Type.String({ minLength: 1, description: 'PEM private key for tlsCertFile' })),
   trustProxy: Type.Optional(Type.Boolean({ description: 'behind a reverse proxy: client addresses come from X-Forwarded-For [false]' })),
+  ocppMaxFrameBytes: Type.Optional(Type.Integer({
+    minimum: 4_096, maximum: 16_777_216, description: 'largest OCPP message a station may send, in bytes; a larger one closes its connection (1009) [131072]',
+  })),
 }, { additionalProperties: false });
 
 /** The relay to a CPO's central system (U1–U4): stored now, used by the relay. */
