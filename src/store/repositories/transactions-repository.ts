@@ -1,6 +1,8 @@
 import type { Db } from '../database.js';
 import type { NewMeterSample, TransactionRow } from '../schema.js';
 
+const SAMPLES_PER_INSERT = 1_000;
+
 export interface StartRecord {
   stationId: string;
   connectorId: number;
@@ -100,7 +102,11 @@ export class TransactionsRepository {
   /** Stores meter samples and moves each transaction's last known energy reading forward. */
   async addSamples(db: Db, samples: readonly NewMeterSample[]): Promise<void> {
     if (samples.length === 0) return;
-    await db.insertInto('meter_samples').values([...samples]).execute();
+    // In chunks: one statement has a bounded number of variables (SQLite: 32,766), and a station
+    // may send thousands of sampled values at once (issue 14, row 12).
+    for (let i = 0; i < samples.length; i += SAMPLES_PER_INSERT) {
+      await db.insertInto('meter_samples').values(samples.slice(i, i + SAMPLES_PER_INSERT)).execute();
+    }
     const latest = new Map<number, { wh: number; at: number }>();
     for (const s of samples) {
       if (s.transaction_id == null || s.measurand !== 'Energy.Active.Import.Register' || s.phase != null) continue;
