@@ -48,4 +48,13 @@ describe('backup file format (X3)', () => {
     expect((await refusal(openBackup(future, 'correct horse'))).code).toBe('unsupported-backup-version');
     expect((await refusal(sealBackup(contents, 'short'))).code).toBe('weak-passphrase');
   });
+
+  it('refuses key parameters that would take gigabytes to derive (issue 14, row 15)', async () => {
+    const file = await sealBackup(contents, 'correct horse', { logN: 10, r: 8, p: 1 });
+    for (const [at, value] of [[9, 20], [10, 32], [11, 16]] as const) {
+      const crafted = Buffer.from(file);
+      crafted[at] = value;
+      expect((await refusal(openBackup(crafted, 'correct horse'))).code).toBe('backup-damaged');
+    }
+  });
 });

@@ -62,7 +62,8 @@ export async function openBackup(file: Buffer, passphrase: string): Promise<unkn
   const version = file[8];
   if (version !== BACKUP_FORMAT_VERSION) throw new BackupError('unsupported-backup-version', `backup format version ${version} is not supported (this Fuseguard reads version ${BACKUP_FORMAT_VERSION})`);
   const cost = { logN: file[9], r: file[10], p: file[11] };
-  if (cost.logN < 10 || cost.logN > 20 || cost.r < 1 || cost.r > 32 || cost.p < 1 || cost.p > 16) throw new BackupError('backup-damaged', 'the backup file is damaged or was altered: its key parameters are out of range');
+  // Bounded so that a crafted file cannot ask for gigabytes or minutes (issue 14, row 15): at most 256 MiB.
+  if (cost.logN < 10 || cost.logN > 17 || cost.r < 1 || cost.r > 16 || cost.p < 1 || cost.p > 4) throw new BackupError('backup-damaged', 'the backup file is damaged or was altered: its key parameters are out of range');
   const header = file.subarray(0, HEADER_BYTES);
   const salt = file.subarray(12, 28);
   const iv = file.subarray(28, 40);

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTempStore } from '../../test/helpers/temp-dir.js';
 import type { Store } from '../store/store.js';
-import { checkBackupContents, countTables, factoryAdminRow, factoryReset, readBackupContents, restoreBackupContents, BackupContentsError } from './site-data.js';
+import { acceptableCost } from '../api/auth/passwords.js';
+import { BACKUP_TABLES, checkBackupContents, countTables, factoryAdminRow, factoryReset, readBackupContents, restoreBackupContents, BackupContentsError } from './site-data.js';
 
 async function seed(store: Store): Promise<void> {
   await store.zones.upsert({ name: 'Main', parent: null, max_current_a: 63, mode: 'static', meter: null, fallback_current_a: 0, auth_mode: null, position: 0 });
@@ -39,6 +40,17 @@ describe('backup contents, restore and factory reset (X3, X4)', () => {
   it('checks the shape of decrypted contents', () => {
     expect(() => checkBackupContents({ kind: 'other' })).toThrow(BackupContentsError);
     expect(() => checkBackupContents({ kind: 'fuseguard-backup', tables: { settings: [] } })).toThrow(/zones/);
+  });
+
+  it('refuses a password hash asking for a cost no login may pay (issue 14, row 15)', () => {
+    const tables = Object.fromEntries(BACKUP_TABLES.map((t) => [t, []])) as Record<string, unknown[]>;
+    const withUser = (hash: string) => ({ kind: 'fuseguard-backup', tables: { ...tables, users: [{ login: 'chief', password_hash: hash }] } });
+    expect(() => checkBackupContents(withUser('scrypt$32768$8$1$c2FsdA==$a2V5'))).not.toThrow();
+    expect(() => checkBackupContents(withUser('scrypt$1073741824$8$1$c2FsdA==$a2V5'))).toThrow(/user "chief" has a password hash/);
+    expect(() => checkBackupContents(withUser('scrypt$32768$1000$1$c2FsdA==$a2V5'))).toThrow(BackupContentsError);
+    expect(acceptableCost(1 << 15, 8, 1)).toBe(true);
+    expect(acceptableCost(1 << 20, 8, 1)).toBe(false);
+    expect(acceptableCost(1000, 8, 1)).toBe(false);
   });
 
   it('factory reset empties the site, keeps the factory admin, turns the relay off and resets the network', async () => {

@@ -3,7 +3,7 @@
 // offers; they could move to store/repositories/ as a MaintenanceRepository.
 import { sql } from 'kysely';
 import { FACTORY_LOGIN, FACTORY_PASSWORD } from '../api/auth/credential-rules.js';
-import { hashPassword } from '../api/auth/passwords.js';
+import { acceptableCost, hashPassword } from '../api/auth/passwords.js';
 import type { Db } from '../store/database.js';
 import type { Database, UserRow } from '../store/schema.js';
 
@@ -62,6 +62,13 @@ export function checkBackupContents(value: unknown): BackupContents {
     const rows = (v.tables as Record<string, unknown>)[table];
     if (!Array.isArray(rows) || rows.some((r) => typeof r !== 'object' || r === null || Array.isArray(r))) {
       throw new BackupContentsError(`the backup's table "${table}" is missing or not a list of rows`);
+    }
+  }
+  // A password hash asking for a cost no login may pay (issue 14, row 15) is refused at restore.
+  for (const user of (v.tables as Record<string, Record<string, unknown>[]>).users) {
+    const [scheme, n, r, p] = String(user.password_hash ?? '').split('$');
+    if (scheme !== 'scrypt' || !acceptableCost(Number(n), Number(r), Number(p))) {
+      throw new BackupContentsError(`the backup's user "${String(user.login)}" has a password hash Fuseguard does not take (scrypt up to N 2^17, r 16, p 4)`);
     }
   }
   return v as BackupContents;

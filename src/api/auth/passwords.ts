@@ -19,9 +19,18 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${COST.N}$${COST.r}$${COST.p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
+/**
+ * The costs a stored hash may ask for: a hash from a crafted backup must not make one login take
+ * gigabytes or minutes (issue 14, row 15). Up to 2^17 × 16: 256 MiB; ours is 2^15 × 8.
+ */
+export function acceptableCost(N: number, r: number, p: number): boolean {
+  return Number.isInteger(N) && N >= 1 << 10 && N <= 1 << 17 && (N & (N - 1)) === 0
+    && Number.isInteger(r) && r >= 1 && r <= 16 && Number.isInteger(p) && p >= 1 && p <= 4;
+}
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, key] = stored.split('$');
-  if (scheme !== 'scrypt' || !key) return false;
+  if (scheme !== 'scrypt' || !key || !acceptableCost(Number(n), Number(r), Number(p))) return false;
   const expected = Buffer.from(key, 'base64');
   const actual = await derive(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) });
   return actual.length === expected.length && timingSafeEqual(actual, expected);
