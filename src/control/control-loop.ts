@@ -49,7 +49,7 @@ export class ControlLoop {
     });
     this.provisioner = new StationProvisioner(commands, this.state, this.held, log, () => this.failsafes(), () => this.schedule());
     this.dispatcher = new Dispatcher(commands, this.state, this.provisioner, this.held, log, now, {
-      liveProfileDurationS: () => options.liveProfileDurationS ?? this.state.settings.liveProfileDurationS,
+      liveProfileDurationS: () => this.liveProfileDurationS(),
       commandTimeoutMs: options.commandTimeoutMs ?? 30_000,
       uncontrolledRetryMs: options.uncontrolledRetryMs ?? 30_000,
       stationNow,
@@ -71,7 +71,7 @@ export class ControlLoop {
     await this.state.load();
     // D8: what stations held when Fuseguard stopped: their stored failsafe, under whatever live
     // profile it had sent, which runs out within a live profile's duration from now.
-    const liveEndsAt = this.now() + (this.options.liveProfileDurationS ?? this.state.settings.liveProfileDurationS) * 1000;
+    const liveEndsAt = this.now() + this.liveProfileDurationS() * 1000;
     for (const runtime of this.state.connectors.values()) {
       if (typeof runtime.storedFailsafeA === 'number') this.held.restore(runtime, runtime.storedFailsafeA, liveEndsAt);
     }
@@ -175,7 +175,7 @@ export class ControlLoop {
       }
       this.dispatcher.apply(result);
       // D8: every connected station's failsafe follows the site (in the background).
-      this.provisioner.reconcile();
+      this.provisioner.reconcile(siteFailsafe(snapshot.zones, snapshot.connectors, snapshot.settings));
       this.stats.rounds += 1;
       this.stats.roundMs += performance.now() - startedAt;
     } catch (error) {

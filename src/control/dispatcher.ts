@@ -41,8 +41,6 @@ export class Dispatcher {
   private readonly renewDue = new Set<string>();
   /** The live profile in flight per connector: one at a time. */
   private readonly inFlight = new Map<string, Promise<void>>();
-  /** Raises that found no room in the last round (D8), for tests and the API. */
-  deferred = 0;
 
   constructor(
     private readonly commands: CommandSender,
@@ -101,7 +99,6 @@ export class Dispatcher {
     }
     // A step lowers what it may draw on every phase: at once. Otherwise (a raise, or more phases)
     // only where what everyone else may draw leaves room (D8); else the next round tries again.
-    let deferred = 0;
     const raises: Step[] = [];
     for (const step of steps) {
       if (step.setpoint.currentA <= step.fromA && step.toPhases.every((ph) => step.fromPhases.includes(ph))) this.start(step.runtime, step.setpoint.currentA, step.toPhases);
@@ -110,11 +107,10 @@ export class Dispatcher {
     raises.sort((a, b) => (a.setpoint.connectorId < b.setpoint.connectorId ? -1 : 1));
     for (const step of raises) {
       if (this.inFlight.has(step.setpoint.connectorId) || !this.provisioner.isReady(step.runtime)) continue;
-      if (!room.fits(step.setpoint.zone, step.fromPhases, step.fromA, step.toPhases, step.setpoint.currentA)) { deferred++; continue; }
+      if (!room.fits(step.setpoint.zone, step.fromPhases, step.fromA, step.toPhases, step.setpoint.currentA)) continue;
       room.move(step.setpoint.zone, step.fromPhases, step.fromA, step.toPhases, step.setpoint.currentA);
       this.start(step.runtime, step.setpoint.currentA, step.toPhases);
     }
-    this.deferred = deferred;
     this.renew(result);
     this.retryUncontrolled(result);
   }

@@ -4,7 +4,7 @@
 // requests until its boot is accepted. The failsafe reconciler then keeps every connected
 // station's failsafes on what the site calls for (D1), reductions before increases. The live
 // setpoints follow through the dispatcher, only on connectors whose failsafe is in place.
-import type { Failsafe } from '../domain/index.js';
+import { indexZones, type Failsafe, type ZoneSpec } from '../domain/index.js';
 import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
 import { failsafeProfile, LIVE_STACK_LEVEL, scheduleLimit, type ProfileUnit } from './charging-profiles.js';
@@ -26,15 +26,9 @@ export interface StationCapabilities {
 export type StationControlState = 'offline' | 'not-booted' | 'not-provisioned' | 'provisioned';
 
 /** The top-level zone of every zone (failsafe reductions and increases are ordered within it). */
-function topZones(zones: readonly { name: string; parent: string | null }[]): Map<string, string> {
-  const parent = new Map(zones.map((z) => [z.name, z.parent]));
-  const top = new Map<string, string>();
-  for (const z of zones) {
-    let name = z.name;
-    for (let depth = 0; parent.get(name) && depth < 8; depth++) name = parent.get(name) as string;
-    top.set(z.name, name);
-  }
-  return top;
+function topZones(zones: readonly ZoneSpec[]): Map<string, string> {
+  const index = indexZones(zones);
+  return new Map(zones.map((z, i) => [z.name, zones[index.path[i][index.path[i].length - 1]].name]));
 }
 
 /** The failsafe as the station holds it, A per phase (rounded down to what a profile carries). */
@@ -101,10 +95,9 @@ export class StationProvisioner {
 
   /** D8: the station takes requests now: provision it (once per registration). */
   registered(stationId: string): Promise<void> {
-    const station = this.stations.get(stationId) ?? { epoch: 0, registered: false, configured: false };
+    const station = this.registration(stationId);
     station.registered = true;
     station.configured = false;
-    this.stations.set(stationId, station);
     const epoch = station.epoch;
     const run = (this.runs.get(stationId) ?? Promise.resolve()).then(() => this.provision(stationId, epoch)).catch((error: unknown) => {
       this.log.error(`provisioning failed: ${error instanceof Error ? error.message : String(error)}`, { stationId, action: 'provision' });
@@ -132,8 +125,7 @@ export class StationProvisioner {
    * top-level zone is still being lowered. Nothing waits for a station: every answer calls for
    * another round, which reconciles again, so one slow station holds up no other zone.
    */
-  reconcile(): void {
-    const failsafes = this.failsafes();
+  reconcile(failsafes: Record<string, Failsafe>): void {
     const topOf = topZones(this.state.zones);
     const lowering = new Set<string>();
     const increases: ConnectorRuntime[] = [];
@@ -166,11 +158,16 @@ export class StationProvisioner {
   }
 
   private restart(stationId: string): void {
-    const station = this.stations.get(stationId) ?? { epoch: 0, registered: false, configured: false };
+    const station = this.registration(stationId);
     station.epoch += 1;
     station.registered = false;
     station.configured = false;
-    this.stations.set(stationId, station);
+  }
+
+  private registration(stationId: string): Registration {
+    let station = this.stations.get(stationId);
+    if (!station) this.stations.set(stationId, station = { epoch: 0, registered: false, configured: false });
+    return station;
   }
 
   private current(stationId: string, epoch: number): boolean {

@@ -118,35 +118,48 @@ export class InProcessLink {
 
   /** A CALL from the station model to Fuseguard's handlers. */
   stationCall(method: string, params: unknown): Promise<unknown> {
-    return this.stationCalls.push(() => new Promise<unknown>((resolve, reject) => {
-      if (!this.open) { reject(new LinkClosedError(this.closeInfo?.code ?? 1006, 'closed')); return; }
-      let done = false;
-      const finish = (fn: () => void) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        this.inFlight.delete(fail);
-        fn();
-      };
-      const fail = (error: Error) => finish(() => reject(error));
-      this.inFlight.add(fail);
-      const timer = setTimeout(() => fail(new TimeoutError(`${method}: no answer from the central system`)), this.options.stationCallTimeoutMs ?? 30_000);
+    const timeoutMs = this.options.stationCallTimeoutMs ?? 30_000;
+    return this.stationCalls.push(() => this.oneCall(timeoutMs, `${method}: no answer from the central system`, (answer, fail) => {
       this.toCentral.send(() => {
         const handler = this.handlers.get(method);
         const messageId = `s${nextMessageId++}`;
-        const answer = handler
+        const answered = handler
           ? handler({ params, method, messageId, signal: new AbortController().signal })
           : Promise.reject(Object.assign(new Error(`${method} not implemented`), { rpcErrorCode: 'NotImplemented' }));
-        answer.then(
-          (result) => this.toStation.send(() => finish(() => resolve(result))),
-          (error: unknown) => this.toStation.send(() => finish(() => reject(error instanceof Error ? error : new Error(String(error))))),
+        answered.then(
+          (result) => this.toStation.send(() => answer(result)),
+          (error: unknown) => this.toStation.send(() => fail(asError(error))),
         );
       });
     }));
   }
 
   private centralCall(method: string, params: unknown, timeoutMs: number): Promise<unknown> {
-    return this.centralCalls.push(() => new Promise<unknown>((resolve, reject) => {
+    return this.centralCalls.push(() => this.oneCall(timeoutMs, `${method}: no answer before ${timeoutMs} ms`, (answer, fail) => {
+      // Copied as JSON would be: the model never shares objects with Fuseguard.
+      const sent = JSON.parse(JSON.stringify(params ?? {})) as unknown;
+      this.toStation.send(() => {
+        let answered: Promise<unknown>;
+        try {
+          answered = Promise.resolve(this.options.onRequest(method, sent));
+        } catch (error) {
+          answered = Promise.reject(error);
+        }
+        answered.then(
+          (result) => {
+            if (result === DROP) return;
+            const copy = JSON.parse(JSON.stringify(result ?? {})) as unknown;
+            this.toCentral.send(() => answer(copy));
+          },
+          (error: unknown) => this.toCentral.send(() => fail(asError(error))),
+        );
+      });
+    }));
+  }
+
+  /** One call on the link, settled once: by its answer, its timeout, or the link closing. */
+  private oneCall(timeoutMs: number, timeoutMessage: string, send: (answer: (result: unknown) => void, fail: (error: Error) => void) => void): Promise<unknown> {
+    return new Promise<unknown>((resolve, reject) => {
       if (!this.open) { reject(new LinkClosedError(this.closeInfo?.code ?? 1006, 'closed')); return; }
       let done = false;
       const finish = (fn: () => void) => {
@@ -158,26 +171,9 @@ export class InProcessLink {
       };
       const fail = (error: Error) => finish(() => reject(error));
       this.inFlight.add(fail);
-      const timer = setTimeout(() => fail(new TimeoutError(`${method}: no answer before ${timeoutMs} ms`)), timeoutMs);
-      // Copied as JSON would be: the model never shares objects with Fuseguard.
-      const sent = JSON.parse(JSON.stringify(params ?? {})) as unknown;
-      this.toStation.send(() => {
-        let answer: Promise<unknown>;
-        try {
-          answer = Promise.resolve(this.options.onRequest(method, sent));
-        } catch (error) {
-          answer = Promise.reject(error);
-        }
-        answer.then(
-          (result) => {
-            if (result === DROP) return;
-            const copy = JSON.parse(JSON.stringify(result ?? {})) as unknown;
-            this.toCentral.send(() => finish(() => resolve(copy)));
-          },
-          (error: unknown) => this.toCentral.send(() => finish(() => reject(error instanceof Error ? error : new Error(String(error))))),
-        );
-      });
-    }));
+      const timer = setTimeout(() => fail(new TimeoutError(timeoutMessage)), timeoutMs);
+      send((result) => finish(() => resolve(result)), fail);
+    });
   }
 
   private listen(event: string, listener: (event: never) => void, once: boolean): void {
@@ -197,3 +193,5 @@ export class InProcessLink {
     for (const listener of [...(this.listeners.get('close') ?? [])]) listener({ code, reason } as never);
   }
 }
+
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));

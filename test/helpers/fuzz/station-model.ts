@@ -14,6 +14,7 @@ import {
   type ConnectorTransaction,
 } from '../../../src/sim/charging-profiles.js';
 import type { ChargingProfile, ClearChargingProfileReq } from '../../../src/sim/ocpp-types.js';
+import { seededRandom } from '../../../src/sim/sim-fleet.js';
 import { DROP, InProcessLink, LinkClosedError } from './in-process-link.js';
 
 export type SitePhase = 'L1' | 'L2' | 'L3';
@@ -84,18 +85,6 @@ export interface StationHooks {
 const IDTAG = 'FUZZ';
 let localTxIds = 1;
 
-/** A tiny deterministic PRNG (mulberry32), for the station's random drops. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class StationModel {
   readonly profiles: ChargingProfileSet;
   readonly connectors: ConnectorState[];
@@ -126,7 +115,7 @@ export class StationModel {
   constructor(readonly spec: StationSpec, seed: number, private readonly hooks: StationHooks) {
     this.profiles = new ChargingProfileSet(spec.connectors.length);
     this.connectors = spec.connectors.map((hw) => ({ hw, car: null, tx: null, energyWh: 0, lastEnergyAt: Date.now() }));
-    this.random = prng(seed);
+    this.random = seededRandom(seed);
     this.config.set('MeterValueSampleInterval', '10');
     this.config.set('MeterValuesSampledData', 'Energy.Active.Import.Register');
     this.config.set('HeartbeatInterval', '300');
