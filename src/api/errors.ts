@@ -24,6 +24,9 @@ export interface ErrorBody {
 /** Every error leaves the API in one shape; schema errors name the field. */
 export function errorHandler(error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof ApiError) {
+    // "Try again later" answers say when (the lockout, the password hash gate).
+    const retryAfterS = (error.details as { retryAfterS?: unknown } | undefined)?.retryAfterS;
+    if ((error.statusCode === 429 || error.statusCode === 503) && typeof retryAfterS === 'number') void reply.header('retry-after', String(retryAfterS));
     void reply.status(error.statusCode).send({ error: error.code, message: error.message, ...(error.details !== undefined ? { details: error.details } : {}) });
     return;
   }

@@ -38,4 +38,16 @@ describe('login lockout (S2)', () => {
     expect(lockout.attempt(['login:e', 'ip:10.0.0.9'])).toBe(true);
     expect(lockout.lockedUntil(['login:f', 'ip:10.0.0.9'])).toBe(60_000);
   });
+
+  it('takes back an attempt that was never checked (the hash gate refused it, issue 14, row 3b)', () => {
+    const lockout = new Lockout(() => ({ attempts: 2, durationMs: 60_000 }), () => 0);
+    const keys = ['login:alice', 'ip:10.0.0.1'];
+    expect(lockout.attempt(keys)).toBe(true);
+    expect(lockout.attempt(keys)).toBe(true); // reaches the limit: locked
+    expect(lockout.lockedUntil(keys)).toBe(60_000);
+    lockout.withdraw(keys); // ...but it was refused before its check
+    expect(lockout.lockedUntil(keys)).toBeNull();
+    expect(lockout.attempt(keys)).toBe(true);
+    expect(lockout.attempt(keys)).toBe(false);
+  });
 });

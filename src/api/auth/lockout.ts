@@ -60,6 +60,21 @@ export class Lockout {
     }
   }
 
+  /**
+   * Takes back an attempt that was counted but never checked (the hash gate refused it, issue 14,
+   * row 3b): a caller told to try again later is not locked out for it.
+   */
+  withdraw(keys: readonly string[]): void {
+    const { attempts } = this.limits();
+    for (const key of keys) {
+      const f = this.failures.get(key);
+      if (!f) continue;
+      f.count = Math.max(0, f.count - 1);
+      if (f.count < attempts) f.lockedUntil = 0;
+      if (f.count === 0) this.failures.delete(key);
+    }
+  }
+
   private forgetServed(at: number): void {
     for (const [key, f] of this.failures) if (f.lockedUntil <= at) this.failures.delete(key);
   }

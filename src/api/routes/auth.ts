@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { FACTORY_LOGIN } from '../auth/credential-rules.js';
 import { randomSecret, sha256, SESSION_COOKIE, type Identity } from '../auth/identity.js';
+import { HashGateBusy } from '../auth/hash-gate.js';
 import { Lockout } from '../auth/lockout.js';
 import { verifyUserPassword } from '../auth/passwords.js';
 import { resolveSettings } from '../../site/settings.js';
@@ -38,8 +39,8 @@ export function authRoutes(ctx: ApiContext): FastifyPluginAsync {
       config: { access: 'public' },
       schema: {
         tags: ['auth'], summary: 'Log in; sets the session cookie',
-        description: `Locked for a while after too many failures, per login and per client address. The factory login is ${FACTORY_LOGIN}/ADMIN.`,
-        body: LoginBody, response: { 200: MeSchema, ...errors(400, 401, 429) },
+        description: `Locked for a while after too many failures, per login and per client address (429). Password checks are bounded: when too many wait, 503 (or 429 for too many from one address) at once, with Retry-After. The factory login is ${FACTORY_LOGIN}/ADMIN.`,
+        body: LoginBody, response: { 200: MeSchema, ...errors(400, 401, 429, 503) },
       },
     }, async (request, reply) => {
       const s = await settings();
@@ -50,11 +51,17 @@ export function authRoutes(ctx: ApiContext): FastifyPluginAsync {
       // Counted before the slow hash: parallel attempts cannot all get past the check.
       if (!lockout.attempt([loginKey, addressKey])) {
         const retryAfterS = Math.ceil(((lockout.lockedUntil([loginKey, addressKey]) ?? ctx.now()) - ctx.now()) / 1000);
-        void reply.header('retry-after', String(retryAfterS));
         throw new ApiError(429, 'locked-out', `too many failed logins: try again in ${retryAfterS} s`, { retryAfterS });
       }
       const user = await ctx.store.users.get(login);
-      const valid = await verifyUserPassword(password, user?.password_hash);
+      let valid: boolean;
+      try {
+        // Through the hash gate, unknown logins alike (issue 14, row 3b); the address is its key.
+        valid = await verifyUserPassword(password, user?.password_hash, addressKey);
+      } catch (error) {
+        if (error instanceof HashGateBusy) lockout.withdraw([loginKey, addressKey]); // never checked
+        throw error;
+      }
       if (!user || !valid) {
         ctx.log.warn(`failed login for "${login}" from ${request.ip}`, { action: 'login' });
         throw unauthorized('bad-credentials', 'wrong login or password');

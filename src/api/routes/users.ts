@@ -30,6 +30,9 @@ const CredentialsBody = Type.Object({
   password: Type.String({ minLength: 1, maxLength: 128 }),
 }, { additionalProperties: false });
 
+/** Password hashes wait in the same gate as logins, with the caller's address as its share (issue 14, row 3b). */
+const hashKey = (request: FastifyRequest) => `ip:${request.ip}`;
+
 export function usersRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
     const users = ctx.store.users;
@@ -47,7 +50,7 @@ export function usersRoutes(ctx: ApiContext): FastifyPluginAsync {
     /** The caller's own password, to confirm a sensitive change (S3). */
     const confirm = async (request: FastifyRequest, password: string, field: string): Promise<void> => {
       const self = await users.get((request.identity as Identity).login);
-      if (!self || !(await verifyPassword(password, self.password_hash))) throw forbidden('wrong-password', `${field}: your own password does not match`);
+      if (!self || !(await verifyPassword(password, self.password_hash, hashKey(request)))) throw forbidden('wrong-password', `${field}: your own password does not match`);
     };
 
     app.get('/users', {
@@ -65,7 +68,7 @@ export function usersRoutes(ctx: ApiContext): FastifyPluginAsync {
       await confirm(request, adminPassword, 'body.adminPassword');
       if (await users.get(login)) throw conflict('duplicate-login', `a user "${login}" exists already`, { field: 'body.login' });
       const at = ctx.now();
-      const row = { login, role, password_hash: await hashPassword(password), must_change: 0, created_at: at, updated_at: at };
+      const row = { login, role, password_hash: await hashPassword(password, hashKey(request)), must_change: 0, created_at: at, updated_at: at };
       await users.insert(row);
       await audit(ctx, request, 'user.create', login, { role });
       return reply.status(201).send(view(row));
@@ -80,7 +83,7 @@ export function usersRoutes(ctx: ApiContext): FastifyPluginAsync {
       if (!user) throw notFound('user', login);
       checkPassword(request.body.password);
       await confirm(request, request.body.adminPassword, 'body.adminPassword');
-      await users.update(login, { password_hash: await hashPassword(request.body.password), updated_at: ctx.now() });
+      await users.update(login, { password_hash: await hashPassword(request.body.password, hashKey(request)), updated_at: ctx.now() });
       await users.deleteSessionsOf(login, request.identity?.sessionIdHash ?? null);
       await audit(ctx, request, 'user.password', login);
       return { ok: true as const };
@@ -97,14 +100,14 @@ export function usersRoutes(ctx: ApiContext): FastifyPluginAsync {
       const identity = request.identity as Identity;
       if (identity.via !== 'session') throw forbidden('session-only', 'credentials are changed from a logged-in session, not with a token');
       const self = await users.get(identity.login);
-      if (!self || !(await verifyPassword(request.body.currentPassword, self.password_hash))) throw forbidden('wrong-password', 'body.currentPassword: does not match');
+      if (!self || !(await verifyPassword(request.body.currentPassword, self.password_hash, hashKey(request)))) throw forbidden('wrong-password', 'body.currentPassword: does not match');
       const login = request.body.login ?? self.login;
       if (self.must_change === 1 && request.body.login === undefined) throw unprocessable('login-policy', 'the factory admin needs a new login as well', { field: 'body.login' });
       if (login !== self.login || self.must_change === 1) checkLogin(login);
       checkPassword(request.body.password);
       if (request.body.password === request.body.currentPassword) throw unprocessable('password-policy', 'the new password must differ from the current one', { field: 'body.password' });
       if (login !== self.login && await users.get(login)) throw conflict('duplicate-login', `a user "${login}" exists already`, { field: 'body.login' });
-      const changes = { password_hash: await hashPassword(request.body.password), must_change: 0, updated_at: ctx.now() };
+      const changes = { password_hash: await hashPassword(request.body.password, hashKey(request)), must_change: 0, updated_at: ctx.now() };
       await ctx.store.atomically(async (db) => {
         if (login !== self.login) await users.rename(self.login, login, changes, db);
         else await users.update(login, changes, db);
