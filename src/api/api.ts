@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { VERSION } from '../app/version.js';
 import { installGuard, requireAccessRule } from './auth/guard.js';
+import { installBodyLimits } from './body-limits.js';
 import { CSRF_HEADER, SESSION_COOKIE } from './auth/identity.js';
 import type { ApiContext } from './context.js';
 import { errorHandler } from './errors.js';
@@ -36,9 +37,7 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ error: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });
-  // Uploads: CSV files and backups come as they are.
-  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
-  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: 256 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+  installBodyLimits(app);
   installGuard(app, ctx);
   for (const routes of RESOURCE_ROUTES) await app.register(routes(ctx), { prefix: '/api' });
   await registerWeb(app);

@@ -34,9 +34,12 @@ export function requireAccessRule(route: RouteOptions): void {
 
 export function installGuard(app: FastifyInstance, ctx: ApiContext): void {
   app.decorateRequest('identity', null);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const access = request.routeOptions.config.access;
     if (!access) return; // 404s and the OCPP upgrade
+    // A refused request's body is never read: the connection closes after the answer rather
+    // than take in, say, a backup upload from anyone (issue 14, row 4).
+    if (hasBody(request)) void reply.header('connection', 'close');
     request.identity = await identify(request, ctx);
     const verdict = allows(access, request.identity);
     if (verdict === 'unauthenticated') throw unauthorized('unauthenticated', 'log in, or send an API token (Authorization: Bearer)');
@@ -46,7 +49,13 @@ export function installGuard(app: FastifyInstance, ctx: ApiContext): void {
     if (identity?.via === 'session' && STATE_CHANGING.has(request.method) && !csrfMatches(request, identity)) {
       throw forbidden('csrf', `missing or wrong ${CSRF_HEADER} header: read csrfToken from GET /api/auth/me`);
     }
+    if (hasBody(request)) reply.removeHeader('connection'); // let in: its body is read, the connection kept
   });
+}
+
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
 }
 
 function csrfMatches(request: FastifyRequest, identity: Identity): boolean {
