@@ -73,10 +73,10 @@ describe('OCPP frame fuzzing (issue 14)', () => {
     });
     client.on('close', ({ code, reason }: { code: number; reason: string }) => { link.closed = { code, reason: String(reason) }; });
     // Fuseguard's requests (provisioning, profiles) get an answer drawn from the run's seed.
-    client.handle(async ({ method }) => {
+    client.handle(async ({ method }): Promise<Record<string, unknown>> => {
       const [answer] = fc.sample(answerTo(method ?? ''), { seed: Math.floor(random() * 2 ** 31), numRuns: 1 });
       switch (answer.kind) {
-        case 'valid': case 'broken': return answer.payload;
+        case 'valid': case 'broken': return answer.payload as Record<string, unknown>;
         case 'error': throw Object.assign(new Error('fuzzed error'), { rpcErrorCode: answer.code, rpcErrorMessage: 'fuzzed', details: {} });
         case 'garbage': client.sendRaw(answer.text); return new Promise(() => undefined);
         default: return new Promise(() => undefined);
