@@ -33,7 +33,7 @@ describe('fuseguard CLI', () => {
     const result = fuseguard('site', 'validate', bad);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('/zones/0/maxCurrentA: must be > 0');
-    expect(result.stderr).toContain('/stations/0/id: must be 1 to 48 characters without spaces');
+    expect(result.stderr).toContain('/stations/0/id: must be 1 to 48 characters: letters');
   });
 
   it('serve refuses a bad site file, names the field and applies nothing', () => {

@@ -1,24 +1,9 @@
 // Issue 14, row 1: one anonymous request must not end the server. ocpp-rpc decodes the charge box
 // id outside its own error handling; a malformed escape in the URL got an unhandled rejection.
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upgradeIdentity } from '../src/ocpp/station-server.js';
 import { startHarness, testSite, type Harness } from './helpers/harness.js';
-
-/** The status line the server answers a WebSocket upgrade of `path` with. */
-function upgrade(port: number, path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => {
-      socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n`
-        + 'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: ocpp1.6\r\n\r\n');
-    });
-    let text = '';
-    socket.on('data', (chunk) => { text += chunk.toString(); });
-    socket.on('close', () => resolve(text.split('\r\n')[0]));
-    socket.on('error', reject);
-    socket.setTimeout(5_000, () => socket.destroy(new Error('no answer')));
-  });
-}
+import { upgradeStatus } from './helpers/net.js';
 
 describe('hostile WebSocket upgrades (issue 14, row 1)', () => {
   let h: Harness;
@@ -27,7 +12,7 @@ describe('hostile WebSocket upgrades (issue 14, row 1)', () => {
 
   it('answers 400 to a charge box id that is not valid percent-encoding, and goes on serving', async () => {
     for (const path of ['/ocpp/%', '/ocpp/%E0%A4%A', '/ocpp/CP-001%']) {
-      expect(await upgrade(h.app.port, path)).toBe('HTTP/1.1 400 Bad Request');
+      expect(await upgradeStatus(h.app.port, path)).toBe('HTTP/1.1 400 Bad Request');
     }
     const health = await fetch(`http://127.0.0.1:${h.app.port}/healthz`);
     expect(health.status).toBe(200);

@@ -27,6 +27,9 @@ import { EXTERNAL_CHANGES_POLL_MS, followExternalChanges } from './external-chan
 import { ReferenceClock } from './reference-clock.js';
 import { VERSION } from './version.js';
 
+/** How often expired pending stations are removed (issue 14, row 9). */
+const PENDING_PRUNE_INTERVAL_MS = 3_600_000;
+
 export interface FuseguardOptions {
   dataDir: string;
   port: number;
@@ -98,8 +101,11 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   const log = new EventLog(logger, store, now);
   const stations = new StationService(store, events, log, now, clock);
   const sessions = new SessionService(store, events, log, now);
-  const { ocppMaxFrameBytes } = resolveSettings(await store.settings.getAll()).network;
-  const stationServer = new StationServer({ stations, sessions, log }, { pingIntervalMs: options.pingIntervalMs, ...(ocppMaxFrameBytes ? { maxFrameBytes: ocppMaxFrameBytes } : {}) });
+  const { ocppMaxFrameBytes, trustProxy: trustProxySetting } = resolveSettings(await store.settings.getAll()).network;
+  const trustProxy = trustProxySetting === true;
+  const stationServer = new StationServer({ stations, sessions, log }, {
+    pingIntervalMs: options.pingIntervalMs, trustProxy, ...(ocppMaxFrameBytes ? { maxFrameBytes: ocppMaxFrameBytes } : {}),
+  });
   const commands = new CommandSender(stationServer, store, log, now, options.commandTimeoutMs);
   await ensureFactoryAdmin(store, now());
   // Authentication keys, local lists and free-mode starts (B1, B2), with or without load management.
@@ -191,7 +197,6 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
     });
   };
 
-  const trustProxy = resolveSettings(await store.settings.getAll()).network.trustProxy === true;
   const http = await createHttpServer({ ...options, trustProxy }, stationServer, {
     dataDir: options.dataDir, store, events, stations, sessions, commands, stationServer, log, control, now,
     inputs: () => inputs, meters: () => meters, startedAt: now(), tls: Boolean(options.tls), reload,
@@ -205,6 +210,14 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   const scheme = options.tls ? 'wss' : 'ws';
   const ocppUrl = `${scheme}://${options.host && options.host !== '0.0.0.0' ? options.host : 'localhost'}:${port}${OCPP_PATH}`;
   log.info(`Fuseguard ${VERSION} listening; stations connect to ${ocppUrl}/{chargeBoxId}`, { action: 'start' });
+  // Pending stations expire and stay under their cap (issue 14, row 9); admitted ones without a
+  // password are named once (row 16), and again as each connects.
+  await stations.prunePending();
+  await stations.warnPasswordless();
+  const pruning = setInterval(() => {
+    stations.prunePending().catch((error: unknown) => log.error(`pending stations not pruned: ${error instanceof Error ? error.message : String(error)}`, { action: 'admission' }));
+  }, PENDING_PRUNE_INTERVAL_MS);
+  pruning.unref();
   const pollMs = options.externalChangesPollMs ?? EXTERNAL_CHANGES_POLL_MS;
   const stopFollowing = pollMs > 0 ? followExternalChanges({ store, stationServer, log, reload }, pollMs, versionAtStart) : async () => undefined;
 
@@ -219,6 +232,7 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(pruning);
       await stopFollowing();
       control?.stop();
       await inputs.stop();

@@ -1,11 +1,13 @@
 // The OCPP 1.6J station endpoint (O1, O2): ws(s)://HOST:PORT/ocpp/{chargeBoxId}, subprotocol
 // ocpp1.6, every message validated both ways. It admits connections, dispatches each message
 // to its handler and tracks which stations are connected.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { EventLog } from '../services/event-log.js';
+import { LogRateLimiter, suppressedNote } from '../services/log-rate-limiter.js';
 import { MeterValueError } from '../services/meter-samples.js';
 import type { StationService } from '../services/station-service.js';
+import { isStationId, STATION_ID_RULE } from '../site/station-id.js';
 import { STATION_HANDLERS, UNSUPPORTED_ACTIONS } from './handlers/index.js';
 import type { Connection, Handler, HandlerDeps, StationAction } from './handlers/handler.js';
 import { createOcpp16Validator } from './ocpp16-validator.js';
@@ -22,6 +24,8 @@ export interface StationServerOptions {
   /** The largest message a station may send; a larger one closes its connection with 1009 [128 KiB]. */
   maxFrameBytes?: number;
   callTimeoutMs?: number;
+  /** Behind a reverse proxy: a station's address (password backoff, logs) is the first of X-Forwarded-For. */
+  trustProxy?: boolean;
 }
 
 /**
@@ -41,8 +45,12 @@ export class StationServer {
   /** The state of each live connection (admitted, registered), by station id. */
   private readonly states = new Map<string, Connection>();
   private observer: StationCallObserver | null = null;
+  /** Refusals are logged once a minute per station or client address, with a count (issue 14). */
+  private readonly refusalLog = new LogRateLimiter();
+  private readonly trustProxy: boolean;
 
   constructor(private readonly deps: HandlerDeps & { stations: StationService; log: EventLog }, options: StationServerOptions = {}) {
+    this.trustProxy = options.trustProxy === true;
     this.rpc = new RPCServer({
       protocols: [SUBPROTOCOL],
       strictMode: true,
@@ -66,8 +74,11 @@ export class StationServer {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     // ocpp-rpc decodes the identity outside its own error handling: a malformed escape ("/ocpp/%")
     // would reject a promise nobody awaits, and end the process (issue 14).
-    if (upgradeIdentity(request.url) === null) {
-      this.deps.log.warn('connection refused (400): the charge box id in the URL is not valid percent-encoding', { action: 'admission' });
+    const identity = upgradeIdentity(request.url);
+    if (identity === null || !isStationId(identity)) {
+      // Before ocpp-rpc and the store: no row, no lookup, one log line a minute per address.
+      const why = identity === null ? 'the charge box id in the URL is not valid percent-encoding' : `the charge box id ${STATION_ID_RULE}`;
+      this.logRefusal(400, why, null, this.clientAddress(request.headers, request.socket.remoteAddress));
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
@@ -125,15 +136,37 @@ export class StationServer {
   }
 
   private async authenticate(handshake: Handshake): Promise<boolean | null> {
-    const { identity, endpoint, protocols, password, remoteAddress } = handshake;
+    const { identity, endpoint, protocols, password } = handshake;
     if (endpoint !== OCPP_PATH) throw new AdmissionRefused(404, `OCPP endpoint is ${OCPP_PATH}/{chargeBoxId}`);
     if (!protocols.has(SUBPROTOCOL)) throw new AdmissionRefused(400, `subprotocol ${SUBPROTOCOL} required`);
-    const admission = await this.deps.stations.admit(identity, password, remoteAddress ?? null);
+    const remoteAddress = this.clientAddress(handshake.headers ?? {}, handshake.remoteAddress);
+    const admission = await this.deps.stations.admit(identity, password, remoteAddress);
     if (!admission.accepted) {
-      this.deps.log.warn(`connection refused (${admission.httpStatus}): ${admission.reason}`, { stationId: identity.slice(0, 64), action: 'admission', remoteAddress });
+      this.logRefusal(admission.httpStatus, admission.reason, isStationId(identity) ? identity : null, remoteAddress);
       throw new AdmissionRefused(admission.httpStatus, admission.reason);
     }
     return admission.admitted;
+  }
+
+  /** The station's address: the socket's, or behind a trusted reverse proxy the first of X-Forwarded-For. */
+  private clientAddress(headers: IncomingHttpHeaders, socketAddress: string | undefined): string | null {
+    const forwarded = this.trustProxy ? headers['x-forwarded-for'] : undefined;
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    return first || socketAddress || null;
+  }
+
+  /**
+   * One line a minute per known station (wrong passwords: keyed by its id) or per client address
+   * (anything else: ids are the caller's to invent), with the count of lines left out.
+   */
+  private logRefusal(httpStatus: number, reason: string, stationId: string | null, remoteAddress: string | null): void {
+    const perStation = stationId !== null && (httpStatus === 401 || httpStatus === 429);
+    const key = perStation ? `${httpStatus}|station|${stationId}` : `${httpStatus}|address|${remoteAddress ?? ''}`;
+    const suppressed = this.refusalLog.take(key, Date.now());
+    if (suppressed === null) return;
+    this.deps.log.warn(`connection refused (${httpStatus}): ${reason}${suppressedNote(suppressed)}`, {
+      ...(stationId !== null ? { stationId } : {}), action: 'admission', remoteAddress,
+    });
   }
 
   private async onClient(client: StationClient): Promise<void> {

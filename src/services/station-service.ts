@@ -1,13 +1,20 @@
 // Station admission (O2), boot, heartbeat, status and connection state. Handlers call it with
 // what a station said; it keeps the store and the site events up to date.
 import type { BootNotificationRequest, BootNotificationResponse, StatusNotificationRequest } from '../ocpp/types.generated.js';
+import { StationAuthThrottle, type ThrottleLimits } from '../security/station-auth-throttle.js';
 import { verifyStationPassword } from '../security/station-password.js';
-import { resolveSettings } from '../site/settings.js';
+import { resolveSettings, type ResolvedSettings } from '../site/settings.js';
+import { isStationId, STATION_ID_RULE } from '../site/station-id.js';
 import type { Store } from '../store/store.js';
 import type { EventLog } from './event-log.js';
+import { LogRateLimiter, suppressedNote } from './log-rate-limiter.js';
+import { planPending } from './pending-stations.js';
 import type { SiteEvents } from './site-events.js';
+import { stationWarnings } from './station-warnings.js';
 
-export const MAX_STATION_ID_LENGTH = 48;
+const DAY_MS = 86_400_000;
+/** A passwordless station's connection is logged as a warning at most once an hour. */
+const PASSWORDLESS_LOG_INTERVAL_MS = 3_600_000;
 /** How often a pending station boots again to learn whether it was admitted. */
 export const PENDING_RETRY_S = 30;
 
@@ -18,6 +25,9 @@ export type Admission =
 export class StationService {
   /** Last message time of each connected station; kept in memory, heartbeats are frequent. */
   private readonly lastSeenAt = new Map<string, number>();
+  private readonly throttle = new StationAuthThrottle();
+  private readonly logLimiter = new LogRateLimiter();
+  private readonly passwordlessLog = new LogRateLimiter(PASSWORDLESS_LOG_INTERVAL_MS);
 
   constructor(
     private readonly store: Store,
@@ -28,23 +38,80 @@ export class StationService {
     private readonly clock?: { giveTo(stationId: string): { at: number; movedMs: number } },
   ) {}
 
-  /** Decides whether a WebSocket upgrade for `stationId` may go ahead (O2, security profile 1). */
+  /**
+   * Decides whether a WebSocket upgrade for `stationId` may go ahead (O2, security profile 1).
+   * `remoteAddress`: the client's, for the password backoff (issue 14, row 10).
+   */
   async admit(stationId: string, password: Buffer | undefined, remoteAddress: string | null): Promise<Admission> {
-    if (stationId.length === 0 || stationId.length > MAX_STATION_ID_LENGTH || /\s/.test(stationId)) {
-      return { accepted: false, httpStatus: 400, reason: `charge box id must be 1 to ${MAX_STATION_ID_LENGTH} characters without spaces` };
-    }
+    if (!isStationId(stationId)) return { accepted: false, httpStatus: 400, reason: `the charge box id ${STATION_ID_RULE}` };
+    const settings = resolveSettings(await this.store.settings.getAll());
     const station = await this.store.stations.get(stationId);
-    if (!station) {
-      const { unknownStations } = resolveSettings(await this.store.settings.getAll());
-      if (unknownStations === 'reject') return { accepted: false, httpStatus: 403, reason: 'unknown station' };
-      await this.store.commit((db) => this.store.stations.insertPending(stationId, this.now(), remoteAddress, db));
-      this.log.info('unknown station held as pending', { stationId, action: 'admission' });
-      return { accepted: true, admitted: false };
-    }
-    if (station.password_hash && !(password && verifyStationPassword(password, station.password_hash))) {
-      return { accepted: false, httpStatus: 401, reason: password ? 'wrong password' : 'password required' };
+    if (!station) return this.holdUnknown(stationId, remoteAddress, settings);
+    if (station.password_hash) {
+      const now = this.now();
+      const limits = throttleLimits(settings);
+      // Refused without checking the password: guessing gets slower with every failure.
+      const verdict = this.throttle.check(stationId, remoteAddress, now, limits);
+      if (verdict.blocked) {
+        const by = verdict.by === 'station' ? 'for this station' : 'from this address';
+        return { accepted: false, httpStatus: 429, reason: `too many wrong passwords ${by}: try again in ${Math.ceil(verdict.retryAfterMs / 1000)} s` };
+      }
+      if (!(password && verifyStationPassword(password, station.password_hash))) {
+        this.throttle.failed(stationId, remoteAddress, now, limits);
+        return { accepted: false, httpStatus: 401, reason: password ? 'wrong password' : 'password required' };
+      }
+      this.throttle.succeeded(stationId);
     }
     return { accepted: true, admitted: station.admission === 'admitted' };
+  }
+
+  /** The station's password changed (API): its failures so far no longer count. */
+  passwordChanged(stationId: string): void {
+    this.throttle.succeeded(stationId);
+  }
+
+  /**
+   * Removes pending stations not seen for `pendingStationExpiryDays`, those whose id no station
+   * may use any more, and those beyond `pendingStationsMax` (at start, then now and then).
+   */
+  async prunePending(): Promise<number> {
+    const settings = resolveSettings(await this.store.settings.getAll());
+    const removed = await this.store.commit(async (db) => {
+      const plan = planPending(await this.store.stations.listPendingSeen(db), pendingLimits(settings, this.now(), false));
+      return this.store.stations.removePending([...plan.expired, ...plan.evicted], db);
+    });
+    if (removed > 0) this.log.info(`${removed} pending station(s) removed: not seen for ${settings.pendingStationExpiryDays} days, beyond ${settings.pendingStationsMax}, or with an id no station may use`, { action: 'admission' });
+    return removed;
+  }
+
+  /** Logs once the admitted stations that anyone could connect as (issue 14, row 16). */
+  async warnPasswordless(): Promise<void> {
+    const open = (await this.store.stations.listAdmitted()).filter((s) => stationWarnings(s).length > 0).map((s) => s.id);
+    if (open.length === 0) return;
+    const shown = open.length > 20 ? `${open.slice(0, 20).join(', ')} and ${open.length - 20} more` : open.join(', ');
+    this.log.warn(`${open.length} admitted station(s) have no password: anyone who can reach the OCPP port can connect as them (${shown}). Set a password (AuthorizationKey) on each`, { action: 'security' });
+  }
+
+  /** An unknown charge box id: refused, or held as pending within the cap (O2, issue 14 row 9). */
+  private async holdUnknown(stationId: string, remoteAddress: string | null, settings: ResolvedSettings): Promise<Admission> {
+    if (settings.unknownStations === 'reject') return { accepted: false, httpStatus: 403, reason: 'unknown station' };
+    const now = this.now();
+    const plan = await this.store.commit(async (db) => {
+      const planned = planPending(await this.store.stations.listPendingSeen(db), pendingLimits(settings, now, true));
+      await this.store.stations.removePending([...planned.expired, ...planned.evicted], db);
+      if (!planned.full) await this.store.stations.insertPending(stationId, now, remoteAddress, db);
+      return planned;
+    });
+    const logKey = `pending|${remoteAddress ?? ''}`;
+    if (plan.full) {
+      return { accepted: false, httpStatus: 503, reason: `${settings.pendingStationsMax} stations are pending already (pendingStationsMax): admit or remove some first` };
+    }
+    const suppressed = this.logLimiter.take(logKey, now);
+    if (suppressed !== null) {
+      const evicted = plan.evicted.length > 0 ? `; ${plan.evicted.length} pending station(s) not seen for the longest gave way (pendingStationsMax ${settings.pendingStationsMax})` : '';
+      this.log.info(`unknown station held as pending${evicted}${suppressedNote(suppressed)}`, { stationId, action: 'admission', remoteAddress });
+    }
+    return { accepted: true, admitted: false };
   }
 
   async connected(stationId: string, remoteAddress: string | null): Promise<void> {
@@ -53,6 +120,10 @@ export class StationService {
     await this.store.commit((db) => this.store.stations.update(stationId, { connected: 1, last_connected_at: at, remote_address: remoteAddress, disconnect_reason: null }, db));
     this.log.info('station connected', { stationId, action: 'connect', remoteAddress });
     this.events.emit('station.connected', { stationId, at });
+    const station = await this.store.stations.get(stationId);
+    if (station && stationWarnings(station).length > 0 && this.passwordlessLog.take(stationId, at) !== null) {
+      this.log.warn('station connected without a password: anyone who can reach the OCPP port can connect as it; set one (AuthorizationKey)', { stationId, action: 'security', remoteAddress });
+    }
   }
 
   async disconnected(stationId: string, reason: string): Promise<void> {
@@ -118,4 +189,16 @@ export class StationService {
     }
     this.events.emit('connector.status', { stationId, connectorId: request.connectorId, status: request.status, errorCode: request.errorCode, at });
   }
+}
+
+function throttleLimits(settings: ResolvedSettings): ThrottleLimits {
+  return {
+    stationAttempts: settings.stationPasswordAttempts,
+    addressAttempts: settings.stationPasswordAddressAttempts,
+    backoffMaxMs: settings.stationPasswordBackoffMaxS * 1000,
+  };
+}
+
+function pendingLimits(settings: ResolvedSettings, now: number, adding: boolean) {
+  return { now, max: settings.pendingStationsMax, expiryMs: settings.pendingStationExpiryDays * DAY_MS, adding };
 }

@@ -3,6 +3,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { AUTH_MODES, OFFLINE_AUTH_MODES } from '../auth/auth-mode.js';
 import { MeterConfigSchema } from '../meters/index.js';
+import { STATION_ID_PATTERN } from './station-id.js';
 
 // A plain JSON Schema `enum`, so that an error lists the allowed values once.
 const enumOf = <T extends string>(values: readonly T[], description: string) =>
@@ -11,8 +12,9 @@ const enumOf = <T extends string>(values: readonly T[], description: string) =>
 export const PHASE_WIRINGS = ['L1L2L3', 'L2L3L1', 'L3L1L2', 'L1', 'L2', 'L3'] as const;
 export type PhaseWiring = (typeof PHASE_WIRINGS)[number];
 
-/** Charge box identity: no white space, at most 48 characters (O2). */
-export const STATION_ID_PATTERN = '^\\S{1,48}$';
+export { STATION_ID_PATTERN } from './station-id.js';
+/** Identity towards the CPO (U1): the CPO's rule, not ours; no white space, at most 48 characters. */
+export const BOX_IDENTITY_PATTERN = '^\\S{1,48}$';
 
 const AuthModeSchema = enumOf(AUTH_MODES, 'authentication mode (B1), see docs/authentication.md');
 const OfflineAuthModeSchema = enumOf(OFFLINE_AUTH_MODES, 'offline policy (B2): what a station does without Fuseguard, and Fuseguard in cpo mode without the CPO');
@@ -44,6 +46,19 @@ export const SettingsSchema = Type.Object({
   minimumStandard: Type.Optional(enumOf(['IEC61851', 'EVZE'] as const, 'minimum current standard (A3) [IEC61851]')),
   sheddingPriority: Type.Optional(enumOf(['energy', 'duration'] as const, 'who is suspended first on shortage (A5) [energy]')),
   unknownStations: Type.Optional(enumOf(['reject', 'pending'] as const, 'what happens to a station that is not configured (O2) [pending]')),
+  pendingStationsMax: Type.Optional(Type.Integer({
+    minimum: 1, maximum: 10_000, description: 'most unknown stations held as pending (O2); when full, the one not connected and seen longest ago gives way, or else a new one is refused (503) [100]',
+  })),
+  pendingStationExpiryDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3_650, description: 'a pending station not seen for this long is removed (O2) [7]' })),
+  stationPasswordAttempts: Type.Optional(Type.Integer({
+    minimum: 1, maximum: 1_000, description: 'wrong or missing station passwords in a row for one charge box id before its connections are refused (429) for a while (O2) [5]',
+  })),
+  stationPasswordAddressAttempts: Type.Optional(Type.Integer({
+    minimum: 1, maximum: 100_000, description: 'the same, from one client address, whatever the station (stations behind one NAT share it) [20]',
+  })),
+  stationPasswordBackoffMaxS: Type.Optional(Type.Integer({
+    minimum: 1, maximum: 86_400, description: 'the longest such refusal; it starts at 1 s and doubles with each further failure [600]',
+  })),
   rotationPeriodMin: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_440, description: 'how often the set of suspended vehicles is re-evaluated on shortage, so that they take turns (A6) [15]' })),
   heartbeatIntervalS: Type.Optional(Type.Integer({ minimum: 10, maximum: 86_400, description: 'heartbeat interval given to stations at boot [300]' })),
   liveProfileDurationS: Type.Optional(Type.Integer({ minimum: 10, maximum: 3_600, description: 'how long a live setpoint profile holds without renewal; after that a station falls back to its failsafe (D5) [300]' })),
@@ -77,7 +92,7 @@ export const ConnectorSchema = Type.Object({
 }, { additionalProperties: false });
 
 export const StationSchema = Type.Object({
-  id: Type.String({ pattern: STATION_ID_PATTERN, description: 'charge box identity' }),
+  id: Type.String({ pattern: STATION_ID_PATTERN, description: 'charge box identity: 1 to 48 of A-Z a-z 0-9 * - _ = : + | @ . (O2)' }),
   zone: Type.String({ minLength: 1 }),
   name: Type.Optional(Type.String({ maxLength: 100 })),
   password: Type.Optional(Type.String({ minLength: 8, maxLength: 64, description: 'HTTP Basic password (AuthorizationKey)' })),
@@ -85,7 +100,7 @@ export const StationSchema = Type.Object({
   vip: Type.Optional(Type.Boolean()),
   authMode: Type.Optional(AuthModeSchema),
   offlineAuthMode: Type.Optional(OfflineAuthModeSchema),
-  boxIdentity: Type.Optional(Type.String({ pattern: STATION_ID_PATTERN, description: 'identity towards the CPO (U1)' })),
+  boxIdentity: Type.Optional(Type.String({ pattern: BOX_IDENTITY_PATTERN, description: 'identity towards the CPO (U1)' })),
   upstreamPassword: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'HTTP Basic password towards the CPO (its AuthorizationKey for this station); in clear' })),
   connectors: Type.Array(ConnectorSchema),
 }, { additionalProperties: false });

@@ -7,6 +7,7 @@ import { exportSite } from './export-site.js';
 import { loadSiteFile } from './load-site-file.js';
 import { resolveSettings } from './settings.js';
 import { siteJsonSchema, type SiteFile } from './site-schema.js';
+import { STATION_ID_RULE } from './station-id.js';
 import { validateSite } from './validate-site.js';
 
 const example = (): SiteFile => JSON.parse(readFileSync(new URL('../../examples/site.json', import.meta.url), 'utf8')) as SiteFile;
@@ -27,7 +28,7 @@ describe('site file validation (R4, Z1-Z3)', () => {
     expect(!result.ok && result.errors).toEqual([
       { path: '/settings/sheddingPriority', message: 'must be one of energy, duration' },
       { path: '/zones/0/children/0/colour', message: 'is not a known field' },
-      { path: '/stations/0/id', message: 'must be 1 to 48 characters without spaces' },
+      { path: '/stations/0/id', message: STATION_ID_RULE },
       { path: '/stations/1/connectors/0/phases', message: 'must be one of L1L2L3, L2L3L1, L3L1L2, L1, L2, L3' },
     ]);
   });

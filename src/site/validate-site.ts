@@ -6,7 +6,8 @@ import { validateTouConfig } from '../domain/index.js';
 import { validateInputConfigs } from '../inputs/validate-config.js';
 import { BUILTIN_MAP_IDS, validateMeterConfigs } from '../meters/index.js';
 import { isStationPasswordHash } from '../security/station-password.js';
-import { SiteSchema, STATION_ID_PATTERN, type SiteFile, type SiteZone } from './site-schema.js';
+import { BOX_IDENTITY_PATTERN, SiteSchema, STATION_ID_PATTERN, type SiteFile, type SiteZone } from './site-schema.js';
+import { STATION_ID_RULE } from './station-id.js';
 
 export interface SiteError {
   /** JSON Pointer to the offending field, e.g. `/zones/0/children/1/maxCurrentA`. */
@@ -115,7 +116,8 @@ function schemaError(e: ErrorObject): SiteError {
     case 'enum':
       return { path: e.instancePath, message: `must be one of ${(params.allowedValues as string[]).join(', ')}` };
     case 'pattern':
-      if (params.pattern === STATION_ID_PATTERN) return { path: e.instancePath, message: 'must be 1 to 48 characters without spaces' };
+      if (params.pattern === STATION_ID_PATTERN) return { path: e.instancePath, message: STATION_ID_RULE };
+      if (params.pattern === BOX_IDENTITY_PATTERN) return { path: e.instancePath, message: 'must be 1 to 48 characters without spaces' };
       return { path: e.instancePath, message: e.message ?? 'is invalid' };
     default:
       return { path: e.instancePath || '/', message: e.message ?? 'is invalid' };

@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A port that was free on 127.0.0.1 a moment ago, for a server started in another process. */
@@ -19,4 +19,19 @@ export async function waitForHealth(port: number, timeoutMs = 60_000): Promise<v
     await sleep(100);
   }
   throw new Error(`Fuseguard on port ${port} did not become healthy`);
+}
+
+/** The status line a raw WebSocket upgrade of `path` (sent as is, not encoded) is answered with. */
+export function upgradeStatus(port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n`
+        + 'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: ocpp1.6\r\n\r\n');
+    });
+    let text = '';
+    socket.on('data', (chunk) => { text += chunk.toString(); });
+    socket.on('close', () => resolve(text.split('\r\n')[0]));
+    socket.on('error', reject);
+    socket.setTimeout(5_000, () => socket.destroy(new Error('no answer')));
+  });
 }

@@ -4,7 +4,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { AUTH_MODES, OFFLINE_AUTH_MODES } from '../../auth/auth-mode.js';
 import { hashStationPassword } from '../../security/station-password.js';
-import { PHASE_WIRINGS, STATION_ID_PATTERN } from '../../site/site-schema.js';
+import { stationWarnings } from '../../services/station-warnings.js';
+import { BOX_IDENTITY_PATTERN, PHASE_WIRINGS } from '../../site/site-schema.js';
+import { STATION_LOOKUP_PATTERN } from '../../site/station-id.js';
 import { StationAdminRepository } from '../../store/repositories/station-admin-repository.js';
 import type { ConnectorRow, StationRow, StationUpdate, TransactionRow } from '../../store/schema.js';
 import { audit } from '../audit.js';
@@ -46,13 +48,18 @@ export const StationView = Type.Object({
   connected: Type.Boolean(), firstSeenAt: N(Type.Number()), lastBootAt: N(Type.Number()), lastConnectedAt: N(Type.Number()), lastDisconnectedAt: N(Type.Number()),
   disconnectReason: N(Type.String()), remoteAddress: N(Type.String()), status: N(Type.String()), errorCode: N(Type.String()),
   controlIssue: N(Type.String({ description: 'why Fuseguard cannot control it (D5); null: fine' })),
+  warnings: Type.Array(Type.Object({
+    code: enumOf(['passwordless'] as const, 'passwordless: an admitted station without a password, which anyone who can reach the OCPP port can connect as'),
+    message: Type.String(),
+  }), { description: 'what is unsafe about this station (issue 14); empty: nothing' }),
   connectors: Type.Array(ConnectorView),
 });
 const CommandView = Type.Object({
   id: Type.Number(), action: Type.String(), request: Type.Unknown(), outcome: enumOf(['pending', 'answered', 'error', 'timeout'] as const, 'O6'),
   response: Type.Unknown({ description: "the station's answer, or { message } of the error" }), sentAt: Type.Number(), doneAt: N(Type.Number()),
 });
-export const StationParams = Type.Object({ id: Type.String({ pattern: STATION_ID_PATTERN, description: 'charge box identity' }) });
+// The looser rule of older versions, so that a station stored under such an id can still be seen and removed.
+export const StationParams = Type.Object({ id: Type.String({ pattern: STATION_LOOKUP_PATTERN, description: 'charge box identity' }) });
 const AdmitBody = Type.Object({ zone: Type.String({ minLength: 1 }) }, { additionalProperties: false });
 const ConnectorEdit = Type.Object({
   connectorId: Type.Integer({ minimum: 1 }),
@@ -68,7 +75,7 @@ const EditBody = Type.Object({
   vip: Type.Optional(Type.Boolean()),
   authMode: Type.Optional(N(enumOf(AUTH_MODES, "authentication mode (B1); null: the zone's"))),
   offlineAuthMode: Type.Optional(N(enumOf(OFFLINE_AUTH_MODES, "offline policy (B2); null: the zone's"))),
-  boxIdentity: Type.Optional(N(Type.String({ pattern: STATION_ID_PATTERN, description: 'identity towards the CPO (U1)' }))),
+  boxIdentity: Type.Optional(N(Type.String({ pattern: BOX_IDENTITY_PATTERN, description: 'identity towards the CPO (U1)' }))),
   password: Type.Optional(N(Type.String({ minLength: 8, maxLength: 64, description: 'HTTP Basic password; write-only; null removes it' }))),
   upstreamPassword: Type.Optional(N(Type.String({ minLength: 1, maxLength: 128, description: 'HTTP Basic password towards the CPO (U1); write-only; null removes it' }))),
   connectors: Type.Optional(Type.Array(ConnectorEdit, { description: 'connectors to change or add; others are kept' })),
@@ -96,7 +103,7 @@ export function stationView(
     vendor: s.vendor, model: s.model, serialNumber: s.serial_number, firmwareVersion: s.firmware_version,
     connected: ctx.stationServer.client(s.id) !== undefined, firstSeenAt: s.first_seen_at, lastBootAt: s.last_boot_at,
     lastConnectedAt: s.last_connected_at, lastDisconnectedAt: s.last_disconnected_at, disconnectReason: s.disconnect_reason,
-    remoteAddress: s.remote_address, status: s.status, errorCode: s.error_code, controlIssue: s.control_issue,
+    remoteAddress: s.remote_address, status: s.status, errorCode: s.error_code, controlIssue: s.control_issue, warnings: stationWarnings(s),
     connectors: connectors.filter((c) => c.station_id === s.id).map((c) => {
       const tx = ongoing.find((t) => t.station_id === s.id && t.connector_id === c.connector_id);
       const sp = setpoints.get(`${s.id}/${c.connector_id}`);
@@ -146,9 +153,9 @@ export function stationsRoutes(ctx: ApiContext): FastifyPluginAsync {
       config: { access: 'user' },
       schema: { tags: ['stations'], summary: 'Admitted stations with their connectors, sessions and setpoints', response: { 200: Type.Array(StationView), ...errors(401, 403) } },
     }, async () => {
-      const [rows, connectors, ongoing] = await Promise.all([stations.list(), stations.listConnectors(), ctx.store.transactions.list({ ongoing: true, limit: 100_000 })]);
+      const [rows, connectors, ongoing] = await Promise.all([stations.listAdmitted(), stations.listConnectors(), ctx.store.transactions.list({ ongoing: true, limit: 100_000 })]);
       const failsafes = failsafesOnce(ctx);
-      return rows.filter((s) => s.admission === 'admitted').map((s) => stationView(ctx, s, connectors, ongoing, failsafes));
+      return rows.map((s) => stationView(ctx, s, connectors, ongoing, failsafes));
     });
 
     app.get('/stations/pending', {
@@ -224,6 +231,8 @@ export function stationsRoutes(ctx: ApiContext): FastifyPluginAsync {
         if (Object.keys(update).length > 0) await stations.update(station.id, update, db);
         for (const c of connectors) await stations.upsertConnector(c, db);
       });
+      // A new password: the failures with the old one no longer hold the station back (issue 14).
+      if (body.password !== undefined) ctx.stations.passwordChanged(station.id);
       const { password, upstreamPassword, ...shown } = body;
       const secret = (value: string | null) => (value === null ? 'removed' : 'changed');
       await audit(ctx, request, 'station.update', station.id, {

@@ -41,6 +41,34 @@ export class StationsRepository {
       .execute();
   }
 
+  /** Admitted stations only: a flood of pending ones never weighs on the list (issue 14, row 9). */
+  listAdmitted(db: Db = this.db): Promise<StationRow[]> {
+    return db.selectFrom('stations').selectAll().where('admission', '=', 'admitted').orderBy('id').execute();
+  }
+
+  /** Pending stations with when each was last seen, oldest first; there are at most `pendingStationsMax` (O2). */
+  async listPendingSeen(db: Db = this.db): Promise<{ id: string; connected: boolean; seenAt: number }[]> {
+    const rows = await db.selectFrom('stations').select(['id', 'connected', 'first_seen_at', 'last_connected_at', 'last_disconnected_at'])
+      .where('admission', '=', 'pending').execute();
+    return rows.map((r) => ({ id: r.id, connected: r.connected === 1, seenAt: Math.max(r.first_seen_at ?? 0, r.last_connected_at ?? 0, r.last_disconnected_at ?? 0) }))
+      .sort((a, b) => a.seenAt - b.seenAt || (a.id < b.id ? -1 : 1));
+  }
+
+  /** Removes pending stations (and any connector they reported); admitted ones are never touched. */
+  async removePending(ids: readonly string[], db: Db = this.db): Promise<number> {
+    if (ids.length === 0) return 0;
+    let removed = 0;
+    // In slices, within SQLite's bound on variables per statement.
+    for (let i = 0; i < ids.length; i += 500) {
+      const slice = ids.slice(i, i + 500);
+      await db.deleteFrom('connectors').where('station_id', 'in', slice)
+        .where((eb) => eb.exists(eb.selectFrom('stations').select('id').whereRef('stations.id', '=', 'connectors.station_id').where('admission', '=', 'pending'))).execute();
+      const result = await db.deleteFrom('stations').where('id', 'in', slice).where('admission', '=', 'pending').executeTakeFirst();
+      removed += Number(result.numDeletedRows);
+    }
+    return removed;
+  }
+
   /** An unknown station that connected while `unknownStations` is `pending` (O2). */
   async insertPending(id: string, at: number, remoteAddress: string | null, db: Db = this.db): Promise<void> {
     await db.insertInto('stations')
