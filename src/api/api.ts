@@ -11,11 +11,13 @@ import { CSRF_HEADER, SESSION_COOKIE } from './auth/identity.js';
 import type { ApiContext } from './context.js';
 import { errorHandler } from './errors.js';
 import { RESOURCE_ROUTES } from './routes/index.js';
+import { docsContentSecurityPolicy, registerSecurityHeaders } from './security-headers.js';
 import { ErrorSchema } from './schemas.js';
 import { registerWeb } from './web.js';
 
 export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   app.addHook('onRoute', requireAccessRule);
+  await registerSecurityHeaders(app, ctx.tls);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
@@ -31,7 +33,7 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
     // Each operation says who may call it, so that clients and the access test can read it.
     transform: ({ schema, url, route }) => ({ schema: { ...schema, 'x-access': route.config?.access } as typeof schema, url }),
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', transformStaticCSP: docsContentSecurityPolicy });
   app.addSchema(ErrorSchema);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => {
