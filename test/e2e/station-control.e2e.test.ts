@@ -160,6 +160,24 @@ describe('station view: held vs. wanted per connector (D8, issue 13)', () => {
     await screenshot(page, 'station-control-768');
   });
 
+  it('warns about a station without a password on its page and in the station list, in English and French (issue 14)', async () => {
+    const page = await stationPage('NB');
+    expect(await page.getByTestId('station-warning-passwordless').textContent()).toContain('anyone who can reach Fuseguard\'s OCPP port can connect as this station');
+    await screenshot(page, 'station-warning');
+    await page.goto('/#/');
+    const badge = page.getByTestId('station-warning-NB-passwordless');
+    expect(await badge.textContent()).toBe('no password');
+    expect(await badge.getAttribute('title')).toContain('Set a password');
+    await screenshot(page, 'station-list-warning');
+    const fr = await stationPage('C2', { locale: 'fr-FR' });
+    expect(await fr.getByTestId('station-warning-passwordless').textContent()).toContain('Pas de mot de passe');
+    // With a password, the warning goes.
+    expect((await h.admin.patch('/api/stations/NB', { password: 'new-secret-nb' })).status).toBe(200);
+    const after = await stationPage('NB');
+    await after.getByTestId('station-control-1').waitFor();
+    expect(await after.getByTestId('station-warning-passwordless').count()).toBe(0);
+  });
+
   it('shows a station that dropped off as offline, still counted at what it holds, live', async () => {
     const page = await stationPage('C1');
     const cell = page.getByTestId('station-control-1');

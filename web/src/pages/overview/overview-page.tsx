@@ -119,6 +119,9 @@ export function StationNode({ station, relay }: { station: StationView; relay?: 
       <Link to={`/stations/${station.id}`}>{station.name ? `${station.name} (${station.id})` : station.id}</Link>
       <span data-testid={`station-state-${station.id}`}><Badge tone={STATE_BADGE[state]}>{t(`common.state.${state}`)}</Badge></span>
       {station.controlIssue && <Badge tone="bad">{t('dashboard.uncontrolled')}</Badge>}
+      {(station.warnings ?? []).map((w) => (
+        <span key={w.code} title={t(`dashboard.station.warning.${w.code}`)} data-testid={`station-warning-${station.id}-${w.code}`}><Badge tone="warn">{t(`dashboard.warning.${w.code}`)}</Badge></span>
+      ))}
       {relay && <RelayBadge link={relay} />}
       <span className="station-connectors">
         {station.connectors.map((c) => {

@@ -72,6 +72,9 @@ export default function StationPage({ params }: PageProps) {
       </PageTitle>
       {s.controlIssue && <div className="control-issue" role="alert" data-testid="control-issue">{t('dashboard.station.controlIssue', { issue: s.controlIssue })}</div>}
       {s.admission === 'pending' && <div className="error-note">{t('dashboard.station.pending')}</div>}
+      {(s.warnings ?? []).map((w) => (
+        <div key={w.code} className="station-warning" role="alert" data-testid={`station-warning-${w.code}`}>{t(`dashboard.station.warning.${w.code}`)}</div>
+      ))}
       <div className="dash-grid">
         <Card title={t('dashboard.station.details')}>
           <dl className="details">
