@@ -3,6 +3,7 @@
 // clears the station's count, and the refusals are logged once a minute, not once each.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SiteFile } from '../src/site/site-schema.js';
+import { startApiHarness } from './helpers/api-client.js';
 import { connectRaw, startHarness, testSite, waitFor, type Harness, type RawStation } from './helpers/harness.js';
 
 const statusOf = (p: Promise<RawStation>) => p.then(async (c) => { await c.close(); return 'connected' as const; }, (e: { code?: number }) => e.code);
@@ -52,6 +53,20 @@ describe('station password backoff (issue 14, row 10)', () => {
     expect(await statusOf(connectRaw(url, 'CP-001', { password: 'secret-key-001', ...from('203.0.113.7') }))).toBe(429);
     expect(await statusOf(connectRaw(url, 'CP-004', { password: 'secret-key-004', ...from('203.0.113.7') }))).toBe(429);
     expect(await statusOf(connectRaw(url, 'CP-001', { password: 'secret-key-001', ...from('198.51.100.2') }))).toBe('connected');
+  });
+
+  it('takes a change of the advanced settings at the next upgrade, without a restart', async () => {
+    const api = await startApiHarness(site({}), { control: false });
+    h = api;
+    const url = h.app.ocppUrl;
+    expect((await api.admin.get('/api/settings/advanced')).body).toMatchObject({ stationPasswordAttempts: 5, stationPasswordAddressAttempts: 20, stationPasswordBackoffMaxS: 600, pendingStationsMax: 100, pendingStationExpiryDays: 7 });
+    expect((await api.admin.patch('/api/settings/advanced', { stationPasswordAttempts: 1 })).status).toBe(200);
+    expect(await statusOf(connectRaw(url, 'CP-001', { password: 'wrong' }))).toBe(401);
+    expect(await statusOf(connectRaw(url, 'CP-001', { password: 'secret-key-001' }))).toBe(429);
+    expect((await api.admin.patch('/api/settings/advanced', { pendingStationsMax: 0 })).status).toBe(400);
+    // A new password clears the station's failures at once.
+    expect((await api.admin.patch('/api/stations/CP-001', { password: 'secret-key-new' })).status).toBe(200);
+    expect(await statusOf(connectRaw(url, 'CP-001', { password: 'secret-key-new' }))).toBe('connected');
   });
 
   it('lets the station in once its backoff ends, and a success starts its count afresh', async () => {

@@ -15,6 +15,8 @@ const LOAD_SHEDDING_KEYS = ['minimumStandard', 'sheddingPriority', 'rotationPeri
 const ADVANCED_KEYS = [
   'loginLockoutAttempts', 'loginLockoutS', 'sessionIdleTimeoutS', 'heartbeatIntervalS', 'meterValueSampleIntervalS',
   'liveProfileDurationS', 'meterPollingMs', 'unknownStations',
+  // Station admission bounds (issue 14, rows 9 and 10), read at every connection.
+  'pendingStationsMax', 'pendingStationExpiryDays', 'stationPasswordAttempts', 'stationPasswordAddressAttempts', 'stationPasswordBackoffMaxS',
 ] as const;
 
 const LoadSheddingBody = Type.Pick(SettingsSchema, LOAD_SHEDDING_KEYS, { additionalProperties: false });

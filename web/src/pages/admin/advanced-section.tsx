@@ -1,5 +1,6 @@
-// Advanced settings: security values (S2), station intervals (O5, D5), meter polling (P1), and
-// what happens to unknown stations (O2).
+// Advanced settings: security values (S2), station intervals (O5, D5), meter polling (P1), what
+// happens to unknown stations (O2), and the bounds on pending stations and station password
+// guessing (issue 14).
 import { useEffect, useState } from 'react';
 import { patch } from '../../api/client';
 import { useApi } from '../../api/use-api';
@@ -7,7 +8,10 @@ import { Button, Card, ErrorNote, Field, Loading } from '../../components/ui';
 import { useT } from '../../i18n/i18n';
 import { Row, Saved, useSave } from './common';
 
-const NUMBERS = ['loginLockoutAttempts', 'loginLockoutS', 'sessionIdleTimeoutS', 'heartbeatIntervalS', 'meterValueSampleIntervalS', 'liveProfileDurationS', 'meterPollingMs'] as const;
+const STATION_SECURITY = ['pendingStationsMax', 'pendingStationExpiryDays', 'stationPasswordAttempts', 'stationPasswordAddressAttempts', 'stationPasswordBackoffMaxS'] as const;
+const NUMBERS = [
+  'loginLockoutAttempts', 'loginLockoutS', 'sessionIdleTimeoutS', 'heartbeatIntervalS', 'meterValueSampleIntervalS', 'liveProfileDurationS', 'meterPollingMs', ...STATION_SECURITY,
+] as const;
 type Advanced = Record<(typeof NUMBERS)[number], number> & { unknownStations: 'reject' | 'pending' };
 
 export default function AdvancedSection() {
@@ -45,6 +49,14 @@ export default function AdvancedSection() {
             <option value="reject">{t('admin.advanced.unknownReject')}</option>
           </select>
         </Field>
+      </Row>
+      <h3>{t('admin.advanced.stationSecurity')}</h3>
+      <Row>
+        {STATION_SECURITY.map((k) => (
+          <Field key={k} label={t(`admin.advanced.${k}`)} error={save.at(k)}>
+            <input type="number" value={form[k]} onChange={(e) => setForm({ ...form, [k]: e.target.value })} data-testid={`advanced-${k}`} />
+          </Field>
+        ))}
       </Row>
       <h3>{t('admin.advanced.meters')}</h3>
       <Row>
