@@ -9,6 +9,7 @@ import type { StationAction } from '../ocpp/handlers/handler.js';
 import type { StationCallObserver, StationServer } from '../ocpp/station-server.js';
 import type { AuthorizeResponse, MeterValuesRequest, StartTransactionResponse, StopTransactionRequest } from '../ocpp/types.generated.js';
 import type { EventLog } from '../services/event-log.js';
+import { isNotRelayed } from '../services/not-relayed.js';
 import type { SiteSettings } from '../site/site-schema.js';
 import type { OutboxEntry } from '../store/repositories/relay-outbox-repository.js';
 import type { Store } from '../store/store.js';
@@ -146,6 +147,9 @@ export class Relay implements StationCallObserver {
   async handled(stationId: string, action: StationAction, request: unknown, response: unknown, admitted: boolean): Promise<void> {
     if (!admitted || this.stopped) return;
     this.stationsOnline.add(stationId);
+    // Refused by Fuseguard (another station's transaction, a connector the station cannot have):
+    // the CPO never hears of it.
+    if (isNotRelayed(response)) return;
     const entry = outboxEntry(stationId, action, request, response, this.deps.now());
     if (entry) {
       // Stored before the station gets its answer (U2): the caller awaits this.

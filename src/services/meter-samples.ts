@@ -1,5 +1,6 @@
 // Turns OCPP MeterValues into stored samples (O7): numbers parsed, kWh and kW converted, and
 // no unit guessed where the station sent none (ocpp-notes: "never assume a unit").
+import { MAX_METER_WH, plausibleTime } from '../domain/session/transaction-sanity.js';
 import type { MeterValuesRequest } from '../ocpp/types.generated.js';
 import type { NewMeterSample } from '../store/schema.js';
 import type { ConnectorMeasurement } from './site-events.js';
@@ -25,17 +26,23 @@ const DEFAULT_UNIT_BY_MEASURAND_PREFIX: [string, string][] = [['Energy.Active', 
 
 export interface ParsedSamples {
   samples: NewMeterSample[];
-  /** Values left out because no unit was sent and none can be assumed. */
+  /** Values left out: no unit was sent and none can be assumed, or the value is beyond any meter. */
   skipped: string[];
 }
 
+/**
+ * `receivedAt` (Fuseguard's clock): a timestamp too far from it is taken as the receive time, as
+ * for transactions (issue 14, row 7); one far ahead would otherwise hold the session's last
+ * reading for ever.
+ */
 export function parseMeterValues(
-  stationId: string, connectorId: number, transactionId: number | null, meterValues: readonly MeterValue[], field = 'meterValue',
+  stationId: string, connectorId: number, transactionId: number | null, meterValues: readonly MeterValue[], field = 'meterValue', receivedAt?: number,
 ): ParsedSamples {
   const samples: NewMeterSample[] = [];
   const skipped: string[] = [];
   meterValues.forEach((mv, i) => {
-    const at = Date.parse(mv.timestamp);
+    const claimedAt = Date.parse(mv.timestamp);
+    const at = receivedAt === undefined ? claimedAt : plausibleTime(claimedAt, receivedAt).at;
     mv.sampledValue.forEach((sv, j) => {
       const path = `${field}[${i}].sampledValue[${j}]`;
       const value = Number(sv.value);
@@ -49,6 +56,12 @@ export function parseMeterValues(
         return;
       }
       const scale = SCALE[unit];
+      const scaled = scale ? value * scale.factor : value;
+      // Beyond any meter (MAX_METER_WH; an energy register below 0): not a reading.
+      if (Math.abs(scaled) > MAX_METER_WH || (measurand.startsWith('Energy') && scaled < 0)) {
+        skipped.push(`${path} (${measurand} ${sv.value} ${unit} is beyond any meter)`);
+        return;
+      }
       samples.push({
         transaction_id: transactionId,
         station_id: stationId,
@@ -56,7 +69,7 @@ export function parseMeterValues(
         at,
         measurand,
         phase: sv.phase ?? null,
-        value: scale ? value * scale.factor : value,
+        value: scaled,
         unit: scale ? scale.unit : unit,
         context: sv.context ?? null,
       });

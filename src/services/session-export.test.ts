@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import type { TouConfig } from '../domain/limits/tou.js';
-import { formatDuration, formatSessionCsv, splitEnergyByTou, touSpans } from './session-export.js';
+import { activeTouPeriod, type TouConfig } from '../domain/limits/tou.js';
+import { formatDuration, formatSessionCsv, splitEnergyByTou, type EnergyReading } from './session-export.js';
 
 const ALL = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 /** Peak 18:00–22:00, night 22:00–06:00 (crosses midnight), every day, Paris time. */
@@ -16,6 +16,40 @@ const tou = (over: Partial<TouConfig> = {}): TouConfig => ({
 });
 // 2025-01-15 is a Wednesday; Paris is UTC+1 in January.
 const paris = (hhmm: string, day = 15) => Date.parse(`2025-01-${String(day).padStart(2, '0')}T${hhmm}:00+01:00`);
+const DST_CHANGES = ['2024-10-27T01:00:00Z', '2025-03-30T01:00:00Z', '2025-10-26T01:00:00Z', '2026-03-29T01:00:00Z', '2025-01-15T12:00:00Z'].map(Date.parse);
+
+/**
+ * The reference (issue 14, row 6): time walked in steps of `stepMs` (UTC), each step in the period
+ * of its local time read from Intl; the energy between two readings spread evenly over its steps.
+ */
+function walkEnergy(config: TouConfig, start: EnergyReading, end: EnergyReading, readings: readonly EnergyReading[], stepMs: number): Map<string | null, number> {
+  const format = new Intl.DateTimeFormat('en-US', { timeZone: config.timeZone, weekday: 'short', hour: 'numeric', minute: 'numeric', hourCycle: 'h23' });
+  const days = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+  const periodAt = (at: number) => {
+    const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
+    return activeTouPeriod(config, 'Z', { weekday: days.indexOf(parts.weekday), minuteOfDay: (Number(parts.hour) % 24) * 60 + Number(parts.minute) })?.name ?? null;
+  };
+  const points = [start, ...readings, end];
+  const out = new Map<string | null, number>();
+  // Readings at the same instant: that instant's period.
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1];
+    if (points[i].at === a.at) out.set(periodAt(a.at), (out.get(periodAt(a.at)) ?? 0) + points[i].wh - a.wh);
+  }
+  let k = 1;
+  for (let m = Math.floor(start.at / stepMs) * stepMs; m < end.at; m += stepMs) {
+    const period = periodAt(m);
+    for (let i = k; i < points.length; i++) {
+      const a = points[i - 1];
+      const b = points[i];
+      const overlap = Math.min(m + stepMs, b.at) - Math.max(m, a.at);
+      if (overlap > 0 && b.at > a.at) out.set(period, (out.get(period) ?? 0) + ((b.wh - a.wh) * overlap) / (b.at - a.at));
+      if (b.at > m + stepMs) break;
+      k = i + 1;
+    }
+  }
+  return out;
+}
 
 describe('TOU energy split (W10)', () => {
   it('splits a constant-power session at a period boundary', () => {
@@ -63,11 +97,59 @@ describe('TOU energy split (W10)', () => {
   });
 
   it('follows daylight saving time (Paris, 2025-03-30 02:00 → 03:00)', () => {
-    // 01:00 to 04:00 local is 2 real hours; night ends at 06:00, so all of it is night.
-    const spans = touSpans(tou(), 'Z', Date.parse('2025-03-30T01:00:00+01:00'), Date.parse('2025-03-30T07:00:00+02:00'));
-    expect(spans.map((s) => [new Date(s.from).toISOString(), s.period])).toEqual([
-      ['2025-03-30T00:00:00.000Z', 'night'], ['2025-03-30T04:00:00.000Z', null],
-    ]);
+    // 01:00+01:00 to 07:00+02:00 is 5 real hours: night until 06:00 local (4 h), then 1 h outside.
+    const split = splitEnergyByTou({ at: Date.parse('2025-03-30T01:00:00+01:00'), wh: 0 }, { at: Date.parse('2025-03-30T07:00:00+02:00'), wh: 5000 }, [], tou(), 'Z');
+    expect(split.byPeriodWh.night).toBeCloseTo(4000, 6);
+    expect(split.outsideWh).toBeCloseTo(1000, 6);
+  });
+
+  it('never counts negative energy: a register that goes back stands still', () => {
+    const split = splitEnergyByTou({ at: paris('17:00'), wh: 1000 }, { at: paris('19:00'), wh: 500 }, [{ at: paris('18:30'), wh: 3000 }], tou(), 'Z');
+    expect(split).toEqual({ outsideWh: 0, byPeriodWh: { peak: 0, night: 0 } });
+    const dip = splitEnergyByTou({ at: paris('17:00'), wh: 0 }, { at: paris('19:00'), wh: 2000 }, [{ at: paris('17:30'), wh: 1500 }, { at: paris('18:00'), wh: 100 }], tou(), 'Z');
+    expect(dip.outsideWh).toBeCloseTo(1500, 6);
+    expect(dip.byPeriodWh.peak).toBeCloseTo(500, 6);
+  });
+
+  it('gives the energies a walk minute by minute gives (random sessions and readings, Paris, across DST; seeded)', () => {
+    fc.assert(fc.property(
+      fc.constantFrom(...DST_CHANGES), fc.integer({ min: -2 * 86_400_000, max: 2 * 86_400_000 }), fc.integer({ min: 2, max: 2 * 86_400_000 }),
+      fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 5000 })), { maxLength: 8 }),
+      (near, offset, length, raw) => {
+        const start = { at: near + offset, wh: 100 };
+        let wh = 100;
+        // Readings strictly inside the session (several may share an instant).
+        const readings = raw.map(([t, inc]) => ({ at: start.at + 1 + Math.floor(t * (length - 2)), inc }))
+          .sort((a, b) => a.at - b.at).map((r) => ({ at: r.at, wh: (wh += r.inc) }));
+        const end = { at: start.at + length, wh: wh + 10 };
+        const split = splitEnergyByTou(start, end, readings, tou(), 'Z');
+        const expected = walkEnergy(tou(), start, end, readings, 60_000);
+        for (const name of ['peak', 'night']) expect(split.byPeriodWh[name]).toBeCloseTo(expected.get(name) ?? 0, 4);
+        expect(split.outsideWh).toBeCloseTo(expected.get(null) ?? 0, 4);
+      },
+    ), { seed: 20_261_206, numRuns: 120 });
+  });
+
+  it('splits a ten-year session (2016 → 2026) as the walk does, at once', () => {
+    // Quarter-hour slots (the walk then steps by quarter hours), monthly readings at varying rates.
+    const config = tou({
+      periods: [
+        { name: 'peak', enabled: true, pct: 60, weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'], slots: [{ startHour: 17, startMinute: 45, endHour: 21, endMinute: 15 }] },
+        { name: 'night', enabled: true, pct: 100, weekdays: ALL, slots: [{ startHour: 22, startMinute: 30, endHour: 6, endMinute: 0 }] },
+      ],
+    });
+    const start = { at: Date.parse('2016-03-01T10:07:13Z'), wh: 5_000 };
+    const readings: EnergyReading[] = [];
+    let wh = start.wh;
+    for (let at = start.at + 17 * 86_400_000; at < Date.parse('2026-02-27T00:00:00Z'); at += 31 * 86_400_000 + 3_600_000) {
+      readings.push({ at, wh: (wh += 20_000 + (readings.length % 7) * 15_000) });
+    }
+    const end = { at: Date.parse('2026-02-27T18:53:41Z'), wh: wh + 12_345 };
+    const split = splitEnergyByTou(start, end, readings, config, 'Z');
+    const expected = walkEnergy(config, start, end, readings, 15 * 60_000);
+    const total = end.wh - start.wh;
+    for (const name of ['peak', 'night']) expect(Math.abs(split.byPeriodWh[name] - (expected.get(name) ?? 0))).toBeLessThan(total * 1e-9);
+    expect(Math.abs(split.outsideWh - (expected.get(null) ?? 0))).toBeLessThan(total * 1e-9);
   });
 
   it('always sums to the session energy (property)', () => {

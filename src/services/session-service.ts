@@ -4,8 +4,11 @@ import type { AuthMode } from '../auth/auth-mode.js';
 import { resolveAuthPolicy, type StationAuthPolicy } from '../auth/auth-policy.js';
 import { authorizeBadge, type BadgeContext, type IdTagStatus } from '../auth/authorize-badge.js';
 import type { MeterValuesRequest, StartTransactionRequest, StopTransactionRequest } from '../ocpp/types.generated.js';
+import { connectorRefusal, plausibleMeterWh, plausibleTime, type TransactionAnomaly } from '../domain/session/transaction-sanity.js';
+import { markNotRelayed } from './not-relayed.js';
 import { resolveSettings } from '../site/settings.js';
 import { CpoBadgeCacheRepository } from '../store/repositories/cpo-badge-cache-repository.js';
+import { SUPERSEDED_REASON } from '../store/repositories/transactions-repository.js';
 import type { Store } from '../store/store.js';
 import type { EventLog } from './event-log.js';
 import { latestMeasurement, parseMeterValues } from './meter-samples.js';
@@ -117,68 +120,105 @@ export class SessionService {
   /**
    * StartTransaction. The session is recorded whatever the badge decision: a station that
    * started offline has already delivered energy. Its timestamp is the station's, so queued
-   * messages keep their real times.
+   * messages keep their real times; a time, meter reading or connector that cannot be is handled
+   * as `docs/api-operations.md` says (issue 14, row 7): the station always gets an answer it
+   * need not retry.
    */
   async start(stationId: string, request: StartTransactionRequest): Promise<{ transactionId: number; idTagInfo: IdTagInfo }> {
+    const known = (await this.store.stations.listConnectors(stationId)).map((c) => c.connector_id);
+    const refusal = connectorRefusal(request.connectorId, known);
+    if (refusal !== null) return this.refuseStart(stationId, request, refusal);
     const idTagInfo = await this.authorize(stationId, request.idTag, { start: true });
-    const startAt = Date.parse(request.timestamp);
-    const { id, duplicate } = await this.store.commit((db) => this.store.transactions.start(db, {
+    const receivedAt = this.now();
+    const time = plausibleTime(Date.parse(request.timestamp), receivedAt);
+    const meter = plausibleMeterWh(request.meterStart);
+    const anomalies: TransactionAnomaly[] = [...(time.corrected ? ['start-time' as const] : []), ...(meter.corrected ? ['meter-start' as const] : [])];
+    const startAt = time.at;
+    const { id, duplicate, superseded } = await this.store.commit((db) => this.store.transactions.start(db, {
       stationId,
       connectorId: request.connectorId,
       idTag: request.idTag,
       authStatus: idTagInfo.status,
       reservationId: request.reservationId ?? null,
-      meterStartWh: request.meterStart,
+      meterStartWh: meter.wh,
       startAt,
-    }, this.now()));
+      anomalies,
+    }, receivedAt));
     if (duplicate) {
       this.log.warn(`StartTransaction repeated; answered with the same transaction ${id}`, { stationId, action: 'StartTransaction' });
-    } else {
-      this.events.emit('transaction.started', { stationId, connectorId: request.connectorId, transactionId: id, idTag: request.idTag, meterStartWh: request.meterStart, at: startAt });
+      return { transactionId: id, idTagInfo };
     }
+    if (anomalies.length > 0) {
+      this.log.warn(`transaction ${id} stored corrected (${anomalies.join(', ')}): the station sent timestamp ${request.timestamp}, meterStart ${request.meterStart}`, { stationId, action: 'StartTransaction' });
+    }
+    for (const old of superseded) {
+      this.log.warn(`transaction ${old.id} closed at ${new Date(old.stopAt).toISOString()}, ${old.meterStopWh} Wh: transaction ${id} started on connector ${request.connectorId} without its StopTransaction`, { stationId, action: 'StartTransaction' });
+      this.events.emit('transaction.stopped', { stationId, transactionId: old.id, reason: SUPERSEDED_REASON, at: old.stopAt });
+    }
+    this.events.emit('transaction.started', { stationId, connectorId: request.connectorId, transactionId: id, idTag: request.idTag, meterStartWh: meter.wh, at: startAt });
     return { transactionId: id, idTagInfo };
+  }
+
+  /**
+   * A StartTransaction on a connector the station cannot have: no session, and idTagInfo Invalid
+   * with an id no session will ever have. A CALLERROR would make the station send it again and
+   * again (transaction messages are retried); Invalid makes it end the charge (its Stop for that
+   * id is then accepted as one for an unknown transaction).
+   */
+  private async refuseStart(stationId: string, request: StartTransactionRequest, why: string): Promise<{ transactionId: number; idTagInfo: IdTagInfo }> {
+    const transactionId = await this.store.commit((db) => this.store.transactions.reserveId(db));
+    this.log.warn(`StartTransaction refused (idTagInfo Invalid, transaction ${transactionId} not recorded): ${why}`, { stationId, action: 'StartTransaction' });
+    return markNotRelayed({ transactionId, idTagInfo: { status: 'Invalid' } });
   }
 
   /** StopTransaction; one for an unknown id is accepted and logged (O7). */
   async stop(stationId: string, request: StopTransactionRequest): Promise<{ idTagInfo?: IdTagInfo }> {
     const known = await this.store.transactions.get(request.transactionId);
-    const stopAt = Date.parse(request.timestamp);
+    const receivedAt = this.now();
+    const time = plausibleTime(Date.parse(request.timestamp), receivedAt);
+    const meter = plausibleMeterWh(request.meterStop);
+    const stopAt = time.at;
     const reason = request.reason ?? 'Local';
     if (!known) {
       this.log.warn(`StopTransaction for unknown transaction ${request.transactionId} accepted`, { stationId, action: 'StopTransaction' });
     } else if (known.station_id !== stationId) {
       // S5: a station touches only its own transactions.
       this.log.warn(`StopTransaction for transaction ${known.id} of another station (${known.station_id}) refused`, { stationId, action: 'StopTransaction' });
-      return { idTagInfo: { status: 'Invalid' } };
+      return markNotRelayed({ idTagInfo: { status: 'Invalid' } });
     } else {
-      const { samples } = parseMeterValues(stationId, known.connector_id, known.id, request.transactionData ?? [], 'transactionData');
+      const anomalies: TransactionAnomaly[] = [...(time.corrected ? ['stop-time' as const] : []), ...(meter.corrected ? ['meter-stop' as const] : [])];
+      const { samples } = parseMeterValues(stationId, known.connector_id, known.id, request.transactionData ?? [], 'transactionData', receivedAt);
       const stopped = await this.store.commit(async (db) => {
         await this.store.transactions.addSamples(db, samples);
-        return this.store.transactions.stop(db, known.id, { meterStopWh: request.meterStop, stopAt, reason, idTag: request.idTag ?? null });
+        return this.store.transactions.stop(db, known.id, { meterStopWh: meter.wh, stopAt, reason, idTag: request.idTag ?? null, anomalies });
       });
-      if (stopped) this.events.emit('transaction.stopped', { stationId, transactionId: known.id, reason, at: stopAt });
+      if (stopped && (anomalies.length > 0 || meter.wh < known.meter_start_wh || stopAt < known.start_at)) {
+        this.log.warn(`transaction ${known.id} stopped corrected: the station sent timestamp ${request.timestamp}, meterStop ${request.meterStop} (start ${known.meter_start_wh} Wh at ${new Date(known.start_at).toISOString()})`, { stationId, action: 'StopTransaction' });
+      }
+      if (stopped) this.events.emit('transaction.stopped', { stationId, transactionId: known.id, reason, at: Math.max(stopAt, known.start_at) });
     }
     return request.idTag ? { idTagInfo: await this.authorize(stationId, request.idTag) } : {};
   }
 
-  /** MeterValues: stored (group commit) before the answer. */
-  async meterValues(stationId: string, request: MeterValuesRequest): Promise<void> {
+  /** MeterValues: stored (group commit) before the answer. False when ignored (another station's transaction). */
+  async meterValues(stationId: string, request: MeterValuesRequest): Promise<boolean> {
     const transactionId = request.transactionId ?? null;
     if (transactionId !== null) {
       const owner = (await this.store.transactions.get(transactionId))?.station_id;
       if (owner !== undefined && owner !== stationId) {
         // S5: a station touches only its own transactions; its answer says nothing (MeterValues.conf is empty).
         this.log.warn(`MeterValues for transaction ${transactionId} of another station (${owner}) ignored`, { stationId, action: 'MeterValues' });
-        return;
+        return false;
       }
     }
-    const { samples, skipped } = parseMeterValues(stationId, request.connectorId, transactionId, request.meterValue);
-    if (skipped.length > 0) this.log.warn(`meter values without a unit ignored: ${skipped.join(', ')}`, { stationId, action: 'MeterValues' });
+    const { samples, skipped } = parseMeterValues(stationId, request.connectorId, transactionId, request.meterValue, 'meterValue', this.now());
+    if (skipped.length > 0) this.log.warn(`meter values ignored: ${skipped.join(', ')}`, { stationId, action: 'MeterValues' });
     await this.store.commit((db) => this.store.transactions.addSamples(db, samples));
     // A sample dated ahead of Fuseguard's clock (the station's is ahead, U3) counts as taken now,
     // never as fresh for longer than it is (Z6).
     const at = Math.min(samples.reduce((latest, s) => Math.max(latest, s.at), 0), this.now());
     this.events.emit('meter.values', { stationId, connectorId: request.connectorId, transactionId, at, measurement: latestMeasurement(samples) });
+    return true;
   }
 
   /**

@@ -104,6 +104,8 @@ export interface TransactionsTable {
   last_meter_wh: number | null;
   last_meter_at: number | null;
   created_at: number;
+  /** What Fuseguard corrected in what the station sent (issue 14, row 7), comma-separated; null: nothing. */
+  anomalies: string | null;
 }
 
 export interface MeterSamplesTable {

@@ -3,7 +3,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TouConfig } from '../../domain/limits/tou.js';
-import { formatSessionCsv, splitEnergyByTou, type ExportSession } from '../../services/session-export.js';
+import { sessionCsvStream } from '../../services/session-csv-stream.js';
 import { SessionQueryRepository, type SessionQuery } from '../../store/repositories/session-query-repository.js';
 import type { TransactionRow } from '../../store/schema.js';
 import type { ApiContext } from '../context.js';
@@ -18,6 +18,9 @@ const SessionView = Type.Object({
   startAt: Type.Number(), stopAt: N(Type.Number()), meterStartWh: Type.Number(), meterStopWh: N(Type.Number()),
   energyWh: Type.Number({ description: 'so far, for an ongoing session' }), lastMeterAt: N(Type.Number()),
   stopReason: N(Type.String()), stopIdTag: N(Type.String()),
+  anomalies: Type.Array(Type.String(), {
+    description: 'what Fuseguard corrected in what the station sent (docs/api-operations.md): start-time, stop-time, stop-before-start, meter-start, meter-stop, meter-stop-below-start, superseded',
+  }),
 });
 const Page = Type.Object({ total: Type.Number(), offset: Type.Number(), limit: Type.Number(), items: Type.Array(SessionView) });
 const Time = (what: string) => Type.String({ minLength: 1, maxLength: 40, description: `${what}: ISO 8601 (e.g. 2025-01-31 or 2025-01-31T18:00:00+01:00) or epoch ms` });
@@ -44,7 +47,7 @@ const sessionView = (t: TransactionRow) => ({
   transactionId: t.id, stationId: t.station_id, connectorId: t.connector_id, idTag: t.id_tag, authStatus: t.auth_status,
   ongoing: t.stop_at === null, startAt: t.start_at, stopAt: t.stop_at, meterStartWh: t.meter_start_wh, meterStopWh: t.meter_stop_wh,
   energyWh: t.energy_wh ?? Math.max(0, (t.last_meter_wh ?? t.meter_start_wh) - t.meter_start_wh), lastMeterAt: t.last_meter_at,
-  stopReason: t.stop_reason, stopIdTag: t.stop_id_tag,
+  stopReason: t.stop_reason, stopIdTag: t.stop_id_tag, anomalies: t.anomalies ? t.anomalies.split(',') : [],
 });
 
 function parseTime(value: string | undefined, field: string): number | undefined {
@@ -90,28 +93,11 @@ export function sessionsRoutes(ctx: ApiContext): FastifyPluginAsync {
         querystring: ExportQuery, produces: ['text/csv'], response: { 200: Type.String(), ...errors(400, 401, 403) },
       },
     }, async (request, reply) => {
-      const rows = await sessions.all(toQuery(request.query));
+      const query = toQuery(request.query);
       const tou = ((await ctx.store.settings.getAll()).tou as TouConfig | undefined) ?? null;
-      const stations = new Map((await ctx.store.stations.list()).map((s) => [s.id, s]));
-      const connectors = new Map((await ctx.store.stations.listConnectors()).map((c) => [`${c.station_id}/${c.connector_id}`, c]));
-      const badges = new Map((await ctx.store.badges.list()).map((b) => [b.id_tag, b]));
-      const out: ExportSession[] = [];
-      for (const t of rows) {
-        const station = stations.get(t.station_id);
-        const start = { at: t.start_at, wh: t.meter_start_wh };
-        const end = t.stop_at !== null
-          ? { at: t.stop_at, wh: t.meter_stop_wh ?? t.meter_start_wh }
-          : { at: t.last_meter_at ?? t.start_at, wh: t.last_meter_wh ?? t.meter_start_wh };
-        const split = splitEnergyByTou(start, end, await sessions.energyReadings(t.id), tou, station?.zone ?? '');
-        out.push({
-          transactionId: t.id, stationId: t.station_id, connectorId: t.connector_id, idTag: t.id_tag,
-          chargeType: connectors.get(`${t.station_id}/${t.connector_id}`)?.type ?? 'AC', startAt: t.start_at, endAt: t.stop_at,
-          energyWh: end.wh - start.wh, socketType: '', comment: badges.get(t.id_tag)?.comment ?? '',
-          boxIdentity: station?.box_identity ?? t.station_id, split,
-        });
-      }
-      const csv = formatSessionCsv(out, (tou?.periods ?? []).map((p) => p.name), ctx.now());
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="sessions.csv"').send(csv);
+      // Streamed, a page of sessions at a time (issue 14, row 6): any size, and the server keeps answering.
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="sessions.csv"')
+        .send(sessionCsvStream(ctx.store, query, tou, ctx.now()));
     });
 
     app.get<{ Params: Static<typeof IdParams> }>('/sessions/:id', {

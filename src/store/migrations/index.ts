@@ -9,6 +9,7 @@ import { cpoCapsMigration } from './006-cpo-caps.js';
 import { upstreamPasswordMigration } from './007-upstream-password.js';
 import { localListKeysMigration } from './008-local-list-keys.js';
 import { failsafeHeldMigration } from './009-failsafe-held.js';
+import { transactionAnomaliesMigration } from './010-transaction-anomalies.js';
 
 /** Versioned migrations, applied in name order at start. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): MigrationProvider {
@@ -24,6 +25,7 @@ export function migrations(dialect: Dialect): MigrationProvider {
         '007-upstream-password': upstreamPasswordMigration(),
         '008-local-list-keys': localListKeysMigration(),
         '009-failsafe-held': failsafeHeldMigration(),
+        '010-transaction-anomalies': transactionAnomaliesMigration(),
       };
     },
   };

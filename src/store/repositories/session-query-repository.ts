@@ -35,9 +35,16 @@ export class SessionQueryRepository {
     return Number(row?.n ?? 0);
   }
 
-  /** In start order, for an export. */
-  all(q: SessionQuery): Promise<TransactionRow[]> {
-    return this.filtered(q).selectAll().orderBy('start_at').orderBy('id').execute();
+  /** In start order, for an export: the next `limit` after `after` (keyset: start, then id). */
+  pageInStartOrder(q: SessionQuery, after: { startAt: number; id: number } | null, limit: number): Promise<TransactionRow[]> {
+    let query = this.filtered(q).selectAll();
+    if (after) {
+      query = query.where((eb) => eb.or([
+        eb('start_at', '>', after.startAt),
+        eb.and([eb('start_at', '=', after.startAt), eb('id', '>', after.id)]),
+      ]));
+    }
+    return query.orderBy('start_at').orderBy('id').limit(limit).execute();
   }
 
   /** The session's energy register readings (Wh, whole meter, not per phase), by time. */

@@ -1,5 +1,6 @@
 import type { Db } from '../database.js';
 import type { NewMeterSample, TransactionRow } from '../schema.js';
+import { joinAnomalies, settleStop, supersededStop, type TransactionAnomaly } from '../../domain/session/transaction-sanity.js';
 
 const SAMPLES_PER_INSERT = 1_000;
 
@@ -11,6 +12,15 @@ export interface StartRecord {
   reservationId: number | null;
   meterStartWh: number;
   startAt: number;
+  /** What was corrected in what the station sent (issue 14, row 7). */
+  anomalies?: readonly TransactionAnomaly[];
+}
+
+/** A session closed because a new one started on its connector. */
+export interface SupersededSession {
+  id: number;
+  stopAt: number;
+  meterStopWh: number;
 }
 
 export interface StopRecord {
@@ -18,6 +28,7 @@ export interface StopRecord {
   stopAt: number;
   reason: string;
   idTag: string | null;
+  anomalies?: readonly TransactionAnomaly[];
 }
 
 export interface TransactionFilter {
@@ -29,25 +40,43 @@ export interface TransactionFilter {
   limit?: number;
 }
 
-const TRANSACTION_SEQUENCE = 'transaction_id';
+export const TRANSACTION_SEQUENCE = 'transaction_id';
+/** The stop reason of a session closed by the next StartTransaction on its connector. */
+export const SUPERSEDED_REASON = 'Superseded';
 
 export class TransactionsRepository {
   constructor(private readonly db: Db) {}
 
   /**
    * Stores a StartTransaction and returns its id. A station that resends the same start (its
-   * first answer was lost in a crash) gets the same id back: no duplicate session (O7).
+   * first answer was lost in a crash) gets the same id back: no duplicate session (O7). A session
+   * still open on the connector is closed first (`superseded`): a connector has one session at a
+   * time, and stations lose StopTransactions (issue 14, row 7).
    * Runs inside the caller's transaction (`store.commit`), which makes it atomic.
    */
-  async start(trx: Db, record: StartRecord, at: number): Promise<{ id: number; duplicate: boolean }> {
-    const existing = await trx.selectFrom('transactions').select('id')
+  async start(trx: Db, record: StartRecord, at: number): Promise<{ id: number; duplicate: boolean; superseded: SupersededSession[] }> {
+    let repeated = trx.selectFrom('transactions').select('id')
       .where('station_id', '=', record.stationId)
       .where('connector_id', '=', record.connectorId)
       .where('id_tag', '=', record.idTag)
-      .where('start_at', '=', record.startAt)
-      .where('meter_start_wh', '=', record.meterStartWh)
-      .executeTakeFirst();
-    if (existing) return { id: Number(existing.id), duplicate: true };
+      .where('meter_start_wh', '=', record.meterStartWh);
+    // A start stored at its receive time (the station's time was absurd) is repeated with another
+    // receive time: the same start is then the one still open with a corrected time.
+    repeated = record.anomalies?.includes('start-time')
+      ? repeated.where('stop_at', 'is', null).where('anomalies', 'like', '%start-time%')
+      : repeated.where('start_at', '=', record.startAt);
+    const existing = await repeated.executeTakeFirst();
+    if (existing) return { id: Number(existing.id), duplicate: true, superseded: [] };
+    const open = await trx.selectFrom('transactions').select(['id', 'start_at', 'meter_start_wh', 'last_meter_wh', 'last_meter_at'])
+      .where('station_id', '=', record.stationId).where('connector_id', '=', record.connectorId).where('stop_at', 'is', null)
+      .execute();
+    const superseded: SupersededSession[] = [];
+    for (const row of open) {
+      const stop = supersededStop(row, record);
+      if (await this.stop(trx, Number(row.id), { ...stop, reason: SUPERSEDED_REASON, idTag: null, anomalies: ['superseded'] })) {
+        superseded.push({ id: Number(row.id), ...stop });
+      }
+    }
     const id = await nextValue(trx, TRANSACTION_SEQUENCE);
     await trx.insertInto('transactions').values({
       id,
@@ -61,26 +90,38 @@ export class TransactionsRepository {
       last_meter_wh: record.meterStartWh,
       last_meter_at: record.startAt,
       created_at: at,
+      anomalies: joinAnomalies(null, record.anomalies ?? []),
     }).execute();
-    return { id, duplicate: false };
+    return { id, duplicate: false, superseded };
+  }
+
+  /** A transaction id that no session will have: the answer to a StartTransaction that is refused. */
+  reserveId(trx: Db): Promise<number> {
+    return nextValue(trx, TRANSACTION_SEQUENCE);
   }
 
   get(id: number): Promise<TransactionRow | undefined> {
     return this.db.selectFrom('transactions').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** Closes a transaction (inside the caller's transaction); a second stop changes nothing and returns false. */
+  /**
+   * Closes a transaction (inside the caller's transaction); a second stop changes nothing and
+   * returns false. A stop before the start, or a register below the start, is stored corrected
+   * and flagged (issue 14, row 7): never a negative energy.
+   */
   async stop(trx: Db, id: number, stop: StopRecord): Promise<boolean> {
-    const row = await trx.selectFrom('transactions').select(['meter_start_wh', 'stop_at']).where('id', '=', id).executeTakeFirst();
+    const row = await trx.selectFrom('transactions').select(['meter_start_wh', 'start_at', 'stop_at', 'anomalies']).where('id', '=', id).executeTakeFirst();
     if (!row || row.stop_at !== null) return false;
+    const settled = settleStop({ startAt: Number(row.start_at), meterStartWh: Number(row.meter_start_wh) }, stop);
     await trx.updateTable('transactions').set({
       meter_stop_wh: stop.meterStopWh,
-      stop_at: stop.stopAt,
+      stop_at: settled.stopAt,
       stop_reason: stop.reason,
       stop_id_tag: stop.idTag,
-      energy_wh: Math.max(0, stop.meterStopWh - Number(row.meter_start_wh)),
+      energy_wh: settled.energyWh,
       last_meter_wh: stop.meterStopWh,
-      last_meter_at: stop.stopAt,
+      last_meter_at: settled.stopAt,
+      anomalies: joinAnomalies(row.anomalies, [...(stop.anomalies ?? []), ...settled.anomalies]),
     }).where('id', '=', id).execute();
     return true;
   }
