@@ -3,6 +3,7 @@
 // exported, streamed, while /healthz keeps answering; the ten-year split adds up.
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { splitEnergyByTou, type EnergyReading } from '../src/services/session-export.js';
 import type { SiteFile } from '../src/site/site-schema.js';
 import type { NewMeterSample } from '../src/store/schema.js';
 import { startApiHarness, type ApiHarness } from './helpers/api-client.js';
@@ -20,11 +21,13 @@ const site = (): SiteFile => ({
   },
 });
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 const SHORT_SESSIONS = 3_000;
 
 describe('session export stream (issue 14, row 6)', () => {
   let h: ApiHarness;
   let decade: number;
+  let readings: EnergyReading[] = [];
   beforeAll(async () => {
     h = await startApiHarness(site(), { control: false });
     const { store } = h.app;
@@ -33,11 +36,13 @@ describe('session export stream (issue 14, row 6)', () => {
     decade = await store.commit(async (db) => {
       const { id } = await store.transactions.start(db, { stationId: 'CP-002', connectorId: 1, idTag: 'GOOD', authStatus: 'Accepted', reservationId: null, meterStartWh: 0, startAt: from }, from);
       const samples: NewMeterSample[] = [];
-      for (let at = from + DAY_MS, wh = 0; at < to; at += DAY_MS) {
-        samples.push({ transaction_id: id, station_id: 'CP-002', connector_id: 1, at, measurand: 'Energy.Active.Import.Register', phase: null, value: (wh += 10_000), unit: 'Wh', context: null });
+      // Hourly readings: 87,672 of them, read by the export a page at a time.
+      for (let at = from + HOUR_MS, wh = 0; at < to; at += HOUR_MS) {
+        samples.push({ transaction_id: id, station_id: 'CP-002', connector_id: 1, at, measurand: 'Energy.Active.Import.Register', phase: null, value: (wh += 10_000 / 24), unit: 'Wh', context: null });
       }
       await store.transactions.addSamples(db, samples);
-      await store.transactions.stop(db, id, { meterStopWh: samples.length * 10_000 + 5_000, stopAt: to, reason: 'Local', idTag: null });
+      readings = samples.map((x) => ({ at: x.at, wh: x.value }));
+      await store.transactions.stop(db, id, { meterStopWh: Math.round(samples.length * 10_000 / 24) + 5_000, stopAt: to, reason: 'Local', idTag: null });
       return id;
     });
     // Thousands of day-long sessions around it, on other connectors.
@@ -77,6 +82,10 @@ describe('session export stream (issue 14, row 6)', () => {
     expect(row.slice(5, 7)).toEqual(['2016-01-04T08:00:00.000Z', '2026-01-05T08:00:00.000Z']);
     const [outside, peak, night] = row.slice(12).map(Number);
     expect(outside + peak + night).toBeCloseTo(Number(row[7]), 1);
+    // All its readings at once give the same split.
+    const tx = (await h.app.store.transactions.get(decade))!;
+    const whole = splitEnergyByTou({ at: tx.start_at, wh: tx.meter_start_wh }, { at: tx.stop_at!, wh: tx.meter_stop_wh! }, readings, site().tou, 'Row A');
+    expect([outside, peak, night]).toEqual([whole.outsideWh, whole.byPeriodWh.peak, whole.byPeriodWh.night].map((wh) => Number((wh / 1000).toFixed(3))));
     // Ten kWh a day, evenly: a night is 8 h of 24, a peak 4 h on five days of seven.
     expect(night / Number(row[7])).toBeCloseTo(8 / 24, 2);
     expect(peak / Number(row[7])).toBeCloseTo((4 / 24) * (5 / 7), 2);

@@ -29,6 +29,18 @@ export function splitEnergyByTou(
   start: EnergyReading, end: EnergyReading, readings: readonly EnergyReading[],
   config: TouConfig | null | undefined, zone: string,
 ): EnergySplit {
+  const split = energySplitter(start, end, config, zone);
+  for (const r of [...readings].sort((a, b) => a.at - b.at)) split.add(r);
+  return split.finish();
+}
+
+/**
+ * The same, fed one reading at a time in time order (an export reads a session's readings a page
+ * at a time: a session may have millions).
+ */
+export function energySplitter(
+  start: EnergyReading, end: EnergyReading, config: TouConfig | null | undefined, zone: string,
+): { add(reading: EnergyReading): void; finish(): EnergySplit } {
   const byPeriodWh: Record<string, number> = Object.fromEntries((config?.periods ?? []).map((p) => [p.name, 0]));
   const split: EnergySplit = { outsideWh: 0, byPeriodWh };
   const add = (period: string | null, wh: number) => {
@@ -37,16 +49,16 @@ export function splitEnergyByTou(
   };
   const endAt = Math.max(end.at, start.at);
   const endWh = Math.max(end.wh, start.wh);
-  const inside = readings.filter((r) => r.at > start.at && r.at < endAt).sort((a, b) => a.at - b.at);
-  // Monotonic, within the session's start and end registers.
-  let wh = start.wh;
-  const points = [start, ...inside.map((r) => ({ at: r.at, wh: (wh = Math.min(endWh, Math.max(wh, r.wh))) })), { at: endAt, wh: endWh }];
   const clock = touClock(config, zone, start.at, endAt);
-  for (let i = 1; i < points.length; i++) {
-    const a = points[i - 1];
-    const b = points[i];
-    const energyWh = b.wh - a.wh;
-    if (energyWh === 0) continue;
+  let last = start;
+  /** The energy from the last point to `b`, a later one. */
+  const step = (b: EnergyReading) => {
+    const a = last;
+    // Monotonic, within the session's start and end registers.
+    const wh = Math.min(endWh, Math.max(a.wh, b.wh));
+    last = { at: b.at, wh };
+    const energyWh = wh - a.wh;
+    if (energyWh === 0) return;
     if (!clock) {
       add(null, energyWh);
     } else if (b.at <= a.at) {
@@ -61,8 +73,16 @@ export function splitEnergyByTou(
       });
       if (outsideMs > 0) add(null, (energyWh * outsideMs) / (b.at - a.at));
     }
-  }
-  return split;
+  };
+  return {
+    add(reading) {
+      if (reading.at > start.at && reading.at < endAt && reading.at >= last.at) step(reading);
+    },
+    finish() {
+      step({ at: endAt, wh: endWh });
+      return split;
+    },
+  };
 }
 
 export interface ExportSession {

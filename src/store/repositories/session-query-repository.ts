@@ -47,11 +47,16 @@ export class SessionQueryRepository {
     return query.orderBy('start_at').orderBy('id').limit(limit).execute();
   }
 
-  /** The session's energy register readings (Wh, whole meter, not per phase), by time. */
-  async energyReadings(transactionId: number): Promise<{ at: number; wh: number }[]> {
-    const rows = await this.db.selectFrom('meter_samples').select(['at', 'value'])
+  /**
+   * The session's energy register readings (Wh, whole meter, not per phase) after `afterAt`, in
+   * time order, at most `limit` instants: readings of one instant come as its lowest and highest.
+   */
+  async energyReadingsAfter(transactionId: number, afterAt: number, limit: number): Promise<{ at: number; lowWh: number; highWh: number }[]> {
+    const rows = await this.db.selectFrom('meter_samples')
+      .select((eb) => ['at', eb.fn.min('value').as('low'), eb.fn.max('value').as('high')])
       .where('transaction_id', '=', transactionId).where('measurand', '=', 'Energy.Active.Import.Register')
-      .where('phase', 'is', null).where('unit', '=', 'Wh').orderBy('at').execute();
-    return rows.map((r) => ({ at: Number(r.at), wh: Number(r.value) }));
+      .where('phase', 'is', null).where('unit', '=', 'Wh').where('at', '>', afterAt)
+      .groupBy('at').orderBy('at').limit(limit).execute();
+    return rows.map((r) => ({ at: Number(r.at), lowWh: Number(r.low), highWh: Number(r.high) }));
   }
 }
