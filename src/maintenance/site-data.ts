@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { FACTORY_LOGIN, FACTORY_PASSWORD } from '../api/auth/credential-rules.js';
 import { acceptableCost, hashPassword } from '../api/auth/passwords.js';
 import type { Db } from '../store/database.js';
+import { TRANSACTION_SEQUENCE } from '../store/repositories/transactions-repository.js';
 import type { Database, UserRow } from '../store/schema.js';
 
 export const BACKUP_KIND = 'fuseguard-backup';
@@ -19,11 +20,11 @@ const COLUMNS: { [T in BackupTable]: readonly (keyof Database[T] & string)[] } =
   zones: ['name', 'parent', 'max_current_a', 'mode', 'meter', 'fallback_current_a', 'auth_mode', 'offline_auth_mode', 'position'],
   stations: ['id', 'admission', 'zone', 'name', 'password_hash', 'vip', 'auth_mode', 'offline_auth_mode', 'box_identity', 'upstream_password', 'vendor', 'model', 'serial_number', 'firmware_version',
     'first_seen_at', 'last_boot_at', 'connected', 'last_connected_at', 'last_disconnected_at', 'disconnect_reason', 'remote_address', 'status', 'error_code', 'status_at', 'control_issue'],
-  connectors: ['station_id', 'connector_id', 'phases', 'min_current_a', 'max_current_a', 'type', 'max_power_w', 'status', 'error_code', 'status_at'],
+  connectors: ['station_id', 'connector_id', 'phases', 'min_current_a', 'max_current_a', 'type', 'max_power_w', 'status', 'error_code', 'status_at', 'discovered'],
   badges: ['id_tag', 'authorized', 'vip', 'comment', 'registered_at', 'last_seen_at'],
   seen_badges: ['id_tag', 'first_seen_at', 'last_seen_at', 'last_station_id', 'times_seen'],
   transactions: ['id', 'station_id', 'connector_id', 'id_tag', 'auth_status', 'reservation_id', 'meter_start_wh', 'start_at', 'meter_stop_wh', 'stop_at',
-    'stop_reason', 'stop_id_tag', 'energy_wh', 'last_meter_wh', 'last_meter_at', 'created_at'],
+    'stop_reason', 'stop_id_tag', 'energy_wh', 'last_meter_wh', 'last_meter_at', 'created_at', 'anomalies'],
   meter_samples: ['transaction_id', 'station_id', 'connector_id', 'at', 'measurand', 'phase', 'value', 'unit', 'context'],
   sequences: ['name', 'next_value'],
   users: ['login', 'role', 'password_hash', 'must_change', 'created_at', 'updated_at'],
@@ -90,6 +91,7 @@ export interface RestoreOptions {
 export async function restoreBackupContents(trx: Db, contents: BackupContents, options: RestoreOptions): Promise<TableCounts> {
   const counts = {} as TableCounts;
   const tables = BACKUP_TABLES.filter((t) => !(t === 'users' && options.withoutCredentials));
+  const sequencesBefore = await trx.selectFrom('sequences').selectAll().execute();
   for (const table of [...tables].reverse()) await trx.deleteFrom(table).execute();
   for (const table of tables) {
     let rows = contents.tables[table].map((row) => pick(row, COLUMNS[table]));
@@ -99,6 +101,7 @@ export async function restoreBackupContents(trx: Db, contents: BackupContents, o
     }
     counts[table] = rows.length;
   }
+  await keepSequencesAhead(trx, sequencesBefore);
   if (options.withoutCredentials) {
     counts.users = 0;
   } else {
@@ -106,6 +109,23 @@ export async function restoreBackupContents(trx: Db, contents: BackupContents, o
     if (contents.tables.users.length === 0 && options.factoryAdmin) await trx.insertInto('users').values(options.factoryAdmin).execute();
   }
   return counts;
+}
+
+/**
+ * Ids never go backwards (issue 14, row 14): a restored counter below the one it replaces, or below
+ * the restored rows' ids, is moved up. A station still holding a transaction id given out since the
+ * backup, the relay's id map and the CPO must never see that id again for another session.
+ */
+async function keepSequencesAhead(trx: Db, before: readonly { name: string; next_value: number }[]): Promise<void> {
+  const restored = new Map((await trx.selectFrom('sequences').selectAll().execute()).map((r) => [r.name, Number(r.next_value)]));
+  const floor = new Map(before.map((r) => [r.name, Number(r.next_value)]));
+  const maxTransactionId = (await trx.selectFrom('transactions').select(sql<number | null>`max(id)`.as('id')).executeTakeFirst())?.id;
+  if (maxTransactionId != null) floor.set(TRANSACTION_SEQUENCE, Math.max(floor.get(TRANSACTION_SEQUENCE) ?? 1, Number(maxTransactionId) + 1));
+  for (const [name, value] of floor) {
+    const current = restored.get(name);
+    if (current === undefined) await trx.insertInto('sequences').values({ name, next_value: value }).execute();
+    else if (current < value) await trx.updateTable('sequences').set({ next_value: value }).where('name', '=', name).execute();
+  }
 }
 
 function pick(row: Record<string, unknown>, columns: readonly string[]): Record<string, unknown> {
