@@ -52,6 +52,16 @@ describe('warnings on stations without a password (issue 14, row 16)', () => {
     expect(edit.body).toMatchObject({ hasPassword: true, warnings: [] });
   });
 
+  it('flags a station stored under an id outside the charge box id rule, which can still be seen and removed', async () => {
+    await h.app.store.stations.upsertConfig({ id: 'OLD#9', zone: 'Row A', name: null, password_hash: null, vip: 0, auth_mode: null, box_identity: null });
+    const view = await h.user.get<Station>(`/api/stations/${encodeURIComponent('OLD#9')}`);
+    expect(view.status).toBe(200);
+    expect(view.body.warnings.map((w) => w.code)).toEqual(['passwordless', 'invalid-id']);
+    await h.app.stations.warnAtStart();
+    await waitFor(async () => (await h.app.store.logs.list({ limit: 1_000 })).some((l) => l.message.includes('cannot connect') && l.message.includes('"OLD#9"')), 'the invalid-id warning');
+    expect((await h.admin.delete(`/api/stations/${encodeURIComponent('OLD#9')}`)).status).toBe(200);
+  });
+
   it('describes warnings in the OpenAPI document', async () => {
     const doc = await h.user.get<{ components?: { schemas?: Record<string, unknown> }; paths: Record<string, unknown> }>('/api/docs/json');
     expect(doc.status).toBe(200);

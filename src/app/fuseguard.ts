@@ -211,9 +211,9 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   const ocppUrl = `${scheme}://${options.host && options.host !== '0.0.0.0' ? options.host : 'localhost'}:${port}${OCPP_PATH}`;
   log.info(`Fuseguard ${VERSION} listening; stations connect to ${ocppUrl}/{chargeBoxId}`, { action: 'start' });
   // Pending stations expire and stay under their cap (issue 14, row 9); admitted ones without a
-  // password are named once (row 16), and again as each connects.
+  // password are named once (row 16), and again as each connects; so are those that cannot connect.
   await stations.prunePending();
-  await stations.warnPasswordless();
+  await stations.warnAtStart();
   const pruning = setInterval(() => {
     stations.prunePending().catch((error: unknown) => log.error(`pending stations not pruned: ${error instanceof Error ? error.message : String(error)}`, { action: 'admission' }));
   }, PENDING_PRUNE_INTERVAL_MS);

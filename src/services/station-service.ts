@@ -84,12 +84,21 @@ export class StationService {
     return removed;
   }
 
-  /** Logs once the admitted stations that anyone could connect as (issue 14, row 16). */
-  async warnPasswordless(): Promise<void> {
-    const open = (await this.store.stations.listAdmitted()).filter((s) => stationWarnings(s).length > 0).map((s) => s.id);
-    if (open.length === 0) return;
-    const shown = open.length > 20 ? `${open.slice(0, 20).join(', ')} and ${open.length - 20} more` : open.join(', ');
-    this.log.warn(`${open.length} admitted station(s) have no password: anyone who can reach the OCPP port can connect as them (${shown}). Set a password (AuthorizationKey) on each`, { action: 'security' });
+  /**
+   * Logs once the admitted stations that anyone could connect as (issue 14, row 16), and those
+   * stored under an id that can no longer connect.
+   */
+  async warnAtStart(): Promise<void> {
+    const admitted = await this.store.stations.listAdmitted();
+    const withWarning = (code: string) => admitted.filter((s) => stationWarnings(s).some((w) => w.code === code)).map((s) => s.id);
+    const open = withWarning('passwordless');
+    if (open.length > 0) {
+      this.log.warn(`${open.length} admitted station(s) have no password: anyone who can reach the OCPP port can connect as them (${listed(open)}). Set a password (AuthorizationKey) on each`, { action: 'security' });
+    }
+    const invalid = withWarning('invalid-id');
+    if (invalid.length > 0) {
+      this.log.warn(`${invalid.length} admitted station(s) cannot connect: a charge box id ${STATION_ID_RULE} (${listed(invalid.map((id) => JSON.stringify(id)))}). Remove them and configure them under valid ids`, { action: 'admission' });
+    }
   }
 
   /** An unknown charge box id: refused, or held as pending within the cap (O2, issue 14 row 9). */
@@ -121,7 +130,7 @@ export class StationService {
     this.log.info('station connected', { stationId, action: 'connect', remoteAddress });
     this.events.emit('station.connected', { stationId, at });
     const station = await this.store.stations.get(stationId);
-    if (station && stationWarnings(station).length > 0 && this.passwordlessLog.take(stationId, at) !== null) {
+    if (station && stationWarnings(station).some((w) => w.code === 'passwordless') && this.passwordlessLog.take(stationId, at) !== null) {
       this.log.warn('station connected without a password: anyone who can reach the OCPP port can connect as it; set one (AuthorizationKey)', { stationId, action: 'security', remoteAddress });
     }
   }
@@ -189,6 +198,11 @@ export class StationService {
     }
     this.events.emit('connector.status', { stationId, connectorId: request.connectorId, status: request.status, errorCode: request.errorCode, at });
   }
+}
+
+/** At most 20 ids, then how many more. */
+function listed(ids: readonly string[]): string {
+  return ids.length > 20 ? `${ids.slice(0, 20).join(', ')} and ${ids.length - 20} more` : ids.join(', ');
 }
 
 function throttleLimits(settings: ResolvedSettings): ThrottleLimits {

@@ -4,7 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { AUTH_MODES, OFFLINE_AUTH_MODES } from '../../auth/auth-mode.js';
 import { hashStationPassword } from '../../security/station-password.js';
-import { stationWarnings } from '../../services/station-warnings.js';
+import { STATION_WARNING_CODES, stationWarnings } from '../../services/station-warnings.js';
 import { BOX_IDENTITY_PATTERN, PHASE_WIRINGS } from '../../site/site-schema.js';
 import { STATION_LOOKUP_PATTERN } from '../../site/station-id.js';
 import { StationAdminRepository } from '../../store/repositories/station-admin-repository.js';
@@ -49,7 +49,7 @@ export const StationView = Type.Object({
   disconnectReason: N(Type.String()), remoteAddress: N(Type.String()), status: N(Type.String()), errorCode: N(Type.String()),
   controlIssue: N(Type.String({ description: 'why Fuseguard cannot control it (D5); null: fine' })),
   warnings: Type.Array(Type.Object({
-    code: enumOf(['passwordless'] as const, 'passwordless: an admitted station without a password, which anyone who can reach the OCPP port can connect as'),
+    code: enumOf(STATION_WARNING_CODES, 'passwordless: an admitted station without a password, which anyone who can reach the OCPP port can connect as; invalid-id: stored under an id outside the charge box id rule, it can no longer connect'),
     message: Type.String(),
   }), { description: 'what is unsafe about this station (issue 14); empty: nothing' }),
   connectors: Type.Array(ConnectorView),

@@ -61,13 +61,13 @@ export interface StationView {
   status: string | null;
   errorCode: string | null;
   controlIssue: string | null;
-  /** What is unsafe about the station (issue 14): `passwordless`, an admitted station without a password. */
+  /** What is unsafe about the station (issue 14): `passwordless` (no password), `invalid-id` (cannot connect). */
   warnings?: StationWarning[];
   connectors: ConnectorView[];
   [key: string]: unknown;
 }
 
-export interface StationWarning { code: 'passwordless'; message: string }
+export interface StationWarning { code: 'passwordless' | 'invalid-id'; message: string }
 
 /** The offline policies (B2); absent or null means inherited. */
 export const OFFLINE_AUTH_MODES = ['allow-all', 'reject', 'reject-except-cached'] as const;
