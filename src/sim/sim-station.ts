@@ -283,6 +283,11 @@ export class SimStation extends EventEmitter<SimStationEvents> {
     return this.outbox.whenIdle();
   }
 
+  /** Rebooting (a Reset or rebootNow): it will drop its link, if it has not yet, and come back. */
+  get isRebooting(): boolean {
+    return this.connection.rebooting;
+  }
+
   /** Connected and booted (Accepted). */
   get isOnline(): boolean {
     return this.connection.isOnline;

@@ -33,7 +33,8 @@ export class StationConnection {
   private nextBootAt = Infinity;
   private stopped = true;
   private offlineForced = false;
-  private rebooting = false;
+  /** Between a reboot's start (Reset, power cut) and its reconnection. */
+  rebooting = false;
   private reconnectAttempt = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
 

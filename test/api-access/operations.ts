@@ -35,7 +35,7 @@ export async function newStation(h: ApiHarness, prefix = 'ST'): Promise<string> 
   return id;
 }
 
-const sims = new WeakMap<ApiHarness, Promise<string>>();
+const sims = new WeakMap<ApiHarness, Promise<SimStation>>();
 /** One simulated station per harness, connected (again, after a reset) before each attempt. */
 async function connectedStation(h: ApiHarness): Promise<string> {
   if (!sims.has(h)) {
@@ -44,12 +44,14 @@ async function connectedStation(h: ApiHarness): Promise<string> {
       // No reconnecting after the harness is gone; a Reset reconnects by itself.
       const sim = new SimStation({ id, url: h.app.ocppUrl, tickIntervalMs: 0, rebootDelayMs: 50, autoReconnect: false });
       await sim.start();
-      return id;
+      return sim;
     })());
   }
-  const id = await (sims.get(h) as Promise<string>);
-  await waitFor(() => h.app.stationServer.client(id) !== undefined, `${id} connected`, 10_000);
-  return id;
+  const sim = await (sims.get(h) as Promise<SimStation>);
+  // Back from a Reset of an earlier attempt, and registered (boot accepted, D8): before, Fuseguard
+  // sends it nothing and a station action is 409.
+  await waitFor(() => !sim.isRebooting && h.app.stationServer.isRegistered(sim.id), `${sim.id} connected and registered`, 10_000);
+  return sim.id;
 }
 
 /** An ongoing session on connector 1 of a station, as its StartTransaction would record it. */
