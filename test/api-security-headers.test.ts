@@ -1,11 +1,10 @@
 // Issue 14, row 13: every answer carries security headers (@fastify/helmet): a Content Security
 // Policy without inline scripts and without framing, nosniff, no referrer; HSTS only under TLS.
-import { execFileSync } from 'node:child_process';
 import { request as httpsRequest } from 'node:https';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, testSite, type Harness } from './helpers/harness.js';
 import { tempDir } from './helpers/temp-dir.js';
+import { selfSignedCertificate } from './helpers/tls.js';
 
 /** The directives of a Content-Security-Policy header, by name. */
 function directives(header: string | null): Map<string, string[]> {
@@ -59,9 +58,7 @@ describe('security headers (issue 14, row 13)', () => {
 describe('HSTS under TLS (issue 14, row 13)', () => {
   it('is sent when Fuseguard serves HTTPS itself, with upgrade-insecure-requests', async () => {
     const dir = tempDir();
-    const keyFile = join(dir.path, 'key.pem');
-    const certFile = join(dir.path, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    const { certFile, keyFile } = selfSignedCertificate(dir.path);
     const h = await startHarness(testSite(), { control: false, tls: { certFile, keyFile } });
     try {
       const headers = await new Promise<Record<string, string | string[] | undefined>>((resolve, reject) => {

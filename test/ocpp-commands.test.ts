@@ -1,9 +1,8 @@
 // Commands to stations with timeouts and recorded outcomes (O4, O6), force stop (O8), wss (O1).
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bootRaw, connectRaw, iso, startHarness, testSite, waitFor, type Harness, type RawStation } from './helpers/harness.js';
 import { tempDir } from './helpers/temp-dir.js';
+import { selfSignedCertificate } from './helpers/tls.js';
 
 describe('commands to stations (O4, O6)', () => {
   let h: Harness;
@@ -82,9 +81,7 @@ describe('force stop (O8)', () => {
 describe('wss with a configured certificate (O1)', () => {
   it('serves OCPP over TLS', async () => {
     const dir = tempDir();
-    const keyFile = join(dir.path, 'key.pem');
-    const certFile = join(dir.path, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    const { certFile, keyFile } = selfSignedCertificate(dir.path);
     const h = await startHarness(testSite(), { tls: { certFile, keyFile } });
     try {
       expect(h.app.ocppUrl).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/ocpp$/);

@@ -50,19 +50,12 @@ export class Lockout {
    */
   succeed(loginKey: string, otherKeys: readonly string[]): void {
     this.failures.delete(loginKey);
-    const { attempts } = this.limits();
-    for (const key of otherKeys) {
-      const f = this.failures.get(key);
-      if (!f) continue;
-      f.count = Math.max(0, f.count - 1);
-      if (f.count < attempts) f.lockedUntil = 0;
-      if (f.count === 0) this.failures.delete(key);
-    }
+    this.withdraw(otherKeys);
   }
 
   /**
-   * Takes back an attempt that was counted but never checked (the hash gate refused it, issue 14,
-   * row 3b): a caller told to try again later is not locked out for it.
+   * Takes back one attempt on each key: one that was never checked (the hash gate refused it,
+   * issue 14, row 3b: a caller told to try again later is not locked out for it), or a right one.
    */
   withdraw(keys: readonly string[]): void {
     const { attempts } = this.limits();
