@@ -109,6 +109,9 @@ export function eventsRoutes(ctx: ApiContext): FastifyPluginAsync {
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      // HEAD: the headers, and done. Node drops a HEAD answer's writes without sending its headers,
+      // so a stream left open would answer nothing until it ended (found by the HTTP fuzzer).
+      if (request.method === 'HEAD') return void res.end();
       res.write(`retry: 2000\n: Fuseguard live events (${[...wanted].join(', ')})\n\n`);
       let id = 0;
       const cleanups: (() => void)[] = [];

@@ -2,7 +2,7 @@
 // with path parameters, query strings, headers, content types and bodies drawn from its schemas,
 // known ids of the fixture, and garbage.
 import fc from 'fast-check';
-import { garbageValue, mutate, mutation, nastyString, valueOf, type JsonSchema, type Resolve } from './schema-arbitrary.js';
+import { garbageValue, jsonText, mutate, mutation, nastyString, valueOf, type JsonSchema, type Resolve } from './schema-arbitrary.js';
 
 export type Persona = 'anonymous' | 'user' | 'admin' | 'admin-token';
 export const PERSONAS: readonly Persona[] = ['anonymous', 'user', 'admin', 'admin-token'];
@@ -132,7 +132,7 @@ function bodyOf(operation: Operation, resolve: Resolve): fc.Arbitrary<{ contentT
   const none = fc.constant({});
   const someType = fc.constantFrom(...CONTENT_TYPES);
   const stray = fc.oneof(
-    fc.tuple(someType, fc.oneof(badJsonText, fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)))).map(([contentType, body]) => ({ contentType, body })),
+    fc.tuple(someType, fc.oneof(badJsonText, fc.jsonValue({ maxDepth: 2 }).map(jsonText))).map(([contentType, body]) => ({ contentType, body })),
     fc.uint8Array({ maxLength: 4_096 }).map((body) => ({ contentType: 'application/octet-stream', body })),
   );
   if (operation.path.endsWith('/csv') && operation.method === 'PUT') {
@@ -142,11 +142,11 @@ function bodyOf(operation: Operation, resolve: Resolve): fc.Arbitrary<{ contentT
     return fc.oneof({ arbitrary: fc.uint8Array({ maxLength: 8_192 }).map((body) => ({ contentType: 'application/octet-stream', body })), weight: 4 }, { arbitrary: stray, weight: 1 }, { arbitrary: none, weight: 1 });
   }
   if (!operation.jsonBody) return fc.oneof({ arbitrary: none, weight: 5 }, { arbitrary: stray, weight: 1 });
-  const json = fc.tuple(valueOf(operation.jsonBody, resolve), mutation).map(([value, m]) => ({ contentType: 'application/json', body: JSON.stringify(mutate(value, m)) ?? 'null' }));
+  const json = fc.tuple(valueOf(operation.jsonBody, resolve), mutation).map(([value, m]) => ({ contentType: 'application/json', body: jsonText(mutate(value, m)) }));
   return fc.oneof(
     { arbitrary: json, weight: 8 },
     { arbitrary: badJsonText.map((body) => ({ contentType: 'application/json', body })), weight: 2 },
-    { arbitrary: fc.tuple(someType, valueOf(operation.jsonBody, resolve)).map(([contentType, v]) => ({ contentType, body: JSON.stringify(v) ?? '' })), weight: 1 },
+    { arbitrary: fc.tuple(someType, valueOf(operation.jsonBody, resolve)).map(([contentType, v]) => ({ contentType, body: jsonText(v) })), weight: 1 },
     { arbitrary: none, weight: 1 },
   );
 }

@@ -41,7 +41,21 @@ export const garbageValue: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: nastyString, weight: 2 },
   { arbitrary: fc.constantFrom(-0, 1e308, -1e308, 2 ** 53 + 1, -1, 0, 0.5, 1e-300, Number.MAX_SAFE_INTEGER, 4_294_967_296), weight: 1 },
   { arbitrary: fc.integer({ min: 10_000, max: 400_000 }).map((n) => 'y'.repeat(n)), weight: 1 },
+  { arbitrary: fc.integer({ min: 1_000, max: 100_000 }).map(deepMarker), weight: 1 },
 );
+
+/**
+ * A value nested `depth` arrays deep, inside a body: a marker that jsonText() expands once the
+ * body is text (the fuzzer's own JSON.stringify would run out of stack first).
+ */
+function deepMarker(depth: number): string {
+  return `\u0001deep:${depth}\u0001`;
+}
+
+/** `value` as JSON text, with every deep marker expanded into nested arrays. */
+export function jsonText(value: unknown): string {
+  return (JSON.stringify(value) ?? 'null').replace(/"\\u0001deep:(\d+)\\u0001"/g, (_m, depth: string) => '['.repeat(Number(depth)) + ']'.repeat(Number(depth)));
+}
 
 function numberArb(schema: JsonSchema, integer: boolean): fc.Arbitrary<number> {
   const lo = schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + (integer ? 1 : 1e-6) : undefined);
