@@ -1,5 +1,6 @@
 // Station admission (O2), boot, heartbeat, status and connection state. Handlers call it with
 // what a station said; it keeps the store and the site events up to date.
+import { plausibleTime } from '../domain/session/transaction-sanity.js';
 import type { BootNotificationRequest, BootNotificationResponse, StatusNotificationRequest } from '../ocpp/types.generated.js';
 import { StationAuthThrottle, type ThrottleLimits } from '../security/station-auth-throttle.js';
 import { verifyStationPassword } from '../security/station-password.js';
@@ -188,7 +189,9 @@ export class StationService {
   }
 
   async status(stationId: string, request: StatusNotificationRequest): Promise<void> {
-    const at = request.timestamp ? Date.parse(request.timestamp) : this.now();
+    // A clock from 1970 or 9999 (issue 14, row 7): the status is as of now.
+    const receivedAt = this.now();
+    const at = request.timestamp ? plausibleTime(Date.parse(request.timestamp), receivedAt).at : receivedAt;
     // Connector 0 is the station itself, not a socket (OCPP 1.6 StatusNotification).
     await this.store.commit((db) => (request.connectorId === 0
       ? this.store.stations.update(stationId, { status: request.status, error_code: request.errorCode, status_at: at }, db)
