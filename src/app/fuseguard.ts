@@ -27,6 +27,8 @@ import { EXTERNAL_CHANGES_POLL_MS, followExternalChanges } from './external-chan
 import { ReferenceClock } from './reference-clock.js';
 import { VERSION } from './version.js';
 
+/** How long a client may take to send one HTTP request (headers and body). */
+const HTTP_REQUEST_TIMEOUT_MS = 300_000;
 /** How often expired pending stations are removed (issue 14, row 9). */
 const PENDING_PRUNE_INTERVAL_MS = 3_600_000;
 
@@ -52,6 +54,12 @@ export interface FuseguardOptions {
    * are then reloaded like a change through the API (issue 13) [1000 ms]; 0 turns it off.
    */
   externalChangesPollMs?: number;
+  /**
+   * How long a client may take to send a whole HTTP request, headers and body (issue 14): a
+   * client that trickles a body holds a socket no longer [300 s, Node's own default, which
+   * Fastify turns off; room for a 256 MiB backup upload over a slow link].
+   */
+  httpRequestTimeoutMs?: number;
 }
 
 export interface Fuseguard {
@@ -308,11 +316,16 @@ async function startMeters(store: Store, logger: Logger, now: () => number): Pro
 }
 
 async function createHttpServer(options: FuseguardOptions & { trustProxy: boolean }, stationServer: StationServer, ctx: ApiContext): Promise<FastifyInstance> {
-  const https = options.tls ? { key: readFileSync(options.tls.keyFile), cert: readFileSync(options.tls.certFile) } : null;
+  const requestTimeout = options.httpRequestTimeoutMs ?? HTTP_REQUEST_TIMEOUT_MS;
+  // Given to Node's server itself: set later (as Fastify does), Node 20 does not apply it. Checked
+  // every 30 s; a shorter timeout (tests) more often.
+  const serverOptions = { requestTimeout, connectionsCheckingInterval: Math.min(30_000, Math.max(100, requestTimeout / 2)) };
+  const https = options.tls ? { ...serverOptions, key: readFileSync(options.tls.keyFile), cert: readFileSync(options.tls.certFile) } : null;
   const http = Fastify({
-    logger: false, ...(https ? { https } : {}),
+    logger: false, ...(https ? { https } : { http: serverOptions }),
     // Behind a reverse proxy, the client address (lockout, logs) comes from X-Forwarded-For.
     trustProxy: options.trustProxy,
+    requestTimeout,
     // Unknown fields are refused, not silently dropped: a typo gets an error that names it.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }) as unknown as FastifyInstance;
