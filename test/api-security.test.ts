@@ -47,6 +47,17 @@ describe('API security', () => {
     expect((await client.login(USER.login, USER.password)).status).toBe(200);
   });
 
+  it('behind a proxy, locks out the address the proxy appended, whatever the client wrote before it (issue 14)', async () => {
+    h = await startApiHarness({ settings: { loginLockoutAttempts: 3, loginLockoutS: 60, network: { trustProxy: true } } });
+    const client = (h as ApiHarness).client();
+    const from = (spoofed: string) => ({ headers: { 'x-forwarded-for': `${spoofed}, 203.0.113.5` } });
+    // Three logins, three failures each under its own name: only the address can lock them out.
+    for (let i = 0; i < 3; i++) expect((await client.post('/api/auth/login', { login: `nobody${i}`, password: 'Wrong!pass1' }, from(`192.0.2.${i}`))).status).toBe(401);
+    expect((await client.post('/api/auth/login', { login: USER.login, password: USER.password }, from('192.0.2.200'))).status).toBe(429);
+    const other = await client.post('/api/auth/login', { login: USER.login, password: USER.password }, { headers: { 'x-forwarded-for': '198.51.100.1' } });
+    expect(other.status, other.text).toBe(200);
+  });
+
   it('ends a session after the idle timeout, and keeps an active one (S2)', async () => {
     let offsetMs = 0;
     h = await startApiHarness(undefined, { now: () => Date.now() + offsetMs });

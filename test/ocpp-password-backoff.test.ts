@@ -55,6 +55,15 @@ describe('station password backoff (issue 14, row 10)', () => {
     expect(await statusOf(connectRaw(url, 'CP-001', { password: 'secret-key-001', ...from('198.51.100.2') }))).toBe('connected');
   });
 
+  it('counts the address the proxy appended, not one the client wrote before it (issue 14)', async () => {
+    h = await startHarness(site({ stationPasswordAttempts: 100, stationPasswordAddressAttempts: 3, network: { trustProxy: true } }), { control: false });
+    const url = h.app.ocppUrl;
+    // The client writes a new address first each time; the proxy appends the real one.
+    const spoofed = (i: number) => ({ wsOpts: { headers: { 'X-Forwarded-For': `192.0.2.${i}, 203.0.113.9` } } });
+    for (let i = 0; i < 3; i++) expect(await statusOf(connectRaw(url, 'CP-001', { password: `wrong-${i}`, ...spoofed(i) }))).toBe(401);
+    expect(await statusOf(connectRaw(url, 'CP-004', { password: 'secret-key-004', ...spoofed(99) }))).toBe(429);
+  });
+
   it('takes a change of the advanced settings at the next upgrade, without a restart', async () => {
     const api = await startApiHarness(site({}), { control: false });
     h = api;

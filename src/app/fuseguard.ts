@@ -324,7 +324,10 @@ async function createHttpServer(options: FuseguardOptions & { trustProxy: boolea
   const http = Fastify({
     logger: false, ...(https ? { https } : { http: serverOptions }),
     // Behind a reverse proxy, the client address (lockout, logs) comes from X-Forwarded-For.
-    trustProxy: options.trustProxy,
+    // One proxy, the peer: the client is the address it appended, the last of X-Forwarded-For.
+    // `true` would take the first, which any client writes itself, and dodge lockouts with it;
+    // Fastify's hop count trusts nothing (issue 14).
+    trustProxy: options.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
     requestTimeout,
     // Unknown fields are refused, not silently dropped: a typo gets an error that names it.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },

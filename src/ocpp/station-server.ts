@@ -148,11 +148,15 @@ export class StationServer {
     return admission.admitted;
   }
 
-  /** The station's address: the socket's, or behind a trusted reverse proxy the first of X-Forwarded-For. */
+  /**
+   * The station's address: the socket's, or behind the one trusted reverse proxy the address that
+   * proxy appended, the last of X-Forwarded-For (the entries before it are the client's to write),
+   * as Fastify counts browsers (trustProxy: 1).
+   */
   private clientAddress(headers: IncomingHttpHeaders, socketAddress: string | undefined): string | null {
     const forwarded = this.trustProxy ? headers['x-forwarded-for'] : undefined;
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    return first || socketAddress || null;
+    const last = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded)?.split(',').pop()?.trim();
+    return last || socketAddress || null;
   }
 
   /**

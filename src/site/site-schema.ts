@@ -25,7 +25,7 @@ export const NetworkSettingsSchema = Type.Object({
   port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535, description: 'port for OCPP, API and web UI [8080]' })),
   tlsCertFile: Type.Optional(Type.String({ minLength: 1, description: 'PEM certificate: serve wss:// and https://' })),
   tlsKeyFile: Type.Optional(Type.String({ minLength: 1, description: 'PEM private key for tlsCertFile' })),
-  trustProxy: Type.Optional(Type.Boolean({ description: 'behind a reverse proxy: client addresses come from X-Forwarded-For [false]' })),
+  trustProxy: Type.Optional(Type.Boolean({ description: 'behind one reverse proxy: a client address is the one the proxy appends to X-Forwarded-For (the last) [false]' })),
   ocppMaxFrameBytes: Type.Optional(Type.Integer({
     minimum: 4_096, maximum: 16_777_216, description: 'largest OCPP message a station may send, in bytes; a larger one closes its connection (1009) [131072]',
   })),
