@@ -48,6 +48,8 @@ describe('stations API', () => {
     await cp2.presentBadge(1, 'GOOD');
     await waitFor(() => cp2.getLimitA(1) > 0, 'the car charging', 10_000);
     await waitFor(async () => (await h.user.get('/api/stations/CP-002')).body.connectors[0].setpoint?.currentA > 0, 'a setpoint shown');
+    // The car starts drawing once the station holds a limit; its StatusNotification Charging follows.
+    await waitFor(async () => (await h.user.get('/api/stations/CP-002')).body.connectors[0].status === 'Charging', 'the status Charging', 5_000);
     const station = (await h.user.get('/api/stations/CP-002')).body;
     expect(station.connected).toBe(true);
     expect(station.controlIssue).toBeNull();
