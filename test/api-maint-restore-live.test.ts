@@ -2,11 +2,19 @@
 // hold, or whose admission or password the backup changes, is let go (it reconnects under the
 // restored rules); the others stay. Transaction ids never go backwards: a session started after
 // the restore never gets an id given out before it (the relay's id map and the CPO rely on it).
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ApiClient, startApiHarness, type ApiHarness } from './helpers/api-client.js';
 import { bootRaw, connectRaw, iso, testSite, waitFor, type RawStation } from './helpers/harness.js';
 
 const PASSPHRASE = 'a long backup passphrase';
+const main = new URL('../src/cli/main.ts', import.meta.url).pathname;
+/** `fuseguard ...` as its own process, while the server runs. */
+const fuseguard = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', main, ...args], {
+  encoding: 'utf8', env: { ...process.env, FUSEGUARD_BACKUP_PASSPHRASE: PASSPHRASE },
+});
 
 async function backup(client: ApiClient): Promise<Uint8Array> {
   const response = await fetch(`${client.baseUrl}/api/maintenance/backup`, {
@@ -79,5 +87,24 @@ describe('restore with stations connected (issue 14, row 14)', () => {
     const back = await station(h, 'CP-002');
     stations.push(back);
     expect((await back.call('BootNotification', { chargePointVendor: 'Test', chargePointModel: 'Raw' }) as { status: string }).status).toBe('Accepted');
+  }, 60_000);
+
+  it('from the command line: a station whose password the backup does not have is let go, one admitted since stays', async () => {
+    h = await startApiHarness(testSite(), { externalChangesPollMs: 100 });
+    const file = join(h.dataDir, '..', 'before.fgbackup');
+    await fuseguard('backup', '--data-dir', h.dataDir, '--out', file);
+    // Through the API since the backup: CP-002 gets a password and connects with it.
+    expect((await h.admin.patch('/api/stations/CP-002', { password: 'a-new-secret' })).status).toBe(200);
+    const secured = await station(h, 'CP-002', 'a-new-secret');
+    stations.push(secured);
+    await bootRaw(secured);
+    const kept = await station(h, 'CP-003');
+    stations.push(kept);
+    await bootRaw(kept);
+
+    await fuseguard('restore', file, '--without-credentials', '--data-dir', h.dataDir);
+    await waitFor(() => secured.closed, 'the station admitted with a password the backup does not have to be disconnected');
+    await waitFor(async () => (await h.app.store.stations.get('CP-003'))?.connected === 1, 'CP-003 marked connected again');
+    expect(kept.closed).toBe(false);
   }, 60_000);
 });

@@ -3,7 +3,6 @@
 // (store.watchExternalChanges) and the running parts reload, as after a change through the API.
 import type { StationServer } from '../ocpp/station-server.js';
 import type { EventLog } from '../services/event-log.js';
-import type { StationRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 
 export const EXTERNAL_CHANGES_POLL_MS = 1_000;
@@ -22,14 +21,9 @@ export interface ExternalChangeParts {
  */
 export function followExternalChanges(parts: ExternalChangeParts, intervalMs: number, since: number): () => Promise<void> {
   const { store, stationServer, log } = parts;
-  // What the connections were admitted under, as of the last reload: a command that changes a
-  // station's admission or password lets its connection go.
-  let admissions: Promise<StationAdmissions> = stationAdmissions(store);
   return store.watchExternalChanges(intervalMs, async () => {
-    const before = await admissions.catch(() => new Map() as StationAdmissions);
     await parts.reload();
-    admissions = reconcileConnections(store, stationServer, before);
-    await admissions;
+    await reconcileConnections(store, stationServer);
     log.info('configuration changed outside the server (CLI): reloaded', { action: 'reload' });
   }, {
     since,
@@ -37,40 +31,26 @@ export function followExternalChanges(parts: ExternalChangeParts, intervalMs: nu
   });
 }
 
-/** Per station id: what its connection was admitted under (O2). */
-export type StationAdmissions = Map<string, { admission: string; passwordHash: string | null }>;
-
-export async function stationAdmissions(store: Store): Promise<StationAdmissions> {
-  return admissionsOf(await store.stations.list());
-}
-
-const admissionsOf = (rows: readonly StationRow[]): StationAdmissions =>
-  new Map(rows.map((s) => [s.id, { admission: s.admission, passwordHash: s.password_hash ?? null }]));
-
 /**
  * After the stored stations were replaced under live connections (a restore or a factory reset,
- * from the API or the command line; issue 14, row 14): a connected station whose row is gone, or
- * whose admission or password changed since `before`, is let go. It reconnects and is admitted by
- * the rules now stored, instead of going on under the old ones. One the restored rows mark
- * disconnected is marked connected again. Returns the admissions now stored.
+ * from the API or the command line; issue 14, row 14): a connected station whose row is gone, that
+ * was admitted and is not any more, or whose password is not the one its connection was admitted
+ * with, is let go. It reconnects and is admitted by the rules now stored, instead of going on under
+ * the old ones. (One held pending and now admitted is accepted at its next boot, as after an admit.)
+ * One the restored rows mark disconnected is marked connected again.
  */
-export async function reconcileConnections(store: Store, stationServer: StationServer, before: StationAdmissions): Promise<StationAdmissions> {
-  const list = await store.stations.list();
-  const after = admissionsOf(list);
-  const rows = new Map(list.map((s) => [s.id, s]));
+export async function reconcileConnections(store: Store, stationServer: StationServer): Promise<void> {
+  const rows = new Map((await store.stations.list()).map((s) => [s.id, s]));
   for (const stationId of stationServer.connectedIds()) {
     const client = stationServer.client(stationId);
-    if (!client) continue;
-    const reason = connectionOutdated(before.get(stationId), after.get(stationId));
+    const under = stationServer.admittedUnder(stationId);
+    if (!client || !under) continue;
+    const row = rows.get(stationId);
+    const reason = !row ? 'station removed'
+      : under.admitted && row.admission !== 'admitted' ? 'station admission changed'
+        : (row.password_hash || null) !== under.passwordHash ? 'station password changed'
+          : null;
     if (reason) void client.close({ code: 1000, reason }).catch(() => undefined);
-    else if (rows.get(stationId)?.connected !== 1) await store.commit((db) => store.stations.update(stationId, { connected: 1 }, db));
+    else if (row?.connected !== 1) await store.commit((db) => store.stations.update(stationId, { connected: 1 }, db));
   }
-  return after;
-}
-
-function connectionOutdated(was: { admission: string; passwordHash: string | null } | undefined, now: { admission: string; passwordHash: string | null } | undefined): string | null {
-  if (!now) return 'station removed';
-  if (!was || was.admission !== now.admission) return 'station admission changed';
-  if (was.passwordHash !== now.passwordHash) return 'station password changed';
-  return null;
 }

@@ -63,7 +63,7 @@ export class StationServer {
     });
     this.rpc.auth((accept, reject, handshake) => {
       void this.authenticate(handshake).then(
-        (admitted) => (admitted === null ? undefined : accept({ admitted }, SUBPROTOCOL)),
+        (admission) => accept(admission, SUBPROTOCOL),
         (error: unknown) => reject(error instanceof AdmissionRefused ? error.httpStatus : 500, error instanceof Error ? error.message : 'error'),
       );
     });
@@ -118,13 +118,18 @@ export class StationServer {
    */
   async attachClient(client: StationClient & { handshake: Handshake }): Promise<boolean> {
     try {
-      const admitted = await this.authenticate(client.handshake);
-      client.session.admitted = admitted;
+      Object.assign(client.session, await this.authenticate(client.handshake));
     } catch {
       return false;
     }
     await this.onClient(client);
     return true;
+  }
+
+  /** What a live connection was admitted under (O2): admitted now, and with which password hash. */
+  admittedUnder(stationId: string): { admitted: boolean; passwordHash: string | null } | undefined {
+    const connection = this.states.get(stationId);
+    return connection ? { admitted: connection.admitted, passwordHash: connection.passwordHash ?? null } : undefined;
   }
 
   connectedIds(): string[] {
@@ -135,7 +140,7 @@ export class StationServer {
     await this.rpc.close({ code: 1001, reason: 'server shutting down', awaitPending: false, force: true });
   }
 
-  private async authenticate(handshake: Handshake): Promise<boolean | null> {
+  private async authenticate(handshake: Handshake): Promise<{ admitted: boolean; passwordHash: string | null }> {
     const { identity, endpoint, protocols, password } = handshake;
     if (endpoint !== OCPP_PATH) throw new AdmissionRefused(404, `OCPP endpoint is ${OCPP_PATH}/{chargeBoxId}`);
     if (!protocols.has(SUBPROTOCOL)) throw new AdmissionRefused(400, `subprotocol ${SUBPROTOCOL} required`);
@@ -145,7 +150,7 @@ export class StationServer {
       this.logRefusal(admission.httpStatus, admission.reason, isStationId(identity) ? identity : null, remoteAddress);
       throw new AdmissionRefused(admission.httpStatus, admission.reason);
     }
-    return admission.admitted;
+    return { admitted: admission.admitted, passwordHash: admission.passwordHash };
   }
 
   /**
@@ -178,7 +183,8 @@ export class StationServer {
     const previous = this.connections.get(stationId);
     this.connections.set(stationId, client);
     if (previous) void previous.close({ code: 1000, reason: 'replaced by a new connection' });
-    const connection: Connection = { stationId, admitted: client.session.admitted === true, registered: false };
+    const session = client.session as { admitted?: boolean; passwordHash?: string | null };
+    const connection: Connection = { stationId, admitted: session.admitted === true, passwordHash: session.passwordHash ?? null, registered: false };
     this.states.set(stationId, connection);
     let recorded: () => void = () => undefined;
     const connectionRecorded = new Promise<void>((resolve) => { recorded = resolve; });

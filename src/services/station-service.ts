@@ -20,7 +20,8 @@ const PASSWORDLESS_LOG_INTERVAL_MS = 3_600_000;
 export const PENDING_RETRY_S = 30;
 
 export type Admission =
-  | { accepted: true; admitted: boolean }
+  /** `passwordHash`: the one the station was checked against (null: none), for a later change to let it go. */
+  | { accepted: true; admitted: boolean; passwordHash: string | null }
   | { accepted: false; httpStatus: number; reason: string };
 
 export class StationService {
@@ -63,7 +64,7 @@ export class StationService {
       }
       this.throttle.succeeded(stationId);
     }
-    return { accepted: true, admitted: station.admission === 'admitted' };
+    return { accepted: true, admitted: station.admission === 'admitted', passwordHash: station.password_hash || null };
   }
 
   /** The station's password changed (API): its failures so far no longer count. */
@@ -121,7 +122,7 @@ export class StationService {
       const evicted = plan.evicted.length > 0 ? `; ${plan.evicted.length} pending station(s) not seen for the longest gave way (pendingStationsMax ${settings.pendingStationsMax})` : '';
       this.log.info(`unknown station held as pending${evicted}${suppressedNote(suppressed)}`, { stationId, action: 'admission', remoteAddress });
     }
-    return { accepted: true, admitted: false };
+    return { accepted: true, admitted: false, passwordHash: null };
   }
 
   async connected(stationId: string, remoteAddress: string | null): Promise<void> {

@@ -1,7 +1,7 @@
 // Maintenance (X2-X5): report, backup, restore, factory reset, restart. Admins only.
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { reconcileConnections, stationAdmissions } from '../../app/external-changes.js';
+import { reconcileConnections } from '../../app/external-changes.js';
 import { VERSION } from '../../app/version.js';
 import { BackupError, checkPassphrase, openBackup, sealBackup } from '../../maintenance/backup-format.js';
 import { renderReport } from '../../maintenance/report.js';
@@ -125,7 +125,6 @@ function maintenanceEndpoints(ctx: ApiContext): FastifyPluginAsync {
       if (dryRun) return { ok: true as const, dryRun, withoutCredentials, backup, replaced, warning };
       const factoryAdmin = contents.tables.users.length === 0 ? await factoryAdminRow(ctx.now()) : undefined;
       const connectedStationIds = new Set(ctx.stationServer.connectedIds());
-      const admissions = await stationAdmissions(ctx.store);
       try {
         await ctx.store.atomically((trx) => restoreBackupContents(trx, contents, { withoutCredentials, connectedStationIds, factoryAdmin }));
       } catch (error) {
@@ -134,7 +133,7 @@ function maintenanceEndpoints(ctx: ApiContext): FastifyPluginAsync {
       }
       await audit(ctx, request, 'backup.restore', null, { withoutCredentials, backupCreatedAt: contents.createdAt, counts: backup.counts });
       await ctx.reload();
-      await reconcileConnections(ctx.store, ctx.stationServer, admissions);
+      await reconcileConnections(ctx.store, ctx.stationServer);
       ctx.log.warn(`backup of ${new Date(contents.createdAt).toISOString()} restored${withoutCredentials ? ' without credentials' : ''}`, { action: 'restore' });
       return { ok: true as const, dryRun, withoutCredentials, backup, replaced, warning };
     });

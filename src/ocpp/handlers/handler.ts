@@ -15,6 +15,8 @@ export interface Connection {
   stationId: string;
   /** Admitted into a zone; a pending station may only boot (O2). */
   admitted: boolean;
+  /** The password hash the connection was admitted with (null: none): a change lets it go. */
+  passwordHash?: string | null;
   /**
    * The station takes requests on this connection (D8): its BootNotification was answered Accepted,
    * or, reconnecting without a boot, it sent a request (only a station accepted before does). Until
