@@ -2,23 +2,23 @@
 // 30 s and send MeterValues every 10 s. Prints the server's RSS per station, its CPU % and the
 // p99 latency of a CALL. Usage: node --import tsx bench/connections.bench.ts [N,N,...]
 // Environment: BENCH_STATIONS (default 1000,5000), BENCH_STEADY_S (default 60).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RPCClient } from '../src/ocpp/rpc.js';
 import { freePort, waitForHealth } from '../test/helpers/net.js';
 import { tempDir } from '../test/helpers/temp-dir.js';
+import { buildDist, cpuTicks, mb, pct, ROOT as root, rssKb, timed } from './lib/measure.js';
 
 type Client = InstanceType<typeof RPCClient>;
 
 const counts = (process.argv[2] ?? process.env.BENCH_STATIONS ?? '1000,5000').split(',').map(Number);
 const steadyS = Number(process.env.BENCH_STEADY_S ?? 60);
-const root = new URL('..', import.meta.url).pathname;
 /** Calls that failed during the steady state of the current run. */
 let errors = 0;
 
-execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+buildDist();
 
 const rows: string[] = [];
 for (const n of counts) rows.push(await run(n));
@@ -109,32 +109,4 @@ function meterValues(transactionId: number, energyWh: number) {
     ...['L1', 'L2', 'L3'].map((phase) => ({ value: '16.0', unit: 'A', measurand: 'Current.Import', phase })),
     { value: '11040', unit: 'W', measurand: 'Power.Active.Import' },
   ] }] };
-}
-
-async function timed<T>(into: number[], call: () => Promise<T>): Promise<T> {
-  const start = performance.now();
-  const result = await call();
-  into.push(performance.now() - start);
-  return result;
-}
-
-function pct(values: number[], p: number): string {
-  if (values.length === 0) return '-';
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1);
-}
-
-function mb(kb: number): string {
-  return `${(kb / 1024).toFixed(0)} MB`;
-}
-
-function rssKb(child: ChildProcess): number {
-  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
-}
-
-/** utime + stime of the process, in clock ticks (100 per second on Linux). */
-function cpuTicks(child: ChildProcess): number {
-  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(fields[11]) + Number(fields[12]);
 }

@@ -11,13 +11,14 @@
 // BENCH_RELAY_OUTAGE_MIN (simulated minutes of sessions during the outage) [10],
 // BENCH_RELAY_SAMPLE_S (simulated MeterValues interval) [60].
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RPCClient } from '../src/ocpp/rpc.js';
 import { FakeCpo, type CpoCall } from '../test/helpers/fake-cpo.js';
 import { freePort, waitForHealth } from '../test/helpers/net.js';
 import { tempDir } from '../test/helpers/temp-dir.js';
+import { mb, pct, pctNum, rssKb } from './lib/measure.js';
 
 type Client = InstanceType<typeof RPCClient>;
 
@@ -298,29 +299,7 @@ function meterValues(transactionId: number, energyWh: number, timestamp: string)
   ] }] };
 }
 
-function pctNum(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function pct(values: number[], p: number): string {
-  return pctNum(values, p).toFixed(1);
-}
-
 function secs(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-function mb(kb: number): string {
-  return `${(kb / 1024).toFixed(0)} MB`;
-}
-
-function rssKb(child: ChildProcess): number {
-  try {
-    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
-  } catch {
-    return 0;
-  }
-}

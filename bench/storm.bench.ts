@@ -1,0 +1,237 @@
+// Boot-storm benchmark (issue 15): N stations (one connector each, 50 zones under one root, all in
+// the site file) connect in waves of 100 (each wave: connect, BootNotification, StatusNotification
+// Available), then send MeterValues at a steady rate. The same load runs against the floor (a
+// bare ocpp-rpc server, no logic) and then Fuseguard, each in a process of its own; the stations
+// run in a third process (bench/storm/stations.ts), so the server under test has a core. Prints
+// both and the ratios Fuseguard / floor, the shape (boot cost per station with 2,000 configured
+// stations against 200), Fuseguard's heap growth by type per station, and checks that every
+// station holds its failsafe at the end. See docs/benchmarks.md.
+// Usage: node --import tsx bench/storm.bench.ts [N]. Environment: BENCH_STORM_STATIONS [10000 run
+// alone, 2000 within `npm run bench`], BENCH_STORM_RATE (MeterValues/s) [N / 5], BENCH_STORM_STEADY_S
+// [30], BENCH_STORM_SHAPE (sizes, '' for none) [200,2000], BENCH_STORM_HEAP [1],
+// BENCH_STORM_CPU_PROF [0] (1: --cpu-prof on Fuseguard, top functions by self time in the storm).
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { tempDir } from '../test/helpers/temp-dir.js';
+import { buildDist, cpuSecondsSince, cpuTicks, mb, ROOT, rssKb } from './lib/measure.js';
+import { monotonicUs, selfTimes, type SelfTime } from './storm/cpu-profile.js';
+import { heapByType, heapGrowth } from './storm/heap-snapshot.js';
+import type { StormCommand, StormReport } from './storm/protocol.js';
+import { cpuProfileIn, heapSnapshot, startFloor, startFuseguard, type Server } from './storm/servers.js';
+
+const n = Number(process.argv[2] ?? process.env.BENCH_STORM_STATIONS ?? (process.env.BENCH_SUITE === 'all' ? 2_000 : 10_000));
+const callsPerS = Number(process.env.BENCH_STORM_RATE ?? n / 5);
+const steadyS = Number(process.env.BENCH_STORM_STEADY_S ?? 30);
+const shapeSizes = (process.env.BENCH_STORM_SHAPE ?? '200,2000').split(',').filter(Boolean).map(Number);
+const withHeap = process.env.BENCH_STORM_HEAP !== '0';
+const withCpuProfile = process.env.BENCH_STORM_CPU_PROF === '1';
+const WAVE = 100;
+const SETTLE_MS = 5_000; // past the start-up garbage
+const PROVISION_TIMEOUT_S = 900;
+
+type Report<E extends StormReport['event']> = Extract<StormReport, { event: E }>;
+
+interface Run {
+  n: number;
+  booted: Report<'booted'>;
+  provisioned?: Report<'provisioned'>;
+  stormCpuS: number;
+  rssIdleKb: number;
+  rssStormKb: number;
+  rssLoadedKb?: number;
+  /** The highest RSS seen from the storm to the end of the steady phase. */
+  rssPeakKb: number;
+  steady?: Report<'steady'> & { serverCpuPct: number };
+  checked?: Report<'checked'>;
+  heapTop?: Array<{ type: string; bytes: number; count: number }>;
+  cpuTop?: SelfTime[];
+}
+
+buildDist();
+const ids = (count: number) => Array.from({ length: count }, (_, i) => `STORM-${String(i).padStart(5, '0')}`);
+
+console.log(`storm: N=${n}, waves of ${WAVE}, MeterValues at ${callsPerS.toFixed(0)} calls/s for ${steadyS} s`);
+const floor = await measure('floor', n, { steady: true });
+const fuseguard = await measure('fuseguard', n, { steady: true, heap: withHeap, cpuProfile: withCpuProfile });
+const shape = new Map<number, { floor: Run; fuseguard: Run }>();
+for (const size of shapeSizes) {
+  shape.set(size, size === n ? { floor, fuseguard } : { floor: await measure('floor', size), fuseguard: await measure('fuseguard', size) });
+}
+const failures = print();
+process.exit(failures > 0 ? 1 : 0);
+
+async function measure(kind: Server['kind'], count: number, options: { steady?: boolean; heap?: boolean; cpuProfile?: boolean } = {}): Promise<Run> {
+  const dir = tempDir('fuseguard-storm-');
+  const stationIds = ids(count);
+  const server = kind === 'floor' ? await startFloor() : await startFuseguard(dir.path, stationIds, { cpuProfile: options.cpuProfile });
+  const stations = fork(join(ROOT, 'bench/storm/stations.ts'), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const killStations = (): boolean => stations.kill('SIGKILL');
+  process.once('exit', killStations);
+  try {
+    await next(stations, 'ready');
+    await sleep(SETTLE_MS);
+    const rssIdleKb = rssKb(server.process);
+    const heapBefore = options.heap ? await heapByType(await heapSnapshot(server, dir.path)) : undefined;
+    console.log(`${kind} N=${count}: up (RSS ${mb(rssIdleKb)}), storm...`);
+
+    let rssPeakKb = rssIdleKb;
+    const peakTimer = setInterval(() => { rssPeakKb = Math.max(rssPeakKb, rssKb(server.process)); }, 250);
+    const cpuStart = cpuTicks(server.process);
+    const stormStartUs = monotonicUs();
+    command(stations, { cmd: 'storm', url: server.url, ids: stationIds, waveSize: WAVE, provisioned: kind === 'fuseguard', provisionTimeoutS: PROVISION_TIMEOUT_S });
+    const booted = await next(stations, 'booted');
+    console.log(`${kind} N=${count}: ${booted.booted} booted in ${secs(booted.bootedMs)}${booted.failed > 0 ? `, ${booted.failed} failed` : ''}`);
+    const provisioned = kind === 'fuseguard' ? await next(stations, 'provisioned') : undefined;
+    if (provisioned) console.log(`${kind} N=${count}: ${provisioned.provisioned} provisioned in ${secs(provisioned.provisionedMs)}; commands ${JSON.stringify(provisioned.commandsByAction)}`);
+    const stormEndUs = monotonicUs();
+    const stormCpuS = cpuSecondsSince(server.process, cpuStart);
+    await sleep(SETTLE_MS);
+    const run: Run = { n: count, booted, provisioned, stormCpuS, rssIdleKb, rssStormKb: rssKb(server.process), rssPeakKb };
+
+    if (options.steady) {
+      command(stations, { cmd: 'steady', callsPerS, warmupS: 5, measureS: steadyS });
+      await next(stations, 'measuring');
+      const steadyCpuStart = cpuTicks(server.process);
+      const wallStart = performance.now();
+      const steady = await next(stations, 'steady');
+      const serverCpuPct = (cpuSecondsSince(server.process, steadyCpuStart) / ((performance.now() - wallStart) / 1000)) * 100;
+      run.steady = { ...steady, serverCpuPct };
+      run.rssLoadedKb = rssKb(server.process);
+      console.log(`${kind} N=${count}: steady ${steady.callsPerS.toFixed(0)} calls/s, p50 ${steady.p50Ms.toFixed(1)} ms, p99 ${steady.p99Ms.toFixed(1)} ms, server CPU ${serverCpuPct.toFixed(0)} %`);
+    }
+    clearInterval(peakTimer);
+    run.rssPeakKb = rssPeakKb;
+    if (kind === 'fuseguard') {
+      command(stations, { cmd: 'check' });
+      run.checked = await next(stations, 'checked');
+    }
+    if (heapBefore) {
+      console.log(`${kind} N=${count}: heap snapshot...`);
+      run.heapTop = heapGrowth(heapBefore, await heapByType(await heapSnapshot(server, dir.path)));
+    }
+    command(stations, { cmd: 'close' });
+    await next(stations, 'closed');
+    await server.stop();
+    const profile = cpuProfileIn(dir.path);
+    if (options.cpuProfile && profile) run.cpuTop = selfTimes(profile, stormStartUs, stormEndUs);
+    return run;
+  } finally {
+    process.off('exit', killStations);
+    stations.kill('SIGKILL');
+    await server.stop();
+    dir.cleanup();
+  }
+}
+
+function command(child: ChildProcess, message: StormCommand): void {
+  child.send(message);
+}
+
+/** The next report `event` of the station process. */
+function next<E extends StormReport['event']>(child: ChildProcess, event: E): Promise<Report<E>> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: StormReport): void => {
+      if (message.event !== event) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(message as Report<E>);
+    };
+    const onExit = (code: number | null): void => reject(new Error(`the station process exited (${code}) before '${event}'`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/** Prints the tables; returns how many checks failed. */
+function print(): number {
+  const perStationKb = (run: Run) => ((run.rssLoadedKb ?? run.rssStormKb) - run.rssIdleKb) / run.n;
+  const peakKb = (run: Run) => (run.rssPeakKb - run.rssIdleKb) / run.n;
+  const rows: Array<[string, string, string, string]> = [
+    [`connect + boot all ${n}`, secs(floor.booted.bootedMs), secs(fuseguard.booted.bootedMs), ratio(fuseguard.booted.bootedMs, floor.booted.bootedMs)],
+    [`provisioned (failsafe on every station) vs floor's boot`, '-', secs(fuseguard.provisioned?.provisionedMs ?? NaN), ratio(fuseguard.provisioned?.provisionedMs ?? NaN, floor.booted.bootedMs)],
+    ['p99 BootNotification in the storm', ms(floor.booted.bootP99Ms), ms(fuseguard.booted.bootP99Ms), ratio(fuseguard.booted.bootP99Ms, floor.booted.bootP99Ms)],
+    ['server CPU in the storm (s of one core)', `${floor.stormCpuS.toFixed(1)} s`, `${fuseguard.stormCpuS.toFixed(1)} s`, ratio(fuseguard.stormCpuS, floor.stormCpuS)],
+    ['memory per station (RSS after steady − idle) / N', kib(perStationKb(floor)), kib(perStationKb(fuseguard)), ratio(perStationKb(fuseguard), perStationKb(floor))],
+    ['peak memory per station (highest RSS − idle) / N', kib(peakKb(floor)), kib(peakKb(fuseguard)), ratio(peakKb(fuseguard), peakKb(floor))],
+    ['RSS idle → after storm → after steady', rssPath(floor), rssPath(fuseguard), ''],
+    [`MeterValues achieved (target ${callsPerS.toFixed(0)}/s)`, perS(floor), perS(fuseguard), ''],
+    ['p50 CALL (MeterValues)', ms(floor.steady?.p50Ms), ms(fuseguard.steady?.p50Ms), ratio(fuseguard.steady?.p50Ms, floor.steady?.p50Ms)],
+    ['p99 CALL (MeterValues)', ms(floor.steady?.p99Ms), ms(fuseguard.steady?.p99Ms), ratio(fuseguard.steady?.p99Ms, floor.steady?.p99Ms)],
+    ['server CPU steady (% of one core)', pctOf(floor.steady?.serverCpuPct), pctOf(fuseguard.steady?.serverCpuPct), ratio(fuseguard.steady?.serverCpuPct, floor.steady?.serverCpuPct)],
+    ['stations\' process CPU steady (% of one core)', pctOf(floor.steady?.clientCpuPct), pctOf(fuseguard.steady?.clientCpuPct), ''],
+  ];
+  console.log(`\nBoot storm, N=${n} stations in 50 zones, waves of ${WAVE}, MeterValues at ${callsPerS.toFixed(0)} calls/s for ${steadyS} s\n`);
+  console.log('| | floor (bare ocpp-rpc) | Fuseguard | Fuseguard / floor |');
+  console.log('|---|---:|---:|---:|');
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+
+  let failures = 0;
+  for (const [name, run] of [['floor', floor], ['fuseguard', fuseguard]] as const) {
+    if (run.booted.failed > 0) { failures++; console.log(`FAIL: ${run.booted.failed} stations of ${name} did not connect and boot`); }
+  }
+  const checked = fuseguard.checked;
+  if (!checked || checked.failsafeHeld !== n || checked.connected !== n) failures++;
+  console.log(`\nFailsafe at the end: ${checked?.failsafeHeld ?? 0} of ${n} stations hold one (${checked?.failsafeAboveZero ?? 0} above 0 A), ${checked?.connected ?? 0} still connected${failures > 0 ? ' — FAIL' : ''}`);
+
+  if (shape.size > 0) {
+    console.log('\nShape: boot cost per station (time until all booted, for Fuseguard also until all provisioned, / N)\n');
+    console.log('| configured = booted stations | floor boot / N | Fuseguard boot / N | Fuseguard provisioned / N |');
+    console.log('|---:|---:|---:|---:|');
+    for (const [size, runs] of shape) {
+      console.log(`| ${size} | ${ms(runs.floor.booted.bootedMs / size, 2)} | ${ms(runs.fuseguard.booted.bootedMs / size, 2)} | ${ms((runs.fuseguard.provisioned?.provisionedMs ?? NaN) / size, 2)} |`);
+    }
+    const [small, large] = [Math.min(...shape.keys()), Math.max(...shape.keys())];
+    if (small !== large) {
+      const per = (size: number, of: (r: { floor: Run; fuseguard: Run }) => number) => of(shape.get(size) as { floor: Run; fuseguard: Run }) / size;
+      const boot = (r: { fuseguard: Run }) => r.fuseguard.booted.bootedMs;
+      const provisioned = (r: { fuseguard: Run }) => r.fuseguard.provisioned?.provisionedMs ?? NaN;
+      const floorBoot = (r: { floor: Run }) => r.floor.booted.bootedMs;
+      console.log(`\nPer-station cost ${large} / ${small}: Fuseguard boot ${ratio(per(large, boot), per(small, boot))}, provisioned ${ratio(per(large, provisioned), per(small, provisioned))}; floor boot ${ratio(per(large, floorBoot), per(small, floorBoot))} (goal: Fuseguard ≤ 2×)`);
+    }
+  }
+
+  if (fuseguard.heapTop) {
+    console.log(`\nFuseguard heap growth by type, idle → after the storm and steady phase, per station (N=${n}; self sizes)\n`);
+    console.log('| type | bytes / station | objects / station |');
+    console.log('|---|---:|---:|');
+    const total = fuseguard.heapTop.reduce((sum, t) => sum + t.bytes, 0);
+    for (const t of fuseguard.heapTop.slice(0, 15)) console.log(`| ${t.type} | ${(t.bytes / n).toFixed(0)} | ${(t.count / n).toFixed(1)} |`);
+    console.log(`| all types | ${(total / n).toFixed(0)} | |`);
+  }
+  if (fuseguard.cpuTop) {
+    console.log(`\nFuseguard CPU profile during the storm (start of the first wave → every station provisioned), top 15 by self time\n`);
+    console.log('| function | self | share of busy time |');
+    console.log('|---|---:|---:|');
+    for (const f of fuseguard.cpuTop.slice(0, 15)) console.log(`| ${f.fn.replace(/\|/g, '\\|')} | ${(f.ms / 1000).toFixed(2)} s | ${(f.share * 100).toFixed(1)} % |`);
+  }
+  return failures;
+}
+
+function ratio(a: number | undefined, b: number | undefined): string {
+  return a === undefined || b === undefined || !Number.isFinite(a / b) ? '-' : `${(a / b).toFixed(1)}×`;
+}
+
+function secs(valueMs: number): string {
+  return Number.isFinite(valueMs) ? `${(valueMs / 1000).toFixed(1)} s` : '-';
+}
+
+function ms(value: number | undefined, digits = 1): string {
+  return value === undefined || !Number.isFinite(value) ? '-' : `${value.toFixed(digits)} ms`;
+}
+
+function kib(kb: number): string {
+  return `${kb.toFixed(1)} KiB`;
+}
+
+function pctOf(value: number | undefined): string {
+  return value === undefined ? '-' : `${value.toFixed(0)} %`;
+}
+
+function perS(run: Run): string {
+  return run.steady ? `${run.steady.callsPerS.toFixed(0)}/s${run.steady.errors > 0 ? ` (${run.steady.errors} failed)` : ''}` : '-';
+}
+
+function rssPath(run: Run): string {
+  return [run.rssIdleKb, run.rssStormKb, run.rssLoadedKb].filter((kb): kb is number => kb !== undefined).map(mb).join(' → ');
+}

@@ -1,0 +1,47 @@
+// Self time by function from a V8 .cpuprofile (node --cpu-prof), within a time window. Profile
+// timestamps are µs of the monotonic clock that process.hrtime reads in any process on the machine,
+// so the bench can cut out the window of its storm.
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { ROOT } from '../lib/measure.js';
+
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+  startTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface SelfTime {
+  fn: string;
+  ms: number;
+  /** Share of the time the process was busy (idle excluded). */
+  share: number;
+}
+
+/** Monotonic µs now, on the clock of .cpuprofile timestamps. */
+export const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
+
+export function selfTimes(file: string, fromUs: number, toUs: number): SelfTime[] {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const names = new Map(profile.nodes.map((n) => [n.id, describe(n.callFrame)]));
+  const byFn = new Map<string, number>();
+  let at = profile.startTime;
+  let busyUs = 0;
+  profile.samples.forEach((id, i) => {
+    const deltaUs = profile.timeDeltas[i] ?? 0;
+    at += deltaUs;
+    if (at < fromUs || at > toUs) return;
+    const fn = names.get(id) ?? '?';
+    if (fn === '(idle)') return;
+    busyUs += deltaUs;
+    byFn.set(fn, (byFn.get(fn) ?? 0) + deltaUs);
+  });
+  return [...byFn].map(([fn, us]) => ({ fn, ms: us / 1000, share: busyUs > 0 ? us / busyUs : 0 })).sort((a, b) => b.ms - a.ms);
+}
+
+function describe({ functionName, url, lineNumber }: CpuProfile['nodes'][number]['callFrame']): string {
+  if (url === '') return functionName || '(anonymous)';
+  const where = url.startsWith('file://') ? relative(ROOT, new URL(url).pathname) : url;
+  return `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
+}
