@@ -46,6 +46,17 @@ describe('restore with stations connected (issue 14, row 14)', () => {
     await h?.cleanup();
   });
 
+  /** Since the backup: CP-002 given a password, connected with it; CP-003 connected as it was. */
+  async function securedAndKept() {
+    expect((await h.admin.patch('/api/stations/CP-002', { password: 'a-new-secret' })).status).toBe(200);
+    const secured = await station(h, 'CP-002', 'a-new-secret');
+    const kept = await station(h, 'CP-003');
+    stations.push(secured, kept);
+    await bootRaw(secured);
+    await bootRaw(kept);
+    return { secured, kept };
+  }
+
   it('lets go the stations the backup removes or changes, keeps the others, and never reuses a transaction id', async () => {
     h = await startApiHarness(testSite());
     const file = await backup(h.admin);
@@ -56,13 +67,7 @@ describe('restore with stations connected (issue 14, row 14)', () => {
     await waitFor(async () => (await h.admin.get('/api/stations/pending')).body.some((s: { id: string }) => s.id === 'CP-NEW'), 'CP-NEW pending');
     expect((await h.admin.post('/api/stations/CP-NEW/admit', { zone: 'Row A' })).status).toBe(200);
     await bootRaw(added);
-    expect((await h.admin.patch('/api/stations/CP-002', { password: 'a-new-secret' })).status).toBe(200);
-    const secured = await station(h, 'CP-002', 'a-new-secret');
-    stations.push(secured);
-    await bootRaw(secured);
-    const kept = await station(h, 'CP-003');
-    stations.push(kept);
-    await bootRaw(kept);
+    const { secured, kept } = await securedAndKept();
     const first = await startSession(kept, 1_000);
     await kept.call('StopTransaction', { transactionId: first, meterStop: 2_000, timestamp: iso(Date.now()) });
     const open = await startSession(kept, 2_000);
@@ -93,14 +98,7 @@ describe('restore with stations connected (issue 14, row 14)', () => {
     h = await startApiHarness(testSite(), { externalChangesPollMs: 100 });
     const file = join(h.dataDir, '..', 'before.fgbackup');
     await fuseguard('backup', '--data-dir', h.dataDir, '--out', file);
-    // Through the API since the backup: CP-002 gets a password and connects with it.
-    expect((await h.admin.patch('/api/stations/CP-002', { password: 'a-new-secret' })).status).toBe(200);
-    const secured = await station(h, 'CP-002', 'a-new-secret');
-    stations.push(secured);
-    await bootRaw(secured);
-    const kept = await station(h, 'CP-003');
-    stations.push(kept);
-    await bootRaw(kept);
+    const { secured, kept } = await securedAndKept();
 
     await fuseguard('restore', file, '--without-credentials', '--data-dir', h.dataDir);
     await waitFor(() => secured.closed, 'the station admitted with a password the backup does not have to be disconnected');
