@@ -48,6 +48,8 @@ interface Run {
   cpuTop?: SelfTime[];
 }
 
+// Stopped (Ctrl-C, a timeout): exit through 'exit', which kills the servers and the stations.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 buildDist();
 const ids = (count: number) => Array.from({ length: count }, (_, i) => `STORM-${String(i).padStart(5, '0')}`);
 
@@ -63,6 +65,7 @@ process.exit(failures > 0 ? 1 : 0);
 
 async function measure(kind: Server['kind'], count: number, options: { steady?: boolean; heap?: boolean; cpuProfile?: boolean } = {}): Promise<Run> {
   const dir = tempDir('fuseguard-storm-');
+  process.once('exit', dir.cleanup);
   const stationIds = ids(count);
   const server = kind === 'floor' ? await startFloor() : await startFuseguard(dir.path, stationIds, { cpuProfile: options.cpuProfile });
   const stations = fork(join(ROOT, 'bench/storm/stations.ts'), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -120,6 +123,7 @@ async function measure(kind: Server['kind'], count: number, options: { steady?: 
     process.off('exit', killStations);
     stations.kill('SIGKILL');
     await server.stop();
+    process.off('exit', dir.cleanup);
     dir.cleanup();
   }
 }
