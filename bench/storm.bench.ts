@@ -60,10 +60,14 @@ const shape = new Map<number, { floor: Run; fuseguard: Run }>();
 for (const size of shapeSizes) {
   shape.set(size, size === n ? { floor, fuseguard } : { floor: await measure('floor', size), fuseguard: await measure('fuseguard', size) });
 }
+// The same boots as the smallest shape run, in the largest site: the cost of the site's size alone.
+const [smallest, largest] = [Math.min(...shapeSizes), Math.max(...shapeSizes)];
+const sameBootsLargeSite = shapeSizes.length > 1 && smallest !== largest ? await measure('fuseguard', largest, { booting: smallest }) : undefined;
 const failures = print();
 process.exit(failures > 0 ? 1 : 0);
 
-async function measure(kind: Server['kind'], count: number, options: { steady?: boolean; heap?: boolean; cpuProfile?: boolean } = {}): Promise<Run> {
+/** `count` stations configured; the first `options.booting` of them (all by default) storm. */
+async function measure(kind: Server['kind'], count: number, options: { steady?: boolean; heap?: boolean; cpuProfile?: boolean; booting?: number } = {}): Promise<Run> {
   const dir = tempDir('fuseguard-storm-');
   process.once('exit', dir.cleanup);
   const stationIds = ids(count);
@@ -76,13 +80,14 @@ async function measure(kind: Server['kind'], count: number, options: { steady?: 
     await sleep(SETTLE_MS);
     const rssIdleKb = rssKb(server.process);
     const heapBefore = options.heap ? await heapByType(await heapSnapshot(server, dir.path)) : undefined;
-    console.log(`${kind} N=${count}: up (RSS ${mb(rssIdleKb)}), storm...`);
+    console.log(`${kind} N=${count}${options.booting ? ` (${options.booting} booting)` : ''}: up (RSS ${mb(rssIdleKb)}), storm...`);
 
     let rssPeakKb = rssIdleKb;
     const peakTimer = setInterval(() => { rssPeakKb = Math.max(rssPeakKb, rssKb(server.process)); }, 250);
     const cpuStart = cpuTicks(server.process);
     const stormStartUs = monotonicUs();
-    command(stations, { cmd: 'storm', url: server.url, ids: stationIds, waveSize: WAVE, provisioned: kind === 'fuseguard', provisionTimeoutS: PROVISION_TIMEOUT_S });
+    const booting = stationIds.slice(0, options.booting ?? count);
+    command(stations, { cmd: 'storm', url: server.url, ids: booting, waveSize: WAVE, provisioned: kind === 'fuseguard', provisionTimeoutS: PROVISION_TIMEOUT_S });
     const booted = await next(stations, 'booted');
     console.log(`${kind} N=${count}: ${booted.booted} booted in ${secs(booted.bootedMs)}${booted.failed > 0 ? `, ${booted.failed} failed` : ''}`);
     const provisioned = kind === 'fuseguard' ? await next(stations, 'provisioned') : undefined;
@@ -90,7 +95,7 @@ async function measure(kind: Server['kind'], count: number, options: { steady?: 
     const stormEndUs = monotonicUs();
     const stormCpuS = cpuSecondsSince(server.process, cpuStart);
     await sleep(SETTLE_MS);
-    const run: Run = { n: count, booted, provisioned, stormCpuS, rssIdleKb, rssStormKb: rssKb(server.process), rssPeakKb };
+    const run: Run = { n: booting.length, booted, provisioned, stormCpuS, rssIdleKb, rssStormKb: rssKb(server.process), rssPeakKb };
 
     if (options.steady) {
       command(stations, { cmd: 'steady', callsPerS, warmupS: 5, measureS: steadyS });
@@ -192,6 +197,10 @@ function print(): number {
       const provisioned = (r: { fuseguard: Run }) => r.fuseguard.provisioned?.provisionedMs ?? NaN;
       const floorBoot = (r: { floor: Run }) => r.floor.booted.bootedMs;
       console.log(`\nPer-station cost ${large} / ${small}: Fuseguard boot ${ratio(per(large, boot), per(small, boot))}, provisioned ${ratio(per(large, provisioned), per(small, provisioned))}; floor boot ${ratio(per(large, floorBoot), per(small, floorBoot))} (goal: Fuseguard ≤ 2×)`);
+    }
+    if (sameBootsLargeSite) {
+      const smallRun = (shape.get(small) as { fuseguard: Run }).fuseguard;
+      console.log(`The same ${small} boots with ${large} stations configured instead of ${small}: Fuseguard boot ${secs(sameBootsLargeSite.booted.bootedMs)} vs ${secs(smallRun.booted.bootedMs)} (${ratio(sameBootsLargeSite.booted.bootedMs, smallRun.booted.bootedMs)}), provisioned ${secs(sameBootsLargeSite.provisioned?.provisionedMs ?? NaN)} vs ${secs(smallRun.provisioned?.provisionedMs ?? NaN)} (${ratio(sameBootsLargeSite.provisioned?.provisionedMs, smallRun.provisioned?.provisionedMs)})`);
     }
   }
 
