@@ -1,6 +1,6 @@
 // The control loop: on every relevant event (debounced) and on a steady tick, build the
 // snapshot, call allocate(), and hand the result to the dispatcher. One round at a time.
-import { allocate, siteFailsafe, type AllocationResult, type Failsafe } from '../domain/index.js';
+import { allocate, siteFailsafe, type AllocationResult, type Failsafe, type SiteSnapshot } from '../domain/index.js';
 import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
 import type { SiteEvents } from '../services/site-events.js';
@@ -36,6 +36,8 @@ export class ControlLoop {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  /** The last failsafes computed, and the configuration version they were computed for. */
+  private failsafeCache: { version: number; failsafes: Record<string, Failsafe> } | null = null;
   private readonly debounceMs: number;
   private readonly roundListeners = new Set<(result: AllocationResult) => void>();
 
@@ -128,9 +130,17 @@ export class ControlLoop {
     };
   }
 
-  failsafes(): Record<string, Failsafe> {
-    const snapshot = this.state.snapshot();
-    return siteFailsafe(snapshot.zones, snapshot.connectors, snapshot.settings);
+  /**
+   * Every connector's failsafe (D1). Made of the configuration only (zones, connectors, settings),
+   * so it is computed again only when that moved: a boot storm's provisioning runs do not each
+   * walk the site (issue 15).
+   */
+  failsafes(snapshot?: SiteSnapshot): Record<string, Failsafe> {
+    if (this.failsafeCache?.version !== this.state.configVersion) {
+      snapshot ??= this.state.snapshot();
+      this.failsafeCache = { version: this.state.configVersion, failsafes: siteFailsafe(snapshot.zones, snapshot.connectors, snapshot.settings) };
+    }
+    return this.failsafeCache.failsafes;
   }
 
   /** Calls `listener` with the result of every round (live events, W6); returns the unsubscribe. */
@@ -175,7 +185,7 @@ export class ControlLoop {
       }
       this.dispatcher.apply(result);
       // D8: every connected station's failsafe follows the site (in the background).
-      this.provisioner.reconcile(siteFailsafe(snapshot.zones, snapshot.connectors, snapshot.settings));
+      this.provisioner.reconcile(this.failsafes(snapshot));
       this.stats.rounds += 1;
       this.stats.roundMs += performance.now() - startedAt;
     } catch (error) {

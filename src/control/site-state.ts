@@ -43,8 +43,7 @@ export class SiteState {
    */
   async flagStation(stationId: string, issue: string | null): Promise<void> {
     let wasFlagged = false;
-    for (const runtime of this.connectors.values()) {
-      if (runtime.stationId !== stationId) continue;
+    for (const runtime of this.connectorsOf(stationId)) {
       wasFlagged ||= this.uncontrolled.has(runtime.key);
       if (issue) this.uncontrolled.add(runtime.key);
       else this.uncontrolled.delete(runtime.key);
@@ -73,7 +72,20 @@ export class SiteState {
    */
   control: ((runtime: ConnectorRuntime, connected: boolean) => { heldA?: number; provisioned: boolean }) | null = null;
 
+  /**
+   * Counts changes to what failsafes are made of (zones, connectors and their configuration,
+   * settings): a cached siteFailsafe stays true while it does not move (issue 15).
+   */
+  configVersion = 0;
+  /** Each station's connectors: per-event work looks at one station, not the site (issue 15). */
+  private readonly byStation = new Map<string, ConnectorRuntime[]>();
+
   constructor(private readonly store: Store) {}
+
+  /** The connectors of one station (none when it is not admitted into a zone). */
+  connectorsOf(stationId: string): readonly ConnectorRuntime[] {
+    return this.byStation.get(stationId) ?? [];
+  }
 
   /** (Re)loads the configuration; runtime facts (sessions, measurements, connections) stay. */
   async load(): Promise<void> {
@@ -107,6 +119,9 @@ export class SiteState {
       });
       if (flagged.has(c.station_id)) this.uncontrolled.add(key);
     }
+    this.byStation.clear();
+    for (const runtime of this.connectors.values()) this.indexByStation(runtime);
+    this.configVersion += 1;
     // A session closed outside the server (the CLI's force stop) ends here too, unless a session
     // event came while the open transactions were read (they may be older than it).
     if (sessionsVersion === this.sessionsVersion) {
@@ -145,7 +160,7 @@ export class SiteState {
     });
     events.on('transaction.stopped', (e) => {
       this.sessionsVersion += 1;
-      for (const runtime of this.connectors.values()) {
+      for (const runtime of this.connectorsOf(e.stationId)) {
         if (runtime.session?.transactionId === e.transactionId) {
           runtime.session = null;
           runtime.measured = null;
@@ -299,6 +314,14 @@ export class SiteState {
       wiringUnknown: true,
     };
     this.connectors.set(key, runtime);
+    this.indexByStation(runtime);
+    this.configVersion += 1;
     return runtime;
+  }
+
+  private indexByStation(runtime: ConnectorRuntime): void {
+    const list = this.byStation.get(runtime.stationId);
+    if (list) list.push(runtime);
+    else this.byStation.set(runtime.stationId, [runtime]);
   }
 }

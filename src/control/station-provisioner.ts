@@ -86,7 +86,7 @@ export class StationProvisioner {
   /** The station booted: it may have lost its profiles, and takes requests once registered. */
   booted(stationId: string): void {
     this.restart(stationId);
-    for (const runtime of this.state.connectors.values()) if (runtime.stationId === stationId) this.held.mayHaveLost(runtime);
+    for (const runtime of this.state.connectorsOf(stationId)) this.held.mayHaveLost(runtime);
   }
 
   disconnected(stationId: string): void {
@@ -189,7 +189,7 @@ export class StationProvisioner {
       // again at every registration (O5), whatever Fuseguard believes it holds.
       const failsafes = this.failsafes();
       let allHeld = true;
-      for (const runtime of [...this.state.connectors.values()].filter((r) => r.stationId === stationId && r.kind !== 'DC')) {
+      for (const runtime of this.state.connectorsOf(stationId).filter((r) => r.kind !== 'DC')) {
         if (!(await this.sendFailsafe(runtime, failsafes, epoch))) allHeld = false;
         if (!this.current(stationId, epoch)) return;
       }
