@@ -10,6 +10,14 @@ import { HeldProfiles } from './held-profiles.js';
 import { SiteState, type ConnectorRuntime } from './site-state.js';
 import { StationProvisioner, type StationControlState } from './station-provisioner.js';
 
+/**
+ * A round of a large site is long; on a steady stream of events (a boot storm, thousands of
+ * MeterValues) back-to-back rounds would take the whole CPU from the stations' messages. The next
+ * round waits at least this many times the last one's duration: rounds take at most a third of
+ * the CPU, and one round still covers every event since the previous one (issue 15).
+ */
+const DEFAULT_ROUND_SPACING = 2;
+
 export interface ControlLoopOptions {
   /** Overrides the site setting, for tests. */
   liveProfileDurationS?: number;
@@ -17,6 +25,8 @@ export interface ControlLoopOptions {
   /** How often an uncontrolled connector is offered a profile again [30 s]. */
   uncontrolledRetryMs?: number;
   debounceMs?: number;
+  /** The next round waits at least this many times the last one's duration [2]; 0 (tests on a simulated clock) for none. */
+  roundSpacing?: number;
   tickMs?: number;
   /** What a station's clock reads now (U3); its profiles are stamped on it. Default: `now`. */
   stationNow?: (stationId: string) => number;
@@ -39,6 +49,8 @@ export class ControlLoop {
   /** The last failsafes computed, and the configuration version they were computed for. */
   private failsafeCache: { version: number; failsafes: Record<string, Failsafe> } | null = null;
   private readonly debounceMs: number;
+  /** How long the last round took: the next one waits at least twice that (issue 15). */
+  private lastRoundMs = 0;
   private readonly roundListeners = new Set<(result: AllocationResult) => void>();
 
   constructor(store: Store, commands: CommandSender, private readonly events: SiteEvents, private readonly log: EventLog, private readonly now: () => number, private readonly options: ControlLoopOptions = {}) {
@@ -169,7 +181,7 @@ export class ControlLoop {
         this.running = null;
         if (this.again) { this.again = false; this.schedule(); }
       });
-    }, this.debounceMs);
+    }, Math.max(this.debounceMs, (this.options.roundSpacing ?? DEFAULT_ROUND_SPACING) * this.lastRoundMs));
   }
 
   private async round(): Promise<void> {
@@ -187,7 +199,8 @@ export class ControlLoop {
       // D8: every connected station's failsafe follows the site (in the background).
       this.provisioner.reconcile(this.failsafes(snapshot));
       this.stats.rounds += 1;
-      this.stats.roundMs += performance.now() - startedAt;
+      this.lastRoundMs = performance.now() - startedAt;
+      this.stats.roundMs += this.lastRoundMs;
     } catch (error) {
       this.log.error(`allocation round failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`, { action: 'control-loop' });
     }

@@ -122,7 +122,8 @@ export class FuzzApp {
     this.app = await startFuseguard({
       dataDir: this.dataDir, port: 0, host: '127.0.0.1', siteFile, logger: pino({ level: 'silent' }),
       commandTimeoutMs: COMMAND_TIMEOUT_MS,
-      control: { liveProfileDurationS: LIVE_PROFILE_S, commandTimeoutMs: COMMAND_TIMEOUT_MS, debounceMs: 50, tickMs: 2_000 },
+      // No spacing by the rounds' real duration: a seed replays the same on a busy machine.
+      control: { liveProfileDurationS: LIVE_PROFILE_S, commandTimeoutMs: COMMAND_TIMEOUT_MS, debounceMs: 50, roundSpacing: 0, tickMs: 2_000 },
     });
     // An admin API token, stored as POST /api/tokens would store it (the guard checks it for real);
     // logging in would cost three scrypt hashes.
