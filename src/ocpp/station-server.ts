@@ -189,14 +189,12 @@ export class StationServer {
     let recorded: () => void = () => undefined;
     const connectionRecorded = new Promise<void>((resolve) => { recorded = resolve; });
 
-    for (const [action, handler] of Object.entries(STATION_HANDLERS) as [StationAction, Handler<StationAction>][]) {
-      client.handle(action, ({ params }) => this.dispatch(connection, action, handler, params, connectionRecorded));
-    }
-    for (const action of UNSUPPORTED_ACTIONS) {
-      client.handle(action, async () => {
-        throw callError('NotSupported', `${action} is sent by a central system, not by a charge point`);
-      });
-    }
+    // One function per connection for every action, shared ones for the unsupported: a handler
+    // per action and connection was a dozen closures per station (issue 15, memory).
+    const onCall = ({ method, params }: { method?: string; params: unknown }) =>
+      this.dispatch(connection, method as StationAction, STATION_HANDLERS[method as StationAction] as Handler<StationAction>, params, connectionRecorded);
+    for (const action of Object.keys(STATION_HANDLERS)) client.handle(action, onCall);
+    for (const action of UNSUPPORTED_ACTIONS) client.handle(action, UNSUPPORTED_HANDLERS[action]);
     client.on('strictValidationFailure', ((event: { method: string; outbound: boolean; error: Error }) => {
       this.deps.log.warn(`invalid ${event.outbound ? 'outgoing' : 'incoming'} ${event.method}: ${event.error.message}`, { stationId, action: event.method });
     }) as never);
@@ -258,6 +256,11 @@ export class StationServer {
     });
   }
 }
+
+/** What a station gets for an action only a central system sends: one function per action, for every connection. */
+const UNSUPPORTED_HANDLERS = Object.fromEntries(UNSUPPORTED_ACTIONS.map((action) => [action, async () => {
+  throw callError('NotSupported', `${action} is sent by a central system, not by a charge point`);
+}])) as Record<StationAction, () => Promise<never>>;
 
 /** The charge box id of an upgrade URL as ocpp-rpc decodes it (its last path segment); null if it cannot be. */
 export function upgradeIdentity(url: string | undefined): string | null {
