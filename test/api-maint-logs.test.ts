@@ -95,6 +95,7 @@ describe('logs, audit, report and metrics', () => {
     expect(value('fuseguard_setpoints_suspended')).toBe(1);
     expect(text).toContain('fuseguard_zone_measured_amperes{zone="Row B",phase="L1"}');
     expect(value('fuseguard_control_round_duration_seconds_count')).toBeGreaterThan(0);
+    expect(value('fuseguard_control_failsafe_computations_total')).toBeGreaterThan(0);
     expect(text).toContain('fuseguard_commands_total{outcome="timeout"} 0');
     expect(text).toContain('fuseguard_command_failures_total');
     expect(text).toMatch(/# TYPE fuseguard_control_round_duration_seconds summary/);

@@ -40,7 +40,8 @@ export class ControlLoop {
   readonly dispatcher: Dispatcher;
   lastResult: AllocationResult | null = null;
   /** Rounds run and the time they took (allocation plus dispatch), for metrics and benchmarks. */
-  readonly stats = { rounds: 0, allocateMs: 0, roundMs: 0 };
+  /** Counters for the metrics; `failsafeRuns`: how often every connector's failsafe was computed. */
+  readonly stats = { rounds: 0, allocateMs: 0, roundMs: 0, failsafeRuns: 0 };
   private debounce: NodeJS.Timeout | null = null;
   private tick: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -150,6 +151,7 @@ export class ControlLoop {
   failsafes(snapshot?: SiteSnapshot): Record<string, Failsafe> {
     if (this.failsafeCache?.version !== this.state.configVersion) {
       snapshot ??= this.state.snapshot();
+      this.stats.failsafeRuns += 1;
       this.failsafeCache = { version: this.state.configVersion, failsafes: siteFailsafe(snapshot.zones, snapshot.connectors, snapshot.settings) };
     }
     return this.failsafeCache.failsafes;

@@ -91,6 +91,7 @@ async function collect(ctx: ApiContext): Promise<string> {
       .series('fuseguard_control_round_duration_seconds_sum', {}, stats.roundMs / 1000)
       .series('fuseguard_control_round_duration_seconds_count', {}, stats.rounds);
     m.family('fuseguard_control_allocate_seconds_total', 'counter', 'Time spent in allocate()', stats.allocateMs / 1000);
+    m.family('fuseguard_control_failsafe_computations_total', 'counter', "Computations of every connector's failsafe (once per configuration change)", stats.failsafeRuns);
   }
   m.family('fuseguard_commands_total', 'counter', 'Commands sent to stations by outcome (answered, error, timeout, pending)',
     ['answered', 'error', 'timeout', 'pending'].map((outcome) => [{ outcome }, outcomes[outcome] ?? 0]));
