@@ -24,7 +24,7 @@ export interface StationServerOptions {
   /** The largest message a station may send; a larger one closes its connection with 1009 [128 KiB]. */
   maxFrameBytes?: number;
   callTimeoutMs?: number;
-  /** Behind a reverse proxy: a station's address (password backoff, logs) is the first of X-Forwarded-For. */
+  /** Behind one reverse proxy: a station's address (password backoff, logs) is the last of X-Forwarded-For, the one the proxy appended. */
   trustProxy?: boolean;
 }
 
@@ -156,7 +156,7 @@ export class StationServer {
   /**
    * The station's address: the socket's, or behind the one trusted reverse proxy the address that
    * proxy appended, the last of X-Forwarded-For (the entries before it are the client's to write),
-   * as Fastify counts browsers (trustProxy: 1).
+   * as Fastify counts browsers (src/app/fuseguard.ts trusts only the peer).
    */
   private clientAddress(headers: IncomingHttpHeaders, socketAddress: string | undefined): string | null {
     const forwarded = this.trustProxy ? headers['x-forwarded-for'] : undefined;
@@ -211,7 +211,7 @@ export class StationServer {
       });
     }) as never);
 
-    await this.deps.stations.connected(stationId, client.handshake.remoteAddress ?? null).catch((error: unknown) => {
+    await this.deps.stations.connected(stationId, client.handshake.remoteAddress ?? null, { admitted: connection.admitted, passwordHash: connection.passwordHash ?? null }).catch((error: unknown) => {
       this.deps.log.logger.error({ err: error, stationId }, 'could not record the connection');
     });
     recorded();

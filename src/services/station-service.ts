@@ -125,14 +125,15 @@ export class StationService {
     return { accepted: true, admitted: false, passwordHash: null };
   }
 
-  async connected(stationId: string, remoteAddress: string | null): Promise<void> {
+  /** `admittedWith`: what the upgrade was admitted under (admit's answer), so the row is not read again. */
+  async connected(stationId: string, remoteAddress: string | null, admittedWith: { admitted: boolean; passwordHash: string | null }): Promise<void> {
     const at = this.now();
     this.lastSeenAt.set(stationId, at);
     await this.store.commit((db) => this.store.stations.update(stationId, { connected: 1, last_connected_at: at, remote_address: remoteAddress, disconnect_reason: null }, db));
     this.log.info('station connected', { stationId, action: 'connect', remoteAddress });
     this.events.emit('station.connected', { stationId, at });
-    const station = await this.store.stations.get(stationId);
-    if (station && stationWarnings(station).some((w) => w.code === 'passwordless') && this.passwordlessLog.take(stationId, at) !== null) {
+    const station = { id: stationId, admission: admittedWith.admitted ? 'admitted' as const : 'pending' as const, password_hash: admittedWith.passwordHash };
+    if (stationWarnings(station).some((w) => w.code === 'passwordless') && this.passwordlessLog.take(stationId, at) !== null) {
       this.log.warn('station connected without a password: anyone who can reach the OCPP port can connect as it; set one (AuthorizationKey)', { stationId, action: 'security', remoteAddress });
     }
   }
