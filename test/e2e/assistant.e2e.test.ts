@@ -100,7 +100,7 @@ describe('commissioning assistant (W9)', () => {
     await page.getByTestId('badge-add').click();
     await expect.poll(() => page.getByTestId(`badge-${BADGE}`).isVisible()).toBe(true);
     await next('badges', 'summary');
-    expect(await page.getByTestId('summary-counts').textContent()).toContain('2 zone(s), 1 station(s), 0 meter(s), 1 badge(s)');
+    await expect.poll(() => page.getByTestId('summary-counts').textContent()).toContain('2 zone(s), 1 station(s), 0 meter(s), 1 badge(s)');
 
     // The station is accepted at its next boot; the car plugs in, presents the badge and charges.
     await waitFor(() => sim.bootStatus === 'Accepted', 'the admitted station accepted at its next boot', 40_000);

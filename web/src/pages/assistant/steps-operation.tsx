@@ -194,9 +194,12 @@ export function SummaryStep({ back, finish }: StepProps & { finish(): void }) {
   return (
     <StepFrame id="summary" title={t('assistant.summary.title')} intro={t('assistant.summary.intro')} onBack={back}
       primary={{ label: t('assistant.summary.toOverview'), onClick: finish }}>
-      <p data-testid="summary-counts">{t('assistant.summary.counts', {
-        zones: zones.data?.length ?? 0, stations: stations.data?.length ?? 0, meters: meters.data?.length ?? 0, badges: badges.data?.length ?? 0,
-      })}</p>
+      {/* Counted only once every list has loaded: a list still on its way is not "0". */}
+      {zones.data && stations.data && meters.data && badges.data && (
+        <p data-testid="summary-counts">{t('assistant.summary.counts', {
+          zones: zones.data.length, stations: stations.data.length, meters: meters.data.length, badges: badges.data.length,
+        })}</p>
+      )}
       <h3>{t('assistant.summary.zones')}</h3>
       <ZoneTree zones={zones.data ?? []} />
       <h3>{t('assistant.summary.stations')}</h3>
