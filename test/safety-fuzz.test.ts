@@ -17,7 +17,7 @@
 // the car uses ≤ the zone's maximum. After a zone maximum is lowered, the old one holds for 10 s.
 // Also: no unhandled rejection, no uncaught exception, no 5xx from the API, no refused transaction.
 //
-// Run:     npx vitest run test/safety-fuzz.test.ts
+// Run:     npx vitest run test/safety-fuzz.test.ts   (also replays REGRESSION_SEEDS, seeds that once failed)
 // More:    FUSEGUARD_FUZZ_RUNS=2000 npx vitest run test/safety-fuzz.test.ts   (default 200)
 // Other seeds: FUSEGUARD_FUZZ_BASE_SEED=<n> (runs use seeds n, n+1, ...; default fixed so CI is
 //          deterministic), or FUSEGUARD_FUZZ_BASE_SEED=random.
@@ -60,6 +60,14 @@ async function runAlone(seed: number): Promise<{ result: RunResult; scenario: Sc
   return outcome as { result: RunResult; scenario: Scenario };
 }
 
+/**
+ * Seeds that once found a violation, run with every `npm test` besides the random ones:
+ * 913868: a station that kept its profiles over a boot held one connector at 0 A by a live profile
+ * and another at 26.5 A; a live profile equal to the first one's failsafe (the most it was counted
+ * at) was sent before the second one's reduction was answered (D8).
+ */
+const REGRESSION_SEEDS = [913868];
+
 // The databases of the runs go to memory when it can (SQLite syncs every commit).
 if (!env.TMPDIR && process.platform === 'linux') env.TMPDIR = '/dev/shm';
 
@@ -81,7 +89,7 @@ describe('site safety fuzzer (issue 13, D8)', () => {
       failures.push(text);
       console.error(text);
     };
-    const seeds = replay !== undefined ? [replay] : Array.from({ length: runs }, (_, i) => baseSeed + i);
+    const seeds = replay !== undefined ? [replay] : [...REGRESSION_SEEDS, ...Array.from({ length: runs }, (_, i) => baseSeed + i)];
     for (let i = 0; i < seeds.length && (keepGoing || failures.length === 0); i += perApp) {
       const batch = seeds.slice(i, i + perApp).map((seed) => prefixed(scenarioOf(seed, maxEvents), `s${seed}-`));
       const done: { result: RunResult; scenario: Scenario }[] = [];
@@ -98,7 +106,7 @@ describe('site safety fuzzer (issue 13, D8)', () => {
       // A batch cut short by a failure: its remaining seeds run in the next batch.
       if (keepGoing) i -= batch.length - done.length;
     }
-    console.info(`safety fuzzer: ${runs} run(s) from seed ${replay ?? baseSeed}, ${(simulatedMs / 60_000).toFixed(1)} simulated minutes in ${((Date.now() - started) / 1000).toFixed(1)} s, ${failures.length} failure(s)`);
+    console.info(`safety fuzzer: ${seeds.length} run(s) (${replay !== undefined ? `seed ${replay}` : `regression seeds ${REGRESSION_SEEDS.join(", ")}, then from seed ${baseSeed}`}), ${(simulatedMs / 60_000).toFixed(1)} simulated minutes in ${((Date.now() - started) / 1000).toFixed(1)} s, ${failures.length} failure(s)`);
     expect(failures, failures.join('\n\n')).toEqual([]);
   }, 30 * 60_000);
 });

@@ -95,21 +95,29 @@ export class Dispatcher {
       const live = this.held.validLive(runtime);
       // Nothing to send when it surely holds a valid live profile of the target (renewals aside).
       if (live && live.limitA === setpoint.currentA && fromA === setpoint.currentA && (live.numberPhases ?? 3) === toPhases.length) continue;
-      steps.push({ runtime, setpoint, fromA, fromPhases, toPhases });
+      steps.push({ runtime, setpoint, fromA, fromPhases, toPhases, lowerA: this.held.lowerA(runtime), lowerPhases: this.held.lowerPhases(runtime) });
     }
-    // A step lowers what it may draw on every phase: at once. Otherwise (a raise, or more phases)
-    // only where what everyone else may draw leaves room (D8); else the next round tries again.
-    const raises: Step[] = [];
+    // A step that lowers what it may draw in every state its station may be in (kept or lost
+    // profiles, unanswered sends): at once. Any other may raise it in one of those states, next to
+    // the others at the most they may draw: only where that leaves room (D8). One that lowers its
+    // most but not surely (within what it may hold) goes down to its least first when it does not fit.
+    const others: Step[] = [];
     for (const step of steps) {
-      if (step.setpoint.currentA <= step.fromA && step.toPhases.every((ph) => step.fromPhases.includes(ph))) this.start(step.runtime, step.setpoint.currentA, step.toPhases);
-      else raises.push(step);
+      if (surelyLowers(step, step.setpoint.currentA)) this.start(step.runtime, step.setpoint.currentA, step.toPhases);
+      else others.push(step);
     }
-    raises.sort((a, b) => (a.setpoint.connectorId < b.setpoint.connectorId ? -1 : 1));
-    for (const step of raises) {
+    // Those that lower its most first, then the raises; by connector for a stable order.
+    const lowersMost = (s: Step) => s.setpoint.currentA <= s.fromA && s.toPhases.every((ph) => s.fromPhases.includes(ph));
+    others.sort((a, b) => Number(lowersMost(b)) - Number(lowersMost(a)) || (a.setpoint.connectorId < b.setpoint.connectorId ? -1 : 1));
+    for (const step of others) {
       if (this.inFlight.has(step.setpoint.connectorId) || !this.provisioner.isReady(step.runtime)) continue;
-      if (!room.fits(step.setpoint.zone, step.fromPhases, step.fromA, step.toPhases, step.setpoint.currentA)) continue;
-      room.move(step.setpoint.zone, step.fromPhases, step.fromA, step.toPhases, step.setpoint.currentA);
-      this.start(step.runtime, step.setpoint.currentA, step.toPhases);
+      const { zone, currentA: toA } = step.setpoint;
+      if (room.fits(zone, step.fromPhases, step.fromA, step.toPhases, toA, step.lowerA, step.lowerPhases)) {
+        room.move(zone, step.fromPhases, step.fromA, step.toPhases, toA);
+        this.start(step.runtime, toA, step.toPhases);
+      } else if (lowersMost(step) && surelyLowers(step, Math.min(toA, step.lowerA)) && step.lowerA < step.fromA) {
+        this.start(step.runtime, Math.min(toA, step.lowerA), step.toPhases);
+      }
     }
     this.renew(result);
     this.retryUncontrolled(result);
@@ -203,9 +211,18 @@ export class Dispatcher {
 interface Step {
   runtime: ConnectorRuntime;
   setpoint: Setpoint;
+  /** The most it may draw (over the span it is counted on), and on which phases. */
   fromA: number;
   fromPhases: readonly PhaseIndex[];
   toPhases: readonly PhaseIndex[];
+  /** The least it may be held to now, and the phases it lets a car use in every state. */
+  lowerA: number;
+  lowerPhases: readonly PhaseIndex[];
+}
+
+/** Whether a profile of `toA` on the step's phases lowers what it may draw in every state its station may be in. */
+function surelyLowers(step: Step, toA: number): boolean {
+  return toA <= step.lowerA && toA <= step.fromA && step.toPhases.every((ph) => step.lowerPhases.includes(ph) && step.fromPhases.includes(ph));
 }
 
 function wiredPhases(runtime: ConnectorRuntime): readonly PhaseIndex[] {
@@ -247,13 +264,20 @@ class Room {
     for (let z = this.zoneIndex.get(zone) ?? -1; z >= 0; z = this.parentOf[z]) for (const ph of phases) this.usedA[z * 3 + ph] += amountA;
   }
 
-  /** Whether going from `fromA` on `fromPhases` to `toA` on `toPhases` fits, either being held meanwhile. */
-  fits(zone: string, fromPhases: readonly PhaseIndex[], fromA: number, toPhases: readonly PhaseIndex[], toA: number): boolean {
+  /**
+   * Whether a connector that may draw between `lowerA` (on `lowerPhases`) and `fromA` (on
+   * `fromPhases`) may be given `toA` on `toPhases`: on every phase where that may raise it, the
+   * others at the most they may draw, and it at `toA`, stay within every zone's limit. A value it
+   * already may hold is no proof: it may be a raise in the state the others' most comes from.
+   */
+  fits(zone: string, fromPhases: readonly PhaseIndex[], fromA: number, toPhases: readonly PhaseIndex[], toA: number, lowerA: number, lowerPhases: readonly PhaseIndex[]): boolean {
     for (let z = this.zoneIndex.get(zone) ?? -1; z >= 0; z = this.parentOf[z]) {
-      for (let ph = 0; ph < 3; ph++) {
-        const before = fromPhases.includes(ph as PhaseIndex) ? fromA : 0;
-        const during = Math.max(before, toPhases.includes(ph as PhaseIndex) ? toA : 0);
-        if (during > before && this.usedA[z * 3 + ph] - before + during > this.limitA[z * 3 + ph] + TOLERANCE_A) return false;
+      for (const ph of toPhases) {
+        const leastA = lowerPhases.includes(ph) ? lowerA : 0;
+        if (toA <= leastA) continue;
+        const before = fromPhases.includes(ph) ? fromA : 0;
+        // Where it still holds what it held nothing changes; where it took `toA`, it counts `toA`.
+        if (this.usedA[z * 3 + ph] - before + toA > this.limitA[z * 3 + ph] + TOLERANCE_A) return false;
       }
     }
     return true;

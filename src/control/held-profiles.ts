@@ -5,7 +5,7 @@
 // refused or replaced, a reboot may have kept or lost anything, and a connector never seen since
 // Fuseguard started may hold anything (its maximum).
 import {
-  EMPTY_SLOT, heldLimitOverA, heldLowerLimitA, heldPhaseCountOver, NONE, sitePhases, type PhaseIndex, slotAnswered, slotExactly, slotExpired, slotMayHaveLost, slotSent, slotSurelyHolds, UNKNOWN, UNKNOWN_SLOT,
+  EMPTY_SLOT, heldLeastPhaseCount, heldLimitOverA, heldLowerLimitA, heldPhaseCountOver, NONE, sitePhases, type PhaseIndex, slotAnswered, slotExactly, slotExpired, slotMayHaveLost, slotSent, slotSurelyHolds, UNKNOWN, UNKNOWN_SLOT,
   type HeldKnowledge, type PossibleProfile, type SendOutcome,
 } from '../domain/index.js';
 import type { CommandResult, CommandAction } from '../ocpp/command-sender.js';
@@ -84,6 +84,12 @@ export class HeldProfiles {
   /** The least it may be held to now: a profile of that value never raises what it may draw. */
   lowerA(runtime: ConnectorRuntime): number {
     return heldLowerLimitA(this.pruned(runtime), runtime.maxCurrentA, this.stationNow(runtime.stationId));
+  }
+
+  /** The site phases (first ones of its rotation) it lets a car use in every state it may be in now. */
+  lowerPhases(runtime: ConnectorRuntime): readonly PhaseIndex[] {
+    const wired = sitePhases(runtime.wiring);
+    return wired.slice(0, heldLeastPhaseCount(this.pruned(runtime), wired.length, this.stationNow(runtime.stationId)));
   }
 
   private pruned(runtime: ConnectorRuntime): HeldKnowledge {

@@ -1,7 +1,7 @@
 // D8: the held limit, as a compliant station computes it, over what it may hold.
 import { describe, expect, it } from 'vitest';
 import {
-  ANY, EMPTY_SLOT, heldLimitA, heldLimitOverA, heldLowerLimitA, heldPhaseCountOver, NONE, slotAnswered, slotExactly, slotExpired, slotMayHaveLost, slotSent, slotSurelyHolds, UNKNOWN, UNKNOWN_SLOT,
+  ANY, EMPTY_SLOT, heldLeastPhaseCount, heldLimitA, heldLimitOverA, heldLowerLimitA, heldPhaseCountOver, NONE, slotAnswered, slotExactly, slotExpired, slotMayHaveLost, slotSent, slotSurelyHolds, UNKNOWN, UNKNOWN_SLOT,
   type HeldKnowledge, type SlotKnowledge,
 } from './held-limit.js';
 
@@ -87,6 +87,16 @@ describe('held limit (D8)', () => {
     expect(heldLowerLimitA(held(exactly(6), { known: [NONE, ANY], pending: [] }), MAX, 0)).toBe(0);
     expect(heldLowerLimitA(held(exactly(6), exactly(10, 100)), MAX, 200)).toBe(6);
     expect(heldLowerLimitA(held(EMPTY_SLOT, EMPTY_SLOT), MAX, 0)).toBe(32);
+  });
+
+  it('the fewest phases it may let a car use: a kept one-phase live profile or the failsafe on all (D8)', () => {
+    const onePhase = { limitA: 16, validToAt: 1000, numberPhases: 1 };
+    expect(heldLeastPhaseCount(held(exactly(6), { known: [onePhase], pending: [] }), 3, 0)).toBe(1);
+    expect(heldLeastPhaseCount(held(exactly(6), { known: [onePhase], pending: [] }), 3, 2000)).toBe(3); // ended: the failsafe
+    expect(heldLeastPhaseCount(held(exactly(6), { known: [NONE, onePhase], pending: [] }), 3, 0)).toBe(1);
+    expect(heldLeastPhaseCount(held(exactly(6), { known: [NONE], pending: [] }), 3, 0)).toBe(3);
+    expect(heldLeastPhaseCount(UNKNOWN, 3, 0)).toBe(1); // any profile may be on one phase
+    expect(heldLeastPhaseCount(held(EMPTY_SLOT, EMPTY_SLOT), 3, 0)).toBe(3);
   });
 
   it('the phases it may let a car use: a live profile on one phase, the failsafe on all once it may end (A7)', () => {

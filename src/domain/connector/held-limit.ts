@@ -96,6 +96,26 @@ export function heldPhaseCountOver(knowledge: HeldKnowledge, wiredCount: number,
 }
 
 /**
+ * The fewest of its wired phases (`wiredCount`) the connector may let a car use at `at`, over every
+ * state it may be in: a profile on more phases than that may raise a phase that one state holds at
+ * 0 A. An unknown profile (ANY) may be on one phase.
+ */
+export function heldLeastPhaseCount(knowledge: HeldKnowledge, wiredCount: number, at: number): number {
+  const count = (p: PossibleProfile | typeof NONE): number => (p === NONE ? wiredCount : p === ANY ? 1 : Math.min(wiredCount, p.numberPhases ?? wiredCount));
+  const possible = (slot: SlotKnowledge) => [...slot.known, ...slot.pending.map((q) => q.profile)];
+  let least = wiredCount;
+  let fallsToFailsafe = false;
+  for (const p of possible(knowledge.live)) {
+    if (p !== NONE && isActive(p, at)) least = Math.min(least, count(p));
+    else fallsToFailsafe = true;
+  }
+  if (fallsToFailsafe) {
+    for (const p of possible(knowledge.failsafe)) least = Math.min(least, p !== NONE && !isActive(p, at) ? wiredCount : count(p));
+  }
+  return least;
+}
+
+/**
  * The least the connector may be held to at `at` over every state it may be in: what offering a
  * profile of that value can never raise. An unknown profile (ANY) may be 0 A.
  */
