@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tempDir } from '../test/helpers/temp-dir.js';
 import { buildDist, cpuSecondsSince, cpuTicks, mb, ROOT, rssKb } from './lib/measure.js';
-import { monotonicUs, selfTimes, type SelfTime } from './storm/cpu-profile.js';
+import { monotonicUs, selfTimes, totalTimes, type SelfTime } from './storm/cpu-profile.js';
 import { heapByType, heapGrowth } from './storm/heap-snapshot.js';
 import type { StormCommand, StormReport } from './storm/protocol.js';
 import { cpuProfileIn, heapSnapshot, startFloor, startFuseguard, type Server } from './storm/servers.js';
@@ -46,6 +46,9 @@ interface Run {
   checked?: Report<'checked'>;
   heapTop?: Array<{ type: string; bytes: number; count: number }>;
   cpuTop?: SelfTime[];
+  /** The steady phase: self and inclusive times. */
+  steadyCpuTop?: SelfTime[];
+  steadyCpuTotal?: SelfTime[];
 }
 
 // Stopped (Ctrl-C, a timeout): exit through 'exit', which kills the servers and the stations.
@@ -87,6 +90,8 @@ async function measure(kind: Server['kind'], count: number, options: { steady?: 
     const cpuStart = cpuTicks(server.process);
     const stormStartUs = monotonicUs();
     const booting = stationIds.slice(0, options.booting ?? count);
+    let steadyStartUs = 0;
+    let steadyEndUs = 0;
     command(stations, { cmd: 'storm', url: server.url, ids: booting, waveSize: WAVE, provisioned: kind === 'fuseguard', provisionTimeoutS: PROVISION_TIMEOUT_S });
     const booted = await next(stations, 'booted');
     console.log(`${kind} N=${count}: ${booted.booted} booted in ${secs(booted.bootedMs)}${booted.failed > 0 ? `, ${booted.failed} failed` : ''}`);
@@ -100,9 +105,11 @@ async function measure(kind: Server['kind'], count: number, options: { steady?: 
     if (options.steady) {
       command(stations, { cmd: 'steady', callsPerS, warmupS: 5, measureS: steadyS });
       await next(stations, 'measuring');
+      steadyStartUs = monotonicUs();
       const steadyCpuStart = cpuTicks(server.process);
       const wallStart = performance.now();
       const steady = await next(stations, 'steady');
+      steadyEndUs = monotonicUs();
       const serverCpuPct = (cpuSecondsSince(server.process, steadyCpuStart) / ((performance.now() - wallStart) / 1000)) * 100;
       run.steady = { ...steady, serverCpuPct };
       run.rssLoadedKb = rssKb(server.process);
@@ -122,7 +129,13 @@ async function measure(kind: Server['kind'], count: number, options: { steady?: 
     await next(stations, 'closed');
     await server.stop();
     const profile = cpuProfileIn(dir.path);
-    if (options.cpuProfile && profile) run.cpuTop = selfTimes(profile, stormStartUs, stormEndUs);
+    if (options.cpuProfile && profile) {
+      run.cpuTop = selfTimes(profile, stormStartUs, stormEndUs);
+      if (steadyEndUs > 0) {
+        run.steadyCpuTop = selfTimes(profile, steadyStartUs, steadyEndUs);
+        run.steadyCpuTotal = totalTimes(profile, steadyStartUs, steadyEndUs);
+      }
+    }
     return run;
   } finally {
     process.off('exit', killStations);
@@ -217,6 +230,13 @@ function print(): number {
     console.log('| function | self | share of busy time |');
     console.log('|---|---:|---:|');
     for (const f of fuseguard.cpuTop.slice(0, 15)) console.log(`| ${f.fn.replace(/\|/g, '\\|')} | ${(f.ms / 1000).toFixed(2)} s | ${(f.share * 100).toFixed(1)} % |`);
+  }
+  for (const [title, top] of [['self time', fuseguard.steadyCpuTop], ['inclusive time (itself and what it calls)', fuseguard.steadyCpuTotal]] as const) {
+    if (!top) continue;
+    console.log(`\nFuseguard CPU profile during the steady phase, top ${process.env.BENCH_STORM_CPU_TOP ?? 20} by ${title}\n`);
+    console.log('| function | time | share of busy time |');
+    console.log('|---|---:|---:|');
+    for (const f of top.slice(0, Number(process.env.BENCH_STORM_CPU_TOP ?? 20))) console.log(`| ${f.fn.replace(/\|/g, '\\|')} | ${(f.ms / 1000).toFixed(2)} s | ${(f.share * 100).toFixed(1)} % |`);
   }
   return failures;
 }

@@ -6,7 +6,7 @@ import { relative } from 'node:path';
 import { ROOT } from '../lib/measure.js';
 
 interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
   startTime: number;
   samples: number[];
   timeDeltas: number[];
@@ -23,8 +23,18 @@ export interface SelfTime {
 export const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 export function selfTimes(file: string, fromUs: number, toUs: number): SelfTime[] {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  return profileTimes(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, fromUs, toUs, false);
+}
+
+/** Inclusive time by function (itself and what it calls; a function counted once per sample). */
+export function totalTimes(file: string, fromUs: number, toUs: number): SelfTime[] {
+  return profileTimes(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, fromUs, toUs, true);
+}
+
+function profileTimes(profile: CpuProfile, fromUs: number, toUs: number, inclusive: boolean): SelfTime[] {
   const names = new Map(profile.nodes.map((n) => [n.id, describe(n.callFrame)]));
+  const parentOf = new Map<number, number>();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parentOf.set(child, n.id);
   const byFn = new Map<string, number>();
   let at = profile.startTime;
   let busyUs = 0;
@@ -35,9 +45,11 @@ export function selfTimes(file: string, fromUs: number, toUs: number): SelfTime[
     const fn = names.get(id) ?? '?';
     if (fn === '(idle)') return;
     busyUs += deltaUs;
-    byFn.set(fn, (byFn.get(fn) ?? 0) + deltaUs);
+    const counted = new Set<string>([fn]);
+    for (let up = inclusive ? parentOf.get(id) : undefined; up !== undefined; up = parentOf.get(up)) counted.add(names.get(up) ?? '?');
+    for (const name of counted) byFn.set(name, (byFn.get(name) ?? 0) + deltaUs);
   });
-  return [...byFn].map(([fn, us]) => ({ fn, ms: us / 1000, share: busyUs > 0 ? us / busyUs : 0 })).sort((a, b) => b.ms - a.ms);
+  return [...byFn].map(([fn, us]) => ({ fn, ms: us / 1000, share: busyUs > 0 ? us / busyUs : 0 })).filter((t) => t.fn !== '(root)').sort((a, b) => b.ms - a.ms);
 }
 
 function describe({ functionName, url, lineNumber }: CpuProfile['nodes'][number]['callFrame']): string {

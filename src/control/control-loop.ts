@@ -75,7 +75,7 @@ export class ControlLoop {
       const ready = connected && this.provisioner.isReady(runtime);
       return {
         // Commandable: what it may draw now (the dispatcher checks each raise further ahead).
-        ...(runtime.kind === 'DC' ? {} : { heldA: this.held.countedA(runtime, ready ? 'now' : 'always', this.liveProfileDurationS()) }),
+        heldA: runtime.kind === 'DC' ? undefined : this.held.countedA(runtime, ready ? 'now' : 'always', this.liveProfileDurationS()),
         provisioned: !connected || ready,
       };
     };

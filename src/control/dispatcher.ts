@@ -86,16 +86,17 @@ export class Dispatcher {
       // least what the allocation held for it.
       const commandable = setpoint.controllable && this.provisioner.isReady(runtime);
       const span = commandable ? 'live-end' : 'always';
-      const boundA = this.held.countedA(runtime, span, liveDurationS);
+      const view = this.held.view(runtime, liveDurationS);
+      const boundA = view.countedA(span);
       const fromA = setpoint.controllable ? boundA : Math.max(boundA, setpoint.currentA);
-      const fromPhases = this.held.countedPhases(runtime, span, liveDurationS);
+      const fromPhases = view.countedPhases(span);
       room.add(setpoint.zone, fromPhases, fromA);
       if (!setpoint.controllable) continue;
       const toPhases = wantedPhases(runtime, setpoint);
-      const live = this.held.validLive(runtime);
+      const live = view.validLive();
       // Nothing to send when it surely holds a valid live profile of the target (renewals aside).
       if (live && live.limitA === setpoint.currentA && fromA === setpoint.currentA && (live.numberPhases ?? 3) === toPhases.length) continue;
-      steps.push({ runtime, setpoint, fromA, fromPhases, toPhases, lowerA: this.held.lowerA(runtime), lowerPhases: this.held.lowerPhases(runtime) });
+      steps.push({ runtime, setpoint, fromA, fromPhases, toPhases, lowerA: view.lowerA(), lowerPhases: view.lowerPhases() });
     }
     // A step that lowers what it may draw in every state its station may be in (kept or lost
     // profiles, unanswered sends): at once. Any other may raise it in one of those states, next to
@@ -146,9 +147,11 @@ export class Dispatcher {
     const moved = new Set(this.renewDue);
     this.renewDue.clear();
     for (const s of result.setpoints) {
+      if (!s.controllable) continue;
       const runtime = this.state.connectors.get(s.connectorId);
-      const live = runtime ? this.held.validLive(runtime) : undefined;
-      if (!s.controllable || !runtime || !live || live.limitA !== s.currentA) continue;
+      const view = runtime ? this.held.view(runtime, 0) : undefined;
+      const live = view?.validLive();
+      if (!runtime || !view || !live || live.limitA !== s.currentA) continue;
       const phases = wantedPhases(runtime, s);
       if ((live.numberPhases ?? 3) !== phases.length) continue; // a change of phases is the plan's
       if (moved.has(runtime.stationId) || (live.validToAt ?? Infinity) < this.stationNow(runtime.stationId) + halfLifeMs) {

@@ -5,7 +5,7 @@
 // refused or replaced, a reboot may have kept or lost anything, and a connector never seen since
 // Fuseguard started may hold anything (its maximum).
 import {
-  EMPTY_SLOT, heldLeastPhaseCount, heldLimitOverA, heldLowerLimitA, heldPhaseCountOver, NONE, sitePhases, type PhaseIndex, slotAnswered, slotExactly, slotExpired, slotMayHaveLost, slotSent, slotSurelyHolds, UNKNOWN, UNKNOWN_SLOT,
+  EMPTY_SLOT, heldLeastPhaseCount, heldLimitOverA, heldLowerLimitA, heldPhaseCountOver, NONE, sitePhases, type PhaseIndex, type PhaseWiring, slotAnswered, slotExactly, slotExpired, slotMayHaveLost, slotSent, slotSurelyHolds, UNKNOWN, UNKNOWN_SLOT,
   type HeldKnowledge, type PossibleProfile, type SendOutcome,
 } from '../domain/index.js';
 import type { CommandResult, CommandAction } from '../ocpp/command-sender.js';
@@ -13,10 +13,79 @@ import { liveEndAt } from './charging-profiles.js';
 import type { ConnectorRuntime } from './site-state.js';
 
 export type ProfileSlot = 'failsafe' | 'live';
+
+/** A DC connector never seen: no failsafe (D6), any live profile. */
+const DC_UNKNOWN: HeldKnowledge = { failsafe: EMPTY_SLOT, live: UNKNOWN_SLOT };
 export type CountSpan = 'now' | 'live-end' | 'always';
 
+/**
+ * What the bounds of a connector's knowledge come to, kept while nothing they depend on moves:
+ * every round reads them for every connector (issue 15: a round must not redo the whole site's
+ * profile arithmetic). Valid for the same knowledge object (they are replaced, never changed), the
+ * same maximum, wiring and live duration, and station-clock instants in [fromAt, untilAt): until
+ * the next end of a profile it may hold, and the next boundary of the live profiles' grid (liveEndAt).
+ * Each bound is computed on first use.
+ */
+export class HeldView {
+  private readonly limitA: Record<CountSpan | 'lower', number | undefined> = { now: undefined, 'live-end': undefined, always: undefined, lower: undefined };
+  private readonly phases: Record<CountSpan | 'lower', readonly PhaseIndex[] | undefined> = { now: undefined, 'live-end': undefined, always: undefined, lower: undefined };
+  private live: PossibleProfile | null | undefined;
+
+  constructor(
+    readonly knowledge: HeldKnowledge, readonly maxA: number, readonly wiring: PhaseWiring, readonly liveDurationS: number,
+    readonly fromAt: number, readonly untilAt: number,
+  ) {}
+
+  /** See HeldProfiles.countedA. */
+  countedA(span: CountSpan): number {
+    return this.limitA[span] ??= heldLimitOverA(this.knowledge, this.maxA, this.fromAt, spanMs(this.fromAt, span, this.liveDurationS));
+  }
+
+  /** See HeldProfiles.countedPhases. */
+  countedPhases(span: CountSpan): readonly PhaseIndex[] {
+    let phases = this.phases[span];
+    if (phases === undefined) {
+      const wired = sitePhases(this.wiring);
+      const count = heldPhaseCountOver(this.knowledge, wired.length, this.fromAt, spanMs(this.fromAt, span, this.liveDurationS));
+      phases = this.phases[span] = count >= wired.length ? wired : wired.slice(0, count);
+    }
+    return phases;
+  }
+
+  /** See HeldProfiles.lowerA. */
+  lowerA(): number {
+    return this.limitA.lower ??= heldLowerLimitA(this.knowledge, this.maxA, this.fromAt);
+  }
+
+  /** See HeldProfiles.lowerPhases. */
+  lowerPhases(): readonly PhaseIndex[] {
+    let phases = this.phases.lower;
+    if (phases === undefined) {
+      const wired = sitePhases(this.wiring);
+      phases = this.phases.lower = wired.slice(0, heldLeastPhaseCount(this.knowledge, wired.length, this.fromAt));
+    }
+    return phases;
+  }
+
+  /** See HeldProfiles.validLive. */
+  validLive(): PossibleProfile | undefined {
+    if (this.live === undefined) {
+      const exact = slotExactly(this.knowledge.live);
+      this.live = exact === undefined || exact === NONE || !(exact.validToAt === null || exact.validToAt > this.fromAt) ? null : exact;
+    }
+    return this.live ?? undefined;
+  }
+}
+
+/** Per connector: what its station may hold, and the view of it last computed. */
+export interface HeldEntry {
+  knowledge: HeldKnowledge;
+  view: HeldView | null;
+  forgotten: boolean;
+}
+
 export class HeldProfiles {
-  private readonly byKey = new Map<string, HeldKnowledge>();
+  private readonly byKey = new Map<string, HeldEntry>();
   private nextSendId = 1;
 
   /**
@@ -34,7 +103,7 @@ export class HeldProfiles {
    */
   restore(runtime: ConnectorRuntime, failsafeA: number, liveEndsAt: number): void {
     if (this.byKey.has(runtime.key) || runtime.kind === 'DC') return;
-    this.byKey.set(runtime.key, {
+    this.put(runtime, {
       failsafe: { known: [{ limitA: failsafeA, validToAt: null }], pending: [] },
       live: { known: [NONE, { limitA: Infinity, validToAt: liveEndsAt }], pending: [] },
     });
@@ -42,17 +111,14 @@ export class HeldProfiles {
 
   /** What the connector's station may hold; a DC connector never gets a failsafe (D6). */
   knowledge(runtime: ConnectorRuntime): HeldKnowledge {
-    const stored = this.byKey.get(runtime.key);
+    const stored = this.entry(runtime)?.knowledge;
     if (stored) return stored;
-    return runtime.kind === 'DC' ? { failsafe: EMPTY_SLOT, live: UNKNOWN_SLOT } : UNKNOWN;
+    return runtime.kind === 'DC' ? DC_UNKNOWN : UNKNOWN;
   }
 
-  /**
-   * The most the connector may draw from now to `horizonMs` ahead, A per phase (D8): Infinity for
-   * a station that cannot be commanded (its live profile will end, and its failsafe apply).
-   */
-  boundA(runtime: ConnectorRuntime, horizonMs = 0): number {
-    return heldLimitOverA(this.pruned(runtime), runtime.maxCurrentA, this.stationNow(runtime.stationId), horizonMs);
+  /** The most the connector may draw now, A per phase (D8). */
+  boundA(runtime: ConnectorRuntime): number {
+    return this.view(runtime, 0).countedA('now');
   }
 
   /**
@@ -62,43 +128,70 @@ export class HeldProfiles {
    * cannot be commanded (offline, not provisioned): its live profile will end and its failsafe apply.
    */
   countedA(runtime: ConnectorRuntime, span: CountSpan, liveDurationS: number): number {
-    return this.boundA(runtime, this.spanMs(runtime, span, liveDurationS));
+    return this.view(runtime, liveDurationS).countedA(span);
   }
 
   /** The site phases (first ones of its rotation) on which it may let a car draw, over the same span as countedA. */
   countedPhases(runtime: ConnectorRuntime, span: CountSpan, liveDurationS: number): readonly PhaseIndex[] {
-    const wired = sitePhases(runtime.wiring);
-    const at = this.stationNow(runtime.stationId);
-    const count = heldPhaseCountOver(this.pruned(runtime), wired.length, at, this.spanMs(runtime, span, liveDurationS));
-    return count >= wired.length ? wired : wired.slice(0, count);
-  }
-
-  private spanMs(runtime: ConnectorRuntime, span: CountSpan, liveDurationS: number): number {
-    if (span === 'always') return Infinity;
-    if (span === 'now') return 0;
-    const at = this.stationNow(runtime.stationId);
-    // Just before that end: a profile valid up to it holds over the whole span.
-    return Math.max(0, liveEndAt(at, liveDurationS) - at - 1);
+    return this.view(runtime, liveDurationS).countedPhases(span);
   }
 
   /** The least it may be held to now: a profile of that value never raises what it may draw. */
   lowerA(runtime: ConnectorRuntime): number {
-    return heldLowerLimitA(this.pruned(runtime), runtime.maxCurrentA, this.stationNow(runtime.stationId));
+    return this.view(runtime, 0).lowerA();
   }
 
   /** The site phases (first ones of its rotation) it lets a car use in every state it may be in now. */
   lowerPhases(runtime: ConnectorRuntime): readonly PhaseIndex[] {
-    const wired = sitePhases(runtime.wiring);
-    return wired.slice(0, heldLeastPhaseCount(this.pruned(runtime), wired.length, this.stationNow(runtime.stationId)));
+    return this.view(runtime, 0).lowerPhases();
   }
 
-  private pruned(runtime: ConnectorRuntime): HeldKnowledge {
+  /**
+   * The connector's bounds now (see HeldView): the one computed before while it holds, else anew.
+   * `liveDurationS` 0: any (for the bounds that do not depend on it).
+   */
+  view(runtime: ConnectorRuntime, liveDurationS: number): HeldView {
     const at = this.stationNow(runtime.stationId);
+    const entry = this.entry(runtime);
+    const cached = entry?.view;
+    if (cached && at >= cached.fromAt && at < cached.untilAt && cached.knowledge === entry.knowledge
+      && cached.maxA === runtime.maxCurrentA && cached.wiring === runtime.wiring && (cached.liveDurationS === liveDurationS || liveDurationS === 0)) return cached;
+    const knowledge = this.pruned(runtime, at);
+    const view = new HeldView(knowledge, runtime.maxCurrentA, runtime.wiring, liveDurationS, at, validUntil(knowledge, at, liveDurationS));
+    // Kept where the connector has an entry (one never seen has none: nothing to key it on).
+    const kept = this.entry(runtime);
+    if (kept) kept.view = view;
+    return view;
+  }
+
+  /** The connector's entry: kept on its runtime too, which spares a lookup in a large map per use. */
+  private entry(runtime: ConnectorRuntime): HeldEntry | undefined {
+    const cached = runtime.heldEntry;
+    if (cached && !cached.forgotten) return cached;
+    const entry = this.byKey.get(runtime.key);
+    if (entry) runtime.heldEntry = entry;
+    return entry;
+  }
+
+  /** Records the knowledge (no side effect: see set). */
+  private put(runtime: ConnectorRuntime, knowledge: HeldKnowledge): void {
+    const entry = this.entry(runtime);
+    if (entry) {
+      entry.knowledge = knowledge;
+      entry.view = null;
+      return;
+    }
+    const created: HeldEntry = { knowledge, view: null, forgotten: false };
+    this.byKey.set(runtime.key, created);
+    runtime.heldEntry = created;
+  }
+
+  private pruned(runtime: ConnectorRuntime, at: number): HeldKnowledge {
     const k = this.knowledge(runtime);
     const live = slotExpired(k.live, at);
     if (live === k.live) return k;
     const next = { failsafe: k.failsafe, live };
-    this.byKey.set(runtime.key, next);
+    this.put(runtime, next);
     return next;
   }
 
@@ -123,8 +216,8 @@ export class HeldProfiles {
 
   /** Records the knowledge; a change of what the failsafe slot may hold is stored (its highest value, or null). */
   private set(runtime: ConnectorRuntime, next: HeldKnowledge): void {
-    const before = this.byKey.get(runtime.key);
-    this.byKey.set(runtime.key, next);
+    const before = this.entry(runtime)?.knowledge;
+    this.put(runtime, next);
     if (runtime.kind === 'DC' || before?.failsafe === next.failsafe) return;
     const was = before ? failsafeUpperA(before) : undefined;
     const now = failsafeUpperA(next);
@@ -145,15 +238,37 @@ export class HeldProfiles {
 
   /** The live profile it surely holds and that is still valid, with its end (station clock). */
   validLive(runtime: ConnectorRuntime): PossibleProfile | undefined {
-    const exact = slotExactly(this.knowledge(runtime).live);
-    if (exact === undefined || exact === NONE) return undefined;
-    return exact.validToAt === null || exact.validToAt > this.stationNow(runtime.stationId) ? exact : undefined;
+    return this.view(runtime, 0).validLive();
   }
 
   /** The connector left the site. */
   forget(key: string): void {
+    const entry = this.byKey.get(key);
+    if (entry) entry.forgotten = true;
     this.byKey.delete(key);
   }
+}
+
+/** The span's length from `at` (see countedA). */
+function spanMs(at: number, span: CountSpan, liveDurationS: number): number {
+  if (span === 'always') return Infinity;
+  if (span === 'now') return 0;
+  // Just before that end: a profile valid up to it holds over the whole span.
+  return Math.max(0, liveEndAt(at, liveDurationS) - at - 1);
+}
+
+/**
+ * Until when (station clock) the bounds of `knowledge` computed at `at` hold: the next end of a
+ * profile it may hold, and the next boundary of the live profiles' grid (the 'live-end' span ends
+ * on it: liveEndAt moves there).
+ */
+function validUntil(knowledge: HeldKnowledge, at: number, liveDurationS: number): number {
+  let untilAt = liveDurationS > 0 ? (Math.floor(at / ((liveDurationS * 1000) / 2)) + 1) * ((liveDurationS * 1000) / 2) : Infinity;
+  for (const slot of [knowledge.failsafe, knowledge.live]) {
+    for (const p of slot.known) if (p !== NONE && p.validToAt !== null && p.validToAt > at) untilAt = Math.min(untilAt, p.validToAt);
+    for (const { profile } of slot.pending) if (profile.validToAt !== null && profile.validToAt > at) untilAt = Math.min(untilAt, profile.validToAt);
+  }
+  return untilAt;
 }
 
 /** The highest failsafe the station may hold, when it surely holds one of ours; else null. */

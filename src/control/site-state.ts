@@ -2,6 +2,7 @@
 // loaded from the store, kept current by the site events (stations, sessions, measurements).
 import { shiftAllocatorState, type ConnectorInput, type DigitalInput, type MeterReading, type PhaseWiring, type SiteSnapshot, type TouConfig, type ZoneSpec, type AllocatorState, type Measurement } from '../domain/index.js';
 import type { SiteEvents } from '../services/site-events.js';
+import type { HeldEntry } from './held-profiles.js';
 import { resolveSettings, type ResolvedSettings } from '../site/settings.js';
 import type { Store } from '../store/store.js';
 
@@ -25,7 +26,11 @@ export interface ConnectorRuntime {
   wiringUnknown?: boolean;
   /** D8: the failsafe its station surely held when last stored (read at load; kept current by HeldProfiles). */
   storedFailsafeA?: number | null;
+  /** HeldProfiles' entry for it, kept here too: a round reads it for every connector (issue 15). */
+  heldEntry?: HeldEntry;
 }
+
+const CPO_CAP = { kind: 'cpo' } as const;
 
 export const connectorKey = (stationId: string, connectorId: number) => `${stationId}/${connectorId}`;
 
@@ -77,6 +82,8 @@ export class SiteState {
    * settings): a cached siteFailsafe stays true while it does not move (issue 15).
    */
   configVersion = 0;
+  /** Zones that are dynamic or lie under one (Z6): a draw measured in them moves the allocation. */
+  private underDynamicZone = new Set<string>();
   /** Each station's connectors: per-event work looks at one station, not the site (issue 15). */
   private readonly byStation = new Map<string, ConnectorRuntime[]>();
 
@@ -97,6 +104,7 @@ export class SiteState {
     this.settings = resolveSettings(settings);
     this.tou = (settings.tou as TouConfig | undefined) ?? null;
     this.zones = zones.map((z) => ({ name: z.name, parent: z.parent, maxCurrentA: z.max_current_a, mode: z.mode, meter: z.meter, fallbackCurrentA: z.fallback_current_a }));
+    this.underDynamicZone = zonesUnderDynamic(this.zones);
     this.vipBadges = new Set(badges.filter((b) => b.vip === 1).map((b) => b.id_tag));
     this.stationZones = new Map(stations.filter((s) => s.admission === 'admitted' && s.zone).map((s) => [s.id, { zone: s.zone as string, vip: s.vip === 1 }]));
     const previous = new Map(this.connectors);
@@ -174,7 +182,10 @@ export class SiteState {
       const { currentsA, powerW, energyWh } = e.measurement;
       if (currentsA || powerW !== undefined) runtime.measured = { ...(currentsA ? { currentsA } : {}), ...(powerW !== undefined ? { powerW } : {}), at: e.at };
       if (runtime.session && energyWh !== undefined) runtime.session.energyWh = Math.max(0, energyWh - runtime.session.meterStartWh);
-      changed();
+      // What a connector without a session draws moves the allocation only through a dynamic
+      // zone above it (Z6: the building's load is its meter less the cars); elsewhere the next
+      // round reads it (issue 15: an idle station's MeterValues do not each cost a round).
+      if (runtime.session || this.underDynamicZone.has(runtime.zone)) changed();
     });
   }
 
@@ -266,25 +277,25 @@ export class SiteState {
 
   /** The allocator's input at `now` (A1). */
   snapshot(): SiteSnapshot {
-    const connectors: ConnectorInput[] = [];
+    // One object of one shape per connector, absent facts as undefined (no spreads): every round
+    // builds this for the whole site (issue 15).
+    const connectors: ConnectorInput[] = new Array<ConnectorInput>(this.connectors.size);
+    const caps = this.externalCaps.size > 0;
+    let i = 0;
     for (const c of this.connectors.values()) {
-      const capA = this.externalCaps.size > 0 ? this.externalCapOf(c) : undefined;
+      const capA = caps ? this.externalCapOf(c) : undefined;
       const connected = this.connectedStations.has(c.stationId);
       const control = this.control?.(c, connected);
-      connectors.push({
+      connectors[i++] = {
         id: c.key, stationId: c.stationId, zone: c.zone, kind: c.kind, wiring: c.wiring, maxCurrentA: c.maxCurrentA,
-        ...(c.minCurrentA !== undefined ? { minCurrentA: c.minCurrentA } : {}),
-        ...(c.maxPowerW !== undefined ? { maxPowerW: c.maxPowerW } : {}),
-        vip: c.stationVip,
-        stationConnected: connected,
-        ...(control?.heldA !== undefined ? { heldA: control.heldA } : {}),
-        ...(control && !control.provisioned ? { provisioned: false } : {}),
-        ...(c.wiringUnknown ? { wiringUnknown: true } : {}),
+        minCurrentA: c.minCurrentA, maxPowerW: c.maxPowerW, vip: c.stationVip, stationConnected: connected,
+        heldA: control?.heldA, provisioned: control && !control.provisioned ? false : undefined,
+        wiringUnknown: c.wiringUnknown ? true : undefined,
         session: c.session ? { startedAt: c.session.startedAt, energyWh: c.session.energyWh, vip: c.session.vip } : null,
         measured: c.measured,
-        ...(this.uncontrolled.has(c.key) ? { uncontrolled: true } : {}),
-        ...(capA !== undefined ? { externalCap: { capA, source: { kind: 'cpo' as const } } } : {}),
-      });
+        uncontrolled: this.uncontrolled.has(c.key) ? true : undefined,
+        externalCap: capA !== undefined ? { capA, source: CPO_CAP } : undefined,
+      };
     }
     return {
       zones: this.zones.map((z) => (z.meter ? { ...z, meterReading: this.meterReadings.get(z.meter) ?? null } : z)),
@@ -324,4 +335,17 @@ export class SiteState {
     if (list) list.push(runtime);
     else this.byStation.set(runtime.stationId, [runtime]);
   }
+}
+
+/** The zones that are dynamic or have a dynamic zone above them. */
+function zonesUnderDynamic(zones: readonly ZoneSpec[]): Set<string> {
+  const byName = new Map(zones.map((z) => [z.name, z]));
+  const under = new Set<string>();
+  for (const zone of zones) {
+    // A parent chain is finite (the tree is validated); the guard only stops at a cycle.
+    for (let z: ZoneSpec | undefined = zone, hops = 0; z && hops <= zones.length; z = z.parent === null ? undefined : byName.get(z.parent), hops++) {
+      if (z.mode === 'dynamic') { under.add(zone.name); break; }
+    }
+  }
+  return under;
 }

@@ -42,6 +42,8 @@ interface Registration {
   registered: boolean;
   /** Capabilities learned and metering configured in this registration. */
   configured: boolean;
+  /** What was learned of it (the same object as in `known`): one lookup per readiness check. */
+  capabilities?: StationCapabilities;
 }
 
 export class StationProvisioner {
@@ -53,6 +55,11 @@ export class StationProvisioner {
   private readonly failsafeInFlight = new Set<string>();
   /** The reconciler's sends, to wait for them. */
   private readonly failsafeSends = new Map<string, Promise<void>>();
+  /** Stations the reconciler looks at next round; every one when the failsafes move (reconciledFor). */
+  private readonly reconcileDue = new Set<string>();
+  private reconciledFor: Record<string, Failsafe> | null = null;
+  /** Each zone's top-level zone, for the zones it was made of. */
+  private topOf: { zones: readonly ZoneSpec[] | null; top: Map<string, string> } = { zones: null, top: new Map() };
 
   constructor(
     private readonly commands: CommandSender,
@@ -72,7 +79,7 @@ export class StationProvisioner {
   /** Whether the connector takes live profiles: registered, configured, failsafe in place. */
   isReady(runtime: ConnectorRuntime): boolean {
     const station = this.stations.get(runtime.stationId);
-    return station?.registered === true && station.configured && this.known.get(runtime.stationId)?.profilesSupported === true
+    return station?.registered === true && station.configured && station.capabilities?.profilesSupported === true
       && this.held.failsafeHeld(runtime);
   }
 
@@ -103,6 +110,7 @@ export class StationProvisioner {
       this.log.error(`provisioning failed: ${error instanceof Error ? error.message : String(error)}`, { stationId, action: 'provision' });
     }).finally(() => {
       if (this.runs.get(stationId) === run) this.runs.delete(stationId);
+      this.reconcileDue.add(stationId);
       this.changed();
     });
     this.runs.set(stationId, run);
@@ -126,24 +134,40 @@ export class StationProvisioner {
    * another round, which reconciles again, so one slow station holds up no other zone.
    */
   reconcile(failsafes: Record<string, Failsafe>): void {
-    const topOf = topZones(this.state.zones);
+    if (this.topOf.zones !== this.state.zones) this.topOf = { zones: this.state.zones, top: topZones(this.state.zones) };
+    const topOf = (runtime: ConnectorRuntime) => this.topOf.top.get(runtime.zone) ?? runtime.zone;
+    // Every connector when the failsafes moved; else only the stations something happened to
+    // (a provisioning run or a failsafe send ended): a round must not walk the site (issue 15).
+    let connectors: Iterable<ConnectorRuntime>;
+    if (failsafes !== this.reconciledFor) {
+      this.reconciledFor = failsafes;
+      connectors = this.state.connectors.values();
+    } else {
+      connectors = [...this.reconcileDue].flatMap((stationId) => this.state.connectorsOf(stationId));
+    }
+    this.reconcileDue.clear();
     const lowering = new Set<string>();
+    for (const key of this.failsafeInFlight) {
+      const runtime = this.state.connectors.get(key);
+      if (runtime) lowering.add(topOf(runtime));
+    }
     const increases: ConnectorRuntime[] = [];
-    for (const runtime of this.state.connectors.values()) {
-      if (runtime.kind === 'DC' || this.runs.has(runtime.stationId)) continue;
-      if (this.failsafeInFlight.has(runtime.key)) { lowering.add(topOf.get(runtime.zone) ?? runtime.zone); continue; }
+    for (const runtime of connectors) {
+      // Those in a provisioning run or with a send in flight come back when it ends.
+      if (runtime.kind === 'DC' || this.runs.has(runtime.stationId) || this.failsafeInFlight.has(runtime.key)) continue;
       const station = this.stations.get(runtime.stationId);
       if (!station?.registered || !station.configured || !this.known.get(runtime.stationId)?.profilesSupported) continue;
       const wantedA = failsafeLimitA(failsafes[runtime.key]?.failsafeA ?? 0, this.unitOf(runtime));
       const heldA = this.held.exactlyA(runtime, 'failsafe');
       if (heldA === wantedA) continue;
       if (heldA !== undefined && heldA !== null && wantedA > heldA) { increases.push(runtime); continue; }
-      lowering.add(topOf.get(runtime.zone) ?? runtime.zone);
+      lowering.add(topOf(runtime));
       this.startFailsafe(runtime, failsafes, station.epoch);
     }
     for (const runtime of increases) {
-      if (lowering.has(topOf.get(runtime.zone) ?? runtime.zone)) continue; // after the reductions: the next round
-      this.startFailsafe(runtime, failsafes, this.stations.get(runtime.stationId)?.epoch ?? -1);
+      // After the reductions of its top-level zone: a later round.
+      if (lowering.has(topOf(runtime))) this.reconcileDue.add(runtime.stationId);
+      else this.startFailsafe(runtime, failsafes, this.stations.get(runtime.stationId)?.epoch ?? -1);
     }
   }
 
@@ -233,6 +257,7 @@ export class StationProvisioner {
       return false;
     } finally {
       this.failsafeInFlight.delete(runtime.key);
+      this.reconcileDue.add(runtime.stationId);
     }
   }
 
@@ -263,6 +288,7 @@ export class StationProvisioner {
       this.log.error(`ChargeProfileMaxStackLevel ${capabilities.maxStackLevel} leaves no room for a live profile above the failsafe`, { stationId, action: 'GetConfiguration' });
     }
     this.known.set(stationId, capabilities);
+    this.registration(stationId).capabilities = capabilities;
     return capabilities;
   }
 }
