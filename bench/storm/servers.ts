@@ -24,7 +24,8 @@ export function stormSite(ids: readonly string[]): SiteFile {
   const zone = (z: number) => `Z${String(z + 1).padStart(2, '0')}`;
   const perZone = Math.ceil(ids.length / ZONES);
   return {
-    settings: { unknownStations: 'reject' },
+    // BENCH_STORM_LIVE_S: the live profiles' duration (renewals every half of it); the product's default otherwise.
+    settings: { unknownStations: 'reject', ...(process.env.BENCH_STORM_LIVE_S ? { liveProfileDurationS: Number(process.env.BENCH_STORM_LIVE_S) } : {}) },
     zones: [{
       name: 'Site', maxCurrentA: ids.length * 16, mode: 'static', authMode: 'lms-allow-all',
       children: Array.from({ length: ZONES }, (_, z) => ({ name: zone(z), maxCurrentA: perZone * 16, mode: 'static' as const })),

@@ -1,7 +1,7 @@
 // Carries out an allocation (A8, D5, D8): reductions first; a raise only where what everyone else
 // in its zones may draw now, from what their stations acknowledged, leaves room for it; live
 // profiles renewed well before they run out. Nothing here waits for a station: each connector has
-// at most one live profile in flight, and every answer starts a new round, so one slow station
+// at most one live profile in flight, and every answer that may free room starts a new round, so one slow station
 // holds up no other. Idle connectors are held at 0 A by their live profile too: a car that plugs
 // in then waits for its share instead of drawing its failsafe current next to cars that already
 // use the whole zone. If Fuseguard goes away, that 0 A profile runs out and the failsafe applies.
@@ -41,6 +41,10 @@ export class Dispatcher {
   private readonly renewDue = new Set<string>();
   /** The live profile in flight per connector: one at a time. */
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Connectors a round wanted to send to while one was in flight: its answer calls for a round. */
+  private readonly waiting = new Set<string>();
+  /** Whether the last round left a step out for lack of room: a lower bound may let it go. */
+  private roomWanted = false;
 
   constructor(
     private readonly commands: CommandSender,
@@ -94,8 +98,9 @@ export class Dispatcher {
       if (!setpoint.controllable) continue;
       const toPhases = wantedPhases(runtime, setpoint);
       const live = view.validLive();
-      // Nothing to send when it surely holds a valid live profile of the target (renewals aside).
-      if (live && live.limitA === setpoint.currentA && fromA === setpoint.currentA && (live.numberPhases ?? 3) === toPhases.length) continue;
+      // Nothing to send when it surely holds a valid live profile of the target: renew() sends it
+      // again in time (fromA may be higher only because the span runs past that profile's end).
+      if (live && live.limitA === setpoint.currentA && view.countedA('now') === setpoint.currentA && (live.numberPhases ?? 3) === toPhases.length) continue;
       steps.push({ runtime, setpoint, fromA, fromPhases, toPhases, lowerA: view.lowerA(), lowerPhases: view.lowerPhases() });
     }
     // A step that lowers what it may draw in every state its station may be in (kept or lost
@@ -110,13 +115,18 @@ export class Dispatcher {
     // Those that lower its most first, then the raises; by connector for a stable order.
     const lowersMost = (s: Step) => s.setpoint.currentA <= s.fromA && s.toPhases.every((ph) => s.fromPhases.includes(ph));
     others.sort((a, b) => Number(lowersMost(b)) - Number(lowersMost(a)) || (a.setpoint.connectorId < b.setpoint.connectorId ? -1 : 1));
+    this.roomWanted = false;
     for (const step of others) {
-      if (this.inFlight.has(step.setpoint.connectorId) || !this.provisioner.isReady(step.runtime)) continue;
+      if (this.inFlight.has(step.setpoint.connectorId)) { this.waiting.add(step.setpoint.connectorId); continue; }
+      if (!this.provisioner.isReady(step.runtime)) continue;
       const { zone, currentA: toA } = step.setpoint;
       if (room.fits(zone, step.fromPhases, step.fromA, step.toPhases, toA, step.lowerA, step.lowerPhases)) {
         room.move(zone, step.fromPhases, step.fromA, step.toPhases, toA);
         this.start(step.runtime, toA, step.toPhases);
-      } else if (lowersMost(step) && surelyLowers(step, Math.min(toA, step.lowerA)) && step.lowerA < step.fromA) {
+        continue;
+      }
+      this.roomWanted = true;
+      if (lowersMost(step) && surelyLowers(step, Math.min(toA, step.lowerA)) && step.lowerA < step.fromA) {
         this.start(step.runtime, Math.min(toA, step.lowerA), step.toPhases);
       }
     }
@@ -141,7 +151,13 @@ export class Dispatcher {
     }
   }
 
-  /** Sends again every live profile past half its life, with the same id: no gap (D5). */
+  /**
+   * Sends again every live profile in the last half of its life, with the same id: no gap (D5).
+   * Live profiles end together on a grid (liveEndAt), so they would all fall due in the same round:
+   * on a site of thousands that is thousands of commands at once, seconds during which stations'
+   * calls wait (issue 15). Each station renews at its own moment of the first half of that window
+   * (renewalOffset), which still leaves a quarter of the profile's life before it ends.
+   */
   private renew(result: AllocationResult): void {
     const halfLifeMs = (this.options.liveProfileDurationS() * 1000) / 2;
     const moved = new Set(this.renewDue);
@@ -154,7 +170,8 @@ export class Dispatcher {
       if (!runtime || !view || !live || live.limitA !== s.currentA) continue;
       const phases = wantedPhases(runtime, s);
       if ((live.numberPhases ?? 3) !== phases.length) continue; // a change of phases is the plan's
-      if (moved.has(runtime.stationId) || (live.validToAt ?? Infinity) < this.stationNow(runtime.stationId) + halfLifeMs) {
+      const dueAt = (live.validToAt ?? Infinity) - halfLifeMs + renewalOffset(runtime.stationId) * (halfLifeMs / 2);
+      if (moved.has(runtime.stationId) || dueAt < this.stationNow(runtime.stationId)) {
         this.start(runtime, s.currentA, phases);
       }
     }
@@ -165,17 +182,35 @@ export class Dispatcher {
   }
 
   private start(runtime: ConnectorRuntime, toA: number, phases: readonly PhaseIndex[]): void {
-    if (this.inFlight.has(runtime.key) || !this.provisioner.isReady(runtime)) return;
-    const run = this.send(runtime, toA, phases.length as 1 | 2 | 3).catch((error: unknown) => {
+    if (this.inFlight.has(runtime.key)) { this.waiting.add(runtime.key); return; }
+    if (!this.provisioner.isReady(runtime)) return;
+    // An answer calls for a round when something may wait for it: a refusal (tried again), a
+    // round that wanted this connector meanwhile, a lower bound now (the allocation may give
+    // others more), or a lower bound over the live span while a step waits for room. A renewal
+    // while nothing waits does not: on a large site renewals would start a round of the whole site
+    // several hundred times a second (issue 15); the next round reads it.
+    const liveDurationS = this.options.liveProfileDurationS();
+    const view = this.held.view(runtime, liveDurationS);
+    const nowBefore = view.countedA('now');
+    const boundBefore = view.countedA('live-end');
+    const phasesBefore = view.countedPhases('live-end').length;
+    let plain = false;
+    const run = this.send(runtime, toA, phases.length as 1 | 2 | 3).then((plainAcceptance) => { plain = plainAcceptance; }, (error: unknown) => {
       this.log.error(`live profile failed: ${error instanceof Error ? error.message : String(error)}`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
     }).finally(() => {
       this.inFlight.delete(runtime.key);
-      this.options.answered();
+      const wanted = this.waiting.delete(runtime.key);
+      const after = this.held.view(runtime, liveDurationS);
+      // Lower now: the allocation, which counts what it may draw now, may give others more.
+      const loweredNow = after.countedA('now') < nowBefore;
+      const lowered = after.countedA('live-end') < boundBefore || after.countedPhases('live-end').length < phasesBefore;
+      if (wanted || !plain || loweredNow || (lowered && this.roomWanted)) this.options.answered();
     });
     this.inFlight.set(runtime.key, run);
   }
 
-  private async send(runtime: ConnectorRuntime, toA: number, numberPhases: 1 | 2 | 3): Promise<void> {
+  /** Sends a live profile; resolves true for a plain acceptance (nothing more for a round to do). */
+  private async send(runtime: ConnectorRuntime, toA: number, numberPhases: 1 | 2 | 3): Promise<boolean> {
     const at = this.stationNow(runtime.stationId);
     const unit: ProfileUnit = { rateUnit: this.provisioner.capabilities(runtime.stationId)?.rateUnit ?? 'A', numberPhases };
     // It ends with every other live profile of this half-life (liveEndAt), in whole seconds of
@@ -193,10 +228,11 @@ export class Dispatcher {
         this.retriedAt.delete(runtime.key);
         await this.state.flagStation(runtime.stationId, null);
         this.log.info(`connector ${runtime.connectorId} accepts live profiles again: no longer counted at its maximum`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
+        return false; // trusted again: the next round gives it its share
       }
-      return;
+      return true;
     }
-    if (!result.ok && result.notSent) return; // it went offline or booted: nothing to hold against it
+    if (!result.ok && result.notSent) return false; // it went offline or booted: nothing to hold against it
     // Retried by the next round (the tick at the latest); a station that keeps refusing is
     // counted at its full maximum so that the others stay safe, and flagged.
     const refusals = (this.refusals.get(runtime.key) ?? 0) + 1;
@@ -208,7 +244,20 @@ export class Dispatcher {
     } else if (refusals < REFUSALS_BEFORE_FLAG) {
       this.log.warn(`live profile ${toA} A refused: ${why}`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
     }
+    return false;
   }
+}
+
+/**
+ * A station's place in [0, 1), the same at every renewal: FNV-1a of its id, mixed (murmur3's
+ * finaliser) so that ids that differ in their last characters spread over the whole range.
+ */
+function renewalOffset(stationId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < stationId.length; i++) hash = Math.imul(hash ^ stationId.charCodeAt(i), 0x01000193);
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return ((hash ^ (hash >>> 16)) >>> 0) / 2 ** 32;
 }
 
 interface Step {

@@ -1,0 +1,112 @@
+// Which answers to live profiles call for a new round (issue 15): one that lowers what the
+// connector may draw, a refusal, or one a round waited for; not the acceptance of a renewal, which
+// on a large site would start a round of the whole site hundreds of times a second. The station is
+// a stand-in answering each SetChargingProfile as told (the real exchange over OCPP is covered by
+// test/control-loop.test.ts and the safety fuzzer); the dispatcher, held profiles and site state
+// are the real ones.
+import { describe, expect, it } from 'vitest';
+import { allocate } from '../domain/index.js';
+import type { CommandSender } from '../ocpp/command-sender.js';
+import type { EventLog } from '../services/event-log.js';
+import type { Store } from '../store/store.js';
+import { liveEndAt } from './charging-profiles.js';
+import { Dispatcher } from './dispatcher.js';
+import { HeldProfiles } from './held-profiles.js';
+import { connectorKey, SiteState, type ConnectorRuntime } from './site-state.js';
+import type { StationProvisioner } from './station-provisioner.js';
+
+const LIVE_S = 60;
+
+function setUp(answer: () => 'Accepted' | 'Rejected', zoneMaxA = 63) {
+  let clock = 1_000_000;
+  const now = () => clock;
+  const state = new SiteState(undefined as unknown as Store); // snapshot() reads no store
+  state.zones = [{ name: 'Z', parent: null, maxCurrentA: zoneMaxA, mode: 'static' }];
+  const held = new HeldProfiles(now);
+  const connector = (stationId: string): ConnectorRuntime => {
+    const runtime: ConnectorRuntime = { key: connectorKey(stationId, 1), stationId, connectorId: 1, zone: 'Z', wiring: 'L1L2L3', kind: 'AC', maxCurrentA: 32, stationVip: false, session: null, measured: null };
+    state.connectors.set(runtime.key, runtime);
+    state.connectedStations.add(stationId);
+    held.answered(runtime, 'failsafe', held.sent(runtime, 'failsafe', { limitA: 6, validToAt: null }), 'accepted');
+    return runtime;
+  };
+  const provisioner = { isReady: () => true, capabilities: () => ({ rateUnit: 'A' }) } as unknown as StationProvisioner;
+  state.control = (r) => ({ heldA: held.countedA(r, 'now', LIVE_S), provisioned: true });
+  const sent: string[] = [];
+  const commands = {
+    send: (stationId: string, _action: string, request: { csChargingProfiles: { chargingSchedule: { chargingSchedulePeriod: { limit: number }[] } } }) => {
+      sent.push(`${stationId} ${request.csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0].limit}`);
+      return Promise.resolve({ ok: true, response: { status: answer() } });
+    },
+  } as unknown as CommandSender;
+  const log = { error() {}, warn() {}, info() {} } as unknown as EventLog;
+  let rounds = 0;
+  const dispatcher = new Dispatcher(commands, state, provisioner, held, log, now, { liveProfileDurationS: () => LIVE_S, commandTimeoutMs: 1000, uncontrolledRetryMs: 30_000, answered: () => { rounds += 1; } });
+  const round = async () => {
+    const result = allocate(state.snapshot(), now());
+    state.allocatorState = result.state;
+    dispatcher.apply(result);
+    await dispatcher.settled();
+  };
+  return { connector, held, now, round, sent, rounds: () => rounds, advance: (ms: number) => { clock += ms; } };
+}
+
+describe('Dispatcher: answers that call for a round', () => {
+  it('a renewal while nothing waits for room does not call for one', async () => {
+    const t = setUp(() => 'Accepted');
+    t.connector('CP');
+    await t.round();
+    expect(t.sent).toEqual(['CP 0']); // idle: held at 0 A, down from its failsafe's 6 A
+    const afterFirst = t.rounds(); // lower now: the allocation may give others more
+    expect(afterFirst).toBe(1);
+    t.advance(liveEndAt(1_000_000, LIVE_S) - 1_000_000 - 5_000); // in the last quarter of its life: due
+    await t.round();
+    expect(t.sent).toEqual(['CP 0', 'CP 0']); // renewed
+    expect(t.rounds()).toBe(afterFirst);
+  });
+
+  it('a refusal calls for one (tried again)', async () => {
+    const t = setUp(() => 'Rejected');
+    t.connector('CP');
+    await t.round();
+    expect(t.sent).toEqual(['CP 0']);
+    expect(t.rounds()).toBe(1);
+  });
+
+  it('a reduction calls for one: the room it frees goes to the others', async () => {
+    const t = setUp(() => 'Accepted', 40);
+    const a = t.connector('A');
+    t.held.answered(a, 'live', t.held.sent(a, 'live', { limitA: 32, validToAt: liveEndAt(t.now(), LIVE_S), numberPhases: 3 }), 'accepted');
+    const b = t.connector('B'); // held at 0 A while idle; now a car charges
+    t.held.answered(b, 'live', t.held.sent(b, 'live', { limitA: 0, validToAt: liveEndAt(t.now(), LIVE_S), numberPhases: 3 }), 'accepted');
+    b.session = { transactionId: 1, startedAt: t.now() - 60_000, meterStartWh: 0, energyWh: 0, vip: false };
+    await t.round();
+    // A goes down at once; B gets what A's 32 A leave until that is answered, then the rest.
+    expect(t.sent).toEqual(['A 0', 'B 8']);
+    expect(t.rounds()).toBe(1); // A's answer; B's raise, accepted, frees nothing
+    await t.round();
+    expect(t.sent).toEqual(['A 0', 'B 8', 'B 32']);
+  });
+
+  it('renewals of many stations spread over the first half of their window, not one burst (issue 15)', async () => {
+    const t = setUp(() => 'Accepted', 10_000);
+    const ids = Array.from({ length: 200 }, (_, i) => `CP-${i}`);
+    for (const id of ids) t.connector(id);
+    await t.round();
+    expect(t.sent.length).toBe(200); // every one held at 0 A
+    const endAt = liveEndAt(1_000_000, LIVE_S);
+    const halfMs = (LIVE_S * 1000) / 2;
+    const renewedBy = async (at: number): Promise<number> => {
+      t.advance(at - t.now());
+      await t.round();
+      return t.sent.length - 200;
+    };
+    const early = await renewedBy(endAt - halfMs + halfMs / 8); // an eighth into the window
+    const middle = await renewedBy(endAt - halfMs + halfMs / 4);
+    const all = await renewedBy(endAt - halfMs / 2); // the window's first half is over
+    expect(early).toBeGreaterThan(0);
+    expect(early).toBeLessThan(100);
+    expect(middle).toBeGreaterThan(early);
+    expect(all).toBe(200);
+  });
+});
