@@ -10,7 +10,7 @@ import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
 import type { Store } from '../store/store.js';
 import { liveEndAt } from './charging-profiles.js';
-import { Dispatcher } from './dispatcher.js';
+import { Dispatcher, RENEWALS_PER_ROUND } from './dispatcher.js';
 import { HeldProfiles } from './held-profiles.js';
 import { connectorKey, SiteState, type ConnectorRuntime } from './site-state.js';
 import type { StationProvisioner } from './station-provisioner.js';
@@ -23,11 +23,11 @@ function setUp(answer: () => 'Accepted' | 'Rejected', zoneMaxA = 63) {
   const state = new SiteState(undefined as unknown as Store); // snapshot() reads no store
   state.zones = [{ name: 'Z', parent: null, maxCurrentA: zoneMaxA, mode: 'static' }];
   const held = new HeldProfiles(now);
-  const connector = (stationId: string): ConnectorRuntime => {
+  const connector = (stationId: string, failsafeA = 6): ConnectorRuntime => {
     const runtime: ConnectorRuntime = { key: connectorKey(stationId, 1), stationId, connectorId: 1, zone: 'Z', wiring: 'L1L2L3', kind: 'AC', maxCurrentA: 32, stationVip: false, session: null, measured: null };
     state.connectors.set(runtime.key, runtime);
     state.connectedStations.add(stationId);
-    held.answered(runtime, 'failsafe', held.sent(runtime, 'failsafe', { limitA: 6, validToAt: null }), 'accepted');
+    held.answered(runtime, 'failsafe', held.sent(runtime, 'failsafe', { limitA: failsafeA, validToAt: null }), 'accepted');
     return runtime;
   };
   const provisioner = { isReady: () => true, capabilities: () => ({ rateUnit: 'A' }) } as unknown as StationProvisioner;
@@ -88,25 +88,38 @@ describe('Dispatcher: answers that call for a round', () => {
     expect(t.sent).toEqual(['A 0', 'B 8', 'B 32']);
   });
 
-  it('renewals of many stations spread over the first half of their window, not one burst (issue 15)', async () => {
-    const t = setUp(() => 'Accepted', 10_000);
-    const ids = Array.from({ length: 200 }, (_, i) => `CP-${i}`);
-    for (const id of ids) t.connector(id);
+  it('renewals go at most RENEWALS_PER_ROUND a round, the last answer calling for the next (issue 15)', async () => {
+    const t = setUp(() => 'Accepted', 100_000);
+    const count = RENEWALS_PER_ROUND * 2 + 10;
+    for (let i = 0; i < count; i++) t.connector(`CP-${i}`);
     await t.round();
-    expect(t.sent.length).toBe(200); // every one held at 0 A
-    const endAt = liveEndAt(1_000_000, LIVE_S);
-    const halfMs = (LIVE_S * 1000) / 2;
-    const renewedBy = async (at: number): Promise<number> => {
-      t.advance(at - t.now());
-      await t.round();
-      return t.sent.length - 200;
-    };
-    const early = await renewedBy(endAt - halfMs + halfMs / 8); // an eighth into the window
-    const middle = await renewedBy(endAt - halfMs + halfMs / 4);
-    const all = await renewedBy(endAt - halfMs / 2); // the window's first half is over
-    expect(early).toBeGreaterThan(0);
-    expect(early).toBeLessThan(100);
-    expect(middle).toBeGreaterThan(early);
-    expect(all).toBe(200);
+    expect(t.sent.length).toBe(count); // every one held at 0 A
+    const roundsBefore = t.rounds();
+    t.advance(liveEndAt(1_000_000, LIVE_S) - 1_000_000 - 20_000); // due: in the last half of their life
+    const renewals = async () => { const before = t.sent.length; await t.round(); return t.sent.length - before; };
+    expect(await renewals()).toBe(RENEWALS_PER_ROUND);
+    expect(t.rounds()).toBe(roundsBefore + 1); // more are left: the answers call for a round
+    expect(await renewals()).toBe(RENEWALS_PER_ROUND);
+    expect(await renewals()).toBe(10);
+    expect(t.rounds()).toBe(roundsBefore + 2); // none left
+    expect(await renewals()).toBe(0);
+  });
+
+  it('a connector waiting for a raise that does not fit has its live profile renewed meanwhile', async () => {
+    const t = setUp(() => 'Accepted', 40);
+    const endAt = liveEndAt(t.now(), LIVE_S);
+    // A: idle at 0 A, failsafe 30 A. B: a car at 10 A. Both profiles end at endAt.
+    const a = t.connector('A', 30);
+    t.held.answered(a, 'live', t.held.sent(a, 'live', { limitA: 0, validToAt: endAt, numberPhases: 3 }), 'accepted');
+    const b = t.connector('B');
+    t.held.answered(b, 'live', t.held.sent(b, 'live', { limitA: 10, validToAt: endAt, numberPhases: 3 }), 'accepted');
+    b.session = { transactionId: 1, startedAt: t.now() - 60_000, meterStartWh: 0, energyWh: 0, vip: false };
+    t.advance(endAt - t.now() - 20_000); // both due for renewal
+    await t.round();
+    // B's raise to 32 A does not fit while A may fall to its 30 A failsafe before B's new profile
+    // ends; both are renewed as they are, and B's raise goes once A's renewal is in.
+    expect(t.sent).toEqual(['A 0', 'B 10']);
+    await t.round();
+    expect(t.sent).toEqual(['A 0', 'B 10', 'B 32']);
   });
 });

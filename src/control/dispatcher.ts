@@ -10,6 +10,7 @@ import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
 import { liveEndAt, liveProfile, type ProfileUnit } from './charging-profiles.js';
 import { profileOutcome, type HeldProfiles } from './held-profiles.js';
+import type { PossibleProfile } from '../domain/index.js';
 import type { ConnectorRuntime, SiteState } from './site-state.js';
 import type { StationProvisioner } from './station-provisioner.js';
 
@@ -30,6 +31,14 @@ export interface DispatcherOptions {
 }
 
 export const REFUSALS_BEFORE_FLAG = 3;
+/**
+ * Live profiles end together on a grid (liveEndAt), so on a large site thousands fall due for
+ * renewal at once; a round sends at most this many, the most urgent first, and asks for another
+ * round once they are answered. Sent at once they stalled every station's calls for seconds
+ * (issue 15); spread over their whole window they would leave some profiles ending a half-life
+ * before the others for long, which the allocation does not count (D8).
+ */
+export const RENEWALS_PER_ROUND = 250;
 const TOLERANCE_A = 1e-6;
 
 export class Dispatcher {
@@ -39,8 +48,11 @@ export class Dispatcher {
   private readonly retriedAt = new Map<string, number>();
   /** U3: stations whose clock moved; their live profiles go again, stamped on the new time. */
   private readonly renewDue = new Set<string>();
-  /** The live profile in flight per connector: one at a time. */
+  /** The live profile in flight per connector (one at a time), with what it carries. */
   private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly inFlightTarget = new Map<string, { toA: number; phaseCount: number }>();
+  /** Renewals left for a later round by the cap per round (RENEWALS_PER_ROUND). */
+  private renewalsLeft = false;
   /** Connectors a round wanted to send to while one was in flight: its answer calls for a round. */
   private readonly waiting = new Set<string>();
   /** Whether the last round left a step out for lack of room: a lower bound may let it go. */
@@ -117,7 +129,7 @@ export class Dispatcher {
     others.sort((a, b) => Number(lowersMost(b)) - Number(lowersMost(a)) || (a.setpoint.connectorId < b.setpoint.connectorId ? -1 : 1));
     this.roomWanted = false;
     for (const step of others) {
-      if (this.inFlight.has(step.setpoint.connectorId)) { this.waiting.add(step.setpoint.connectorId); continue; }
+      if (this.inFlight.has(step.setpoint.connectorId)) { this.waitFor(step.runtime, step.setpoint.currentA, step.toPhases); continue; }
       if (!this.provisioner.isReady(step.runtime)) continue;
       const { zone, currentA: toA } = step.setpoint;
       if (room.fits(zone, step.fromPhases, step.fromA, step.toPhases, toA, step.lowerA, step.lowerPhases)) {
@@ -152,37 +164,45 @@ export class Dispatcher {
   }
 
   /**
-   * Sends again every live profile in the last half of its life, with the same id: no gap (D5).
-   * Live profiles end together on a grid (liveEndAt), so they would all fall due in the same round:
-   * on a site of thousands that is thousands of commands at once, seconds during which stations'
-   * calls wait (issue 15). Each station renews at its own moment of the first half of that window
-   * (renewalOffset), which still leaves a quarter of the profile's life before it ends.
+   * Sends again every live profile in the last half of its life, with the same id and value: no
+   * gap (D5). Also one whose connector waits for another value (a raise that did not fit yet): its
+   * profile must not end meanwhile. At most RENEWALS_PER_ROUND per round, those ending first first.
    */
   private renew(result: AllocationResult): void {
     const halfLifeMs = (this.options.liveProfileDurationS() * 1000) / 2;
     const moved = new Set(this.renewDue);
     this.renewDue.clear();
+    const due: { runtime: ConnectorRuntime; live: PossibleProfile }[] = [];
     for (const s of result.setpoints) {
       if (!s.controllable) continue;
       const runtime = this.state.connectors.get(s.connectorId);
-      const view = runtime ? this.held.view(runtime, 0) : undefined;
-      const live = view?.validLive();
-      if (!runtime || !view || !live || live.limitA !== s.currentA) continue;
-      const phases = wantedPhases(runtime, s);
-      if ((live.numberPhases ?? 3) !== phases.length) continue; // a change of phases is the plan's
-      const dueAt = (live.validToAt ?? Infinity) - halfLifeMs + renewalOffset(runtime.stationId) * (halfLifeMs / 2);
-      if (moved.has(runtime.stationId) || dueAt < this.stationNow(runtime.stationId)) {
-        this.start(runtime, s.currentA, phases);
-      }
+      if (!runtime || this.inFlight.has(runtime.key)) continue;
+      const live = this.held.view(runtime, 0).validLive();
+      if (!live) continue;
+      if (moved.has(runtime.stationId) || (live.validToAt ?? Infinity) < this.stationNow(runtime.stationId) + halfLifeMs) due.push({ runtime, live });
     }
+    if (due.length > RENEWALS_PER_ROUND) due.sort((a, b) => (a.live.validToAt ?? Infinity) - (b.live.validToAt ?? Infinity));
+    this.renewalsLeft = due.length > RENEWALS_PER_ROUND;
+    for (const { runtime, live } of due.slice(0, RENEWALS_PER_ROUND)) {
+      // What it holds, again: on the phases it holds it on (the first of its rotation).
+      this.start(runtime, live.limitA, sitePhases(runtime.wiring).slice(0, live.numberPhases ?? 3));
+    }
+    // A station whose clock moved and that was left for later stays due.
+    for (const { runtime } of due.slice(RENEWALS_PER_ROUND)) if (moved.has(runtime.stationId)) this.renewDue.add(runtime.stationId);
   }
 
   private stationNow(stationId: string): number {
     return this.options.stationNow ? this.options.stationNow(stationId) : this.now();
   }
 
+  /** A round wants `toA` on `phases` while a send is in flight: unless that send carries it, its answer calls for a round. */
+  private waitFor(runtime: ConnectorRuntime, toA: number, phases: readonly PhaseIndex[]): void {
+    const target = this.inFlightTarget.get(runtime.key);
+    if (!target || target.toA !== toA || target.phaseCount !== phases.length) this.waiting.add(runtime.key);
+  }
+
   private start(runtime: ConnectorRuntime, toA: number, phases: readonly PhaseIndex[]): void {
-    if (this.inFlight.has(runtime.key)) { this.waiting.add(runtime.key); return; }
+    if (this.inFlight.has(runtime.key)) { this.waitFor(runtime, toA, phases); return; }
     if (!this.provisioner.isReady(runtime)) return;
     // An answer calls for a round when something may wait for it: a refusal (tried again), a
     // round that wanted this connector meanwhile, a lower bound now (the allocation may give
@@ -199,14 +219,17 @@ export class Dispatcher {
       this.log.error(`live profile failed: ${error instanceof Error ? error.message : String(error)}`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
     }).finally(() => {
       this.inFlight.delete(runtime.key);
+      this.inFlightTarget.delete(runtime.key);
       const wanted = this.waiting.delete(runtime.key);
       const after = this.held.view(runtime, liveDurationS);
       // Lower now: the allocation, which counts what it may draw now, may give others more.
       const loweredNow = after.countedA('now') < nowBefore;
       const lowered = after.countedA('live-end') < boundBefore || after.countedPhases('live-end').length < phasesBefore;
-      if (wanted || !plain || loweredNow || (lowered && this.roomWanted)) this.options.answered();
+      const renewalsNext = this.renewalsLeft && this.inFlight.size === 0;
+      if (wanted || !plain || loweredNow || (lowered && this.roomWanted) || renewalsNext) this.options.answered();
     });
     this.inFlight.set(runtime.key, run);
+    this.inFlightTarget.set(runtime.key, { toA, phaseCount: phases.length });
   }
 
   /** Sends a live profile; resolves true for a plain acceptance (nothing more for a round to do). */
@@ -246,18 +269,6 @@ export class Dispatcher {
     }
     return false;
   }
-}
-
-/**
- * A station's place in [0, 1), the same at every renewal: FNV-1a of its id, mixed (murmur3's
- * finaliser) so that ids that differ in their last characters spread over the whole range.
- */
-function renewalOffset(stationId: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < stationId.length; i++) hash = Math.imul(hash ^ stationId.charCodeAt(i), 0x01000193);
-  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
-  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
-  return ((hash ^ (hash >>> 16)) >>> 0) / 2 ** 32;
 }
 
 interface Step {
