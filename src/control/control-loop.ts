@@ -112,6 +112,7 @@ export class ControlLoop {
 
   stop(): void {
     this.stopped = true;
+    this.dispatcher.stop();
     if (this.debounce) clearTimeout(this.debounce);
     if (this.tick) clearInterval(this.tick);
   }

@@ -33,8 +33,8 @@ export interface DispatcherOptions {
 export const REFUSALS_BEFORE_FLAG = 3;
 /**
  * Live profiles end together on a grid (liveEndAt), so on a large site thousands fall due for
- * renewal at once; a round sends at most this many, the most urgent first, and asks for another
- * round once they are answered. Sent at once they stalled every station's calls for seconds
+ * renewal at once; at most this many go at a time, the most urgent first, the next ones once they
+ * are answered (from the last allocation: a renewal needs no new one). Sent at once they stalled every station's calls for seconds
  * (issue 15); spread over their whole window they would leave some profiles ending a half-life
  * before the others for long, which the allocation does not count (D8).
  */
@@ -51,8 +51,10 @@ export class Dispatcher {
   /** The live profile in flight per connector (one at a time), with what it carries. */
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly inFlightTarget = new Map<string, { toA: number; phaseCount: number }>();
-  /** Renewals left for a later round by the cap per round (RENEWALS_PER_ROUND). */
+  /** Renewals left for later by the cap (RENEWALS_PER_ROUND), and the allocation they come from. */
   private renewalsLeft = false;
+  private lastResult: AllocationResult | null = null;
+  private stopped = false;
   /** Connectors a round wanted to send to while one was in flight: its answer calls for a round. */
   private readonly waiting = new Set<string>();
   /** Whether the last round left a step out for lack of room: a lower bound may let it go. */
@@ -79,6 +81,11 @@ export class Dispatcher {
    */
   renewStation(stationId: string): void {
     this.renewDue.add(stationId);
+  }
+
+  /** The control loop stopped: nothing more goes out on its own. */
+  stop(): void {
+    this.stopped = true;
   }
 
   inFlightCount(): number {
@@ -142,6 +149,7 @@ export class Dispatcher {
         this.start(step.runtime, Math.min(toA, step.lowerA), step.toPhases);
       }
     }
+    this.lastResult = result;
     this.renew(result);
     this.retryUncontrolled(result);
   }
@@ -225,8 +233,13 @@ export class Dispatcher {
       // Lower now: the allocation, which counts what it may draw now, may give others more.
       const loweredNow = after.countedA('now') < nowBefore;
       const lowered = after.countedA('live-end') < boundBefore || after.countedPhases('live-end').length < phasesBefore;
-      const renewalsNext = this.renewalsLeft && this.inFlight.size === 0;
-      if (wanted || !plain || loweredNow || (lowered && this.roomWanted) || renewalsNext) this.options.answered();
+      if (wanted || !plain || loweredNow || (lowered && this.roomWanted)) this.options.answered();
+      // Renewals left for later go on from the last allocation, without a round: they send again
+      // what each connector holds, which needs no new allocation.
+      if (this.renewalsLeft && this.inFlight.size === 0 && this.lastResult && !this.stopped) {
+        const result = this.lastResult;
+        setImmediate(() => this.renew(result));
+      }
     });
     this.inFlight.set(runtime.key, run);
     this.inFlightTarget.set(runtime.key, { toA, phaseCount: phases.length });
