@@ -29,4 +29,16 @@ export interface ConnectorMeasurement {
   energyWh?: number;
 }
 
-export class SiteEvents extends EventEmitter<{ [K in keyof SiteEventMap]: [SiteEventMap[K]] }> {}
+/**
+ * Listeners per event besides the application's own parts: every live dashboard stream
+ * (api/routes/events.ts) listens while it is open. Node warns of a leak past 10 by default, which
+ * a site with a dozen open dashboards reached; this bound still tells a real leak.
+ */
+export const SITE_EVENT_LISTENERS_MAX = 200;
+
+export class SiteEvents extends EventEmitter<{ [K in keyof SiteEventMap]: [SiteEventMap[K]] }> {
+  constructor() {
+    super();
+    this.setMaxListeners(SITE_EVENT_LISTENERS_MAX);
+  }
+}
