@@ -1,8 +1,8 @@
 // Carries out an allocation (A8, D5, D8): reductions first; a raise only where what everyone else
 // in its zones may draw now, from what their stations acknowledged, leaves room for it; live
 // profiles renewed well before they run out. Nothing here waits for a station: each connector has
-// at most one live profile in flight, and every answer that may free room starts a new round, so one slow station
-// holds up no other. Idle connectors are held at 0 A by their live profile too: a car that plugs
+// at most one live profile in flight, and every answer that may free room starts a new round, so
+// one slow station holds up no other. Idle connectors are held at 0 A by their live profile too: a car that plugs
 // in then waits for its share instead of drawing its failsafe current next to cars that already
 // use the whole zone. If Fuseguard goes away, that 0 A profile runs out and the failsafe applies.
 import { phaseIndex, sitePhases, type AllocationResult, type PhaseIndex, type Setpoint } from '../domain/index.js';
@@ -34,9 +34,10 @@ export const REFUSALS_BEFORE_FLAG = 3;
 /**
  * Live profiles end together on a grid (liveEndAt), so on a large site thousands fall due for
  * renewal at once; at most this many go at a time, the most urgent first, the next ones once they
- * are answered (from the last allocation: a renewal needs no new one). Sent at once they stalled every station's calls for seconds
- * (issue 15); spread over their whole window they would leave some profiles ending a half-life
- * before the others for long, which the allocation does not count (D8).
+ * are answered (from the last allocation: a renewal needs no new one). Sent at once they stalled
+ * every station's calls for seconds (issue 15); spread over their whole window they would leave
+ * some profiles ending a half-life before the others for long, which the allocation does not
+ * count (D8).
  */
 export const RENEWALS_PER_ROUND = 250;
 const TOLERANCE_A = 1e-6;
@@ -49,8 +50,7 @@ export class Dispatcher {
   /** U3: stations whose clock moved; their live profiles go again, stamped on the new time. */
   private readonly renewDue = new Set<string>();
   /** The live profile in flight per connector (one at a time), with what it carries. */
-  private readonly inFlight = new Map<string, Promise<void>>();
-  private readonly inFlightTarget = new Map<string, { toA: number; phaseCount: number }>();
+  private readonly inFlight = new Map<string, { run: Promise<void>; toA: number; phaseCount: number }>();
   /** Renewals left for later by the cap (RENEWALS_PER_ROUND), and the allocation they come from. */
   private renewalsLeft = false;
   private lastResult: AllocationResult | null = null;
@@ -94,7 +94,7 @@ export class Dispatcher {
 
   /** Resolves once no live profile is in flight. */
   async settled(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight.values()]);
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight.values()].map((f) => f.run));
   }
 
   /** Starts what the allocation calls for; returns without waiting for any station. */
@@ -205,7 +205,7 @@ export class Dispatcher {
 
   /** A round wants `toA` on `phases` while a send is in flight: unless that send carries it, its answer calls for a round. */
   private waitFor(runtime: ConnectorRuntime, toA: number, phases: readonly PhaseIndex[]): void {
-    const target = this.inFlightTarget.get(runtime.key);
+    const target = this.inFlight.get(runtime.key);
     if (!target || target.toA !== toA || target.phaseCount !== phases.length) this.waiting.add(runtime.key);
   }
 
@@ -227,7 +227,6 @@ export class Dispatcher {
       this.log.error(`live profile failed: ${error instanceof Error ? error.message : String(error)}`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
     }).finally(() => {
       this.inFlight.delete(runtime.key);
-      this.inFlightTarget.delete(runtime.key);
       const wanted = this.waiting.delete(runtime.key);
       const after = this.held.view(runtime, liveDurationS);
       // Lower now: the allocation, which counts what it may draw now, may give others more.
@@ -241,8 +240,7 @@ export class Dispatcher {
         setImmediate(() => this.renew(result));
       }
     });
-    this.inFlight.set(runtime.key, run);
-    this.inFlightTarget.set(runtime.key, { toA, phaseCount: phases.length });
+    this.inFlight.set(runtime.key, { run, toA, phaseCount: phases.length });
   }
 
   /** Sends a live profile; resolves true for a plain acceptance (nothing more for a round to do). */

@@ -81,7 +81,6 @@ export class HeldView {
 export interface HeldEntry {
   knowledge: HeldKnowledge;
   view: HeldView | null;
-  forgotten: boolean;
 }
 
 export class HeldProfiles {
@@ -158,16 +157,14 @@ export class HeldProfiles {
       && cached.maxA === runtime.maxCurrentA && cached.wiring === runtime.wiring && (cached.liveDurationS === liveDurationS || liveDurationS === 0)) return cached;
     const knowledge = this.pruned(runtime, at);
     const view = new HeldView(knowledge, runtime.maxCurrentA, runtime.wiring, liveDurationS, at, validUntil(knowledge, at, liveDurationS));
-    // Kept where the connector has an entry (one never seen has none: nothing to key it on).
-    const kept = this.entry(runtime);
-    if (kept) kept.view = view;
+    // Kept where the connector has an entry (one never seen has none, and pruning makes none).
+    if (entry) entry.view = view;
     return view;
   }
 
   /** The connector's entry: kept on its runtime too, which spares a lookup in a large map per use. */
   private entry(runtime: ConnectorRuntime): HeldEntry | undefined {
-    const cached = runtime.heldEntry;
-    if (cached && !cached.forgotten) return cached;
+    if (runtime.heldEntry) return runtime.heldEntry;
     const entry = this.byKey.get(runtime.key);
     if (entry) runtime.heldEntry = entry;
     return entry;
@@ -181,7 +178,7 @@ export class HeldProfiles {
       entry.view = null;
       return;
     }
-    const created: HeldEntry = { knowledge, view: null, forgotten: false };
+    const created: HeldEntry = { knowledge, view: null };
     this.byKey.set(runtime.key, created);
     runtime.heldEntry = created;
   }
@@ -241,12 +238,6 @@ export class HeldProfiles {
     return this.view(runtime, 0).validLive();
   }
 
-  /** The connector left the site. */
-  forget(key: string): void {
-    const entry = this.byKey.get(key);
-    if (entry) entry.forgotten = true;
-    this.byKey.delete(key);
-  }
 }
 
 /** The span's length from `at` (see countedA). */
@@ -263,7 +254,8 @@ function spanMs(at: number, span: CountSpan, liveDurationS: number): number {
  * on it: liveEndAt moves there).
  */
 function validUntil(knowledge: HeldKnowledge, at: number, liveDurationS: number): number {
-  let untilAt = liveDurationS > 0 ? (Math.floor(at / ((liveDurationS * 1000) / 2)) + 1) * ((liveDurationS * 1000) / 2) : Infinity;
+  const halfMs = (liveDurationS * 1000) / 2;
+  let untilAt = halfMs > 0 ? (Math.floor(at / halfMs) + 1) * halfMs : Infinity;
   for (const slot of [knowledge.failsafe, knowledge.live]) {
     for (const p of slot.known) if (p !== NONE && p.validToAt !== null && p.validToAt > at) untilAt = Math.min(untilAt, p.validToAt);
     for (const { profile } of slot.pending) if (profile.validToAt !== null && profile.validToAt > at) untilAt = Math.min(untilAt, profile.validToAt);

@@ -1,6 +1,6 @@
 // The one in-memory picture of the site that the control loop allocates from: configuration
 // loaded from the store, kept current by the site events (stations, sessions, measurements).
-import { shiftAllocatorState, type ConnectorInput, type DigitalInput, type MeterReading, type PhaseWiring, type SiteSnapshot, type TouConfig, type ZoneSpec, type AllocatorState, type Measurement } from '../domain/index.js';
+import { indexZones, shiftAllocatorState, type ConnectorInput, type DigitalInput, type MeterReading, type PhaseWiring, type SiteSnapshot, type TouConfig, type ZoneSpec, type AllocatorState, type Measurement } from '../domain/index.js';
 import type { SiteEvents } from '../services/site-events.js';
 import type { HeldEntry } from './held-profiles.js';
 import { resolveSettings, type ResolvedSettings } from '../site/settings.js';
@@ -339,13 +339,6 @@ export class SiteState {
 
 /** The zones that are dynamic or have a dynamic zone above them. */
 function zonesUnderDynamic(zones: readonly ZoneSpec[]): Set<string> {
-  const byName = new Map(zones.map((z) => [z.name, z]));
-  const under = new Set<string>();
-  for (const zone of zones) {
-    // A parent chain is finite (the tree is validated); the guard only stops at a cycle.
-    for (let z: ZoneSpec | undefined = zone, hops = 0; z && hops <= zones.length; z = z.parent === null ? undefined : byName.get(z.parent), hops++) {
-      if (z.mode === 'dynamic') { under.add(zone.name); break; }
-    }
-  }
-  return under;
+  const index = indexZones(zones);
+  return new Set(zones.filter((_, i) => index.path[i].some((z) => zones[z].mode === 'dynamic')).map((z) => z.name));
 }

@@ -156,7 +156,7 @@ export class StationProvisioner {
       // Those in a provisioning run or with a send in flight come back when it ends.
       if (runtime.kind === 'DC' || this.runs.has(runtime.stationId) || this.failsafeInFlight.has(runtime.key)) continue;
       const station = this.stations.get(runtime.stationId);
-      if (!station?.registered || !station.configured || !this.known.get(runtime.stationId)?.profilesSupported) continue;
+      if (!station?.registered || !station.configured || !station.capabilities?.profilesSupported) continue;
       const wantedA = failsafeLimitA(failsafes[runtime.key]?.failsafeA ?? 0, this.unitOf(runtime));
       const heldA = this.held.exactlyA(runtime, 'failsafe');
       if (heldA === wantedA) continue;
