@@ -64,4 +64,18 @@ describe('reference clock (U3)', () => {
     expect(clock.stationNow('A')).toBe(4_600_005);
     expect(clock.giveTo('A').movedMs).toBe(0);
   });
+
+  it('keeps the lagging stations right as the clock steps back and forth (no lookup only while none lags)', () => {
+    const system = 1_000_000;
+    const clock = new ReferenceClock(() => system);
+    clock.giveTo('A');
+    clock.giveTo('B');
+    clock.followCpo(system + 3_600_000, system, system); // +1 h
+    clock.giveTo('A');
+    expect([clock.stationNow('A'), clock.stationNow('B')]).toEqual([4_600_000, 1_000_000]);
+    clock.followCpo(system, system, system); // back: B is right again, A lags
+    expect([clock.stationNow('A'), clock.stationNow('B'), clock.stationNow('C')]).toEqual([4_600_000, 1_000_000, 1_000_000]);
+    clock.giveTo('A');
+    expect(clock.stationNow('A')).toBe(1_000_000);
+  });
 });

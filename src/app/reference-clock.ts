@@ -27,6 +27,8 @@ export class ReferenceClock {
   private readonly listeners = new Set<ClockStepListener>();
   /** The correction each station was last given (its clock is the system clock plus it). */
   private readonly given = new Map<string, number>();
+  /** How many stations were last given another correction than the current one (0: stationNow needs no lookup). */
+  private behind = 0;
 
   constructor(readonly systemNow: () => number) {}
 
@@ -60,6 +62,7 @@ export class ReferenceClock {
    */
   giveTo(stationId: string): { at: number; movedMs: number } {
     const before = this.given.get(stationId);
+    if (before !== undefined && before !== this.correction) this.behind -= 1;
     this.given.set(stationId, this.correction);
     const movedMs = before === undefined ? 0 : this.correction - before;
     return { at: this.now(), movedMs: Math.abs(movedMs) < REFERENCE_TOLERANCE_MS ? 0 : movedMs };
@@ -67,6 +70,8 @@ export class ReferenceClock {
 
   /** What a station's clock reads now, as far as Fuseguard knows: the time it was last given. */
   stationNow(stationId: string): number {
+    // Called for every connector several times a round (issue 15): no lookup while no station lags.
+    if (this.behind === 0) return this.systemNow() + this.correction;
     return this.systemNow() + (this.given.get(stationId) ?? this.correction);
   }
 
@@ -85,6 +90,8 @@ export class ReferenceClock {
     const stepMs = correctionMs - this.correction;
     if (stepMs === 0) return 0;
     this.correction = correctionMs;
+    this.behind = 0;
+    for (const given of this.given.values()) if (given !== correctionMs) this.behind += 1;
     for (const listener of this.listeners) listener(stepMs);
     return stepMs;
   }

@@ -1,5 +1,7 @@
 // Commands to stations (O4) with a timeout and a recorded outcome (O6). ocpp-rpc keeps one
-// call in flight per station and queues the rest, as OCPP-J requires.
+// call in flight per station and queues the rest, as OCPP-J requires. The records are committed
+// before the command goes and before its outcome is returned, without waiting for the disk's sync
+// (store.record): a boot storm sends five commands per station (issue 15).
 import type { EventLog } from '../services/event-log.js';
 import type { Store } from '../store/store.js';
 import type { OcppActions } from './types.generated.js';
@@ -39,14 +41,14 @@ export class CommandSender {
   async send<A extends CommandAction>(
     stationId: string, action: A, request: OcppActions[A]['request'], options: { timeoutMs?: number } = {},
   ): Promise<CommandResult<A>> {
-    const commandId = await this.store.commit((db) => this.store.commands.begin(stationId, action, request, this.now(), db));
+    const commandId = await this.store.record((db) => this.store.commands.begin(stationId, action, request, this.now(), db));
     const client = this.server.client(stationId);
     if (!client) return this.fail(commandId, stationId, action, 'error', 'station is not connected', { notSent: true });
     // D8: a station may refuse or drop requests until its boot is accepted; nothing goes before.
     if (!this.server.isRegistered(stationId)) return this.fail(commandId, stationId, action, 'error', NOT_REGISTERED, { notSent: true });
     try {
       const response = await client.call(action, request, { callTimeoutMs: options.timeoutMs ?? this.defaultTimeoutMs }) as OcppActions[A]['response'];
-      await this.store.commit((db) => this.store.commands.finish(commandId, 'answered', response, this.now(), db));
+      await this.store.record((db) => this.store.commands.finish(commandId, 'answered', response, this.now(), db));
       return { ok: true, commandId, response };
     } catch (error) {
       if (error instanceof TimeoutError) return this.fail(commandId, stationId, action, 'timeout', 'no answer before the timeout');
@@ -60,7 +62,7 @@ export class CommandSender {
     commandId: number, stationId: string, action: A, outcome: 'timeout' | 'error', message: string,
     what: { notSent?: true; callError?: string } = {},
   ): Promise<CommandResult<A>> {
-    await this.store.commit((db) => this.store.commands.finish(commandId, outcome, { message }, this.now(), db));
+    await this.store.record((db) => this.store.commands.finish(commandId, outcome, { message }, this.now(), db));
     this.log.warn(`${action} ${outcome}: ${message}`, { stationId, action });
     return { ok: false, commandId, outcome, message, ...what };
   }

@@ -311,13 +311,15 @@ export class Relay implements StationCallObserver {
     if (this.stationsOnline.has(stationId) || this.stopped) return;
     const link = this.links.get(stationId);
     if (!link) return;
-    void this.retire(stationId, link);
+    // The CPO still gets the answers to what it asked the station (a Reset's Accepted comes just
+    // before the station goes).
+    void this.retire(stationId, link, { answerPending: true });
   }
 
   /** Closes a link; the station's next link waits for it. */
-  private retire(stationId: string, link: UpstreamLink): Promise<void> {
+  private retire(stationId: string, link: UpstreamLink, options: { answerPending?: boolean } = {}): Promise<void> {
     if (this.links.get(stationId) === link) this.links.delete(stationId);
-    const closed: Promise<void> = link.close().catch(() => undefined).finally(() => {
+    const closed: Promise<void> = link.close(options).catch(() => undefined).finally(() => {
       if (this.closing.get(stationId) === closed) this.closing.delete(stationId);
     });
     this.closing.set(stationId, closed);

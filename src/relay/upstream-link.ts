@@ -110,6 +110,8 @@ export class UpstreamLink {
   private drainRun: Promise<void> = Promise.resolve();
   private drainAgain = false;
   private running: Promise<void> | null = null;
+  /** The CPO's requests to the station being carried out (each ends by the command timeout). */
+  private readonly downCalls = new Set<Promise<unknown>>();
 
   readonly identity: string;
   /** HTTP Basic password towards the CPO (U1), if it asks for one. */
@@ -147,7 +149,9 @@ export class UpstreamLink {
     };
   }
 
-  async close(): Promise<void> {
+  /** `answerPending`: the CPO's requests under way are answered first (each ends by the command timeout). */
+  async close(options: { answerPending?: boolean } = {}): Promise<void> {
+    if (options.answerPending) await Promise.allSettled([...this.downCalls]);
     this.closed = true;
     this.sleeper.cancel();
     this.retrySleeper.cancel();
@@ -271,7 +275,12 @@ export class UpstreamLink {
       wsOpts: this.settings.proxyUrl ? { agent: new HttpsProxyAgent(this.settings.proxyUrl) } : {},
     } as ConstructorParameters<typeof RPCClient>[0]);
     for (const action of COMMAND_ACTIONS) {
-      client.handle(action, ({ params }) => this.relayDown(action, params) as Promise<Record<string, unknown>>);
+      client.handle(action, ({ params }) => {
+        const call = this.relayDown(action, params) as Promise<Record<string, unknown>>;
+        this.downCalls.add(call);
+        void call.catch(() => undefined).finally(() => this.downCalls.delete(call));
+        return call;
+      });
     }
     return client;
   }

@@ -32,7 +32,7 @@ export class EventLog {
   private record(level: LogRow['level'], message: string, fields: LogFields): void {
     this.logger[level](fields, message);
     const entry = { at: this.now(), level, station_id: fields.stationId ?? null, action: fields.action ?? null, message };
-    void this.store.commit((db) => this.store.logs.add(entry, db)).then(() => this.maybePrune()).catch((error: unknown) => this.logger.error({ err: error }, 'could not store a log line'));
+    void this.store.record((db) => this.store.logs.add(entry, db)).then(() => this.maybePrune()).catch((error: unknown) => this.logger.error({ err: error }, 'could not store a log line'));
   }
 
   private async maybePrune(): Promise<void> {

@@ -1,9 +1,11 @@
 // Opens the SQLite store in the data directory and brings its schema up to date.
 import { mkdirSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { migrations } from './migrations/index.js';
+import type { SyncLog } from './group-commit.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -27,6 +29,33 @@ export async function openDatabase(dataDir: string): Promise<Db> {
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
   return db;
+}
+
+/**
+ * Syncs the write-ahead log of the database in `dataDir` to disk, in libuv's thread pool (not on
+ * the event loop): what is committed in it before the call is then durable, as with
+ * `synchronous = FULL` (see group-commit.ts). The log is opened at the first sync and kept open:
+ * SQLite keeps the same file while a connection (ours) is open. `close` closes it.
+ */
+export function walSyncer(dataDir: string): SyncLog & { close: () => Promise<void> } {
+  const walFile = join(dataDir, `${DATABASE_FILE}-wal`);
+  let handle: FileHandle | undefined;
+  const sync = async () => {
+    try {
+      handle ??= await open(walFile, 'r');
+    } catch (error) {
+      // No log yet: nothing was committed through it.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    await handle.datasync();
+  };
+  return Object.assign(sync, {
+    close: async () => {
+      await handle?.close();
+      handle = undefined;
+    },
+  });
 }
 
 /** How many prepared statements are kept (queries with lists of varying length each have their own). */

@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTempStore } from '../../test/helpers/temp-dir.js';
-import type { Store } from './store.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { openTempStore, tempDir } from '../../test/helpers/temp-dir.js';
+import { DATABASE_FILE, walSyncer, type Db } from './database.js';
+import { GroupCommit } from './group-commit.js';
+import { Store } from './store.js';
 
 describe('GroupCommit', () => {
   let store: Store;
@@ -28,5 +33,100 @@ describe('GroupCommit', () => {
     await expect(good).resolves.toBeUndefined();
     await expect(bad).rejects.toThrow('boom');
     expect((await store.badges.list()).map((b) => b.id_tag)).toEqual(['GOOD']);
+  });
+});
+
+describe('GroupCommit syncing the log off the event loop (issue 15)', () => {
+  let store: Store;
+  let close: () => Promise<void>;
+  beforeEach(async () => {
+    ({ store, close } = await openTempStore());
+  });
+  afterEach(() => close());
+
+  /** A sync that ends when the test says so, counting its calls. */
+  function heldSync() {
+    const pending: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+    const sync = () => new Promise<void>((resolve, reject) => { pending.push({ resolve, reject }); });
+    return { sync, pending };
+  }
+  const badge = (idTag: string) => (db: Db) => store.badges.upsert({ id_tag: idTag, authorized: 1, vip: 0, comment: '' }, 1, db);
+  const settled = async (promise: Promise<unknown>) => {
+    let done = false;
+    void promise.then(() => { done = true; }, () => { done = true; });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return done;
+  };
+
+  it('answers a write only after the sync that follows its commit, and shares the next sync among the groups committed meanwhile', async () => {
+    const { sync, pending } = heldSync();
+    const group = new GroupCommit(store.db, sync);
+    const first = group.run(badge('A'));
+    expect(await settled(first)).toBe(false);
+    expect(pending).toHaveLength(1);
+    // Committed (readable), not yet acknowledged.
+    expect((await store.badges.list()).map((b) => b.id_tag)).toEqual(['A']);
+    const second = group.run(badge('B'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const third = group.run(badge('C'));
+    expect(await settled(second)).toBe(false);
+    expect(pending).toHaveLength(1); // one sync at a time
+    pending[0]!.resolve();
+    await first;
+    expect(await settled(second)).toBe(false); // its commit came after the first sync began
+    expect(pending).toHaveLength(2);
+    pending[1]!.resolve();
+    await Promise.all([second, third]);
+    expect(pending).toHaveLength(2);
+  });
+
+  it('settles a record (durable: false) once committed, without waiting for the sync that its group still gets', async () => {
+    const { sync, pending } = heldSync();
+    const group = new GroupCommit(store.db, sync);
+    const durableWrite = group.run(badge('A'));
+    const record = group.run(badge('B'), { durable: false });
+    await record;
+    expect((await store.badges.list()).map((b) => b.id_tag)).toEqual(['A', 'B']);
+    expect(pending).toHaveLength(1);
+    expect(await settled(durableWrite)).toBe(false);
+    pending[0]!.resolve();
+    await durableWrite;
+  });
+
+  it('never acknowledges a write whose sync failed', async () => {
+    const { sync, pending } = heldSync();
+    const group = new GroupCommit(store.db, sync);
+    const write = group.run(badge('A'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    pending[0]!.reject(new Error('EIO'));
+    await expect(write).rejects.toThrow('EIO');
+  });
+
+  it('gives the connection back with synchronous = FULL for every other write', async () => {
+    const group = new GroupCommit(store.db, async () => undefined);
+    const synchronous = async (db: Db) => (await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(db)).rows[0]?.synchronous;
+    let during: Promise<number | undefined> | undefined;
+    await group.run(async (db) => {
+      expect(await synchronous(db)).toBe(1); // NORMAL inside the group
+      // Asked while the group holds the connection: it runs once the group gives it back.
+      during = store.atomically(synchronous);
+      return badge('A')(db);
+    });
+    expect(await during).toBe(2);
+    expect((await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(store.db)).rows[0]?.synchronous).toBe(2);
+  });
+
+  it('syncs the real log file, and takes a missing one as nothing to sync', async () => {
+    const dir = tempDir();
+    try {
+      await expect(walSyncer(dir.path)()).resolves.toBeUndefined();
+      const own = await Store.open(dir.path);
+      await own.commit(badge('A'));
+      expect(existsSync(join(dir.path, `${DATABASE_FILE}-wal`))).toBe(true);
+      await expect(walSyncer(dir.path)()).resolves.toBeUndefined();
+      await own.close();
+    } finally {
+      dir.cleanup();
+    }
   });
 });

@@ -1,5 +1,5 @@
 // The store: one object with a repository per table group. Nothing outside store/ writes SQL.
-import { openDatabase, type Db } from './database.js';
+import { openDatabase, walSyncer, type Db } from './database.js';
 import { dataVersion, watchExternalChanges } from './external-changes.js';
 import { AuditRepository } from './repositories/audit-repository.js';
 import { BadgesRepository } from './repositories/badges-repository.js';
@@ -13,7 +13,7 @@ import { TransactionsRepository } from './repositories/transactions-repository.j
 import { UsersRepository } from './repositories/users-repository.js';
 import { ZoneHistoryRepository } from './repositories/zone-history-repository.js';
 import { ZonesRepository } from './repositories/zones-repository.js';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit, type SyncLog } from './group-commit.js';
 
 export class Store {
   readonly settings: SettingsRepository;
@@ -30,13 +30,14 @@ export class Store {
   readonly cpoCaps: CpoCapsRepository;
   private readonly groupCommit: GroupCommit;
 
-  constructor(readonly db: Db) {
+  /** `syncLog`: syncs the database's log off the event loop (group commits); without it they sync at COMMIT. */
+  constructor(readonly db: Db, private readonly syncLog?: SyncLog & { close?: () => Promise<void> }) {
     this.settings = new SettingsRepository(db);
     this.zones = new ZonesRepository(db);
     this.stations = new StationsRepository(db);
     this.badges = new BadgesRepository(db);
     this.transactions = new TransactionsRepository(db);
-    this.groupCommit = new GroupCommit(db);
+    this.groupCommit = new GroupCommit(db, syncLog);
     this.commands = new CommandsRepository(db);
     this.logs = new LogsRepository(db);
     this.users = new UsersRepository(db);
@@ -47,15 +48,25 @@ export class Store {
   }
 
   static async open(dataDir: string): Promise<Store> {
-    return new Store(await openDatabase(dataDir));
+    return new Store(await openDatabase(dataDir), walSyncer(dataDir));
   }
 
   /**
    * Runs `work` in a transaction shared with the other writes of this event-loop turn (group
-   * commit); resolves once it is on disk. For the frequent writes of stations.
+   * commit); resolves once it is on disk (synced off the event loop: group-commit.ts). For the
+   * frequent writes of stations.
    */
   commit<T>(work: (db: Db) => Promise<T>): Promise<T> {
     return this.groupCommit.run(work);
+  }
+
+  /**
+   * As `commit`, but resolves once committed, without waiting for the disk: for records that no
+   * one is given an acknowledgement on (the command log). They survive a crash of Fuseguard and
+   * are synced with their group; a power cut at that very instant may lose them.
+   */
+  record<T>(work: (db: Db) => Promise<T>): Promise<T> {
+    return this.groupCommit.run(work, { durable: false });
   }
 
   /** Runs `work` in one database transaction of its own: all of it is stored, or none. */
@@ -79,6 +90,7 @@ export class Store {
   /** Waits for the queued writes, then closes the database. */
   async close(): Promise<void> {
     await this.groupCommit.drain();
+    await this.syncLog?.close?.();
     await this.db.destroy();
   }
 }

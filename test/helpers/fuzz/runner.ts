@@ -4,7 +4,8 @@
 // The clock: vitest's fake timers fake setTimeout/setInterval/Date only; setImmediate, nextTick
 // and microtasks stay real, so the store's group commit and Fastify run as in production. Time
 // moves from one timer to the next (never more than `maxStepMs`), and between two timers every
-// pending setImmediate turn runs: at each instant Fuseguard and the stations do all they would do
+// pending setImmediate turn runs, and every file operation in the thread pool ends (the store's
+// group commit syncs its log there): at each instant Fuseguard and the stations do all they would do
 // before time moves on. Station models ask for a timer at each boundary of the profiles they hold
 // (validFrom, validTo, end of schedule), so those instants are checked too.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -88,10 +89,17 @@ interface StationState {
   configured: Map<number, number>;
 }
 
+/** File operations in libuv's thread pool (the store syncs its log there): they take real time. */
+const FILE_REQUESTS = new Set(['FSReqPromise', 'FSReqCallback']);
+
 const settleImmediates = async (): Promise<void> => {
-  for (let i = 0; i < 200; i++) {
+  // Up to 200 turns of work, and as many more as the thread pool's file operations need.
+  for (let i = 0, turns = 0; turns < 200 && i < 200_000; i++) {
     await new Promise<void>((resolve) => setImmediate(resolve));
-    if (!process.getActiveResourcesInfo().includes('Immediate')) return;
+    const pending = process.getActiveResourcesInfo();
+    const onFiles = pending.some((kind) => FILE_REQUESTS.has(kind));
+    if (!onFiles) turns += 1;
+    if (!onFiles && !pending.includes('Immediate')) return;
   }
 };
 
