@@ -24,6 +24,12 @@ describe('GroupCommit', () => {
     expect((await store.badges.list()).map((b) => b.id_tag)).toEqual(['B1', 'B2', 'B3']);
   });
 
+  it('syncs the log of a store opened in WAL mode apart: its groups commit with synchronous = NORMAL, the rest with FULL', async () => {
+    const synchronous = async (db: Db) => (await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(db)).rows[0]?.synchronous;
+    expect(await store.commit(synchronous)).toBe(1);
+    expect(await store.atomically(synchronous)).toBe(2);
+  });
+
   it('fails only the bad write of a batch and keeps the others', async () => {
     const good = store.commit((db) => store.badges.upsert({ id_tag: 'GOOD', authorized: 1, vip: 0, comment: '' }, 1, db));
     const bad = store.commit(async (db) => {
