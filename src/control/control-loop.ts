@@ -1,6 +1,5 @@
 // The control loop: on every relevant event (debounced) and on a steady tick, build the
 // snapshot, call allocate(), and hand the result to the dispatcher. One round at a time.
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { allocate, siteFailsafe, type AllocationResult, type Failsafe, type SiteSnapshot } from '../domain/index.js';
 import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
@@ -178,8 +177,6 @@ export class ControlLoop {
 
   private schedule(): void {
     if (this.stopped || this.debounce) return;
-    // Asked while a round runs (between its parts): once it ends, and the spacing counts from its end.
-    if (this.running) { this.again = true; return; }
     this.debounce = setTimeout(() => {
       this.debounce = null;
       if (this.running) { this.again = true; return; }
@@ -190,47 +187,23 @@ export class ControlLoop {
     }, Math.max(this.debounceMs, (this.options.roundSpacing ?? DEFAULT_ROUND_SPACING) * this.lastRoundMs));
   }
 
-  /**
-   * Snapshot, allocation and dispatch each in a turn of the event loop of their own: on a site of
-   * 10,000 connectors each takes 10-20 ms, and the stations' calls are answered in between
-   * (issue 15). The snapshot is a copy and the dispatcher checks every raise against what the
-   * stations hold when it sends (D8), so what happens in between cannot make it unsafe.
-   */
   private async round(): Promise<void> {
-    let busyMs = 0;
-    const timed = <T>(work: () => T): T => {
-      const startedAt = performance.now();
-      try {
-        return work();
-      } finally {
-        busyMs += performance.now() - startedAt;
-      }
-    };
+    const startedAt = performance.now();
     try {
-      const snapshot = timed(() => this.state.snapshot());
-      const configVersion = this.state.configVersion;
-      await nextTurn();
-      if (this.stopped) return;
-      const result = timed(() => allocate(snapshot, this.now()));
-      this.stats.allocateMs += busyMs;
+      const snapshot = this.state.snapshot();
+      const result = allocate(snapshot, this.now());
+      this.stats.allocateMs += performance.now() - startedAt;
       this.state.allocatorState = result.state;
       this.lastResult = result;
-      timed(() => {
-        for (const listener of this.roundListeners) {
-          try { listener(result); } catch { /* a listener's failure must not stop the dispatch */ }
-        }
-      });
-      await nextTurn();
-      if (this.stopped) return;
-      timed(() => {
-        this.dispatcher.apply(result);
-        // D8: every connected station's failsafe follows the site (in the background); from the
-        // configuration of now, not of the snapshot, if it changed in between.
-        this.provisioner.reconcile(this.failsafes(configVersion === this.state.configVersion ? snapshot : undefined));
-      });
+      for (const listener of this.roundListeners) {
+        try { listener(result); } catch { /* a listener's failure must not stop the dispatch */ }
+      }
+      this.dispatcher.apply(result);
+      // D8: every connected station's failsafe follows the site (in the background).
+      this.provisioner.reconcile(this.failsafes(snapshot));
       this.stats.rounds += 1;
-      this.lastRoundMs = busyMs;
-      this.stats.roundMs += busyMs;
+      this.lastRoundMs = performance.now() - startedAt;
+      this.stats.roundMs += this.lastRoundMs;
     } catch (error) {
       this.log.error(`allocation round failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`, { action: 'control-loop' });
     }

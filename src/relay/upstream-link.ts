@@ -1,6 +1,7 @@
 // One station's upstream OCPP 1.6J connection to the CPO, as that station (U1): it reconnects
 // with backoff and jitter, relays the station's calls up, the CPO's calls down (through the
 // CommandSender), and delivers the station's durable outbox in order (U2).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { cpoOffsetMs } from '../app/reference-clock.js';
 import type { CommandAction, CommandSender } from '../ocpp/command-sender.js';
@@ -80,6 +81,8 @@ export interface LinkStatus {
 
 /** Boot again after this when the CPO's Pending/Rejected answer gives no interval. */
 const BOOT_RETRY_DEFAULT_MS = 60_000;
+/** How long a link whose station left waits for the answers to the CPO's requests before it closes. */
+const PENDING_ANSWERS_WAIT_MS = 5_000;
 
 type CallFailure = { rpcErrorCode?: string; message?: string; code?: unknown };
 
@@ -151,7 +154,10 @@ export class UpstreamLink {
 
   /** `answerPending`: the CPO's requests under way are answered first (each ends by the command timeout). */
   async close(options: { answerPending?: boolean } = {}): Promise<void> {
-    if (options.answerPending) await Promise.allSettled([...this.downCalls]);
+    if (options.answerPending && this.downCalls.size > 0) {
+      // Bounded: the station is gone (its calls fail at once), or it came back on a new connection.
+      await Promise.race([Promise.allSettled([...this.downCalls]), sleep(PENDING_ANSWERS_WAIT_MS, undefined, { ref: false })]);
+    }
     this.closed = true;
     this.sleeper.cancel();
     this.retrySleeper.cancel();
@@ -393,6 +399,8 @@ export class UpstreamLink {
       }
       if (!first) await this.retrySleeper.sleep(this.tuning.replayPaceMs);
       first = false;
+      // Readers see a group's rows before its sync: what the CPO gets must survive a power cut.
+      await store.synced();
       if (!this.isReady) return;
       await this.deliver(entry);
     }

@@ -35,19 +35,15 @@ export async function openDatabase(dataDir: string): Promise<Db> {
  * Syncs the write-ahead log of the database in `dataDir` to disk, in libuv's thread pool (not on
  * the event loop): what is committed in it before the call is then durable, as with
  * `synchronous = FULL` (see group-commit.ts). The log is opened at the first sync and kept open:
- * SQLite keeps the same file while a connection (ours) is open. `close` closes it.
+ * SQLite keeps the same file while a connection (ours) is open (only the last connection to close
+ * removes it, and restores go through SQL). `close` closes it.
  */
 export function walSyncer(dataDir: string): SyncLog & { close: () => Promise<void> } {
   const walFile = join(dataDir, `${DATABASE_FILE}-wal`);
   let handle: FileHandle | undefined;
   const sync = async () => {
-    try {
-      handle ??= await open(walFile, 'r');
-    } catch (error) {
-      // No log yet: nothing was committed through it.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
-    }
+    // A sync follows a commit to the log: a missing log is an error (thrown), never "synced".
+    handle ??= await open(walFile, 'r');
     await handle.datasync();
   };
   return Object.assign(sync, {

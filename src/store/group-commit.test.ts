@@ -36,8 +36,9 @@ describe('GroupCommit', () => {
       await store.badges.upsert({ id_tag: 'HALF', authorized: 1, vip: 0, comment: '' }, 1, db);
       throw new Error('boom');
     });
+    const badFails = expect(bad).rejects.toThrow('boom'); // at once: it waits for no sync
     await expect(good).resolves.toBeUndefined();
-    await expect(bad).rejects.toThrow('boom');
+    await badFails;
     expect((await store.badges.list()).map((b) => b.id_tag)).toEqual(['GOOD']);
   });
 });
@@ -99,13 +100,39 @@ describe('GroupCommit syncing the log off the event loop (issue 15)', () => {
     await durableWrite;
   });
 
-  it('never acknowledges a write whose sync failed', async () => {
+  it('never acknowledges a write whose sync failed, nor any later one (durable or record) until a restart', async () => {
     const { sync, pending } = heldSync();
     const group = new GroupCommit(store.db, sync);
     const write = group.run(badge('A'));
     await new Promise((resolve) => setTimeout(resolve, 5));
     pending[0]!.reject(new Error('EIO'));
     await expect(write).rejects.toThrow('EIO');
+    await expect(group.run(badge('B'))).rejects.toThrow(/until Fuseguard restarts/);
+    await expect(group.run(badge('C'), { durable: false })).rejects.toThrow(/until Fuseguard restarts/);
+    await expect(group.synced()).rejects.toThrow(/until Fuseguard restarts/);
+    expect(pending).toHaveLength(1); // no sync tried again: one that succeeded could hide lost pages
+  });
+
+  it('fails a group whose only write fails, at once (it waits for no sync)', async () => {
+    const { sync, pending } = heldSync();
+    const group = new GroupCommit(store.db, sync);
+    await expect(group.run(async () => { throw new Error('bad write'); })).rejects.toThrow('bad write');
+    expect(pending).toHaveLength(0);
+  });
+
+  it('synced() resolves once a sync that started after it ends (what was committed before is on disk)', async () => {
+    const { sync, pending } = heldSync();
+    const group = new GroupCommit(store.db, sync);
+    const record = group.run(badge('A'), { durable: false });
+    await record;
+    expect(pending).toHaveLength(1); // the record's group is synced in the background
+    const barrier = group.synced();
+    expect(await settled(barrier)).toBe(false);
+    pending[0]!.resolve();
+    expect(await settled(barrier)).toBe(false); // the sync under way began before the barrier
+    expect(pending).toHaveLength(2);
+    pending[1]!.resolve();
+    await barrier;
   });
 
   it('gives the connection back with synchronous = FULL for every other write', async () => {
@@ -122,10 +149,10 @@ describe('GroupCommit syncing the log off the event loop (issue 15)', () => {
     expect((await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(store.db)).rows[0]?.synchronous).toBe(2);
   });
 
-  it('syncs the real log file, and takes a missing one as nothing to sync', async () => {
+  it('syncs the real log file, and takes a missing one as an error (a sync always follows a commit to it)', async () => {
     const dir = tempDir();
     try {
-      await expect(walSyncer(dir.path)()).resolves.toBeUndefined();
+      await expect(walSyncer(dir.path)()).rejects.toThrow(/ENOENT/);
       const own = await Store.open(dir.path);
       await own.commit(badge('A'));
       expect(existsSync(join(dir.path, `${DATABASE_FILE}-wal`))).toBe(true);

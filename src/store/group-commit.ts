@@ -31,6 +31,8 @@ export class GroupCommit {
   private syncing: Promise<void> | null = null;
   /** The sync that starts once the one under way ends: it covers the commits made meanwhile. */
   private nextSync: Promise<void> | null = null;
+  /** Set by a failed sync: every later write fails with it. */
+  private syncFailure: Error | null = null;
 
   /** Without `syncLog`, groups commit with the connection's own sync (FULL): on disk at COMMIT. */
   constructor(private readonly db: Db, private readonly syncLog?: SyncLog) {}
@@ -64,6 +66,10 @@ export class GroupCommit {
     const batch = this.queue;
     this.queue = [];
     this.scheduled = false;
+    if (this.syncFailure) {
+      for (const item of batch) item.reject(this.syncFailure);
+      return;
+    }
     let outcomes: Awaited<ReturnType<GroupCommit['commit']>>;
     try {
       outcomes = await this.commit(batch);
@@ -72,22 +78,34 @@ export class GroupCommit {
       for (const item of batch) item.reject(error);
       return;
     }
-    const settle = (item: QueuedWork, i: number, syncError: unknown) => {
+    // A failed write and a record settle now; a stored write once it is on disk.
+    const waiting: Array<{ item: QueuedWork; value: unknown }> = [];
+    batch.forEach((item, i) => {
       const outcome = outcomes[i]!;
       if (!outcome.ok) item.reject(outcome.error);
-      // Committed but maybe not on disk: never acknowledged as stored.
-      else if (syncError !== null) item.reject(syncError);
+      else if (item.durable && this.syncLog) waiting.push({ item, value: outcome.value });
       else item.resolve(outcome.value);
-    };
-    batch.forEach((item, i) => { if (!item.durable || !this.syncLog) settle(item, i, null); });
-    if (!this.syncLog || !outcomes.some((o) => o.ok)) return;
-    let syncError: unknown = null;
+    });
+    if (waiting.length === 0) {
+      // Records still reach the disk soon; a failure there is reported to the next durable write.
+      if (this.syncLog && outcomes.some((o) => o.ok)) this.durable().catch(() => undefined);
+      return;
+    }
     try {
       await this.durable();
+      for (const { item, value } of waiting) item.resolve(value);
     } catch (error) {
-      syncError = error ?? new Error('the database log could not be synced');
+      // Committed but maybe not on disk: never acknowledged as stored.
+      for (const { item } of waiting) item.reject(error);
     }
-    batch.forEach((item, i) => { if (item.durable) settle(item, i, syncError); });
+  }
+
+  /**
+   * Resolves once everything committed before the call is on disk: for what sends stored data out
+   * (the relay to a CPO), since other readers see a group's rows before its sync.
+   */
+  synced(): Promise<void> {
+    return this.syncLog ? this.durable() : Promise.resolve();
   }
 
   /** Commits the batch in one transaction; if it fails, each alone, so that only a bad write fails. */
@@ -131,7 +149,14 @@ export class GroupCommit {
   }
 
   private startSync(): Promise<void> {
-    const sync = this.syncLog!().finally(() => { if (this.syncing === sync) this.syncing = null; });
+    if (this.syncFailure) return Promise.reject(this.syncFailure);
+    const sync = this.syncLog!().catch((error: unknown) => {
+      // After a failed fdatasync the kernel may have dropped the pages and a later sync succeed
+      // without them: nothing is acknowledged any more until a restart (which recovers from what
+      // is on disk).
+      this.syncFailure = new Error(`the database log could not be synced (${error instanceof Error ? error.message : String(error)}): no write is acknowledged until Fuseguard restarts`);
+      throw this.syncFailure;
+    }).finally(() => { if (this.syncing === sync) this.syncing = null; });
     this.syncing = sync;
     return sync;
   }

@@ -74,6 +74,11 @@ export class Store {
     return this.groupCommit.run(work, { durable: false });
   }
 
+  /** Resolves once everything committed so far is on disk (other readers see rows before their sync). */
+  synced(): Promise<void> {
+    return this.groupCommit.synced();
+  }
+
   /** Runs `work` in one database transaction of its own: all of it is stored, or none. */
   atomically<T>(work: (db: Db) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(work);
