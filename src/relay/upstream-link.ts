@@ -154,9 +154,11 @@ export class UpstreamLink {
 
   /** `answerPending`: the CPO's requests under way are answered first (each ends by the command timeout). */
   async close(options: { answerPending?: boolean } = {}): Promise<void> {
-    if (options.answerPending && this.downCalls.size > 0) {
-      // Bounded: the station is gone (its calls fail at once), or it came back on a new connection.
-      await Promise.race([Promise.allSettled([...this.downCalls]), sleep(PENDING_ANSWERS_WAIT_MS, undefined, { ref: false })]);
+    // Bounded: the station is gone (its calls fail at once), or it came back on a new connection.
+    // Also the requests the CPO sends meanwhile.
+    const until = Date.now() + PENDING_ANSWERS_WAIT_MS;
+    while (options.answerPending && this.downCalls.size > 0 && Date.now() < until) {
+      await Promise.race([Promise.allSettled([...this.downCalls]), sleep(until - Date.now(), undefined, { ref: false })]);
     }
     this.closed = true;
     this.sleeper.cancel();
