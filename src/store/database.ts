@@ -12,12 +12,13 @@ export type Db = Kysely<Database>;
 
 export const DATABASE_FILE = 'fuseguard.sqlite';
 
-export async function openDatabase(dataDir: string): Promise<Db> {
+/** `wal`: the write-ahead log is on (a file system may refuse it); only then can it be synced apart (walSyncer). */
+export async function openDatabase(dataDir: string): Promise<{ db: Db; wal: boolean }> {
   mkdirSync(dataDir, { recursive: true });
   const sqlite = new SqliteDatabase(join(dataDir, DATABASE_FILE));
   // WAL lets readers run beside the writer; FULL syncs every commit, so an acknowledged
   // transaction event survives a crash and a power cut alike.
-  sqlite.pragma('journal_mode = WAL');
+  const wal = sqlite.pragma('journal_mode = WAL', { simple: true }) === 'wal';
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
   cacheStatements(sqlite);
@@ -28,7 +29,7 @@ export async function openDatabase(dataDir: string): Promise<Db> {
     await db.destroy();
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return db;
+  return { db, wal };
 }
 
 /**

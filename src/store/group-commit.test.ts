@@ -7,6 +7,9 @@ import { DATABASE_FILE, walSyncer, type Db } from './database.js';
 import { GroupCommit } from './group-commit.js';
 import { Store } from './store.js';
 
+/** The connection's `PRAGMA synchronous`: 1 NORMAL, 2 FULL. */
+const synchronous = async (db: Db) => (await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(db)).rows[0]?.synchronous;
+
 describe('GroupCommit', () => {
   let store: Store;
   let close: () => Promise<void>;
@@ -25,7 +28,6 @@ describe('GroupCommit', () => {
   });
 
   it('syncs the log of a store opened in WAL mode apart: its groups commit with synchronous = NORMAL, the rest with FULL', async () => {
-    const synchronous = async (db: Db) => (await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(db)).rows[0]?.synchronous;
     expect(await store.commit(synchronous)).toBe(1);
     expect(await store.atomically(synchronous)).toBe(2);
   });
@@ -41,125 +43,118 @@ describe('GroupCommit', () => {
     await badFails;
     expect((await store.badges.list()).map((b) => b.id_tag)).toEqual(['GOOD']);
   });
-});
 
-describe('GroupCommit syncing the log off the event loop (issue 15)', () => {
-  let store: Store;
-  let close: () => Promise<void>;
-  beforeEach(async () => {
-    ({ store, close } = await openTempStore());
-  });
-  afterEach(() => close());
+  describe('syncing the log off the event loop (issue 15)', () => {
 
-  /** A sync that ends when the test says so, counting its calls. */
-  function heldSync() {
-    const pending: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
-    const sync = () => new Promise<void>((resolve, reject) => { pending.push({ resolve, reject }); });
-    return { sync, pending };
-  }
-  const badge = (idTag: string) => (db: Db) => store.badges.upsert({ id_tag: idTag, authorized: 1, vip: 0, comment: '' }, 1, db);
-  const settled = async (promise: Promise<unknown>) => {
-    let done = false;
-    void promise.then(() => { done = true; }, () => { done = true; });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    return done;
-  };
-
-  it('answers a write only after the sync that follows its commit, and shares the next sync among the groups committed meanwhile', async () => {
-    const { sync, pending } = heldSync();
-    const group = new GroupCommit(store.db, sync);
-    const first = group.run(badge('A'));
-    expect(await settled(first)).toBe(false);
-    expect(pending).toHaveLength(1);
-    // Committed (readable), not yet acknowledged.
-    expect((await store.badges.list()).map((b) => b.id_tag)).toEqual(['A']);
-    const second = group.run(badge('B'));
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const third = group.run(badge('C'));
-    expect(await settled(second)).toBe(false);
-    expect(pending).toHaveLength(1); // one sync at a time
-    pending[0]!.resolve();
-    await first;
-    expect(await settled(second)).toBe(false); // its commit came after the first sync began
-    expect(pending).toHaveLength(2);
-    pending[1]!.resolve();
-    await Promise.all([second, third]);
-    expect(pending).toHaveLength(2);
-  });
-
-  it('settles a record (durable: false) once committed, without waiting for the sync that its group still gets', async () => {
-    const { sync, pending } = heldSync();
-    const group = new GroupCommit(store.db, sync);
-    const durableWrite = group.run(badge('A'));
-    const record = group.run(badge('B'), { durable: false });
-    await record;
-    expect((await store.badges.list()).map((b) => b.id_tag)).toEqual(['A', 'B']);
-    expect(pending).toHaveLength(1);
-    expect(await settled(durableWrite)).toBe(false);
-    pending[0]!.resolve();
-    await durableWrite;
-  });
-
-  it('never acknowledges a write whose sync failed, nor any later one (durable or record) until a restart', async () => {
-    const { sync, pending } = heldSync();
-    const group = new GroupCommit(store.db, sync);
-    const write = group.run(badge('A'));
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    pending[0]!.reject(new Error('EIO'));
-    await expect(write).rejects.toThrow('EIO');
-    await expect(group.run(badge('B'))).rejects.toThrow(/until Fuseguard restarts/);
-    await expect(group.run(badge('C'), { durable: false })).rejects.toThrow(/until Fuseguard restarts/);
-    await expect(group.synced()).rejects.toThrow(/until Fuseguard restarts/);
-    expect(pending).toHaveLength(1); // no sync tried again: one that succeeded could hide lost pages
-  });
-
-  it('fails a group whose only write fails, at once (it waits for no sync)', async () => {
-    const { sync, pending } = heldSync();
-    const group = new GroupCommit(store.db, sync);
-    await expect(group.run(async () => { throw new Error('bad write'); })).rejects.toThrow('bad write');
-    expect(pending).toHaveLength(0);
-  });
-
-  it('synced() resolves once a sync that started after it ends (what was committed before is on disk)', async () => {
-    const { sync, pending } = heldSync();
-    const group = new GroupCommit(store.db, sync);
-    const record = group.run(badge('A'), { durable: false });
-    await record;
-    expect(pending).toHaveLength(1); // the record's group is synced in the background
-    const barrier = group.synced();
-    expect(await settled(barrier)).toBe(false);
-    pending[0]!.resolve();
-    expect(await settled(barrier)).toBe(false); // the sync under way began before the barrier
-    expect(pending).toHaveLength(2);
-    pending[1]!.resolve();
-    await barrier;
-  });
-
-  it('gives the connection back with synchronous = FULL for every other write', async () => {
-    const group = new GroupCommit(store.db, async () => undefined);
-    const synchronous = async (db: Db) => (await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(db)).rows[0]?.synchronous;
-    let during: Promise<number | undefined> | undefined;
-    await group.run(async (db) => {
-      expect(await synchronous(db)).toBe(1); // NORMAL inside the group
-      // Asked while the group holds the connection: it runs once the group gives it back.
-      during = store.atomically(synchronous);
-      return badge('A')(db);
-    });
-    expect(await during).toBe(2);
-    expect((await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(store.db)).rows[0]?.synchronous).toBe(2);
-  });
-
-  it('syncs the real log file, and takes a missing one as an error (a sync always follows a commit to it)', async () => {
-    const dir = tempDir();
-    try {
-      await expect(walSyncer(dir.path)()).rejects.toThrow(/ENOENT/);
-      const own = await Store.open(dir.path);
-      await own.commit(badge('A'));
-      expect(existsSync(join(dir.path, `${DATABASE_FILE}-wal`))).toBe(true);
-      await expect(walSyncer(dir.path)()).resolves.toBeUndefined();
-      await own.close();
-    } finally {
-      dir.cleanup();
+    /** A sync that ends when the test says so, counting its calls. */
+    function heldSync() {
+      const pending: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+      const sync = () => new Promise<void>((resolve, reject) => { pending.push({ resolve, reject }); });
+      return { sync, pending };
     }
+    const badge = (idTag: string) => (db: Db) => store.badges.upsert({ id_tag: idTag, authorized: 1, vip: 0, comment: '' }, 1, db);
+    const settled = async (promise: Promise<unknown>) => {
+      let done = false;
+      void promise.then(() => { done = true; }, () => { done = true; });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return done;
+    };
+
+    it('answers a write only after the sync that follows its commit, and shares the next sync among the groups committed meanwhile', async () => {
+      const { sync, pending } = heldSync();
+      const group = new GroupCommit(store.db, sync);
+      const first = group.run(badge('A'));
+      expect(await settled(first)).toBe(false);
+      expect(pending).toHaveLength(1);
+      // Committed (readable), not yet acknowledged.
+      expect((await store.badges.list()).map((b) => b.id_tag)).toEqual(['A']);
+      const second = group.run(badge('B'));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const third = group.run(badge('C'));
+      expect(await settled(second)).toBe(false);
+      expect(pending).toHaveLength(1); // one sync at a time
+      pending[0]!.resolve();
+      await first;
+      expect(await settled(second)).toBe(false); // its commit came after the first sync began
+      expect(pending).toHaveLength(2);
+      pending[1]!.resolve();
+      await Promise.all([second, third]);
+      expect(pending).toHaveLength(2);
+    });
+
+    it('settles a record (durable: false) once committed, without waiting for the sync that its group still gets', async () => {
+      const { sync, pending } = heldSync();
+      const group = new GroupCommit(store.db, sync);
+      const durableWrite = group.run(badge('A'));
+      const record = group.run(badge('B'), { durable: false });
+      await record;
+      expect((await store.badges.list()).map((b) => b.id_tag)).toEqual(['A', 'B']);
+      expect(pending).toHaveLength(1);
+      expect(await settled(durableWrite)).toBe(false);
+      pending[0]!.resolve();
+      await durableWrite;
+    });
+
+    it('never acknowledges a write whose sync failed, nor any later one (durable or record) until a restart', async () => {
+      const { sync, pending } = heldSync();
+      const group = new GroupCommit(store.db, sync);
+      const write = group.run(badge('A'));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      pending[0]!.reject(new Error('EIO'));
+      await expect(write).rejects.toThrow('EIO');
+      await expect(group.run(badge('B'))).rejects.toThrow(/until Fuseguard restarts/);
+      await expect(group.run(badge('C'), { durable: false })).rejects.toThrow(/until Fuseguard restarts/);
+      await expect(group.synced()).rejects.toThrow(/until Fuseguard restarts/);
+      expect(pending).toHaveLength(1); // no sync tried again: one that succeeded could hide lost pages
+    });
+
+    it('fails a group whose only write fails, at once (it waits for no sync)', async () => {
+      const { sync, pending } = heldSync();
+      const group = new GroupCommit(store.db, sync);
+      await expect(group.run(async () => { throw new Error('bad write'); })).rejects.toThrow('bad write');
+      expect(pending).toHaveLength(0);
+    });
+
+    it('synced() resolves once a sync that started after it ends (what was committed before is on disk)', async () => {
+      const { sync, pending } = heldSync();
+      const group = new GroupCommit(store.db, sync);
+      const record = group.run(badge('A'), { durable: false });
+      await record;
+      expect(pending).toHaveLength(1); // the record's group is synced in the background
+      const barrier = group.synced();
+      expect(await settled(barrier)).toBe(false);
+      pending[0]!.resolve();
+      expect(await settled(barrier)).toBe(false); // the sync under way began before the barrier
+      expect(pending).toHaveLength(2);
+      pending[1]!.resolve();
+      await barrier;
+    });
+
+    it('gives the connection back with synchronous = FULL for every other write', async () => {
+      const group = new GroupCommit(store.db, async () => undefined);
+        let during: Promise<number | undefined> | undefined;
+      await group.run(async (db) => {
+        expect(await synchronous(db)).toBe(1); // NORMAL inside the group
+        // Asked while the group holds the connection: it runs once the group gives it back.
+        during = store.atomically(synchronous);
+        return badge('A')(db);
+      });
+      expect(await during).toBe(2);
+      expect((await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(store.db)).rows[0]?.synchronous).toBe(2);
+    });
+
+    it('syncs the real log file, and takes a missing one as an error (a sync always follows a commit to it)', async () => {
+      const dir = tempDir();
+      try {
+        await expect(walSyncer(dir.path)()).rejects.toThrow(/ENOENT/);
+        const own = await Store.open(dir.path);
+        await own.commit(badge('A'));
+        expect(existsSync(join(dir.path, `${DATABASE_FILE}-wal`))).toBe(true);
+        await expect(walSyncer(dir.path)()).resolves.toBeUndefined();
+        await own.close();
+      } finally {
+        dir.cleanup();
+      }
+    });
   });
 });

@@ -21,6 +21,8 @@ interface QueuedWork {
   reject: (error: unknown) => void;
 }
 
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
 /** Makes what was committed so far durable (fdatasync of the write-ahead log). */
 export type SyncLog = () => Promise<void>;
 
@@ -58,7 +60,7 @@ export class GroupCommit {
   /** Resolves once every queued write has been committed and synced (or has failed). */
   async drain(): Promise<void> {
     while (this.queue.length > 0 || this.flushing || this.scheduled || this.syncing || this.nextSync) {
-      await (this.flushing ?? this.nextSync ?? this.syncing ?? new Promise((resolve) => setImmediate(resolve)))?.catch(() => undefined);
+      await (this.flushing ?? this.nextSync ?? this.syncing ?? new Promise((resolve) => setImmediate(resolve))).catch(() => undefined);
     }
   }
 
@@ -70,7 +72,7 @@ export class GroupCommit {
       for (const item of batch) item.reject(this.syncFailure);
       return;
     }
-    let outcomes: Awaited<ReturnType<GroupCommit['commit']>>;
+    let outcomes: Outcome[];
     try {
       outcomes = await this.commit(batch);
     } catch (error) {
@@ -108,30 +110,12 @@ export class GroupCommit {
     return this.syncLog ? this.durable() : Promise.resolve();
   }
 
-  /** Commits the batch in one transaction; if it fails, each alone, so that only a bad write fails. */
-  private commit(batch: QueuedWork[]): Promise<Array<{ ok: true; value: unknown } | { ok: false; error: unknown }>> {
-    // On one connection reserved throughout, so that no other write commits while the sync is NORMAL.
+  /** Commits the batch on one connection reserved throughout, so that no other write commits while the sync is NORMAL. */
+  private commit(batch: QueuedWork[]): Promise<Outcome[]> {
     return this.db.connection().execute(async (conn) => {
       if (this.syncLog) await sql`PRAGMA synchronous = NORMAL`.execute(conn);
       try {
-        try {
-          const values = await conn.transaction().execute(async (trx) => {
-            const out: unknown[] = [];
-            for (const item of batch) out.push(await item.work(trx));
-            return out;
-          });
-          return values.map((value) => ({ ok: true as const, value }));
-        } catch {
-          const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-          for (const item of batch) {
-            try {
-              outcomes.push({ ok: true, value: await conn.transaction().execute(item.work) });
-            } catch (error) {
-              outcomes.push({ ok: false, error });
-            }
-          }
-          return outcomes;
-        }
+        return await commitBatch(conn, batch);
       } finally {
         if (this.syncLog) await sql`PRAGMA synchronous = FULL`.execute(conn);
       }
@@ -159,5 +143,27 @@ export class GroupCommit {
     }).finally(() => { if (this.syncing === sync) this.syncing = null; });
     this.syncing = sync;
     return sync;
+  }
+}
+
+/** The batch in one transaction; if it fails, each alone, so that only a bad write fails. */
+async function commitBatch(conn: Db, batch: readonly QueuedWork[]): Promise<Outcome[]> {
+  try {
+    const values = await conn.transaction().execute(async (trx) => {
+      const out: unknown[] = [];
+      for (const item of batch) out.push(await item.work(trx));
+      return out;
+    });
+    return values.map((value) => ({ ok: true, value }));
+  } catch {
+    const outcomes: Outcome[] = [];
+    for (const item of batch) {
+      try {
+        outcomes.push({ ok: true, value: await conn.transaction().execute(item.work) });
+      } catch (error) {
+        outcomes.push({ ok: false, error });
+      }
+    }
+    return outcomes;
   }
 }

@@ -1,5 +1,4 @@
 // The store: one object with a repository per table group. Nothing outside store/ writes SQL.
-import { sql } from 'kysely';
 import { openDatabase, walSyncer, type Db } from './database.js';
 import { dataVersion, watchExternalChanges } from './external-changes.js';
 import { AuditRepository } from './repositories/audit-repository.js';
@@ -49,11 +48,10 @@ export class Store {
   }
 
   static async open(dataDir: string): Promise<Store> {
-    const db = await openDatabase(dataDir);
+    const { db, wal } = await openDatabase(dataDir);
     // Only a write-ahead log can be synced apart; without one (a file system that refused WAL),
     // group commits sync inside COMMIT (FULL), as every other write.
-    const { rows } = await sql<{ journal_mode: string }>`PRAGMA journal_mode`.execute(db);
-    return new Store(db, rows[0]?.journal_mode === 'wal' ? walSyncer(dataDir) : undefined);
+    return new Store(db, wal ? walSyncer(dataDir) : undefined);
   }
 
   /**
