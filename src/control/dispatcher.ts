@@ -2,15 +2,15 @@
 // in its zones may draw now, from what their stations acknowledged, leaves room for it; live
 // profiles renewed well before they run out. Nothing here waits for a station: each connector has
 // at most one live profile in flight, and every answer that may free room starts a new round, so
-// one slow station holds up no other. Idle connectors are held at 0 A by their live profile too: a car that plugs
-// in then waits for its share instead of drawing its failsafe current next to cars that already
-// use the whole zone. If Fuseguard goes away, that 0 A profile runs out and the failsafe applies.
-import { phaseIndex, sitePhases, type AllocationResult, type PhaseIndex, type Setpoint } from '../domain/index.js';
+// one slow station holds up no other. Idle connectors are held at 0 A by their live profile too:
+// a car that plugs in then waits for its share instead of drawing its failsafe current next to
+// cars that already use the whole zone. If Fuseguard goes away, that 0 A profile runs out and the
+// failsafe applies.
+import { phaseIndex, sitePhases, type AllocationResult, type PhaseIndex, type PossibleProfile, type Setpoint } from '../domain/index.js';
 import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
 import { liveEndAt, liveProfile, type ProfileUnit } from './charging-profiles.js';
 import { profileOutcome, type HeldProfiles } from './held-profiles.js';
-import type { PossibleProfile } from '../domain/index.js';
 import type { ConnectorRuntime, SiteState } from './site-state.js';
 import type { StationProvisioner } from './station-provisioner.js';
 
