@@ -122,6 +122,8 @@ describe('OCPP frame fuzzing (issue 14)', () => {
   it('survives hostile frames: every call answered per OCPP-J, other stations served', async () => {
     const frames = fc.array(fc.tuple(fc.constantFrom<Target>('CP-001', 'CP-003', 'FUZZ-PENDING', 'fresh'), stationFrame(MAX_FRAME_BYTES)), { minLength: 200, maxLength: 300 });
     let run = 0;
+    // Printed first: a run that vitest's timeout stops still leaves its seed.
+    console.log(`OCPP frame fuzzing: seed ${SEED} (replay: FUSEGUARD_OCPP_FUZZ_SEED=${SEED}), ${RUNS} runs`);
     await fc.assert(fc.asyncProperty(frames, fc.string({ maxLength: 60 }), fc.integer(), async (sequence, identity, answerSeed) => {
       run++;
       const random = seededRandom(answerSeed);

@@ -5,6 +5,7 @@ import { SiteApplyError } from '../site/apply-site.js';
 import { resolveSettings } from '../site/settings.js';
 import { Store } from '../store/store.js';
 import { dataDirOption, DEFAULT_PORT, parsePort } from './options.js';
+import { describeReason, installProcessPolicy } from './process-policy.js';
 
 interface ServeFlags { dataDir: string; port?: number; host?: string; site?: string; tlsCert?: string; tlsKey?: string }
 
@@ -74,16 +75,9 @@ export async function start(run: () => Promise<Fuseguard>): Promise<Fuseguard> {
 /** Graceful shutdown (R3): connections closed, database flushed, then exit. `app` may be a getter (it changes on restart). */
 export function stopOnSignals(app: Fuseguard | (() => Fuseguard), beforeClose: () => Promise<void> = async () => {}): void {
   const current = () => (typeof app === 'function' ? app() : app);
-  // A promise rejected where nobody waits for it is logged, and the server goes on serving: the
-  // stations and the API are worth more than one failed task. An exception thrown with nothing to
-  // catch it leaves the process in a state no one can vouch for: logged, then the process ends
-  // (a supervisor restarts it; stations hold their failsafe meanwhile, D5).
-  process.on('unhandledRejection', (reason) => {
-    current().log.error(`unhandled rejection: ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}`, { action: 'process' });
-  });
-  process.on('uncaughtException', (error) => {
-    current().log.logger.fatal({ err: error }, 'uncaught exception: stopping');
-    process.exit(1);
+  installProcessPolicy({
+    rejected: (reason) => current().log.error(`unhandled rejection: ${describeReason(reason)}`, { action: 'process' }),
+    uncaught: (error) => current().log.logger.fatal({ err: error }, 'uncaught exception: stopping'),
   });
   const stop = (signal: string) => {
     current().log.info(`${signal}: shutting down`, { action: 'stop' });
