@@ -6,5 +6,7 @@ export default defineConfig({
     exclude: ['test/e2e/**', 'node_modules/**', 'dist/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Every snapshot of the control loop is checked against one made from scratch (issue 15).
+    env: { FUSEGUARD_VERIFY_SNAPSHOTS: '1' },
   },
 });

@@ -55,13 +55,15 @@ export class ControlLoop {
   private readonly roundListeners = new Set<(result: AllocationResult) => void>();
 
   constructor(store: Store, commands: CommandSender, private readonly events: SiteEvents, private readonly log: EventLog, private readonly now: () => number, private readonly options: ControlLoopOptions = {}) {
-    this.state = new SiteState(store);
+    this.state = new SiteState(store, now);
     const stationNow = options.stationNow ?? (() => now());
     this.held = new HeldProfiles(stationNow, (runtime, failsafeA) => {
       void store.commit((db) => store.stations.setFailsafeHeld(runtime.stationId, runtime.connectorId, failsafeA, db)).catch((error: unknown) => {
         log.error(`could not store the failsafe held: ${error instanceof Error ? error.message : String(error)}`, { stationId: runtime.stationId, action: 'provision' });
       });
     });
+    // A change of what a connector's station holds reaches the next snapshot (issue 15).
+    this.held.onChange = (runtime) => this.state.touch(runtime);
     this.provisioner = new StationProvisioner(commands, this.state, this.held, log, () => this.failsafes(), () => this.schedule());
     this.dispatcher = new Dispatcher(commands, this.state, this.provisioner, this.held, log, now, {
       liveProfileDurationS: () => this.liveProfileDurationS(),
@@ -73,10 +75,14 @@ export class ControlLoop {
     // D8: the allocation counts every connector at what its station may let it draw now.
     this.state.control = (runtime, connected) => {
       const ready = connected && this.provisioner.isReady(runtime);
+      const view = this.held.view(runtime, this.liveProfileDurationS());
       return {
         // Commandable: what it may draw now (the dispatcher checks each raise further ahead).
-        heldA: runtime.kind === 'DC' ? undefined : this.held.countedA(runtime, ready ? 'now' : 'always', this.liveProfileDurationS()),
+        heldA: runtime.kind === 'DC' ? undefined : view.countedA(ready ? 'now' : 'always'),
         provisioned: !connected || ready,
+        // The view holds until then on the station's clock (U3): on Fuseguard's, as far ahead.
+        // A DC connector too: the dispatcher counts it from the same view.
+        untilAt: view.untilAt - (stationNow(runtime.stationId) - now()),
       };
     };
     this.debounceMs = options.debounceMs ?? 50;
@@ -103,6 +109,7 @@ export class ControlLoop {
     });
     // U3: a station given a time that moves its clock gets its live profiles again, stamped on it.
     this.events.on('station.clockMoved', ({ stationId }) => {
+      this.state.touchStation(stationId);
       this.dispatcher.renewStation(stationId);
       this.schedule();
     });

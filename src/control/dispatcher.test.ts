@@ -20,9 +20,10 @@ const LIVE_S = 60;
 function setUp(answer: () => 'Accepted' | 'Rejected', zoneMaxA = 63) {
   let clock = 1_000_000;
   const now = () => clock;
-  const state = new SiteState(undefined as unknown as Store); // snapshot() reads no store
+  const state = new SiteState(undefined as unknown as Store, now); // snapshot() reads no store
   state.zones = [{ name: 'Z', parent: null, maxCurrentA: zoneMaxA, mode: 'static' }];
   const held = new HeldProfiles(now);
+  held.onChange = (r) => state.touch(r);
   const connector = (stationId: string, failsafeA = 6): ConnectorRuntime => {
     const runtime: ConnectorRuntime = { key: connectorKey(stationId, 1), stationId, connectorId: 1, zone: 'Z', wiring: 'L1L2L3', kind: 'AC', maxCurrentA: 32, stationVip: false, session: null, measured: null };
     state.connectors.set(runtime.key, runtime);
@@ -31,7 +32,10 @@ function setUp(answer: () => 'Accepted' | 'Rejected', zoneMaxA = 63) {
     return runtime;
   };
   const provisioner = { isReady: () => true, capabilities: () => ({ rateUnit: 'A' }) } as unknown as StationProvisioner;
-  state.control = (r) => ({ heldA: held.countedA(r, 'now', LIVE_S), provisioned: true });
+  state.control = (r) => {
+    const view = held.view(r, LIVE_S);
+    return { heldA: view.countedA('now'), provisioned: true, untilAt: view.untilAt };
+  };
   const sent: string[] = [];
   const commands = {
     send: (stationId: string, _action: string, request: { csChargingProfiles: { chargingSchedule: { chargingSchedulePeriod: { limit: number }[] } } }) => {

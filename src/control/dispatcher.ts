@@ -11,7 +11,7 @@ import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
 import { liveEndAt, liveProfile, type ProfileUnit } from './charging-profiles.js';
 import { profileOutcome, type HeldProfiles } from './held-profiles.js';
-import type { ConnectorRuntime, SiteState } from './site-state.js';
+import { incrementalStateError, type ConnectorRuntime, type SiteState } from './site-state.js';
 import type { StationProvisioner } from './station-provisioner.js';
 
 export interface DispatcherOptions {
@@ -50,7 +50,7 @@ export class Dispatcher {
   /** U3: stations whose clock moved; their live profiles go again, stamped on the new time. */
   private readonly renewDue = new Set<string>();
   /** The live profile in flight per connector (one at a time), with what it carries. */
-  private readonly inFlight = new Map<string, { run: Promise<void>; toA: number; phaseCount: number }>();
+  private readonly inFlight = new Map<string, { run: Promise<void>; toA: number; phaseCount: number; validToAt: number }>();
   /** Renewals left for later by the cap (RENEWALS_PER_ROUND), and the allocation they come from. */
   private renewalsLeft = false;
   private lastResult: AllocationResult | null = null;
@@ -59,6 +59,18 @@ export class Dispatcher {
   private readonly waiting = new Set<string>();
   /** Whether the last round left a step out for lack of room: a lower bound may let it go. */
   private roomWanted = false;
+  /** What every zone's connectors may draw, kept between rounds for the connectors in `roomOrder` (issue 15). */
+  private room: Room | null = null;
+  private roomOrder: readonly ConnectorRuntime[] | null = null;
+  /** The setpoint each slot was last looked at with. */
+  private applied: (Setpoint | undefined)[] = [];
+  /** Slots whose step did not go (no room, in flight, not ready): looked at again next round. */
+  private readonly deferred = new Set<number>();
+  private lastOrder: readonly ConnectorRuntime[] = [];
+  /** No live profile falls due for renewal before this (Fuseguard's clock). */
+  private nextRenewalAt = -Infinity;
+  /** Tests: every round is checked against a walk of the whole site. */
+  verify = process.env.FUSEGUARD_VERIFY_SNAPSHOTS === '1';
 
   constructor(
     private readonly commands: CommandSender,
@@ -73,6 +85,7 @@ export class Dispatcher {
   /** U3: Fuseguard's clock stepped by `stepMs`; the instants kept on it move with it. */
   shiftTimes(stepMs: number): void {
     for (const [key, at] of this.retriedAt) this.retriedAt.set(key, at + stepMs);
+    this.nextRenewalAt = -Infinity;
   }
 
   /**
@@ -97,51 +110,70 @@ export class Dispatcher {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight.values()].map((f) => f.run));
   }
 
-  /** Starts what the allocation calls for; returns without waiting for any station. */
+  /**
+   * Starts what the allocation calls for; returns without waiting for any station. Looks only at
+   * connectors whose setpoint moved, that were touched since (what their station holds, whether
+   * it takes profiles, an event; see SiteState.touch) or whose step waits: what everyone in a zone
+   * may draw is kept per zone between rounds (issue 15). `verify` (tests) checks that against a
+   * walk of the whole site.
+   */
   apply(result: AllocationResult): void {
-    const room = new Room(result);
     const liveDurationS = this.options.liveProfileDurationS();
-    const steps: Step[] = [];
-    for (const setpoint of result.setpoints) {
-      const runtime = this.state.connectors.get(setpoint.connectorId);
-      if (!runtime) continue;
-      // What it may draw, on the phases it may use (HeldProfiles); one that is not allocated, at
-      // least what the allocation held for it.
-      const commandable = setpoint.controllable && this.provisioner.isReady(runtime);
-      const span = commandable ? 'live-end' : 'always';
-      const view = this.held.view(runtime, liveDurationS);
-      const boundA = view.countedA(span);
-      const fromA = setpoint.controllable ? boundA : Math.max(boundA, setpoint.currentA);
-      const fromPhases = view.countedPhases(span);
-      room.add(setpoint.zone, fromPhases, fromA);
-      if (!setpoint.controllable) continue;
-      const toPhases = wantedPhases(runtime, setpoint);
-      const live = view.validLive();
-      // Nothing to send when it surely holds a valid live profile of the target: renew() sends it
-      // again in time (fromA may be higher only because the span runs past that profile's end).
-      if (live && live.limitA === setpoint.currentA && view.countedA('now') === setpoint.currentA && (live.numberPhases ?? 3) === toPhases.length) continue;
-      steps.push({ runtime, setpoint, fromA, fromPhases, toPhases, lowerA: view.lowerA(), lowerPhases: view.lowerPhases() });
+    const touched = this.state.takeTouched();
+    let order = this.state.snapshotOrder();
+    const aligned = order.length === result.setpoints.length && result.setpoints.every((s, i) => s.connectorId === order[i].key);
+    if (!aligned) order = result.setpoints.map((s) => this.state.connectors.get(s.connectorId) ?? null) as ConnectorRuntime[];
+    let room = this.room;
+    const full = !aligned || room === null || this.roomOrder !== order || !room.sameZones(result.zones);
+    if (full) {
+      room = this.room = new Room(result.zones, order.length);
+      this.roomOrder = aligned ? order : null;
+      this.applied = new Array<Setpoint | undefined>(order.length);
+      this.deferred.clear();
+    } else {
+      (room as Room).setLimits(result.zones);
     }
+    const visit = full ? null : this.toVisit(result, order, touched);
+    const steps: Step[] = [];
+    const look = (slot: number) => {
+      const runtime = order[slot];
+      const setpoint = result.setpoints[slot];
+      if (!runtime) return;
+      this.applied[slot] = setpoint;
+      const step = this.stepOf(runtime, setpoint, liveDurationS, slot, room as Room);
+      if (step) steps.push(step);
+      // Its live profile, kept as it is, falls due then: renew() must look by that time (one that
+      // was offline or not ready at the last look for renewals was not counted there).
+      const live = this.held.view(runtime, liveDurationS).validLive();
+      if (live) this.nextRenewalAt = Math.min(this.nextRenewalAt, this.renewalDueAt(runtime, live.validToAt));
+    };
+    if (visit === null) for (let slot = 0; slot < order.length; slot++) look(slot);
+    else for (const slot of visit) look(slot);
+    if (this.verify) this.state.quietly(() => this.verifyVisit(result, order, visit, room as Room, liveDurationS));
+    this.deferred.clear();
     // A step that lowers what it may draw in every state its station may be in (kept or lost
     // profiles, unanswered sends): at once. Any other may raise it in one of those states, next to
     // the others at the most they may draw: only where that leaves room (D8). One that lowers its
     // most but not surely (within what it may hold) goes down to its least first when it does not fit.
     const others: Step[] = [];
     for (const step of steps) {
-      if (surelyLowers(step, step.setpoint.currentA)) this.start(step.runtime, step.setpoint.currentA, step.toPhases);
-      else others.push(step);
+      if (surelyLowers(step, step.setpoint.currentA)) {
+        if (!this.start(step.runtime, step.setpoint.currentA, step.toPhases)) this.deferred.add(step.slot);
+      } else others.push(step);
     }
     // Those that lower its most first, then the raises; by connector for a stable order.
     const lowersMost = (s: Step) => s.setpoint.currentA <= s.fromA && s.toPhases.every((ph) => s.fromPhases.includes(ph));
     others.sort((a, b) => Number(lowersMost(b)) - Number(lowersMost(a)) || (a.setpoint.connectorId < b.setpoint.connectorId ? -1 : 1));
     this.roomWanted = false;
     for (const step of others) {
+      // Every step that does not go is looked at again next round.
+      this.deferred.add(step.slot);
       if (this.inFlight.has(step.setpoint.connectorId)) { this.waitFor(step.runtime, step.setpoint.currentA, step.toPhases); continue; }
       if (!this.provisioner.isReady(step.runtime)) continue;
-      const { zone, currentA: toA } = step.setpoint;
-      if (room.fits(zone, step.fromPhases, step.fromA, step.toPhases, toA, step.lowerA, step.lowerPhases)) {
-        room.move(zone, step.fromPhases, step.fromA, step.toPhases, toA);
-        this.start(step.runtime, toA, step.toPhases);
+      const { currentA: toA } = step.setpoint;
+      if ((room as Room).fits(step.slot, step.toPhases, toA, step.lowerA, step.lowerPhases)) {
+        (room as Room).move(step.slot, step.toPhases, toA);
+        if (this.start(step.runtime, toA, step.toPhases)) this.deferred.delete(step.slot);
         continue;
       }
       this.roomWanted = true;
@@ -150,8 +182,82 @@ export class Dispatcher {
       }
     }
     this.lastResult = result;
-    this.renew(result);
-    this.retryUncontrolled(result);
+    this.lastOrder = order;
+    this.renew(result, order);
+    if (this.verify) this.state.quietly(() => this.verifyRenewals(result, order));
+    if (this.state.uncontrolled.size > 0) this.retryUncontrolled(result, order);
+  }
+
+  /** Tests: no live profile past its renewal time is left without one on its way (unless the cap left it for later). */
+  private verifyRenewals(result: AllocationResult, order: readonly ConnectorRuntime[]): void {
+    if (this.renewalsLeft) return;
+    for (let slot = 0; slot < order.length; slot++) {
+      const runtime = order[slot];
+      if (!runtime || !result.setpoints[slot].controllable || this.inFlight.has(runtime.key) || !this.provisioner.isReady(runtime)) continue;
+      const live = this.held.view(runtime, 0).validLive();
+      if (live && this.renewalDueAt(runtime, live.validToAt) < this.now()) throw incrementalStateError(`incremental dispatch: the live profile of ${runtime.key} is due for renewal and was not sent again`);
+    }
+  }
+
+  /** The slots to look at: setpoint moved, touched, or a step that waits. */
+  private toVisit(result: AllocationResult, order: readonly ConnectorRuntime[], touched: Set<ConnectorRuntime>): Set<number> {
+    const visit = new Set<number>(this.deferred);
+    for (const runtime of touched) {
+      const slot = this.state.slotOf(runtime);
+      if (slot !== undefined) visit.add(slot);
+    }
+    for (const key of this.waiting) {
+      const runtime = this.state.connectors.get(key);
+      const slot = runtime && this.state.slotOf(runtime);
+      if (slot !== undefined) visit.add(slot);
+    }
+    const setpoints = result.setpoints;
+    for (let slot = 0; slot < setpoints.length; slot++) {
+      const before = this.applied[slot];
+      const now = setpoints[slot];
+      if (before === undefined || before.currentA !== now.currentA || before.controllable !== now.controllable || before.zone !== now.zone || !samePhases(before.phases, now.phases)) visit.add(slot);
+    }
+    return visit;
+  }
+
+  /**
+   * Counts the connector in its zones at the most it may draw, on the phases it may use
+   * (HeldProfiles); one that is not allocated, at least at what the allocation held for it. Then
+   * the step its setpoint calls for, if any.
+   */
+  private stepOf(runtime: ConnectorRuntime, setpoint: Setpoint, liveDurationS: number, slot: number, room: Room): Step | null {
+    const commandable = setpoint.controllable && this.provisioner.isReady(runtime);
+    const span = commandable ? 'live-end' : 'always';
+    const view = this.held.view(runtime, liveDurationS);
+    const boundA = view.countedA(span);
+    const fromA = setpoint.controllable ? boundA : Math.max(boundA, setpoint.currentA);
+    const fromPhases = view.countedPhases(span);
+    room.set(slot, setpoint.zone, fromPhases, fromA);
+    if (!setpoint.controllable) return null;
+    const toPhases = wantedPhases(runtime, setpoint);
+    const live = view.validLive();
+    // Nothing to send when it surely holds a valid live profile of the target: renew() sends it
+    // again in time (fromA may be higher only because the span runs past that profile's end).
+    if (live && live.limitA === setpoint.currentA && view.countedA('now') === setpoint.currentA && (live.numberPhases ?? 3) === toPhases.length) return null;
+    return { slot, runtime, setpoint, fromA, fromPhases, toPhases, lowerA: view.lowerA(), lowerPhases: view.lowerPhases() };
+  }
+
+  /**
+   * Tests: the zones' sums equal those of a walk of the whole site, and no connector left out
+   * would have had a step.
+   */
+  private verifyVisit(result: AllocationResult, order: readonly ConnectorRuntime[], visit: Set<number> | null, room: Room, liveDurationS: number): void {
+    const fresh = new Room(result.zones, order.length);
+    for (let slot = 0; slot < order.length; slot++) {
+      if (!order[slot]) continue;
+      const step = this.stepOf(order[slot], result.setpoints[slot], liveDurationS, slot, fresh);
+      const flight = step ? this.inFlight.get(step.runtime.key) : undefined;
+      // A send in flight that carries the setpoint leaves nothing to do (see waitFor).
+      const carried = flight !== undefined && step !== null && flight.toA === step.setpoint.currentA && flight.phaseCount === step.toPhases.length;
+      if (step && !carried && visit !== null && !visit.has(slot)) throw incrementalStateError(`incremental dispatch left out ${order[slot].key}, whose setpoint ${step.setpoint.currentA} A calls for a step`);
+    }
+    const difference = room.differenceFrom(fresh);
+    if (difference) throw incrementalStateError(`incremental dispatch: ${difference}`);
   }
 
   /**
@@ -159,11 +265,12 @@ export class Dispatcher {
    * trusted again and the next round gives it its share. What it is offered never raises what it
    * may draw now, whatever state it is in (D8): its maximum is held for it, but it may apply less.
    */
-  private retryUncontrolled(result: AllocationResult): void {
+  private retryUncontrolled(result: AllocationResult, order: readonly ConnectorRuntime[]): void {
     const at = this.now();
-    for (const s of result.setpoints) {
+    for (let slot = 0; slot < result.setpoints.length; slot++) {
+      const s = result.setpoints[slot];
       if (s.reason.code !== 'uncontrolled' || (this.retriedAt.get(s.connectorId) ?? -Infinity) + this.options.uncontrolledRetryMs > at) continue;
-      const runtime = this.state.connectors.get(s.connectorId);
+      const runtime = order[slot];
       if (!runtime) continue;
       this.retriedAt.set(s.connectorId, at);
       // Counted at its maximum on every wired phase: offering all of them stays within that.
@@ -176,27 +283,47 @@ export class Dispatcher {
    * gap (D5). Also one whose connector waits for another value (a raise that did not fit yet): its
    * profile must not end meanwhile. At most RENEWALS_PER_ROUND per round, those ending first first.
    */
-  private renew(result: AllocationResult): void {
-    const halfLifeMs = (this.options.liveProfileDurationS() * 1000) / 2;
+  private renew(result: AllocationResult, order: readonly ConnectorRuntime[]): void {
+    // Nothing can be due before the earliest due time seen (issue 15: no walk of the site each round).
+    if (this.renewDue.size === 0 && !this.renewalsLeft && this.now() < this.nextRenewalAt) return;
     const moved = new Set(this.renewDue);
     this.renewDue.clear();
     const due: { runtime: ConnectorRuntime; live: PossibleProfile }[] = [];
-    for (const s of result.setpoints) {
-      if (!s.controllable) continue;
-      const runtime = this.state.connectors.get(s.connectorId);
-      if (!runtime || this.inFlight.has(runtime.key)) continue;
+    let next = Infinity;
+    // Renewals left for later go on from an earlier round's order: after a reload, its runtimes are the old ones.
+    const current = order === this.state.snapshotOrder();
+    for (let slot = 0; slot < result.setpoints.length; slot++) {
+      const runtime = current ? order[slot] : order[slot] && this.state.connectors.get(order[slot].key);
+      if (!runtime) continue;
+      // One in flight is looked at again when what it carries falls due (a refusal walks again).
+      const flight = this.inFlight.get(runtime.key);
+      if (flight) { next = Math.min(next, this.renewalDueAt(runtime, flight.validToAt)); continue; }
       const live = this.held.view(runtime, 0).validLive();
       if (!live) continue;
-      if (moved.has(runtime.stationId) || (live.validToAt ?? Infinity) < this.stationNow(runtime.stationId) + halfLifeMs) due.push({ runtime, live });
+      const dueAt = this.renewalDueAt(runtime, live.validToAt);
+      // Offline or uncontrolled: not renewed, but looked at again from its due time (it may be back).
+      if (result.setpoints[slot].controllable && (moved.has(runtime.stationId) || dueAt < this.now())) due.push({ runtime, live });
+      else next = Math.min(next, dueAt);
     }
+    this.nextRenewalAt = next;
     if (due.length > RENEWALS_PER_ROUND) due.sort((a, b) => (a.live.validToAt ?? Infinity) - (b.live.validToAt ?? Infinity));
     this.renewalsLeft = due.length > RENEWALS_PER_ROUND;
     for (const { runtime, live } of due.slice(0, RENEWALS_PER_ROUND)) {
-      // What it holds, again: on the phases it holds it on (the first of its rotation).
-      this.start(runtime, live.limitA, sitePhases(runtime.wiring).slice(0, live.numberPhases ?? 3));
+      // What it holds, again: on the phases it holds it on (the first of its rotation). One that
+      // cannot go now (not ready) is looked for again next round.
+      if (!this.start(runtime, live.limitA, sitePhases(runtime.wiring).slice(0, live.numberPhases ?? 3))) this.nextRenewalAt = -Infinity;
     }
     // A station whose clock moved and that was left for later stays due.
     for (const { runtime } of due.slice(RENEWALS_PER_ROUND)) if (moved.has(runtime.stationId)) this.renewDue.add(runtime.stationId);
+  }
+
+  /**
+   * When (Fuseguard's clock) a live profile ending at `validToAt` (the station's clock) enters the
+   * last half of its life: it is sent again from then on.
+   */
+  private renewalDueAt(runtime: ConnectorRuntime, validToAt: number | null): number {
+    const halfLifeMs = (this.options.liveProfileDurationS() * 1000) / 2;
+    return (validToAt ?? Infinity) - halfLifeMs - (this.stationNow(runtime.stationId) - this.now());
   }
 
   private stationNow(stationId: string): number {
@@ -209,9 +336,10 @@ export class Dispatcher {
     if (!target || target.toA !== toA || target.phaseCount !== phases.length) this.waiting.add(runtime.key);
   }
 
-  private start(runtime: ConnectorRuntime, toA: number, phases: readonly PhaseIndex[]): void {
-    if (this.inFlight.has(runtime.key)) { this.waitFor(runtime, toA, phases); return; }
-    if (!this.provisioner.isReady(runtime)) return;
+  /** Sends a live profile unless one is in flight or the connector is not ready; whether it went. */
+  private start(runtime: ConnectorRuntime, toA: number, phases: readonly PhaseIndex[]): boolean {
+    if (this.inFlight.has(runtime.key)) { this.waitFor(runtime, toA, phases); return false; }
+    if (!this.provisioner.isReady(runtime)) return false;
     // An answer calls for a round when something may wait for it: a refusal (tried again), a
     // round that wanted this connector meanwhile, a lower bound now (the allocation may give
     // others more), or a lower bound over the live span while a step waits for room. A renewal
@@ -223,10 +351,15 @@ export class Dispatcher {
     const boundBefore = view.countedA('live-end');
     const phasesBefore = view.countedPhases('live-end').length;
     let plain = false;
-    const run = this.send(runtime, toA, phases.length as 1 | 2 | 3).then((plainAcceptance) => { plain = plainAcceptance; }, (error: unknown) => {
+    // It ends with every other live profile of this half-life (liveEndAt), on the station's clock.
+    const at = this.stationNow(runtime.stationId);
+    const endAt = liveEndAt(at, this.options.liveProfileDurationS());
+    const run = this.send(runtime, toA, phases.length as 1 | 2 | 3, at, endAt).then((plainAcceptance) => { plain = plainAcceptance; }, (error: unknown) => {
       this.log.error(`live profile failed: ${error instanceof Error ? error.message : String(error)}`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
     }).finally(() => {
       this.inFlight.delete(runtime.key);
+      // Not taken: an older live profile may fall due sooner than this one would have.
+      if (!plain) this.nextRenewalAt = -Infinity;
       const wanted = this.waiting.delete(runtime.key);
       const after = this.held.view(runtime, liveDurationS);
       // Lower now: the allocation, which counts what it may draw now, may give others more.
@@ -237,22 +370,23 @@ export class Dispatcher {
       // what each connector holds, which needs no new allocation.
       if (this.renewalsLeft && this.inFlight.size === 0 && this.lastResult && !this.stopped) {
         const result = this.lastResult;
-        setImmediate(() => this.renew(result));
+        const order = this.lastOrder;
+        setImmediate(() => this.renew(result, order));
       }
     });
-    this.inFlight.set(runtime.key, { run, toA, phaseCount: phases.length });
+    // Its end on the station's clock: when it falls due on Fuseguard's is worked out at each look (U3: clocks move).
+    this.inFlight.set(runtime.key, { run, toA, phaseCount: phases.length, validToAt: endAt });
+    return true;
   }
 
   /** Sends a live profile; resolves true for a plain acceptance (nothing more for a round to do). */
-  private async send(runtime: ConnectorRuntime, toA: number, numberPhases: 1 | 2 | 3): Promise<boolean> {
-    const at = this.stationNow(runtime.stationId);
+  private async send(runtime: ConnectorRuntime, toA: number, numberPhases: 1 | 2 | 3, at: number, endAt: number): Promise<boolean> {
     const unit: ProfileUnit = { rateUnit: this.provisioner.capabilities(runtime.stationId)?.rateUnit ?? 'A', numberPhases };
-    // It ends with every other live profile of this half-life (liveEndAt), in whole seconds of
-    // schedule from a start just before now.
-    const endAt = liveEndAt(at, this.options.liveProfileDurationS());
+    // In whole seconds of schedule from a start just before now.
     const durationS = Math.ceil((endAt - at) / 1000);
     const profile = liveProfile(runtime.connectorId, toA, unit, endAt - durationS * 1000, durationS);
     const sendId = this.held.sent(runtime, 'live', { limitA: toA, validToAt: endAt, numberPhases });
+    this.nextRenewalAt = Math.min(this.nextRenewalAt, this.renewalDueAt(runtime, endAt));
     const result = await this.commands.send(runtime.stationId, 'SetChargingProfile', { connectorId: runtime.connectorId, csChargingProfiles: profile }, { timeoutMs: this.options.commandTimeoutMs });
     const outcome = profileOutcome(result);
     this.held.answered(runtime, 'live', sendId, outcome);
@@ -283,6 +417,8 @@ export class Dispatcher {
 }
 
 interface Step {
+  /** Its place in the snapshot (SiteState.snapshotOrder) and the allocation's setpoints. */
+  slot: number;
   runtime: ConnectorRuntime;
   setpoint: Setpoint;
   /** The most it may draw (over the span it is counted on), and on which phases. */
@@ -315,54 +451,105 @@ function wantedPhases(runtime: ConnectorRuntime, setpoint: Setpoint): readonly P
   return counted.every((ph, i) => wired[i] === ph) ? wired.slice(0, counted.length) : wired;
 }
 
+function samePhases(a: readonly string[], b: readonly string[]): boolean {
+  return a === b || (a.length === b.length && a.every((ph, i) => ph === b[i]));
+}
+
+/** Amps in whole microamps, rounded up: sums of them are exact, so a sum kept for hours never drifts. */
+const MICRO = 1e6;
+const toMicroA = (amps: number): number => (Number.isFinite(amps) ? Math.ceil(amps * MICRO - 1e-6) : 1e12);
+const TOLERANCE_UA = TOLERANCE_A * MICRO;
+
 /**
  * D8: per zone and phase, what the connectors in its subtree may draw now, against the zone's
- * limit of the allocation; each on the phases its station may let a car use.
+ * limit of the allocation; each on the phases its station may let a car use. Kept between rounds:
+ * each connector (by its slot) adds what it was last counted at, replaced when it is counted anew.
  */
 class Room {
-  private readonly usedA: Float64Array;
-  private readonly limitA: Float64Array;
+  private readonly usedUA: Float64Array;
+  private readonly limitUA: Float64Array;
   private readonly zoneIndex: Map<string, number>;
   private readonly parentOf: Int32Array;
+  private readonly zoneNames: string;
+  /** Per slot and phase, what it is counted at; and in which zone (-1: not counted). */
+  private readonly countedUA: Float64Array;
+  private readonly zoneOfSlot: Int32Array;
 
-  constructor(result: AllocationResult) {
-    const zones = result.zones;
+  constructor(zones: AllocationResult['zones'], slots: number) {
     this.zoneIndex = new Map(zones.map((z, i) => [z.zone, i]));
     this.parentOf = Int32Array.from(zones, (z) => (z.parent === null ? -1 : this.zoneIndex.get(z.parent) ?? -1));
-    this.usedA = new Float64Array(zones.length * 3);
-    this.limitA = new Float64Array(zones.length * 3);
-    zones.forEach((z, i) => { for (let ph = 0; ph < 3; ph++) this.limitA[i * 3 + ph] = z.limitA[ph]; });
+    this.zoneNames = zoneKey(zones);
+    this.usedUA = new Float64Array(zones.length * 3);
+    this.limitUA = new Float64Array(zones.length * 3);
+    this.countedUA = new Float64Array(slots * 3);
+    this.zoneOfSlot = new Int32Array(slots).fill(-1);
+    this.setLimits(zones);
   }
 
-  add(zone: string, phases: readonly PhaseIndex[], amountA: number): void {
-    for (let z = this.zoneIndex.get(zone) ?? -1; z >= 0; z = this.parentOf[z]) for (const ph of phases) this.usedA[z * 3 + ph] += amountA;
+  /** Whether the zone tree is the one this was made for. */
+  sameZones(zones: AllocationResult['zones']): boolean {
+    return zones.length * 3 === this.limitUA.length && zoneKey(zones) === this.zoneNames;
+  }
+
+  setLimits(zones: AllocationResult['zones']): void {
+    zones.forEach((z, i) => { for (let ph = 0; ph < 3; ph++) this.limitUA[i * 3 + ph] = z.limitA[ph] * MICRO; });
+  }
+
+  /** The connector in `slot` is counted at `amountA` on `phases` in `zone` (instead of what it was). */
+  set(slot: number, zone: string, phases: readonly PhaseIndex[], amountA: number): void {
+    const zoneIndex = this.zoneIndex.get(zone) ?? -1;
+    const amountUA = toMicroA(amountA);
+    const before = this.zoneOfSlot[slot];
+    for (let ph = 0; ph < 3; ph++) {
+      const was = this.countedUA[slot * 3 + ph];
+      const next = phases.includes(ph as PhaseIndex) ? amountUA : 0;
+      if (before === zoneIndex && was === next) continue;
+      for (let z = before; z >= 0; z = this.parentOf[z]) this.usedUA[z * 3 + ph] -= was;
+      for (let z = zoneIndex; z >= 0; z = this.parentOf[z]) this.usedUA[z * 3 + ph] += next;
+      this.countedUA[slot * 3 + ph] = next;
+    }
+    this.zoneOfSlot[slot] = zoneIndex;
   }
 
   /**
-   * Whether a connector that may draw between `lowerA` (on `lowerPhases`) and `fromA` (on
-   * `fromPhases`) may be given `toA` on `toPhases`: on every phase where that may raise it, the
-   * others at the most they may draw, and it at `toA`, stay within every zone's limit. A value it
-   * already may hold is no proof: it may be a raise in the state the others' most comes from.
+   * Whether the connector in `slot`, which may draw between `lowerA` (on `lowerPhases`) and what
+   * it is counted at, may be given `toA` on `toPhases`: on every phase where that may raise it,
+   * the others at the most they may draw, and it at `toA`, stay within every zone's limit. A value
+   * it already may hold is no proof: it may be a raise in the state the others' most comes from.
    */
-  fits(zone: string, fromPhases: readonly PhaseIndex[], fromA: number, toPhases: readonly PhaseIndex[], toA: number, lowerA: number, lowerPhases: readonly PhaseIndex[]): boolean {
-    for (let z = this.zoneIndex.get(zone) ?? -1; z >= 0; z = this.parentOf[z]) {
+  fits(slot: number, toPhases: readonly PhaseIndex[], toA: number, lowerA: number, lowerPhases: readonly PhaseIndex[]): boolean {
+    const toUA = toMicroA(toA);
+    for (let z = this.zoneOfSlot[slot]; z >= 0; z = this.parentOf[z]) {
       for (const ph of toPhases) {
         const leastA = lowerPhases.includes(ph) ? lowerA : 0;
         if (toA <= leastA) continue;
-        const before = fromPhases.includes(ph) ? fromA : 0;
         // Where it still holds what it held nothing changes; where it took `toA`, it counts `toA`.
-        if (this.usedA[z * 3 + ph] - before + toA > this.limitA[z * 3 + ph] + TOLERANCE_A) return false;
+        if (this.usedUA[z * 3 + ph] - this.countedUA[slot * 3 + ph] + toUA > this.limitUA[z * 3 + ph] + TOLERANCE_UA) return false;
       }
     }
     return true;
   }
 
-  move(zone: string, fromPhases: readonly PhaseIndex[], fromA: number, toPhases: readonly PhaseIndex[], toA: number): void {
-    for (let z = this.zoneIndex.get(zone) ?? -1; z >= 0; z = this.parentOf[z]) {
-      for (let ph = 0; ph < 3; ph++) {
-        const before = fromPhases.includes(ph as PhaseIndex) ? fromA : 0;
-        this.usedA[z * 3 + ph] += Math.max(before, toPhases.includes(ph as PhaseIndex) ? toA : 0) - before;
-      }
+  /** A profile of `toA` on `toPhases` leaves: until answered it may hold either. */
+  move(slot: number, toPhases: readonly PhaseIndex[], toA: number): void {
+    const toUA = toMicroA(toA);
+    for (let ph = 0; ph < 3; ph++) {
+      const was = this.countedUA[slot * 3 + ph];
+      const next = Math.max(was, toPhases.includes(ph as PhaseIndex) ? toUA : 0);
+      for (let z = this.zoneOfSlot[slot]; z >= 0; z = this.parentOf[z]) this.usedUA[z * 3 + ph] += next - was;
+      this.countedUA[slot * 3 + ph] = next;
     }
   }
+
+  /** Tests: where this and `other` (made for the same site) count differently, or null. */
+  differenceFrom(other: Room): string | null {
+    for (let i = 0; i < this.usedUA.length; i++) {
+      if (this.usedUA[i] !== other.usedUA[i]) return `zone ${[...this.zoneIndex.keys()][Math.floor(i / 3)]} phase ${(i % 3) + 1}: kept ${this.usedUA[i] / MICRO} A, a full count gives ${other.usedUA[i] / MICRO} A`;
+    }
+    return null;
+  }
+}
+
+function zoneKey(zones: AllocationResult['zones']): string {
+  return zones.map((z) => `${z.zone}<${z.parent ?? ''}`).join('|');
 }

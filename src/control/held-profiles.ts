@@ -86,6 +86,8 @@ export interface HeldEntry {
 export class HeldProfiles {
   private readonly byKey = new Map<string, HeldEntry>();
   private nextSendId = 1;
+  /** Called whenever a connector's knowledge changes (the snapshot reads it again). */
+  onChange: (runtime: ConnectorRuntime) => void = () => undefined;
 
   /**
    * `stationNow`: the station's clock (U3), on which live profiles end. `storeFailsafe` keeps the
@@ -172,6 +174,7 @@ export class HeldProfiles {
 
   /** Records the knowledge (no side effect: see set). */
   private put(runtime: ConnectorRuntime, knowledge: HeldKnowledge): void {
+    this.onChange(runtime);
     const entry = this.entry(runtime);
     if (entry) {
       entry.knowledge = knowledge;

@@ -28,9 +28,38 @@ export interface ConnectorRuntime {
   storedFailsafeA?: number | null;
   /** HeldProfiles' entry for it, kept here too: a round reads it for every connector (issue 15). */
   heldEntry?: HeldEntry;
+  /** Its place in the snapshot's connector list (SiteState.snapshot). */
+  inputSlot?: number;
+}
+
+/**
+ * What the control loop knows of a connector's station (D8): the most it may let a car draw now
+ * (`heldA`), whether it takes live profiles, and until when (Fuseguard's clock) that holds if
+ * nothing else happens to it (a profile it may hold ends): the snapshot reads it again then.
+ */
+export interface ConnectorControl {
+  heldA?: number;
+  provisioned: boolean;
+  untilAt?: number;
 }
 
 const CPO_CAP = { kind: 'cpo' } as const;
+
+/** Tests: a snapshot or a dispatch kept between rounds differs from one made from scratch. */
+export class IncrementalStateError extends Error {
+  /** Off only in the tests that show the check finds a difference on purpose. */
+  static rethrow = true;
+}
+
+/**
+ * The error to throw for such a difference; it is also thrown again outside any caller, so that
+ * no catch on the way (a round, a provisioning run) turns it into a log line: the tests fail.
+ */
+export function incrementalStateError(message: string): IncrementalStateError {
+  const error = new IncrementalStateError(message);
+  if (IncrementalStateError.rethrow) setImmediate(() => { throw error; });
+  return error;
+}
 
 export const connectorKey = (stationId: string, connectorId: number) => `${stationId}/${connectorId}`;
 
@@ -52,6 +81,7 @@ export class SiteState {
       wasFlagged ||= this.uncontrolled.has(runtime.key);
       if (issue) this.uncontrolled.add(runtime.key);
       else this.uncontrolled.delete(runtime.key);
+      this.touch(runtime);
     }
     if (issue === null && !wasFlagged) return;
     await this.store.commit((db) => this.store.stations.update(stationId, { control_issue: issue }, db));
@@ -75,7 +105,24 @@ export class SiteState {
    * D8: what each connector's station may let it draw now and whether it takes live profiles
    * (the control loop's held profiles and provisioner); without it, the snapshot leaves both out.
    */
-  control: ((runtime: ConnectorRuntime, connected: boolean) => { heldA?: number; provisioned: boolean }) | null = null;
+  control: ((runtime: ConnectorRuntime, connected: boolean) => ConnectorControl) | null = null;
+  /** Tests: every snapshot is checked against one made from scratch (the incremental one must equal it). */
+  verifySnapshots = process.env.FUSEGUARD_VERIFY_SNAPSHOTS === '1';
+
+  /**
+   * The last snapshot's connector inputs, one per connector of `inputOrder` (issue 15): a round
+   * makes again only those of connectors touched since (an event, a change of what their station
+   * holds or of whether it takes profiles) or whose held bound may move with time (`wakeAt`).
+   */
+  private inputOrder: ConnectorRuntime[] = [];
+  private inputs: ConnectorInput[] = [];
+  /** The connectors were loaded, added or removed: every input is made again. */
+  private layoutStale = true;
+  private touched = new Set<ConnectorRuntime>();
+  /** The same, for the dispatcher: connectors whose setpoint or held bound it must look at again. */
+  private touchedForDispatch = new Set<ConnectorRuntime>();
+  /** Connectors whose held bound may move on its own, by the second (Fuseguard's clock) it may. */
+  private readonly wakeAt = new Map<number, ConnectorRuntime[]>();
 
   /**
    * Counts changes to what failsafes are made of (zones, connectors and their configuration,
@@ -87,7 +134,40 @@ export class SiteState {
   /** Each station's connectors: per-event work looks at one station, not the site (issue 15). */
   private readonly byStation = new Map<string, ConnectorRuntime[]>();
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Store, private readonly now: () => number = Date.now) {}
+
+  /** Something the connector's input is made of changed (see `control`): the next snapshot reads it again. */
+  touch(runtime: ConnectorRuntime): void {
+    this.touched.add(runtime);
+    this.touchedForDispatch.add(runtime);
+  }
+
+  touchStation(stationId: string): void {
+    for (const runtime of this.connectorsOf(stationId)) this.touch(runtime);
+  }
+
+  /**
+   * Runs `check` (a test's comparison with a count from scratch) leaving the touches as they
+   * were: what it reads must not make the next round look at connectors it would not have.
+   */
+  quietly<T>(check: () => T): T {
+    const touched = new Set(this.touched);
+    const touchedForDispatch = new Set(this.touchedForDispatch);
+    try {
+      return check();
+    } finally {
+      this.touched = touched;
+      this.touchedForDispatch = touchedForDispatch;
+    }
+  }
+
+  /** The connectors touched since the last call (the dispatcher's share of `touch`). */
+  takeTouched(): Set<ConnectorRuntime> {
+    const touched = this.touchedForDispatch;
+    this.touchedForDispatch = new Set();
+    return touched;
+  }
+
 
   /** The connectors of one station (none when it is not admitted into a zone). */
   connectorsOf(stationId: string): readonly ConnectorRuntime[] {
@@ -130,6 +210,7 @@ export class SiteState {
     this.byStation.clear();
     for (const runtime of this.connectors.values()) this.indexByStation(runtime);
     this.configVersion += 1;
+    this.layoutStale = true;
     // A session closed outside the server (the CLI's force stop) ends here too, unless a session
     // event came while the open transactions were read (they may be older than it).
     if (sessionsVersion === this.sessionsVersion) {
@@ -152,8 +233,8 @@ export class SiteState {
   /** Keeps the state current; `changed` is called after every fact that may move a setpoint. */
   attach(events: SiteEvents, changed: () => void): void {
     this.changed = changed;
-    events.on('station.connected', ({ stationId }) => { this.connectedStations.add(stationId); changed(); });
-    events.on('station.disconnected', ({ stationId }) => { this.connectedStations.delete(stationId); changed(); });
+    events.on('station.connected', ({ stationId }) => { this.connectedStations.add(stationId); this.touchStation(stationId); changed(); });
+    events.on('station.disconnected', ({ stationId }) => { this.connectedStations.delete(stationId); this.touchStation(stationId); changed(); });
     events.on('connector.status', ({ stationId, connectorId }) => {
       // A connector the site did not list: counted (at what it may hold) and provisioned at once (D8).
       if (connectorId > 0 && !this.connectors.has(connectorKey(stationId, connectorId)) && this.connectorFor(stationId, connectorId)) changed();
@@ -164,6 +245,7 @@ export class SiteState {
       if (!runtime) return;
       runtime.session = { transactionId: e.transactionId, startedAt: e.at, meterStartWh: e.meterStartWh, energyWh: 0, vip: this.vipBadges.has(e.idTag) };
       runtime.measured = null;
+      this.touch(runtime);
       changed();
     });
     events.on('transaction.stopped', (e) => {
@@ -172,6 +254,7 @@ export class SiteState {
         if (runtime.session?.transactionId === e.transactionId) {
           runtime.session = null;
           runtime.measured = null;
+          this.touch(runtime);
           changed();
         }
       }
@@ -180,8 +263,14 @@ export class SiteState {
       const runtime = this.connectors.get(connectorKey(e.stationId, e.connectorId));
       if (!runtime) return;
       const { currentsA, powerW, energyWh } = e.measurement;
-      if (currentsA || powerW !== undefined) runtime.measured = { ...(currentsA ? { currentsA } : {}), ...(powerW !== undefined ? { powerW } : {}), at: e.at };
-      if (runtime.session && energyWh !== undefined) runtime.session.energyWh = Math.max(0, energyWh - runtime.session.meterStartWh);
+      if (currentsA || powerW !== undefined) {
+        runtime.measured = { ...(currentsA ? { currentsA } : {}), ...(powerW !== undefined ? { powerW } : {}), at: e.at };
+        this.touch(runtime);
+      }
+      if (runtime.session && energyWh !== undefined) {
+        runtime.session.energyWh = Math.max(0, energyWh - runtime.session.meterStartWh);
+        this.touch(runtime);
+      }
       // What a connector without a session draws moves the allocation only through a dynamic
       // zone above it (Z6: the building's load is its meter less the cars); elsewhere the next
       // round reads it (issue 15: an idle station's MeterValues do not each cost a round).
@@ -203,6 +292,7 @@ export class SiteState {
     for (const runtime of this.connectors.values()) {
       if (runtime.measured) runtime.measured = { ...runtime.measured, at: runtime.measured.at + stepMs };
     }
+    this.layoutStale = true;
     for (const [name, reading] of this.meterReadings) this.meterReadings.set(name, { ...reading, at: reading.at + stepMs });
     if (this.allocatorState) this.allocatorState = shiftAllocatorState(this.allocatorState, stepMs);
   }
@@ -215,6 +305,7 @@ export class SiteState {
       if (version !== this.capsVersion) continue;
       this.externalCaps.clear();
       for (const cap of caps) this.externalCaps.set(connectorKey(cap.station_id, cap.connector_id), cap.cap_a);
+      this.layoutStale = true;
       return;
     }
   }
@@ -229,6 +320,7 @@ export class SiteState {
     });
     if (capA === null) this.externalCaps.delete(key);
     else this.externalCaps.set(key, capA);
+    this.touchStation(stationId);
     if (had || capA !== null) this.changed();
     return had;
   }
@@ -240,6 +332,7 @@ export class SiteState {
     const prefix = `${stationId}/`;
     const keys = [...this.externalCaps.keys()].filter((key) => key.startsWith(prefix) && /^\d+$/.test(key.slice(prefix.length)));
     for (const key of keys) this.externalCaps.delete(key);
+    this.touchStation(stationId);
     if (keys.length > 0) this.changed();
     return keys.length > 0 || cleared > 0;
   }
@@ -250,6 +343,7 @@ export class SiteState {
     const cleared = await this.store.commit((db) => this.store.cpoCaps.clearAll(db));
     const had = this.externalCaps.size;
     this.externalCaps.clear();
+    this.layoutStale = true;
     if (had > 0) this.changed();
     return Math.max(had, cleared);
   }
@@ -277,29 +371,13 @@ export class SiteState {
 
   /** The allocator's input at `now` (A1). */
   snapshot(): SiteSnapshot {
-    // One object of one shape per connector, absent facts as undefined (no spreads): every round
-    // builds this for the whole site (issue 15).
-    const connectors: ConnectorInput[] = new Array<ConnectorInput>(this.connectors.size);
-    const caps = this.externalCaps.size > 0;
-    let i = 0;
-    for (const c of this.connectors.values()) {
-      const capA = caps ? this.externalCapOf(c) : undefined;
-      const connected = this.connectedStations.has(c.stationId);
-      const control = this.control?.(c, connected);
-      connectors[i++] = {
-        id: c.key, stationId: c.stationId, zone: c.zone, kind: c.kind, wiring: c.wiring, maxCurrentA: c.maxCurrentA,
-        minCurrentA: c.minCurrentA, maxPowerW: c.maxPowerW, vip: c.stationVip, stationConnected: connected,
-        heldA: control?.heldA, provisioned: control && !control.provisioned ? false : undefined,
-        wiringUnknown: c.wiringUnknown ? true : undefined,
-        session: c.session ? { startedAt: c.session.startedAt, energyWh: c.session.energyWh, vip: c.session.vip } : null,
-        measured: c.measured,
-        uncontrolled: this.uncontrolled.has(c.key) ? true : undefined,
-        externalCap: capA !== undefined ? { capA, source: CPO_CAP } : undefined,
-      };
-    }
+    const now = this.now();
+    if (this.layoutStale || this.inputOrder.length !== this.connectors.size) this.remakeInputs(now);
+    else this.updateInputs(now);
+    if (this.verifySnapshots) this.quietly(() => this.verifyInputs(now));
     return {
       zones: this.zones.map((z) => (z.meter ? { ...z, meterReading: this.meterReadings.get(z.meter) ?? null } : z)),
-      connectors,
+      connectors: this.inputs.slice(),
       settings: {
         minimumStandard: this.settings.minimumStandard,
         sheddingPriority: this.settings.sheddingPriority,
@@ -311,6 +389,89 @@ export class SiteState {
       digitalInputs: this.digitalInputs(),
       state: this.allocatorState,
     };
+  }
+
+  /**
+   * The slot in the last snapshot of the connector `runtime` stands for. A touch may come with a
+   * runtime object from before a reload (a provisioning run that started before it): the current
+   * one of the same key is meant.
+   */
+  slotOf(runtime: ConnectorRuntime): number | undefined {
+    const slot = runtime.inputSlot;
+    if (slot !== undefined && this.inputOrder[slot] === runtime) return slot;
+    const current = this.connectors.get(runtime.key);
+    return current && current !== runtime ? this.slotOf(current) : undefined;
+  }
+
+  /** The runtime of each connector of the last snapshot, in its order (the allocation's setpoints follow it). */
+  snapshotOrder(): readonly ConnectorRuntime[] {
+    return this.inputOrder;
+  }
+
+  private remakeInputs(now: number): void {
+    this.layoutStale = false;
+    this.touched.clear();
+    this.wakeAt.clear();
+    this.inputOrder = [...this.connectors.values()];
+    this.inputs = new Array<ConnectorInput>(this.inputOrder.length);
+    for (let i = 0; i < this.inputOrder.length; i++) {
+      this.inputOrder[i].inputSlot = i;
+      this.inputs[i] = this.makeInput(this.inputOrder[i], now);
+    }
+  }
+
+  /** Only the inputs of connectors touched since, or whose held bound may have moved by now. */
+  private updateInputs(now: number): void {
+    const nowS = Math.floor(now / 1000);
+    for (const [second, runtimes] of this.wakeAt) {
+      if (second > nowS) continue;
+      this.wakeAt.delete(second);
+      for (const runtime of runtimes) this.touch(runtime);
+    }
+    // What making an input touches (a profile found ended) is made again next time, not in this loop.
+    const touched = this.touched;
+    this.touched = new Set();
+    for (const runtime of touched) {
+      const slot = this.slotOf(runtime);
+      if (slot !== undefined) this.inputs[slot] = this.makeInput(this.inputOrder[slot], now);
+    }
+  }
+
+  /** One object of one shape per connector, absent facts as undefined (no spreads). */
+  private makeInput(c: ConnectorRuntime, now: number, wake = true): ConnectorInput {
+    const capA = this.externalCaps.size > 0 ? this.externalCapOf(c) : undefined;
+    const connected = this.connectedStations.has(c.stationId);
+    const control = this.control?.(c, connected);
+    const untilAt = control?.untilAt;
+    if (wake && untilAt !== undefined && untilAt !== Infinity) {
+      // Read again a second early: early is only a wasted read, late is unsafe (a station's clock
+      // may have moved by less than a second since, without a clockMoved event).
+      const second = Math.max(Math.floor(untilAt / 1000) - 1, Math.floor(now / 1000));
+      const list = this.wakeAt.get(second);
+      if (list) list.push(c);
+      else this.wakeAt.set(second, [c]);
+    }
+    return {
+      id: c.key, stationId: c.stationId, zone: c.zone, kind: c.kind, wiring: c.wiring, maxCurrentA: c.maxCurrentA,
+      minCurrentA: c.minCurrentA, maxPowerW: c.maxPowerW, vip: c.stationVip, stationConnected: connected,
+      heldA: control?.heldA, provisioned: control && !control.provisioned ? false : undefined,
+      wiringUnknown: c.wiringUnknown ? true : undefined,
+      session: c.session ? { startedAt: c.session.startedAt, energyWh: c.session.energyWh, vip: c.session.vip } : null,
+      measured: c.measured,
+      uncontrolled: this.uncontrolled.has(c.key) ? true : undefined,
+      externalCap: capA !== undefined ? { capA, source: CPO_CAP } : undefined,
+    };
+  }
+
+  /** Tests: the inputs kept equal those made from scratch now. */
+  private verifyInputs(now: number): void {
+    const order = [...this.connectors.values()];
+    if (order.length !== this.inputOrder.length || order.some((r, i) => r !== this.inputOrder[i])) throw incrementalStateError('incremental snapshot: connector list out of date');
+    order.forEach((runtime, i) => {
+      const fresh = JSON.stringify(this.makeInput(runtime, now, false));
+      const kept = JSON.stringify(this.inputs[i]);
+      if (fresh !== kept) throw incrementalStateError(`incremental snapshot out of date for ${runtime.key}: kept ${kept}, now ${fresh}`);
+    });
   }
 
   /** A station's connector; one a station uses but nobody configured gets the defaults. */
@@ -327,6 +488,7 @@ export class SiteState {
     this.connectors.set(key, runtime);
     this.indexByStation(runtime);
     this.configVersion += 1;
+    this.layoutStale = true;
     return runtime;
   }
 

@@ -105,6 +105,7 @@ export class StationProvisioner {
     const station = this.registration(stationId);
     station.registered = true;
     station.configured = false;
+    this.state.touchStation(stationId);
     const epoch = station.epoch;
     const run = (this.runs.get(stationId) ?? Promise.resolve()).then(() => this.provision(stationId, epoch)).catch((error: unknown) => {
       this.log.error(`provisioning failed: ${error instanceof Error ? error.message : String(error)}`, { stationId, action: 'provision' });
@@ -186,6 +187,7 @@ export class StationProvisioner {
     station.epoch += 1;
     station.registered = false;
     station.configured = false;
+    this.state.touchStation(stationId);
   }
 
   private registration(stationId: string): Registration {
@@ -205,6 +207,7 @@ export class StationProvisioner {
     // Connectors it has and the site does not list yet: counted at their maximum, provisioned now.
     if (capabilities.connectorCount !== null) await this.state.discoverConnectors(stationId, capabilities.connectorCount);
     (this.stations.get(stationId) as Registration).configured = true;
+    this.state.touchStation(stationId);
     if (!capabilities.profilesSupported) {
       await this.state.flagStation(stationId, `ChargeProfileMaxStackLevel ${capabilities.maxStackLevel} leaves no room for a live profile`);
     } else {
@@ -249,6 +252,7 @@ export class StationProvisioner {
       // A refusal from a station that has booted again meanwhile says nothing: it is provisioned anew.
       if (outcome === 'refused' && !(!result.ok && result.notSent) && this.current(runtime.stationId, epoch)) {
         capabilities.profilesSupported = false;
+        this.state.touchStation(runtime.stationId);
         await this.state.flagStation(runtime.stationId, `failsafe profile refused on connector ${runtime.connectorId}`);
         this.log.error(`failsafe profile refused on connector ${runtime.connectorId}: ${why}; the station cannot hold a failsafe`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
       } else {
@@ -289,6 +293,7 @@ export class StationProvisioner {
     }
     this.known.set(stationId, capabilities);
     this.registration(stationId).capabilities = capabilities;
+    this.state.touchStation(stationId);
     return capabilities;
   }
 }

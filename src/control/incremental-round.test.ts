@@ -1,0 +1,161 @@
+// A round costs what changed (issue 15): the snapshot makes again only the inputs of connectors
+// touched since the last one or whose held bound moves with time, and the dispatcher looks only at
+// connectors whose setpoint moved, that were touched, or whose step waits. The safety fuzzer and
+// every test run check each round against one made from scratch (FUSEGUARD_VERIFY_SNAPSHOTS); these
+// tests check the parts one by one, with the check off where they count the work.
+import { afterEach, describe, expect, it } from 'vitest';
+import { allocate } from '../domain/index.js';
+import type { CommandSender } from '../ocpp/command-sender.js';
+import type { EventLog } from '../services/event-log.js';
+import type { Store } from '../store/store.js';
+import { liveEndAt } from './charging-profiles.js';
+import { Dispatcher } from './dispatcher.js';
+import { HeldProfiles } from './held-profiles.js';
+import { connectorKey, IncrementalStateError, SiteState, type ConnectorRuntime } from './site-state.js';
+import type { StationProvisioner } from './station-provisioner.js';
+
+const LIVE_S = 60;
+
+// The tests that make the check find a difference on purpose turn its second throw off (the one
+// that fails a whole test run when a catch on the way swallows the first).
+afterEach(() => { IncrementalStateError.rethrow = true; });
+
+function setUp(count: number, verify = false) {
+  let clock = 1_000_000;
+  const now = () => clock;
+  const state = new SiteState(undefined as unknown as Store, now); // snapshot() reads no store
+  state.verifySnapshots = verify;
+  state.zones = [{ name: 'Z', parent: null, maxCurrentA: 1_000_000, mode: 'static' }];
+  const held = new HeldProfiles(now);
+  held.onChange = (r) => state.touch(r);
+  let controlCalls = 0;
+  let readyCalls = 0;
+  // As the control loop does: an offline connector is counted over all time, a ready one now.
+  state.control = (r, connected) => {
+    controlCalls += 1;
+    const view = held.view(r, LIVE_S);
+    return { heldA: view.countedA(connected ? 'now' : 'always'), provisioned: true, untilAt: view.untilAt };
+  };
+  const runtimes: ConnectorRuntime[] = [];
+  for (let i = 0; i < count; i++) {
+    const stationId = `CP-${i}`;
+    const runtime: ConnectorRuntime = { key: connectorKey(stationId, 1), stationId, connectorId: 1, zone: 'Z', wiring: 'L1L2L3', kind: 'AC', maxCurrentA: 32, stationVip: false, session: null, measured: null };
+    state.connectors.set(runtime.key, runtime);
+    state.connectedStations.add(stationId);
+    held.answered(runtime, 'failsafe', held.sent(runtime, 'failsafe', { limitA: 6, validToAt: null }), 'accepted');
+    runtimes.push(runtime);
+  }
+  const provisioner = { isReady: () => { readyCalls += 1; return true; }, capabilities: () => ({ rateUnit: 'A' }) } as unknown as StationProvisioner;
+  const sent: string[] = [];
+  const commands = {
+    send: (stationId: string) => { sent.push(stationId); return Promise.resolve({ ok: true, response: { status: 'Accepted' } }); },
+  } as unknown as CommandSender;
+  const log = { error() {}, warn() {}, info() {} } as unknown as EventLog;
+  const dispatcher = new Dispatcher(commands, state, provisioner, held, log, now, { liveProfileDurationS: () => LIVE_S, commandTimeoutMs: 1000, uncontrolledRetryMs: 30_000, answered: () => undefined });
+  dispatcher.verify = verify;
+  const round = async () => {
+    const result = allocate(state.snapshot(), now());
+    state.allocatorState = result.state;
+    dispatcher.apply(result);
+    await dispatcher.settled();
+  };
+  const heldInSnapshot = (key: string) => state.snapshot().connectors.find((c) => c.id === key)?.heldA;
+  return {
+    state, held, runtimes, round, heldInSnapshot, advance: (ms: number) => { clock += ms; }, now,
+    work: () => ({ controlCalls, readyCalls }), sent,
+  };
+}
+
+describe('incremental snapshot (issue 15)', () => {
+  it('counts an offline connector at its failsafe once its live profile has ended, with nothing else happening (D8)', () => {
+    const t = setUp(1);
+    const [cp] = t.runtimes;
+    const endAt = liveEndAt(t.now(), LIVE_S);
+    t.held.answered(cp, 'live', t.held.sent(cp, 'live', { limitA: 16, validToAt: endAt, numberPhases: 3 }), 'accepted');
+    t.state.connectedStations.delete(cp.stationId);
+    t.state.touchStation(cp.stationId);
+    expect(t.heldInSnapshot(cp.key)).toBe(16); // until its live profile ends, it may draw 16 A
+    t.advance(endAt - t.now() - 1);
+    expect(t.heldInSnapshot(cp.key)).toBe(16);
+    t.advance(1);
+    expect(t.heldInSnapshot(cp.key)).toBe(6); // then its failsafe
+  });
+
+  it('reads a connector again when what its station holds changes', () => {
+    const t = setUp(2);
+    const [a, b] = t.runtimes;
+    for (const r of t.runtimes) t.held.answered(r, 'live', t.held.sent(r, 'live', { limitA: 0, validToAt: liveEndAt(t.now(), LIVE_S), numberPhases: 3 }), 'accepted');
+    expect(t.heldInSnapshot(a.key)).toBe(0);
+    t.held.sent(a, 'live', { limitA: 20, validToAt: liveEndAt(t.now(), LIVE_S), numberPhases: 3 }); // unanswered: it may hold it
+    expect(t.heldInSnapshot(a.key)).toBe(20);
+    expect(t.heldInSnapshot(b.key)).toBe(0);
+  });
+
+  it('makes again only the inputs of connectors touched since the last snapshot', () => {
+    const t = setUp(1_000);
+    t.state.snapshot();
+    const before = t.work().controlCalls;
+    t.state.snapshot();
+    expect(t.work().controlCalls - before).toBe(0); // nothing changed
+    t.state.touch(t.runtimes[10]);
+    t.state.touch(t.runtimes[20]);
+    t.state.snapshot();
+    expect(t.work().controlCalls - before).toBe(2);
+  });
+
+  it('checks itself against a snapshot made from scratch when asked (tests): a change nobody told is found', () => {
+    const t = setUp(3, true);
+    IncrementalStateError.rethrow = false;
+    t.state.snapshot();
+    t.state.connectedStations.delete(t.runtimes[1].stationId); // not told: no touch
+    expect(() => t.state.snapshot()).toThrow(/incremental snapshot out of date for CP-1\/1/);
+  });
+});
+
+describe('incremental dispatch (issue 15)', () => {
+  it('looks only at connectors whose setpoint moved or that were touched, not at the whole site', async () => {
+    const t = setUp(1_000);
+    await t.round(); // every connector held at 0 A
+    await t.round(); // their answers touched them: looked at once more
+    const before = t.work().readyCalls;
+    await t.round();
+    expect(t.work().readyCalls - before).toBe(0);
+    t.runtimes[5].session = { transactionId: 1, startedAt: t.now(), meterStartWh: 0, energyWh: 0, vip: false };
+    t.state.touch(t.runtimes[5]);
+    await t.round();
+    // The car's connector, raised (looked at, then started), and nobody else.
+    expect(t.work().readyCalls - before).toBeGreaterThan(0);
+    expect(t.work().readyCalls - before).toBeLessThan(5);
+  });
+
+  it('finds zone sums that are out of date when asked to check itself (tests)', async () => {
+    const t = setUp(3, true);
+    await t.round();
+    await t.round();
+    // What a station may hold changes and nobody is told: the snapshot's own check is off, the
+    // dispatcher's finds that its zone sums no longer match a count of the whole site.
+    t.state.verifySnapshots = false;
+    IncrementalStateError.rethrow = false;
+    t.held.onChange = () => undefined;
+    t.held.sent(t.runtimes[0], 'live', { limitA: 20, validToAt: liveEndAt(t.now(), LIVE_S), numberPhases: 3 });
+    await expect(t.round()).rejects.toThrow(/incremental dispatch (left out CP-0\/1|: zone Z)/);
+  });
+
+  it('renews in time the live profile of a connector back from offline, though the others were renewed while it was away (D5)', async () => {
+    const t = setUp(2);
+    const [a, x] = t.runtimes;
+    await t.round(); // both held at 0 A, to the end of this half-life's grid
+    const endAt = liveEndAt(t.now(), LIVE_S);
+    t.advance(endAt - LIVE_S * 500 - t.now() + 1_000); // past the half of their life: due
+    t.state.connectedStations.delete(x.stationId);
+    t.state.touch(x);
+    await t.round(); // A renewed; X offline: not
+    expect(t.sent.filter((id) => id === x.stationId)).toHaveLength(1);
+    t.advance(2_000);
+    t.state.connectedStations.add(x.stationId);
+    t.state.touch(x);
+    await t.round(); // X back, its 0 A still valid: nothing to change, but due for renewal
+    expect(t.sent.filter((id) => id === x.stationId)).toHaveLength(2);
+    expect(t.sent.filter((id) => id === a.stationId)).toHaveLength(2);
+  });
+});
