@@ -9,13 +9,14 @@
 // Usage: node --import tsx bench/storm.bench.ts [N]. Environment: BENCH_STORM_STATIONS [10000 run
 // alone, 2000 within `npm run bench`], BENCH_STORM_RATE (MeterValues/s) [N / 5], BENCH_STORM_STEADY_S
 // [30], BENCH_STORM_SHAPE (sizes, '' for none) [200,2000], BENCH_STORM_HEAP [1],
-// BENCH_STORM_CPU_PROF [0] (1: --cpu-prof on Fuseguard, top functions by self time in the storm).
+// BENCH_STORM_CPU_PROF [0] (1: --cpu-prof on Fuseguard, top functions by self time in the storm,
+// and the longest event-loop stalls of the steady phase with what took them).
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tempDir } from '../test/helpers/temp-dir.js';
 import { buildDist, cpuSecondsSince, cpuTicks, mb, ROOT, rssKb } from './lib/measure.js';
-import { monotonicUs, selfTimes, totalTimes, type SelfTime } from './storm/cpu-profile.js';
+import { longTasks, monotonicUs, selfTimes, totalTimes, type LongTask, type SelfTime } from './storm/cpu-profile.js';
 import { heapByType, heapGrowth } from './storm/heap-snapshot.js';
 import type { StormCommand, StormReport } from './storm/protocol.js';
 import { cpuProfileIn, heapSnapshot, startFloor, startFuseguard, type Server } from './storm/servers.js';
@@ -49,6 +50,8 @@ interface Run {
   /** The steady phase: self and inclusive times. */
   steadyCpuTop?: SelfTime[];
   steadyCpuTotal?: SelfTime[];
+  /** The longest event-loop stalls of the steady phase. */
+  steadyLongTasks?: LongTask[];
 }
 
 // Stopped (Ctrl-C, a timeout): exit through 'exit', which kills the servers and the stations.
@@ -134,6 +137,7 @@ async function measure(kind: Server['kind'], count: number, options: { steady?: 
       if (steadyEndUs > 0) {
         run.steadyCpuTop = selfTimes(profile, steadyStartUs, steadyEndUs);
         run.steadyCpuTotal = totalTimes(profile, steadyStartUs, steadyEndUs);
+        run.steadyLongTasks = longTasks(profile, steadyStartUs, steadyEndUs);
       }
     }
     return run;
@@ -237,6 +241,12 @@ function print(): number {
     console.log('| function | time | share of busy time |');
     console.log('|---|---:|---:|');
     for (const f of top.slice(0, Number(process.env.BENCH_STORM_CPU_TOP ?? 20))) console.log(`| ${f.fn.replace(/\|/g, '\\|')} | ${(f.ms / 1000).toFixed(2)} s | ${(f.share * 100).toFixed(1)} % |`);
+  }
+  if (fuseguard.steadyLongTasks) {
+    console.log('\nFuseguard: the longest stretches without idle time in the steady phase (what the slowest calls waited for), with what took them\n');
+    console.log('| stall | what took it (inclusive) |');
+    console.log('|---:|---|');
+    for (const t of fuseguard.steadyLongTasks) console.log(`| ${t.ms.toFixed(1)} ms | ${t.top.map((f) => `${f.fn.replace(/\|/g, '\\|')} ${f.ms.toFixed(1)} ms`).join('; ')} |`);
   }
   return failures;
 }

@@ -81,7 +81,7 @@ export class SiteState {
       wasFlagged ||= this.uncontrolled.has(runtime.key);
       if (issue) this.uncontrolled.add(runtime.key);
       else this.uncontrolled.delete(runtime.key);
-      this.touch(runtime);
+      this.touchInput(runtime);
     }
     if (issue === null && !wasFlagged) return;
     await this.store.commit((db) => this.store.stations.update(stationId, { control_issue: issue }, db));
@@ -136,10 +136,33 @@ export class SiteState {
 
   constructor(private readonly store: Store, private readonly now: () => number = Date.now) {}
 
-  /** Something the connector's input is made of changed (see `control`): the next snapshot reads it again. */
+  /**
+   * Something the connector's input is made of changed (see `control`): the next snapshot reads it
+   * again, and the dispatcher looks at it again (what its station may hold, or whether it takes
+   * profiles, may have moved).
+   */
   touch(runtime: ConnectorRuntime): void {
     this.touched.add(runtime);
     this.touchedForDispatch.add(runtime);
+  }
+
+  /**
+   * Only its input moved (a session, the uncontrolled flag, a cap): the next snapshot reads it
+   * again; the dispatcher sees what follows in the setpoints.
+   */
+  touchInput(runtime: ConnectorRuntime): void {
+    this.touched.add(runtime);
+  }
+
+  /**
+   * A measurement or a session's energy moved: its input takes it at once, without reading the
+   * control again (issue 15: thousands of MeterValues a second must not each cost a round's work).
+   */
+  private measurementMoved(runtime: ConnectorRuntime): void {
+    const slot = this.layoutStale ? undefined : this.slotOf(runtime);
+    if (slot === undefined) return;
+    const session = runtime.session ? { startedAt: runtime.session.startedAt, energyWh: runtime.session.energyWh, vip: runtime.session.vip } : null;
+    this.inputs[slot] = { ...this.inputs[slot], session, measured: runtime.measured };
   }
 
   touchStation(stationId: string): void {
@@ -245,7 +268,7 @@ export class SiteState {
       if (!runtime) return;
       runtime.session = { transactionId: e.transactionId, startedAt: e.at, meterStartWh: e.meterStartWh, energyWh: 0, vip: this.vipBadges.has(e.idTag) };
       runtime.measured = null;
-      this.touch(runtime);
+      this.touchInput(runtime);
       changed();
     });
     events.on('transaction.stopped', (e) => {
@@ -254,7 +277,7 @@ export class SiteState {
         if (runtime.session?.transactionId === e.transactionId) {
           runtime.session = null;
           runtime.measured = null;
-          this.touch(runtime);
+          this.touchInput(runtime);
           changed();
         }
       }
@@ -265,11 +288,11 @@ export class SiteState {
       const { currentsA, powerW, energyWh } = e.measurement;
       if (currentsA || powerW !== undefined) {
         runtime.measured = { ...(currentsA ? { currentsA } : {}), ...(powerW !== undefined ? { powerW } : {}), at: e.at };
-        this.touch(runtime);
+        this.measurementMoved(runtime);
       }
       if (runtime.session && energyWh !== undefined) {
         runtime.session.energyWh = Math.max(0, energyWh - runtime.session.meterStartWh);
-        this.touch(runtime);
+        this.measurementMoved(runtime);
       }
       // What a connector without a session draws moves the allocation only through a dynamic
       // zone above it (Z6: the building's load is its meter less the cars); elsewhere the next
@@ -320,7 +343,7 @@ export class SiteState {
     });
     if (capA === null) this.externalCaps.delete(key);
     else this.externalCaps.set(key, capA);
-    this.touchStation(stationId);
+    for (const runtime of this.connectorsOf(stationId)) this.touchInput(runtime);
     if (had || capA !== null) this.changed();
     return had;
   }
@@ -332,7 +355,7 @@ export class SiteState {
     const prefix = `${stationId}/`;
     const keys = [...this.externalCaps.keys()].filter((key) => key.startsWith(prefix) && /^\d+$/.test(key.slice(prefix.length)));
     for (const key of keys) this.externalCaps.delete(key);
-    this.touchStation(stationId);
+    for (const runtime of this.connectorsOf(stationId)) this.touchInput(runtime);
     if (keys.length > 0) this.changed();
     return keys.length > 0 || cleared > 0;
   }
