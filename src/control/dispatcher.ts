@@ -6,7 +6,7 @@
 // a car that plugs in then waits for its share instead of drawing its failsafe current next to
 // cars that already use the whole zone. If Fuseguard goes away, that 0 A profile runs out and the
 // failsafe applies.
-import { phaseIndex, sitePhases, type AllocationResult, type PhaseIndex, type Setpoint } from '../domain/index.js';
+import { phaseIndex, sitePhases, type AllocationResult, type PhaseIndex, type PossibleProfile, type Setpoint } from '../domain/index.js';
 import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
 import { liveEndAt, liveProfile, type ProfileUnit } from './charging-profiles.js';
@@ -33,14 +33,13 @@ export interface DispatcherOptions {
 export const REFUSALS_BEFORE_FLAG = 3;
 /**
  * Live profiles end together on a grid (liveEndAt), so on a large site thousands fall due for
- * renewal at once; at most this many are in flight at a time, the most urgent first, the next one
- * as each is answered (from a queue made by one walk of the site: a renewal needs no new
- * allocation). Sent at once they stalled every station's calls for seconds, and in batches for
- * tens of milliseconds each (issue 15); spread over their whole window they would leave some
- * profiles ending a half-life before the others for long, which the allocation does not count (D8).
+ * renewal at once; at most this many go at a time, the most urgent first, the next ones once they
+ * are answered (from the last allocation: a renewal needs no new one). Sent at once they stalled
+ * every station's calls for seconds (issue 15); spread over their whole window they would leave
+ * some profiles ending a half-life before the others for long, which the allocation does not
+ * count (D8).
  */
-export const RENEWALS_IN_FLIGHT = 100;
-const RENEWAL_PACE_MS = 100;
+export const RENEWALS_PER_ROUND = 250;
 const TOLERANCE_A = 1e-6;
 
 export class Dispatcher {
@@ -52,15 +51,9 @@ export class Dispatcher {
   private readonly renewDue = new Set<string>();
   /** The live profile in flight per connector (one at a time), with what it carries. */
   private readonly inFlight = new Map<string, { run: Promise<void>; toA: number; phaseCount: number; validToAt: number }>();
-  /** Renewals due, most urgent first, from the last walk; those before `renewalNext` went (RENEWALS_IN_FLIGHT at a time). */
-  private renewalQueue: { runtime: ConnectorRuntime; clockMoved: boolean }[] = [];
-  private renewalNext = 0;
-  private renewalsInFlight = 0;
-  /** The renewals' pace: so many per second from `fromAt`, `sent` so far. */
-  private renewalPace = { fromAt: 0, perS: RENEWALS_IN_FLIGHT, sent: 0 };
-  private renewalTimer: NodeJS.Timeout | null = null;
-  /** A top-up of the renewals in flight is due (one per turn of the event loop, whatever the answers). */
-  private renewalTopUp = false;
+  /** Renewals left for later by the cap (RENEWALS_PER_ROUND), and the allocation they come from. */
+  private renewalsLeft = false;
+  private lastResult: AllocationResult | null = null;
   private stopped = false;
   /** Connectors a round wanted to send to while one was in flight: its answer calls for a round. */
   private readonly waiting = new Set<string>();
@@ -73,6 +66,7 @@ export class Dispatcher {
   private applied: (Setpoint | undefined)[] = [];
   /** Slots whose step did not go (no room, in flight, not ready): looked at again next round. */
   private readonly deferred = new Set<number>();
+  private lastOrder: readonly ConnectorRuntime[] = [];
   /** No live profile falls due for renewal before this (Fuseguard's clock). */
   private nextRenewalAt = -Infinity;
   /** Tests: every round is checked against a walk of the whole site. */
@@ -105,7 +99,6 @@ export class Dispatcher {
   /** The control loop stopped: nothing more goes out on its own. */
   stop(): void {
     this.stopped = true;
-    if (this.renewalTimer) clearTimeout(this.renewalTimer);
   }
 
   inFlightCount(): number {
@@ -188,6 +181,8 @@ export class Dispatcher {
         this.start(step.runtime, Math.min(toA, step.lowerA), step.toPhases);
       }
     }
+    this.lastResult = result;
+    this.lastOrder = order;
     this.renew(result, order);
     if (this.verify) this.state.quietly(() => this.verifyRenewals(result, order));
     if (this.state.uncontrolled.size > 0) this.retryUncontrolled(result, order);
@@ -195,7 +190,7 @@ export class Dispatcher {
 
   /** Tests: no live profile past its renewal time is left without one on its way (unless the cap left it for later). */
   private verifyRenewals(result: AllocationResult, order: readonly ConnectorRuntime[]): void {
-    if (this.renewalQueue.length > this.renewalNext) return;
+    if (this.renewalsLeft) return;
     for (let slot = 0; slot < order.length; slot++) {
       const runtime = order[slot];
       if (!runtime || !result.setpoints[slot].controllable || this.inFlight.has(runtime.key) || !this.provisioner.isReady(runtime)) continue;
@@ -286,19 +281,19 @@ export class Dispatcher {
   /**
    * Sends again every live profile in the last half of its life, with the same id and value: no
    * gap (D5). Also one whose connector waits for another value (a raise that did not fit yet): its
-   * profile must not end meanwhile. At most RENEWALS_IN_FLIGHT at a time, those ending first first.
+   * profile must not end meanwhile. At most RENEWALS_PER_ROUND per round, those ending first first.
    */
   private renew(result: AllocationResult, order: readonly ConnectorRuntime[]): void {
-    // Renewals left for later by the cap go on from their queue (a station whose clock moved walks again).
-    if (this.renewalQueue.length > this.renewalNext && this.renewDue.size === 0) { this.renewQueued(); return; }
     // Nothing can be due before the earliest due time seen (issue 15: no walk of the site each round).
-    if (this.renewDue.size === 0 && this.now() < this.nextRenewalAt) return;
+    if (this.renewDue.size === 0 && !this.renewalsLeft && this.now() < this.nextRenewalAt) return;
     const moved = new Set(this.renewDue);
     this.renewDue.clear();
-    const due: { runtime: ConnectorRuntime; validToAt: number; moved: boolean }[] = [];
+    const due: { runtime: ConnectorRuntime; live: PossibleProfile }[] = [];
     let next = Infinity;
+    // Renewals left for later go on from an earlier round's order: after a reload, its runtimes are the old ones.
+    const current = order === this.state.snapshotOrder();
     for (let slot = 0; slot < result.setpoints.length; slot++) {
-      const runtime = order[slot];
+      const runtime = current ? order[slot] : order[slot] && this.state.connectors.get(order[slot].key);
       if (!runtime) continue;
       // One in flight is looked at again when what it carries falls due (a refusal walks again).
       const flight = this.inFlight.get(runtime.key);
@@ -307,48 +302,19 @@ export class Dispatcher {
       if (!live) continue;
       const dueAt = this.renewalDueAt(runtime, live.validToAt);
       // Offline or uncontrolled: not renewed, but looked at again from its due time (it may be back).
-      if (result.setpoints[slot].controllable && (moved.has(runtime.stationId) || dueAt < this.now())) {
-        due.push({ runtime, validToAt: live.validToAt ?? Infinity, moved: moved.has(runtime.stationId) });
-      } else next = Math.min(next, dueAt);
+      if (result.setpoints[slot].controllable && (moved.has(runtime.stationId) || dueAt < this.now())) due.push({ runtime, live });
+      else next = Math.min(next, dueAt);
     }
     this.nextRenewalAt = next;
-    due.sort((a, b) => a.validToAt - b.validToAt);
-    this.renewalQueue = due.map(({ runtime, moved: clockMoved }) => ({ runtime, clockMoved }));
-    this.renewalNext = 0;
-    // Paced to be done within a third of the half-life they have left: thousands at once would
-    // hold up the stations' calls; the first RENEWALS_IN_FLIGHT go at once.
-    const halfLifeS = this.options.liveProfileDurationS() / 2;
-    this.renewalPace = { fromAt: this.now(), perS: Math.max(RENEWALS_IN_FLIGHT, Math.ceil(due.length / Math.max(1, halfLifeS / 3))), sent: 0 };
-    this.renewQueued();
-  }
-
-  /**
-   * Sends renewals of the queue while fewer than RENEWALS_IN_FLIGHT are in flight: each one's live
-   * profile again, as it holds it now, if it is still due (a new setpoint meanwhile renewed it) and
-   * not in flight.
-   */
-  private renewQueued(): void {
-    this.renewalTopUp = false;
-    if (this.stopped) return;
-    const pace = this.renewalPace;
-    const allowed = RENEWALS_IN_FLIGHT + Math.floor(((this.now() - pace.fromAt) / 1000) * pace.perS);
-    while (this.renewalsInFlight < RENEWALS_IN_FLIGHT && pace.sent < allowed && this.renewalNext < this.renewalQueue.length) {
-      const queued = this.renewalQueue[this.renewalNext++];
-      // After a reload the queue holds the runtimes of before: the connector of that key now, if any.
-      const runtime = this.state.connectors.get(queued.runtime.key);
-      if (!runtime || this.inFlight.has(runtime.key)) continue;
-      const live = this.held.view(runtime, 0).validLive();
-      if (!live || (!queued.clockMoved && this.renewalDueAt(runtime, live.validToAt) >= this.now())) continue;
+    if (due.length > RENEWALS_PER_ROUND) due.sort((a, b) => (a.live.validToAt ?? Infinity) - (b.live.validToAt ?? Infinity));
+    this.renewalsLeft = due.length > RENEWALS_PER_ROUND;
+    for (const { runtime, live } of due.slice(0, RENEWALS_PER_ROUND)) {
       // What it holds, again: on the phases it holds it on (the first of its rotation). One that
       // cannot go now (not ready) is looked for again next round.
-      if (this.start(runtime, live.limitA, sitePhases(runtime.wiring).slice(0, live.numberPhases ?? 3), true)) pace.sent += 1;
-      else this.nextRenewalAt = -Infinity;
+      if (!this.start(runtime, live.limitA, sitePhases(runtime.wiring).slice(0, live.numberPhases ?? 3))) this.nextRenewalAt = -Infinity;
     }
-    if (this.renewalNext >= this.renewalQueue.length) { this.renewalQueue = []; this.renewalNext = 0; return; }
-    // The answers top up the renewals in flight; with none in flight, the pace's next share comes by a timer.
-    if (this.renewalsInFlight === 0 && !this.renewalTimer) {
-      this.renewalTimer = setTimeout(() => { this.renewalTimer = null; this.renewQueued(); }, RENEWAL_PACE_MS);
-    }
+    // A station whose clock moved and that was left for later stays due.
+    for (const { runtime } of due.slice(RENEWALS_PER_ROUND)) if (moved.has(runtime.stationId)) this.renewDue.add(runtime.stationId);
   }
 
   /**
@@ -371,7 +337,7 @@ export class Dispatcher {
   }
 
   /** Sends a live profile unless one is in flight or the connector is not ready; whether it went. */
-  private start(runtime: ConnectorRuntime, toA: number, phases: readonly PhaseIndex[], renewal = false): boolean {
+  private start(runtime: ConnectorRuntime, toA: number, phases: readonly PhaseIndex[]): boolean {
     if (this.inFlight.has(runtime.key)) { this.waitFor(runtime, toA, phases); return false; }
     if (!this.provisioner.isReady(runtime)) return false;
     // An answer calls for a round when something may wait for it: a refusal (tried again), a
@@ -400,15 +366,14 @@ export class Dispatcher {
       const loweredNow = after.countedA('now') < nowBefore;
       const lowered = after.countedA('live-end') < boundBefore || after.countedPhases('live-end').length < phasesBefore;
       if (wanted || !plain || loweredNow || (lowered && this.roomWanted)) this.options.answered();
-      // Renewals left for later by the cap go on as the answers come, without a round: they send
-      // again what each connector holds, which needs no new allocation.
-      if (renewal) this.renewalsInFlight -= 1;
-      if (this.renewalQueue.length > this.renewalNext && !this.renewalTopUp && !this.stopped) {
-        this.renewalTopUp = true;
-        setImmediate(() => this.renewQueued());
+      // Renewals left for later go on from the last allocation, without a round: they send again
+      // what each connector holds, which needs no new allocation.
+      if (this.renewalsLeft && this.inFlight.size === 0 && this.lastResult && !this.stopped) {
+        const result = this.lastResult;
+        const order = this.lastOrder;
+        setImmediate(() => this.renew(result, order));
       }
     });
-    if (renewal) this.renewalsInFlight += 1;
     // Its end on the station's clock: when it falls due on Fuseguard's is worked out at each look (U3: clocks move).
     this.inFlight.set(runtime.key, { run, toA, phaseCount: phases.length, validToAt: endAt });
     return true;
