@@ -22,6 +22,11 @@ export interface DispatcherOptions {
   /** How often an uncontrolled connector is offered a profile again. */
   uncontrolledRetryMs: number;
   /**
+   * How long renewals left for later wait for the answers of the batch before them [2 s]: a
+   * station that does not answer (its command times out after 30 s) must not hold up the rest.
+   */
+  renewalPatienceMs?: number;
+  /**
    * What a station's clock reads now (U3: the time it was last given); its profiles are stamped
    * on it and their expiry is judged on it. Default: Fuseguard's own clock.
    */
@@ -34,7 +39,8 @@ export const REFUSALS_BEFORE_FLAG = 3;
 /**
  * Live profiles end together on a grid (liveEndAt), so on a large site thousands fall due for
  * renewal at once; at most this many go at a time, the most urgent first, the next ones once they
- * are answered (from the last allocation: a renewal needs no new one). Sent at once they stalled
+ * are answered or after a patience (renewalPatienceMs: a station that does not answer holds up only
+ * its own), from the last allocation (a renewal needs no new one). Sent at once they stalled
  * every station's calls for seconds (issue 15); spread over their whole window they would leave
  * some profiles ending a half-life before the others for long, which the allocation does not
  * count (D8).
@@ -53,6 +59,10 @@ export class Dispatcher {
   private readonly inFlight = new Map<string, { run: Promise<void>; toA: number; phaseCount: number; validToAt: number }>();
   /** Renewals left for later by the cap (RENEWALS_PER_ROUND), and the allocation they come from. */
   private renewalsLeft = false;
+  /** The last batch of renewals, how many of its sends are unanswered, and its patience timer. */
+  private batchId = 0;
+  private batchPending = 0;
+  private batchTimer: NodeJS.Timeout | null = null;
   private lastResult: AllocationResult | null = null;
   private stopped = false;
   /** Connectors a round wanted to send to while one was in flight: its answer calls for a round. */
@@ -67,6 +77,8 @@ export class Dispatcher {
   /** Slots whose step did not go (no room, in flight, not ready): looked at again next round. */
   private readonly deferred = new Set<number>();
   private lastOrder: readonly ConnectorRuntime[] = [];
+  /** The configuration the last allocation was made for (SiteState.configVersion). */
+  private lastConfigVersion = -1;
   /** No live profile falls due for renewal before this (Fuseguard's clock). */
   private nextRenewalAt = -Infinity;
   /** Tests: every round is checked against a walk of the whole site. */
@@ -99,6 +111,8 @@ export class Dispatcher {
   /** The control loop stopped: nothing more goes out on its own. */
   stop(): void {
     this.stopped = true;
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.batchTimer = null;
   }
 
   inFlightCount(): number {
@@ -183,6 +197,7 @@ export class Dispatcher {
     }
     this.lastResult = result;
     this.lastOrder = order;
+    this.lastConfigVersion = this.state.configVersion;
     this.renew(result, order);
     if (this.verify) this.state.quietly(() => this.verifyRenewals(result, order));
     if (this.state.uncontrolled.size > 0) this.retryUncontrolled(result, order);
@@ -297,7 +312,12 @@ export class Dispatcher {
       if (!runtime) continue;
       // One in flight is looked at again when what it carries falls due (a refusal walks again).
       const flight = this.inFlight.get(runtime.key);
-      if (flight) { next = Math.min(next, this.renewalDueAt(runtime, flight.validToAt)); continue; }
+      if (flight) {
+        next = Math.min(next, this.renewalDueAt(runtime, flight.validToAt));
+        // Its clock moved while a send was in flight (stamped on the old one): it goes again after.
+        if (moved.has(runtime.stationId)) this.renewDue.add(runtime.stationId);
+        continue;
+      }
       const live = this.held.view(runtime, 0).validLive();
       if (!live) continue;
       const dueAt = this.renewalDueAt(runtime, live.validToAt);
@@ -307,14 +327,28 @@ export class Dispatcher {
     }
     this.nextRenewalAt = next;
     if (due.length > RENEWALS_PER_ROUND) due.sort((a, b) => (a.live.validToAt ?? Infinity) - (b.live.validToAt ?? Infinity));
-    this.renewalsLeft = due.length > RENEWALS_PER_ROUND;
-    for (const { runtime, live } of due.slice(0, RENEWALS_PER_ROUND)) {
+    const batch = ++this.batchId;
+    this.batchPending = 0;
+    let looked = 0;
+    // Up to RENEWALS_PER_ROUND that go (one that cannot go now, not ready, does not take a place).
+    for (; looked < due.length && this.batchPending < RENEWALS_PER_ROUND; looked++) {
+      const { runtime, live } = due[looked];
       // What it holds, again: on the phases it holds it on (the first of its rotation). One that
-      // cannot go now (not ready) is looked for again next round.
-      if (!this.start(runtime, live.limitA, sitePhases(runtime.wiring).slice(0, live.numberPhases ?? 3))) this.nextRenewalAt = -Infinity;
+      // cannot go now is looked for again next round.
+      if (this.start(runtime, live.limitA, sitePhases(runtime.wiring).slice(0, live.numberPhases ?? 3), batch)) this.batchPending += 1;
+      else this.nextRenewalAt = -Infinity;
+    }
+    this.renewalsLeft = looked < due.length;
+    // The next batch goes when this one is answered, or after the patience: a station that does
+    // not answer holds up only its own renewal (the next walk skips what is in flight).
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.batchTimer = null;
+    if (this.renewalsLeft) {
+      this.batchTimer = setTimeout(() => { this.batchTimer = null; this.nextBatch(); }, this.options.renewalPatienceMs ?? 2_000);
+      this.batchTimer.unref();
     }
     // A station whose clock moved and that was left for later stays due.
-    for (const { runtime } of due.slice(RENEWALS_PER_ROUND)) if (moved.has(runtime.stationId)) this.renewDue.add(runtime.stationId);
+    for (const { runtime } of due.slice(looked)) if (moved.has(runtime.stationId)) this.renewDue.add(runtime.stationId);
   }
 
   /**
@@ -336,8 +370,19 @@ export class Dispatcher {
     if (!target || target.toA !== toA || target.phaseCount !== phases.length) this.waiting.add(runtime.key);
   }
 
+  /** Renewals left for later go on from the last allocation, without a round: they send again what each connector holds. */
+  private nextBatch(): void {
+    const batch = this.batchId;
+    setImmediate(() => {
+      // Not if a round started a batch meanwhile, or the site was loaded again (its runtimes are
+      // new: the next round goes on from its own allocation), or the loop stopped.
+      if (this.stopped || !this.renewalsLeft || batch !== this.batchId || !this.lastResult || this.lastConfigVersion !== this.state.configVersion) return;
+      this.renew(this.lastResult, this.lastOrder);
+    });
+  }
+
   /** Sends a live profile unless one is in flight or the connector is not ready; whether it went. */
-  private start(runtime: ConnectorRuntime, toA: number, phases: readonly PhaseIndex[]): boolean {
+  private start(runtime: ConnectorRuntime, toA: number, phases: readonly PhaseIndex[], renewalBatch?: number): boolean {
     if (this.inFlight.has(runtime.key)) { this.waitFor(runtime, toA, phases); return false; }
     if (!this.provisioner.isReady(runtime)) return false;
     // An answer calls for a round when something may wait for it: a refusal (tried again), a
@@ -366,12 +411,11 @@ export class Dispatcher {
       const loweredNow = after.countedA('now') < nowBefore;
       const lowered = after.countedA('live-end') < boundBefore || after.countedPhases('live-end').length < phasesBefore;
       if (wanted || !plain || loweredNow || (lowered && this.roomWanted)) this.options.answered();
-      // Renewals left for later go on from the last allocation, without a round: they send again
-      // what each connector holds, which needs no new allocation.
-      if (this.renewalsLeft && this.inFlight.size === 0 && this.lastResult && !this.stopped) {
-        const result = this.lastResult;
-        const order = this.lastOrder;
-        setImmediate(() => this.renew(result, order));
+      // The last of a batch of renewals answered: the next batch (see renew).
+      if (renewalBatch === this.batchId && --this.batchPending === 0 && this.batchTimer) {
+        clearTimeout(this.batchTimer);
+        this.batchTimer = null;
+        this.nextBatch();
       }
     });
     // Its end on the station's clock: when it falls due on Fuseguard's is worked out at each look (U3: clocks move).

@@ -3,18 +3,20 @@
 // connectors whose setpoint moved, that were touched, or whose step waits. The safety fuzzer and
 // every test run check each round against one made from scratch (FUSEGUARD_VERIFY_SNAPSHOTS); these
 // tests check the parts one by one, with the check off where they count the work.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { allocate } from '../domain/index.js';
 import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
 import type { Store } from '../store/store.js';
 import { liveEndAt } from './charging-profiles.js';
-import { Dispatcher } from './dispatcher.js';
+import { Dispatcher, RENEWALS_PER_ROUND } from './dispatcher.js';
 import { HeldProfiles } from './held-profiles.js';
 import { connectorKey, IncrementalStateError, SiteState, type ConnectorRuntime } from './site-state.js';
 import type { StationProvisioner } from './station-provisioner.js';
 
 const LIVE_S = 60;
+/** A few turns of the event loop: answers, and what they set off with setImmediate. */
+const settle = async () => { for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve)); };
 
 // The tests that make the check find a difference on purpose turn its second throw off (the one
 // that fails a whole test run when a catch on the way swallows the first).
@@ -47,11 +49,18 @@ function setUp(count: number, verify = false) {
   }
   const provisioner = { isReady: () => { readyCalls += 1; return true; }, capabilities: () => ({ rateUnit: 'A' }) } as unknown as StationProvisioner;
   const sent: string[] = [];
+  // Stations that do not answer until released (as one whose command times out).
+  const hung = new Set<string>();
+  const unanswered: (() => void)[] = [];
   const commands = {
-    send: (stationId: string) => { sent.push(stationId); return Promise.resolve({ ok: true, response: { status: 'Accepted' } }); },
+    send: (stationId: string) => {
+      sent.push(stationId);
+      const answer = { ok: true, response: { status: 'Accepted' } };
+      return hung.has(stationId) ? new Promise((resolve) => unanswered.push(() => resolve(answer))) : Promise.resolve(answer);
+    },
   } as unknown as CommandSender;
   const log = { error() {}, warn() {}, info() {} } as unknown as EventLog;
-  const dispatcher = new Dispatcher(commands, state, provisioner, held, log, now, { liveProfileDurationS: () => LIVE_S, commandTimeoutMs: 1000, uncontrolledRetryMs: 30_000, answered: () => undefined });
+  const dispatcher = new Dispatcher(commands, state, provisioner, held, log, now, { liveProfileDurationS: () => LIVE_S, commandTimeoutMs: 1000, uncontrolledRetryMs: 30_000, renewalPatienceMs: 50, answered: () => undefined });
   dispatcher.verify = verify;
   const round = async () => {
     const result = allocate(state.snapshot(), now());
@@ -62,7 +71,14 @@ function setUp(count: number, verify = false) {
   const heldInSnapshot = (key: string) => state.snapshot().connectors.find((c) => c.id === key)?.heldA;
   return {
     state, held, runtimes, round, heldInSnapshot, advance: (ms: number) => { clock += ms; }, now,
-    work: () => ({ controlCalls, readyCalls }), sent,
+    work: () => ({ controlCalls, readyCalls }), sent, hung,
+    /** A round that does not wait for the stations' answers. */
+    apply: () => {
+      const result = allocate(state.snapshot(), now());
+      state.allocatorState = result.state;
+      dispatcher.apply(result);
+    },
+    release: async () => { hung.clear(); unanswered.splice(0).forEach((answer) => answer()); await dispatcher.settled(); },
   };
 }
 
@@ -157,5 +173,30 @@ describe('incremental dispatch (issue 15)', () => {
     await t.round(); // X back, its 0 A still valid: nothing to change, but due for renewal
     expect(t.sent.filter((id) => id === x.stationId)).toHaveLength(2);
     expect(t.sent.filter((id) => id === a.stationId)).toHaveLength(2);
+  });
+
+  it('renewals left for later go on after a short patience when a station does not answer, not after its timeout (issue 15)', async () => {
+    const count = RENEWALS_PER_ROUND + 10;
+    const t = setUp(count);
+    await t.round(); // every connector held at 0 A
+    t.hung.add(t.runtimes[0].stationId); // from now on it does not answer
+    t.advance(liveEndAt(1_000_000, LIVE_S) - 1_000_000 - 20_000); // all due
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }); // the patience's timer, by hand
+    try {
+      const before = t.sent.length;
+      t.apply(); // the first batch, the silent station's renewal in it
+      const firstBatch = t.sent.slice(before);
+      expect(firstBatch).toHaveLength(RENEWALS_PER_ROUND);
+      expect(firstBatch).toContain(t.runtimes[0].stationId);
+      await settle(); // every other answer is in: the rest still wait for the silent one
+      expect(t.sent.length - before).toBe(RENEWALS_PER_ROUND);
+      vi.advanceTimersByTime(50); // the patience (50 ms here), not the station's 30 s timeout
+      await settle();
+      expect(t.sent.length - before).toBe(count); // the rest went; the silent one's renewal still in flight, not sent twice
+      expect(t.sent.slice(before).filter((id) => id === t.runtimes[0].stationId)).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+    await t.release();
   });
 });
