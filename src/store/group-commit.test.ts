@@ -150,7 +150,9 @@ describe('GroupCommit', () => {
         const own = await Store.open(dir.path);
         await own.commit(badge('A'));
         expect(existsSync(join(dir.path, `${DATABASE_FILE}-wal`))).toBe(true);
-        await expect(walSyncer(dir.path)()).resolves.toBeUndefined();
+        const syncer = walSyncer(dir.path);
+        await expect(syncer()).resolves.toBeUndefined();
+        await syncer.close();
         await own.close();
       } finally {
         dir.cleanup();
