@@ -10,8 +10,10 @@
 // alone, 2000 within `npm run bench`], BENCH_STORM_RATE (MeterValues/s) [N / 5], BENCH_STORM_STEADY_S
 // [30], BENCH_STORM_SHAPE (sizes, '' for none) [200,2000], BENCH_STORM_HEAP [1],
 // BENCH_STORM_CPU_PROF [0] (1: --cpu-prof on Fuseguard, top functions by self time in the storm,
-// and the longest event-loop stalls of the steady phase with what took them).
+// and the longest event-loop stalls of the steady phase with what took them), BENCH_STORM_KEEP_PROFILE
+// (a path: the profile is copied there, for a closer look).
 import { fork, type ChildProcess } from 'node:child_process';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tempDir } from '../test/helpers/temp-dir.js';
@@ -47,6 +49,8 @@ interface Run {
   checked?: Report<'checked'>;
   heapTop?: Array<{ type: string; bytes: number; count: number }>;
   cpuTop?: SelfTime[];
+  /** The storm: Fuseguard's own functions (dist/) by inclusive time. */
+  cpuOwnTotal?: SelfTime[];
   /** The steady phase: self and inclusive times. */
   steadyCpuTop?: SelfTime[];
   steadyCpuTotal?: SelfTime[];
@@ -134,6 +138,12 @@ async function measure(kind: Server['kind'], count: number, options: { steady?: 
     const profile = cpuProfileIn(dir.path);
     if (options.cpuProfile && profile) {
       run.cpuTop = selfTimes(profile, stormStartUs, stormEndUs);
+      run.cpuOwnTotal = totalTimes(profile, stormStartUs, stormEndUs).filter((f) => / dist\//.test(f.fn));
+      if (process.env.BENCH_STORM_KEEP_PROFILE) {
+        copyFileSync(profile, process.env.BENCH_STORM_KEEP_PROFILE);
+        writeFileSync(`${process.env.BENCH_STORM_KEEP_PROFILE}.window.json`, JSON.stringify({ stormStartUs, stormEndUs, steadyStartUs, steadyEndUs }));
+        console.log(`${kind} N=${count}: CPU profile kept in ${process.env.BENCH_STORM_KEEP_PROFILE} (its windows in .window.json)`);
+      }
       if (steadyEndUs > 0) {
         run.steadyCpuTop = selfTimes(profile, steadyStartUs, steadyEndUs);
         run.steadyCpuTotal = totalTimes(profile, steadyStartUs, steadyEndUs);
@@ -234,6 +244,12 @@ function print(): number {
     console.log('| function | self | share of busy time |');
     console.log('|---|---:|---:|');
     for (const f of fuseguard.cpuTop.slice(0, 15)) console.log(`| ${f.fn.replace(/\|/g, '\\|')} | ${(f.ms / 1000).toFixed(2)} s | ${(f.share * 100).toFixed(1)} % |`);
+  }
+  if (fuseguard.cpuOwnTotal) {
+    console.log(`\nFuseguard CPU profile during the storm, its own functions (dist/), top 25 by inclusive time (itself and what it calls)\n`);
+    console.log('| function | time | share of busy time |');
+    console.log('|---|---:|---:|');
+    for (const f of fuseguard.cpuOwnTotal.slice(0, 25)) console.log(`| ${f.fn.replace(/\|/g, '\\|')} | ${(f.ms / 1000).toFixed(2)} s | ${(f.share * 100).toFixed(1)} % |`);
   }
   for (const [title, top] of [['self time', fuseguard.steadyCpuTop], ['inclusive time (itself and what it calls)', fuseguard.steadyCpuTotal]] as const) {
     if (!top) continue;

@@ -38,6 +38,35 @@ describe('commands to stations (O4, O6)', () => {
     expect((await h.app.store.commands.listForStation('CP-002'))[0]).toMatchObject({ action: 'Reset', outcome: 'timeout' });
   });
 
+  it('sends one command at a time, each timed from when it goes, and goes on after a timeout (issue 15)', async () => {
+    // The timeout is Fuseguard's own since issue 15 (not ocpp-rpc's): commands made together must
+    // still reach the station one at a time, and one that waited its turn has its whole timeout.
+    const arrivals: string[] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const answerAfter = (ms: number, answer: unknown) => async ({ method }: { method: string }) => {
+      arrivals.push(method);
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      inFlight--;
+      return answer;
+    };
+    cp.handle('Reset', () => { arrivals.push('Reset'); return new Promise(() => {}); });
+    cp.handle('ClearCache', answerAfter(250, { status: 'Accepted' }) as never);
+    cp.handle('UnlockConnector', answerAfter(0, { status: 'Unlocked' }) as never);
+    const [reset, clear, unlock] = await Promise.all([
+      h.app.commands.send('CP-002', 'Reset', { type: 'Soft' }, { timeoutMs: 300 }),
+      // Waits 300 ms for the Reset, then takes 250 ms: within its 400 ms once it goes.
+      h.app.commands.send('CP-002', 'ClearCache', {}, { timeoutMs: 400 }),
+      h.app.commands.send('CP-002', 'UnlockConnector', { connectorId: 1 }, { timeoutMs: 400 }),
+    ]);
+    expect(reset).toMatchObject({ ok: false, outcome: 'timeout' });
+    expect(clear).toMatchObject({ ok: true, response: { status: 'Accepted' } });
+    expect(unlock).toMatchObject({ ok: true, response: { status: 'Unlocked' } });
+    expect(arrivals).toEqual(['Reset', 'ClearCache', 'UnlockConnector']);
+    expect(mostInFlight).toBe(1);
+  });
+
   it('records the CALLERROR of a station and an invalid answer as errors', async () => {
     const notSupported = await h.app.commands.send('CP-002', 'UnlockConnector', { connectorId: 1 });
     expect(notSupported).toMatchObject({ ok: false, outcome: 'error', message: expect.stringMatching(/^NotImplemented/) });

@@ -1,5 +1,6 @@
 // The mode and offline policy that apply to a station (B1, B2), and the configuration keys that
 // put a station in line with them (O5). See docs/authentication.md for the table.
+import type { StationRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { DEFAULT_AUTH_MODE, isAuthMode, isOfflineAuthMode, type AuthMode, type OfflineAuthMode } from './auth-mode.js';
 
@@ -9,17 +10,23 @@ export interface StationAuthPolicy {
   offline: OfflineAuthMode | null;
 }
 
-/** The station's own mode and policy, else its zone's, each inherited up the zone tree. */
-export async function resolveAuthPolicy(store: Store, stationId: string): Promise<StationAuthPolicy> {
-  const station = await store.stations.get(stationId);
-  let mode: AuthMode | undefined = isAuthMode(station?.auth_mode) ? station.auth_mode : undefined;
-  let offline: OfflineAuthMode | undefined = isOfflineAuthMode(station?.offline_auth_mode) ? station.offline_auth_mode : undefined;
-  if (mode === undefined || offline === undefined) {
-    const zones = new Map((await store.zones.list()).map((z) => [z.name, z]));
-    for (let zone = zones.get(station?.zone ?? ''); zone; zone = zone.parent ? zones.get(zone.parent) : undefined) {
-      if (mode === undefined && isAuthMode(zone.auth_mode)) mode = zone.auth_mode;
-      if (offline === undefined && isOfflineAuthMode(zone.offline_auth_mode)) offline = zone.offline_auth_mode;
-    }
+/**
+ * The station's own mode and policy, else its zone's, each inherited up the zone tree. Reads the
+ * zones from the station's up only (a boot storm asked for every zone once per station: issue 15).
+ * `station`: its row when the caller has it, else its id.
+ */
+export async function resolveAuthPolicy(store: Store, station: string | StationRow | undefined): Promise<StationAuthPolicy> {
+  const row = typeof station === 'string' ? await store.stations.get(station) : station;
+  let mode: AuthMode | undefined = isAuthMode(row?.auth_mode) ? row.auth_mode : undefined;
+  let offline: OfflineAuthMode | undefined = isOfflineAuthMode(row?.offline_auth_mode) ? row.offline_auth_mode : undefined;
+  const visited = new Set<string>();
+  for (let name = row?.zone ?? null; name !== null && !visited.has(name) && (mode === undefined || offline === undefined);) {
+    visited.add(name); // a cycle in a damaged tree ends here
+    const zone = await store.zones.get(name);
+    if (!zone) break;
+    if (mode === undefined && isAuthMode(zone.auth_mode)) mode = zone.auth_mode;
+    if (offline === undefined && isOfflineAuthMode(zone.offline_auth_mode)) offline = zone.offline_auth_mode;
+    name = zone.parent;
   }
   return { mode: mode ?? DEFAULT_AUTH_MODE, offline: offline ?? null };
 }

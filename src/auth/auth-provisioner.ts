@@ -77,7 +77,7 @@ export class AuthProvisioner {
   async reconcile(): Promise<void> {
     for (const station of await this.store.stations.list()) {
       if (!this.connections.has(station.id) || station.admission !== 'admitted') continue;
-      const wanted = policyKey(await resolveAuthPolicy(this.store, station.id));
+      const wanted = policyKey(await resolveAuthPolicy(this.store, station));
       const run = this.runs.get(station.id);
       if (run ? run.waiting || run.policy === wanted : this.provisioned.get(station.id) === wanted) continue;
       await this.provisionSoon(station.id);
@@ -116,7 +116,7 @@ export class AuthProvisioner {
     const connection = this.connections.get(stationId);
     const station = await this.store.stations.get(stationId);
     if (station?.admission !== 'admitted') return;
-    const policy = await resolveAuthPolicy(this.store, stationId);
+    const policy = await resolveAuthPolicy(this.store, station);
     run.policy = policyKey(policy);
     this.provisioned.delete(stationId);
     // What station-list turns on must be turned off when the station leaves it, also after a
@@ -173,7 +173,7 @@ export class AuthProvisioner {
   async pushLists(): Promise<void> {
     for (const station of await this.store.stations.list()) {
       if (!this.connections.has(station.id) || station.admission !== 'admitted') continue;
-      if ((await resolveAuthPolicy(this.store, station.id)).mode === 'station-list') await this.pushList(station.id);
+      if ((await resolveAuthPolicy(this.store, station)).mode === 'station-list') await this.pushList(station.id);
     }
   }
 

@@ -31,7 +31,8 @@ export interface StationClient {
   readonly handshake: Handshake;
   readonly session: Record<string, unknown>;
   handle(method: string, handler: (ctx: { params: unknown }) => Promise<unknown>): void;
-  call(method: string, params: unknown, options?: { callTimeoutMs?: number }): Promise<unknown>;
+  /** `callTimeoutMs`: Infinity for none; `signal`: aborting it fails the call (looked at once the call has started). */
+  call(method: string, params: unknown, options?: { callTimeoutMs?: number; signal?: AbortSignal }): Promise<unknown>;
   close(options?: { code?: number; reason?: string }): Promise<unknown>;
   on(event: string, listener: (event: never) => void): unknown;
   once(event: string, listener: (event: never) => void): unknown;

@@ -93,7 +93,7 @@ export class InProcessLink {
       handshake,
       session: {},
       handle(method: string, handler: Handler) { link.handlers.set(method, handler); },
-      call: (method, params, callOptions) => this.centralCall(method, params, callOptions?.callTimeoutMs ?? 30_000),
+      call: (method, params, callOptions) => this.centralCall(method, params, callOptions?.callTimeoutMs ?? 30_000, callOptions?.signal),
       close: async (closeOptions) => {
         const code = closeOptions?.code ?? 1000;
         const reason = closeOptions?.reason ?? '';
@@ -119,7 +119,7 @@ export class InProcessLink {
   /** A CALL from the station model to Fuseguard's handlers. */
   stationCall(method: string, params: unknown): Promise<unknown> {
     const timeoutMs = this.options.stationCallTimeoutMs ?? 30_000;
-    return this.stationCalls.push(() => this.oneCall(timeoutMs, `${method}: no answer from the central system`, (answer, fail) => {
+    return this.stationCalls.push(() => this.oneCall(timeoutMs, `${method}: no answer from the central system`, undefined, (answer, fail) => {
       this.toCentral.send(() => {
         const handler = this.handlers.get(method);
         const messageId = `s${nextMessageId++}`;
@@ -134,8 +134,8 @@ export class InProcessLink {
     }));
   }
 
-  private centralCall(method: string, params: unknown, timeoutMs: number): Promise<unknown> {
-    return this.centralCalls.push(() => this.oneCall(timeoutMs, `${method}: no answer before ${timeoutMs} ms`, (answer, fail) => {
+  private centralCall(method: string, params: unknown, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+    return this.centralCalls.push(() => this.oneCall(timeoutMs, `${method}: no answer before ${timeoutMs} ms`, signal, (answer, fail) => {
       // Copied as JSON would be: the model never shares objects with Fuseguard.
       const sent = JSON.parse(JSON.stringify(params ?? {})) as unknown;
       this.toStation.send(() => {
@@ -157,8 +157,11 @@ export class InProcessLink {
     }));
   }
 
-  /** One call on the link, settled once: by its answer, its timeout, or the link closing. */
-  private oneCall(timeoutMs: number, timeoutMessage: string, send: (answer: (result: unknown) => void, fail: (error: Error) => void) => void): Promise<unknown> {
+  /**
+   * One call on the link, settled once: by its answer, its timeout (none when not finite, as in
+   * ocpp-rpc), its `signal` aborting, or the link closing.
+   */
+  private oneCall(timeoutMs: number, timeoutMessage: string, signal: AbortSignal | undefined, send: (answer: (result: unknown) => void, fail: (error: Error) => void) => void): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
       if (!this.open) { reject(new LinkClosedError(this.closeInfo?.code ?? 1006, 'closed')); return; }
       let done = false;
@@ -171,7 +174,8 @@ export class InProcessLink {
       };
       const fail = (error: Error) => finish(() => reject(error));
       this.inFlight.add(fail);
-      const timer = setTimeout(() => fail(new TimeoutError(timeoutMessage)), timeoutMs);
+      const timer = Number.isFinite(timeoutMs) && timeoutMs > 0 ? setTimeout(() => fail(new TimeoutError(timeoutMessage)), timeoutMs) : undefined;
+      signal?.addEventListener('abort', () => fail(Object.assign(new Error('aborted'), { name: 'AbortError' })), { once: true });
       send((result) => finish(() => resolve(result)), fail);
     });
   }
