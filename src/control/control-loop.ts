@@ -28,6 +28,9 @@ export interface ControlLoopOptions {
   /** The next round waits at least this many times the last one's duration [2]; 0 (tests on a simulated clock) for none. */
   roundSpacing?: number;
   tickMs?: number;
+  /** Renewals per batch and per turn of the event loop (see Dispatcher), for tests with small sites. */
+  renewalsPerBatch?: number;
+  renewalsPerTurn?: number;
   /** What a station's clock reads now (U3); its profiles are stamped on it. Default: `now`. */
   stationNow?: (stationId: string) => number;
 }
@@ -71,6 +74,8 @@ export class ControlLoop {
       uncontrolledRetryMs: options.uncontrolledRetryMs ?? 30_000,
       stationNow,
       answered: () => this.schedule(),
+      renewalsPerBatch: options.renewalsPerBatch,
+      renewalsPerTurn: options.renewalsPerTurn,
     });
     // D8: the allocation counts every connector at what its station may let it draw now.
     this.state.control = (runtime, connected) => {

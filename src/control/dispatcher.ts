@@ -6,7 +6,7 @@
 // a car that plugs in then waits for its share instead of drawing its failsafe current next to
 // cars that already use the whole zone. If Fuseguard goes away, that 0 A profile runs out and the
 // failsafe applies.
-import { phaseIndex, sitePhases, type AllocationResult, type PhaseIndex, type PossibleProfile, type Setpoint } from '../domain/index.js';
+import { phaseIndex, sitePhases, type AllocationResult, type PhaseIndex, type Setpoint } from '../domain/index.js';
 import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
 import { liveEndAt, liveProfile, type ProfileUnit } from './charging-profiles.js';
@@ -26,6 +26,9 @@ export interface DispatcherOptions {
    * station that does not answer (its command times out after 30 s) must not hold up the rest.
    */
   renewalPatienceMs?: number;
+  /** Renewals per batch [RENEWALS_PER_ROUND] and per turn of the event loop [RENEWALS_PER_TURN]; smaller in the safety fuzzer's small sites. */
+  renewalsPerBatch?: number;
+  renewalsPerTurn?: number;
   /**
    * What a station's clock reads now (U3: the time it was last given); its profiles are stamped
    * on it and their expiry is judged on it. Default: Fuseguard's own clock.
@@ -46,6 +49,8 @@ export const REFUSALS_BEFORE_FLAG = 3;
  * count (D8).
  */
 export const RENEWALS_PER_ROUND = 250;
+/** How many renewals start in one turn of the event loop. */
+export const RENEWALS_PER_TURN = 25;
 const TOLERANCE_A = 1e-6;
 
 export class Dispatcher {
@@ -57,13 +62,17 @@ export class Dispatcher {
   private readonly renewDue = new Set<string>();
   /** The live profile in flight per connector (one at a time), with what it carries. */
   private readonly inFlight = new Map<string, { run: Promise<void>; toA: number; phaseCount: number; validToAt: number }>();
-  /** Renewals left for later by the cap (RENEWALS_PER_ROUND), and the allocation they come from. */
+  /** Renewals left for later by the cap (RENEWALS_PER_ROUND). */
   private renewalsLeft = false;
+  /**
+   * The renewals found due by the last walk (renew), the most urgent first; `next` is the first not
+   * looked at yet. `moved`: the stations whose clock moved (they go whether due or not).
+   */
+  private renewQueue: { runtimes: ConnectorRuntime[]; next: number; moved: ReadonlySet<string>; configVersion: number } | null = null;
   /** The last batch of renewals, how many of its sends are unanswered, and its patience timer. */
   private batchId = 0;
   private batchPending = 0;
   private batchTimer: NodeJS.Timeout | null = null;
-  private lastResult: AllocationResult | null = null;
   private stopped = false;
   /** Connectors a round wanted to send to while one was in flight: its answer calls for a round. */
   private readonly waiting = new Set<string>();
@@ -76,9 +85,6 @@ export class Dispatcher {
   private applied: (Setpoint | undefined)[] = [];
   /** Slots whose step did not go (no room, in flight, not ready): looked at again next round. */
   private readonly deferred = new Set<number>();
-  private lastOrder: readonly ConnectorRuntime[] = [];
-  /** The configuration the last allocation was made for (SiteState.configVersion). */
-  private lastConfigVersion = -1;
   /** No live profile falls due for renewal before this (Fuseguard's clock). */
   private nextRenewalAt = -Infinity;
   /** Tests: every round is checked against a walk of the whole site. */
@@ -113,6 +119,10 @@ export class Dispatcher {
     this.stopped = true;
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = null;
+  }
+
+  private get perBatch(): number {
+    return this.options.renewalsPerBatch ?? RENEWALS_PER_ROUND;
   }
 
   inFlightCount(): number {
@@ -195,9 +205,6 @@ export class Dispatcher {
         this.start(step.runtime, Math.min(toA, step.lowerA), step.toPhases);
       }
     }
-    this.lastResult = result;
-    this.lastOrder = order;
-    this.lastConfigVersion = this.state.configVersion;
     this.renew(result, order);
     if (this.verify) this.state.quietly(() => this.verifyRenewals(result, order));
     if (this.state.uncontrolled.size > 0) this.retryUncontrolled(result, order);
@@ -296,19 +303,18 @@ export class Dispatcher {
   /**
    * Sends again every live profile in the last half of its life, with the same id and value: no
    * gap (D5). Also one whose connector waits for another value (a raise that did not fit yet): its
-   * profile must not end meanwhile. At most RENEWALS_PER_ROUND per round, those ending first first.
+   * profile must not end meanwhile. One walk of the site makes the queue, those ending first first;
+   * it goes RENEWALS_PER_ROUND at a time (startBatch).
    */
   private renew(result: AllocationResult, order: readonly ConnectorRuntime[]): void {
     // Nothing can be due before the earliest due time seen (issue 15: no walk of the site each round).
     if (this.renewDue.size === 0 && !this.renewalsLeft && this.now() < this.nextRenewalAt) return;
     const moved = new Set(this.renewDue);
     this.renewDue.clear();
-    const due: { runtime: ConnectorRuntime; live: PossibleProfile }[] = [];
+    const due: { runtime: ConnectorRuntime; validToAt: number | null }[] = [];
     let next = Infinity;
-    // Renewals left for later go on from an earlier round's order: after a reload, its runtimes are the old ones.
-    const current = order === this.state.snapshotOrder();
     for (let slot = 0; slot < result.setpoints.length; slot++) {
-      const runtime = current ? order[slot] : order[slot] && this.state.connectors.get(order[slot].key);
+      const runtime = order[slot];
       if (!runtime) continue;
       // One in flight is looked at again when what it carries falls due (a refusal walks again).
       const flight = this.inFlight.get(runtime.key);
@@ -322,33 +328,74 @@ export class Dispatcher {
       if (!live) continue;
       const dueAt = this.renewalDueAt(runtime, live.validToAt);
       // Offline or uncontrolled: not renewed, but looked at again from its due time (it may be back).
-      if (result.setpoints[slot].controllable && (moved.has(runtime.stationId) || dueAt < this.now())) due.push({ runtime, live });
+      if (result.setpoints[slot].controllable && (moved.has(runtime.stationId) || dueAt < this.now())) due.push({ runtime, validToAt: live.validToAt });
       else next = Math.min(next, dueAt);
     }
     this.nextRenewalAt = next;
-    if (due.length > RENEWALS_PER_ROUND) due.sort((a, b) => (a.live.validToAt ?? Infinity) - (b.live.validToAt ?? Infinity));
+    if (due.length > this.perBatch) due.sort((a, b) => (a.validToAt ?? Infinity) - (b.validToAt ?? Infinity));
+    this.renewQueue = { runtimes: due.map((d) => d.runtime), next: 0, moved, configVersion: this.state.configVersion };
+    this.startBatch();
+  }
+
+  /**
+   * The next RENEWALS_PER_ROUND of the queue. They start RENEWALS_PER_TURN per turn of the event
+   * loop (250 sends in one turn stalled every station's calls for 30-60 ms: issue 15); the next
+   * batch goes once they are all answered, or after the patience (renewalPatienceMs), so that a
+   * station that does not answer holds up only its own renewal.
+   */
+  private startBatch(): void {
     const batch = ++this.batchId;
     this.batchPending = 0;
-    let looked = 0;
-    // Up to RENEWALS_PER_ROUND that go (one that cannot go now, not ready, does not take a place).
-    for (; looked < due.length && this.batchPending < RENEWALS_PER_ROUND; looked++) {
-      const { runtime, live } = due[looked];
-      // What it holds, again: on the phases it holds it on (the first of its rotation). One that
-      // cannot go now is looked for again next round.
-      if (this.start(runtime, live.limitA, sitePhases(runtime.wiring).slice(0, live.numberPhases ?? 3), batch)) this.batchPending += 1;
-      else this.nextRenewalAt = -Infinity;
-    }
-    this.renewalsLeft = looked < due.length;
-    // The next batch goes when this one is answered, or after the patience: a station that does
-    // not answer holds up only its own renewal (the next walk skips what is in flight).
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = null;
-    if (this.renewalsLeft) {
-      this.batchTimer = setTimeout(() => { this.batchTimer = null; this.nextBatch(); }, this.options.renewalPatienceMs ?? 2_000);
-      this.batchTimer.unref();
+    this.startRenewals(batch, this.perBatch);
+  }
+
+  private startRenewals(batch: number, places: number): void {
+    const queue = this.renewQueue;
+    // A round made a new queue or batch meanwhile, the site was loaded again (its runtimes are new:
+    // the next round makes its own queue), or the loop stopped.
+    if (this.stopped || batch !== this.batchId || !queue) return;
+    if (queue.configVersion !== this.state.configVersion) {
+      this.renewQueue = null; // renewalsLeft stays: the next round walks the new site
+      return;
     }
-    // A station whose clock moved and that was left for later stays due.
-    for (const { runtime } of due.slice(looked)) if (moved.has(runtime.stationId)) this.renewDue.add(runtime.stationId);
+    for (let turn = 0; turn < (this.options.renewalsPerTurn ?? RENEWALS_PER_TURN) && places > 0 && queue.next < queue.runtimes.length; turn++) {
+      const runtime = queue.runtimes[queue.next++];
+      // Looked at again now, not as it was at the walk: a round may have sent it another value
+      // since (that one is renewed from its own end), or it may be in flight.
+      if (this.inFlight.has(runtime.key)) continue;
+      const live = this.held.view(runtime, 0).validLive();
+      if (!live) continue;
+      const dueAt = this.renewalDueAt(runtime, live.validToAt);
+      if (!queue.moved.has(runtime.stationId) && dueAt >= this.now()) { this.nextRenewalAt = Math.min(this.nextRenewalAt, dueAt); continue; }
+      // What it holds, again: on the phases it holds it on (the first of its rotation). One that
+      // cannot go now (not ready) takes no place, and is looked for again next round.
+      if (this.start(runtime, live.limitA, sitePhases(runtime.wiring).slice(0, live.numberPhases ?? 3), batch)) {
+        this.batchPending += 1;
+        places -= 1;
+      } else {
+        this.nextRenewalAt = -Infinity;
+      }
+    }
+    const left = queue.next < queue.runtimes.length;
+    this.renewalsLeft = left;
+    if (left && places > 0) {
+      setImmediate(() => this.startRenewals(batch, places));
+      return;
+    }
+    if (!left) {
+      this.renewQueue = null;
+      return;
+    }
+    // A station whose clock moved and that is left for later stays due (should a new walk replace the queue).
+    for (let i = queue.next; i < queue.runtimes.length; i++) if (queue.moved.has(queue.runtimes[i].stationId)) this.renewDue.add(queue.runtimes[i].stationId);
+    if (this.batchPending === 0) {
+      this.nextBatch();
+      return;
+    }
+    this.batchTimer = setTimeout(() => { this.batchTimer = null; this.nextBatch(); }, this.options.renewalPatienceMs ?? 2_000);
+    this.batchTimer.unref();
   }
 
   /**
@@ -370,14 +417,13 @@ export class Dispatcher {
     if (!target || target.toA !== toA || target.phaseCount !== phases.length) this.waiting.add(runtime.key);
   }
 
-  /** Renewals left for later go on from the last allocation, without a round: they send again what each connector holds. */
+  /** Renewals left for later go on from the queue, without a round: they send again what each connector holds. */
   private nextBatch(): void {
     const batch = this.batchId;
     setImmediate(() => {
-      // Not if a round started a batch meanwhile, or the site was loaded again (its runtimes are
-      // new: the next round goes on from its own allocation), or the loop stopped.
-      if (this.stopped || !this.renewalsLeft || batch !== this.batchId || !this.lastResult || this.lastConfigVersion !== this.state.configVersion) return;
-      this.renew(this.lastResult, this.lastOrder);
+      // Not if a round started a batch meanwhile (see startRenewals for the rest).
+      if (!this.renewalsLeft || batch !== this.batchId) return;
+      this.startBatch();
     });
   }
 

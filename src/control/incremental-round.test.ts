@@ -9,14 +9,15 @@ import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
 import type { Store } from '../store/store.js';
 import { liveEndAt } from './charging-profiles.js';
-import { Dispatcher, RENEWALS_PER_ROUND } from './dispatcher.js';
+import { Dispatcher, RENEWALS_PER_ROUND, RENEWALS_PER_TURN } from './dispatcher.js';
 import { HeldProfiles } from './held-profiles.js';
 import { connectorKey, IncrementalStateError, SiteState, type ConnectorRuntime } from './site-state.js';
 import type { StationProvisioner } from './station-provisioner.js';
 
 const LIVE_S = 60;
 /** A few turns of the event loop: answers, and what they set off with setImmediate. */
-const settle = async () => { for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve)); };
+/** Turns of the event loop enough for every renewal that can go to start (RENEWALS_PER_TURN a turn). */
+const settle = async () => { for (let i = 0; i < 2 * RENEWALS_PER_ROUND / RENEWALS_PER_TURN + 5; i++) await new Promise((resolve) => setImmediate(resolve)); };
 
 // The tests that make the check find a difference on purpose turn its second throw off (the one
 // that fails a whole test run when a catch on the way swallows the first).
@@ -49,12 +50,14 @@ function setUp(count: number, verify = false) {
   }
   const provisioner = { isReady: () => { readyCalls += 1; return true; }, capabilities: () => ({ rateUnit: 'A' }) } as unknown as StationProvisioner;
   const sent: string[] = [];
+  const sentLimits: [stationId: string, limitA: number][] = [];
   // Stations that do not answer until released (as one whose command times out).
   const hung = new Set<string>();
   const unanswered: (() => void)[] = [];
   const commands = {
-    send: (stationId: string) => {
+    send: (stationId: string, _action: string, request: { csChargingProfiles: { chargingSchedule: { chargingSchedulePeriod: { limit: number }[] } } }) => {
       sent.push(stationId);
+      sentLimits.push([stationId, request.csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0].limit]);
       const answer = { ok: true, response: { status: 'Accepted' } };
       return hung.has(stationId) ? new Promise((resolve) => unanswered.push(() => resolve(answer))) : Promise.resolve(answer);
     },
@@ -71,7 +74,7 @@ function setUp(count: number, verify = false) {
   const heldInSnapshot = (key: string) => state.snapshot().connectors.find((c) => c.id === key)?.heldA;
   return {
     state, held, runtimes, round, heldInSnapshot, advance: (ms: number) => { clock += ms; }, now,
-    work: () => ({ controlCalls, readyCalls }), sent, hung,
+    work: () => ({ controlCalls, readyCalls }), sent, sentLimits, hung,
     /** A round that does not wait for the stations' answers. */
     apply: () => {
       const result = allocate(state.snapshot(), now());
@@ -185,15 +188,45 @@ describe('incremental dispatch (issue 15)', () => {
     try {
       const before = t.sent.length;
       t.apply(); // the first batch, the silent station's renewal in it
+      // Started a few at a time, one turn of the event loop each: not 250 sends in one stall.
+      expect(t.sent.length - before).toBe(RENEWALS_PER_TURN);
+      await settle();
       const firstBatch = t.sent.slice(before);
       expect(firstBatch).toHaveLength(RENEWALS_PER_ROUND);
       expect(firstBatch).toContain(t.runtimes[0].stationId);
-      await settle(); // every other answer is in: the rest still wait for the silent one
-      expect(t.sent.length - before).toBe(RENEWALS_PER_ROUND);
+      expect(t.sent.length - before).toBe(RENEWALS_PER_ROUND); // every other answer is in: the rest still wait for the silent one
       vi.advanceTimersByTime(50); // the patience (50 ms here), not the station's 30 s timeout
       await settle();
       expect(t.sent.length - before).toBe(count); // the rest went; the silent one's renewal still in flight, not sent twice
       expect(t.sent.slice(before).filter((id) => id === t.runtimes[0].stationId)).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+    await t.release();
+  });
+  it('a renewal left for later goes as the connector is when its turn comes, not as it was at the walk (issue 15, D5)', async () => {
+    const count = RENEWALS_PER_ROUND + 10;
+    const t = setUp(count);
+    await t.round(); // every connector held at 0 A
+    t.hung.add(t.runtimes[0].stationId); // holds the first batch until the patience
+    t.advance(liveEndAt(1_000_000, LIVE_S) - 1_000_000 - 20_000); // all due
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const before = t.sent.length;
+      t.apply();
+      await settle();
+      expect(t.sent.length - before).toBe(RENEWALS_PER_ROUND);
+      // Meanwhile another profile reached the last two (a round's): one is no longer due at all;
+      // the other's limit changed. The queue was made before either.
+      const [other, stale] = t.runtimes.slice(-2);
+      t.held.answered(stale, 'live', t.held.sent(stale, 'live', { limitA: 0, validToAt: t.now() + LIVE_S * 1000, numberPhases: 3 }), 'accepted');
+      t.held.answered(other, 'live', t.held.sent(other, 'live', { limitA: 7, validToAt: t.now() + 1_000, numberPhases: 3 }), 'accepted');
+      vi.advanceTimersByTime(50);
+      await settle();
+      const rest = t.sentLimits.slice(before + RENEWALS_PER_ROUND);
+      expect(rest.map(([id]) => id)).not.toContain(stale.stationId);
+      expect(rest.find(([id]) => id === other.stationId)).toEqual([other.stationId, 7]);
+      expect(rest).toHaveLength(count - RENEWALS_PER_ROUND - 1);
     } finally {
       vi.useRealTimers();
     }

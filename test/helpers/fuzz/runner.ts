@@ -131,7 +131,8 @@ export class FuzzApp {
       dataDir: this.dataDir, port: 0, host: '127.0.0.1', siteFile, logger: pino({ level: 'silent' }),
       commandTimeoutMs: COMMAND_TIMEOUT_MS,
       // No spacing by the rounds' real duration: a seed replays the same on a busy machine.
-      control: { liveProfileDurationS: LIVE_PROFILE_S, commandTimeoutMs: COMMAND_TIMEOUT_MS, debounceMs: 50, roundSpacing: 0, tickMs: 2_000 },
+      // Renewals in batches of 3, 2 a turn: the queue's batches and turns happen on these small sites too (issue 15).
+      control: { liveProfileDurationS: LIVE_PROFILE_S, commandTimeoutMs: COMMAND_TIMEOUT_MS, debounceMs: 50, roundSpacing: 0, tickMs: 2_000, renewalsPerBatch: 3, renewalsPerTurn: 2 },
     });
     // An admin API token, stored as POST /api/tokens would store it (the guard checks it for real);
     // logging in would cost three scrypt hashes.
