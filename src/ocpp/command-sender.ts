@@ -5,7 +5,7 @@
 import type { EventLog } from '../services/event-log.js';
 import type { Store } from '../store/store.js';
 import type { OcppActions } from './types.generated.js';
-import { TimeoutError, type StationClient } from './rpc.js';
+import type { StationClient } from './rpc.js';
 import type { StationServer } from './station-server.js';
 
 export const COMMAND_ACTIONS = [
@@ -45,7 +45,7 @@ export class CommandSender {
     stationId: string, action: A, request: OcppActions[A]['request'], options: { timeoutMs?: number } = {},
   ): Promise<CommandResult<A>> {
     const commandId = await this.store.record((db) => this.store.commands.begin(stationId, action, request, this.now(), db));
-    const client = this.server.client(stationId);
+    const client = this.server.clientForCommands(stationId);
     if (!client) return this.fail(commandId, stationId, action, 'error', 'station is not connected', { notSent: true });
     // D8: a station may refuse or drop requests until its boot is accepted; nothing goes before.
     if (!this.server.isRegistered(stationId)) return this.fail(commandId, stationId, action, 'error', NOT_REGISTERED, { notSent: true });
@@ -54,7 +54,7 @@ export class CommandSender {
       await this.store.record((db) => this.store.commands.finish(commandId, 'answered', response, this.now(), db));
       return { ok: true, commandId, response };
     } catch (error) {
-      if (error instanceof TimeoutError || error instanceof CallTimedOut) return this.fail(commandId, stationId, action, 'timeout', 'no answer before the timeout');
+      if (error instanceof CallTimedOut) return this.fail(commandId, stationId, action, 'timeout', 'no answer before the timeout');
       const code = (error as { rpcErrorCode?: string }).rpcErrorCode;
       const message = error instanceof Error ? error.message : String(error);
       return this.fail(commandId, stationId, action, 'error', code ? `${code}: ${message}` : message, code ? { callError: String(code) } : {});

@@ -14,6 +14,9 @@ import { createOcpp16Validator } from './ocpp16-validator.js';
 import { callError, RPCServer, type Handshake, type RpcServer, type StationClient } from './rpc.js';
 
 export const OCPP_PATH = '/ocpp';
+
+/** A connected station as the rest of Fuseguard sees it: requests to it go through CommandSender. */
+export type ConnectedStation = Omit<StationClient, 'call'>;
 export const DEFAULT_MAX_FRAME_BYTES = 128 * 1024;
 const SUBPROTOCOL = 'ocpp1.6';
 
@@ -23,7 +26,6 @@ export interface StationServerOptions {
   pingIntervalMs?: number;
   /** The largest message a station may send; a larger one closes its connection with 1009 [128 KiB]. */
   maxFrameBytes?: number;
-  callTimeoutMs?: number;
   /** Behind one reverse proxy: a station's address (password backoff, logs) is the last of X-Forwarded-For, the one the proxy appended. */
   trustProxy?: boolean;
 }
@@ -56,7 +58,8 @@ export class StationServer {
       strictMode: true,
       strictModeValidators: [createOcpp16Validator()],
       pingIntervalMs: options.pingIntervalMs ?? 60_000,
-      callTimeoutMs: options.callTimeoutMs ?? 30_000,
+      // Commands have their own timeout (CommandSender); ocpp-rpc's is never used.
+      callTimeoutMs: Infinity,
       respondWithDetailedErrors: false,
       // Without it, ws buffers up to 100 MiB per message, from anyone who may upgrade (issue 14, row 5).
       wssOptions: { maxPayload: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES },
@@ -88,8 +91,16 @@ export class StationServer {
     });
   }
 
-  /** The live connection of a station, if it is connected. */
-  client(stationId: string): StationClient | undefined {
+  /** The live connection of a station, if it is connected; commands go through CommandSender only. */
+  client(stationId: string): ConnectedStation | undefined {
+    return this.connections.get(stationId);
+  }
+
+  /**
+   * For CommandSender alone: its calls must be the only ones on a connection, each starting at once
+   * inside ocpp-rpc, or a command's timeout could be missed (see CommandSender.callInTurn).
+   */
+  clientForCommands(stationId: string): StationClient | undefined {
     return this.connections.get(stationId);
   }
 

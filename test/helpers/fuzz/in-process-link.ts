@@ -6,7 +6,9 @@
 // - each direction carries its messages in order (FIFO), each `latencyMs` after it was sent;
 // - each side has at most one CALL in flight to the other; the next waits for the answer or the
 //   timeout (the timeout starts when the CALL goes out, as in ocpp-rpc);
-// - a CALL that gets no answer within `callTimeoutMs` fails with ocpp-rpc's TimeoutError;
+// - a CALL that gets no answer within `callTimeoutMs` (none when not finite) fails with ocpp-rpc's
+//   TimeoutError, and one whose `signal` aborts with an AbortError (Fuseguard's CommandSender keeps
+//   its own timeout that way);
 // - closing fails the calls in flight and emits 'close' with { code, reason } once.
 import { TimeoutError, type Handshake, type StationClient } from '../../../src/ocpp/rpc.js';
 
@@ -175,6 +177,7 @@ export class InProcessLink {
       const fail = (error: Error) => finish(() => reject(error));
       this.inFlight.add(fail);
       const timer = Number.isFinite(timeoutMs) && timeoutMs > 0 ? setTimeout(() => fail(new TimeoutError(timeoutMessage)), timeoutMs) : undefined;
+      if (signal?.aborted) { fail(Object.assign(new Error('aborted'), { name: 'AbortError' })); return; }
       signal?.addEventListener('abort', () => fail(Object.assign(new Error('aborted'), { name: 'AbortError' })), { once: true });
       send((result) => finish(() => resolve(result)), fail);
     });
