@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../database.js';
+import { reusedQuery } from '../reused-query.js';
 import type { LogsTable } from '../schema.js';
 
 export type LogRow = Selectable<LogsTable>;
@@ -7,10 +8,13 @@ export type LogEntry = Omit<LogRow, 'id'>;
 
 /** The log lines an operator needs, kept in the database and bounded in size (X1). */
 export class LogsRepository {
+  private readonly insert = reusedQuery<keyof LogEntry>((value) => this.db.insertInto('logs')
+    .values({ at: value('at'), level: value('level'), station_id: value('station_id'), action: value('action'), message: value('message') }).compile());
+
   constructor(private readonly db: Db, private readonly maxRows = 100_000) {}
 
   async add(entry: LogEntry, db: Db = this.db): Promise<void> {
-    await db.insertInto('logs').values(entry).execute();
+    await db.executeQuery(this.insert(entry));
   }
 
   list(filter: { stationId?: string; level?: LogRow['level']; limit?: number } = {}): Promise<LogRow[]> {

@@ -1,4 +1,5 @@
 import type { Db } from '../database.js';
+import { reusedQuery } from '../reused-query.js';
 import type { ConnectorRow, StationRow, StationUpdate } from '../schema.js';
 
 /** `offline_auth_mode` absent: left as stored (B2). */
@@ -10,6 +11,10 @@ export type ConnectorConfig = Pick<ConnectorRow, 'station_id' | 'connector_id' |
 const DISCOVERED_CONNECTOR = { phases: 'L1L2L3', min_current_a: null, max_current_a: 32, type: 'AC' as const, max_power_w: null, discovered: 1 };
 
 export class StationsRepository {
+  // Once per connector in a boot storm: compiled once (reused-query.ts).
+  private readonly failsafeHeldUpdate = reusedQuery<'stationId' | 'connectorId' | 'failsafeA'>((value) => this.db.updateTable('connectors')
+    .set({ failsafe_held_a: value('failsafeA') }).where('station_id', '=', value('stationId')).where('connector_id', '=', value('connectorId')).compile());
+
   constructor(private readonly db: Db) {}
 
   get(id: string): Promise<StationRow | undefined> {
@@ -96,8 +101,7 @@ export class StationsRepository {
 
   /** D8: the failsafe the connector's station surely holds (null: not known). */
   async setFailsafeHeld(stationId: string, connectorId: number, failsafeA: number | null, db: Db = this.db): Promise<void> {
-    await db.updateTable('connectors').set({ failsafe_held_a: failsafeA })
-      .where('station_id', '=', stationId).where('connector_id', '=', connectorId).execute();
+    await db.executeQuery(this.failsafeHeldUpdate({ stationId, connectorId, failsafeA }));
   }
 
   /** A connector a station has and the site did not list (D8): created with the defaults, if missing. */

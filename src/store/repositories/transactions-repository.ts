@@ -1,8 +1,13 @@
+import type { CompiledQuery } from 'kysely';
 import type { Db } from '../database.js';
-import type { NewMeterSample, TransactionRow } from '../schema.js';
+import { reusedQuery } from '../reused-query.js';
+import type { MeterSamplesTable, NewMeterSample, TransactionRow } from '../schema.js';
 import { joinAnomalies, settleStop, supersededStop, type TransactionAnomaly } from '../../domain/session/transaction-sanity.js';
 
 const SAMPLES_PER_INSERT = 1_000;
+/** Inserts of up to this many samples (a MeterValues' usual handful) are compiled once per count. */
+const REUSED_SAMPLE_COUNT = 16;
+const SAMPLE_COLUMNS = ['transaction_id', 'station_id', 'connector_id', 'at', 'measurand', 'phase', 'value', 'unit', 'context'] as const satisfies readonly (keyof MeterSamplesTable)[];
 
 export interface StartRecord {
   stationId: string;
@@ -45,6 +50,9 @@ export const TRANSACTION_SEQUENCE = 'transaction_id';
 export const SUPERSEDED_REASON = 'Superseded';
 
 export class TransactionsRepository {
+  /** The insert of n samples, by n (at most REUSED_SAMPLE_COUNT): a steady stream of MeterValues runs it thousands of times a second. */
+  private readonly sampleInserts = new Map<number, (values: Record<string, unknown>) => CompiledQuery>();
+
   constructor(private readonly db: Db) {}
 
   /**
@@ -141,12 +149,27 @@ export class TransactionsRepository {
   }
 
   /** Stores meter samples and moves each transaction's last known energy reading forward. */
+  private sampleInsert(count: number): (values: Record<string, unknown>) => CompiledQuery {
+    let insert = this.sampleInserts.get(count);
+    if (!insert) {
+      insert = reusedQuery<string>((value) => this.db.insertInto('meter_samples')
+        .values(Array.from({ length: count }, (_, row) => Object.fromEntries(SAMPLE_COLUMNS.map((column) => [column, value(`${column}${row}`)])) as unknown as NewMeterSample))
+        .compile());
+      this.sampleInserts.set(count, insert);
+    }
+    return insert;
+  }
+
   async addSamples(db: Db, samples: readonly NewMeterSample[]): Promise<void> {
     if (samples.length === 0) return;
     // In chunks: one statement has a bounded number of variables (SQLite: 32,766), and a station
     // may send thousands of sampled values at once (issue 14, row 12).
-    for (let i = 0; i < samples.length; i += SAMPLES_PER_INSERT) {
-      await db.insertInto('meter_samples').values(samples.slice(i, i + SAMPLES_PER_INSERT)).execute();
+    if (samples.length <= REUSED_SAMPLE_COUNT) {
+      await db.executeQuery(this.sampleInsert(samples.length)(Object.fromEntries(samples.flatMap((sample, row) => SAMPLE_COLUMNS.map((column) => [`${column}${row}`, sample[column] ?? null])))));
+    } else {
+      for (let i = 0; i < samples.length; i += SAMPLES_PER_INSERT) {
+        await db.insertInto('meter_samples').values(samples.slice(i, i + SAMPLES_PER_INSERT)).execute();
+      }
     }
     const latest = new Map<number, { wh: number; at: number }>();
     for (const s of samples) {
