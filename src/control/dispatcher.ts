@@ -117,6 +117,7 @@ export class Dispatcher {
   /** The control loop stopped: nothing more goes out on its own. */
   stop(): void {
     this.stopped = true;
+    this.renewQueue = null;
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = null;
   }
@@ -210,12 +211,15 @@ export class Dispatcher {
     if (this.state.uncontrolled.size > 0) this.retryUncontrolled(result, order);
   }
 
-  /** Tests: no live profile past its renewal time is left without one on its way (unless the cap left it for later). */
+  /** Tests: no live profile past its renewal time is left without one on its way or in the queue. */
   private verifyRenewals(result: AllocationResult, order: readonly ConnectorRuntime[]): void {
-    if (this.renewalsLeft) return;
+    // Those the queue still holds go in later turns or batches.
+    const queued = new Set<string>();
+    const queue = this.renewQueue;
+    if (queue) for (let i = queue.next; i < queue.runtimes.length; i++) queued.add(queue.runtimes[i].key);
     for (let slot = 0; slot < order.length; slot++) {
       const runtime = order[slot];
-      if (!runtime || !result.setpoints[slot].controllable || this.inFlight.has(runtime.key) || !this.provisioner.isReady(runtime)) continue;
+      if (!runtime || !result.setpoints[slot].controllable || this.inFlight.has(runtime.key) || queued.has(runtime.key) || !this.provisioner.isReady(runtime)) continue;
       const live = this.held.view(runtime, 0).validLive();
       if (live && this.renewalDueAt(runtime, live.validToAt) < this.now()) throw incrementalStateError(`incremental dispatch: the live profile of ${runtime.key} is due for renewal and was not sent again`);
     }
@@ -309,9 +313,10 @@ export class Dispatcher {
   private renew(result: AllocationResult, order: readonly ConnectorRuntime[]): void {
     // Nothing can be due before the earliest due time seen (issue 15: no walk of the site each round).
     if (this.renewDue.size === 0 && !this.renewalsLeft && this.now() < this.nextRenewalAt) return;
+    this.dropQueue();
     const moved = new Set(this.renewDue);
     this.renewDue.clear();
-    const due: { runtime: ConnectorRuntime; validToAt: number | null }[] = [];
+    const due: { runtime: ConnectorRuntime; dueAt: number }[] = [];
     let next = Infinity;
     for (let slot = 0; slot < result.setpoints.length; slot++) {
       const runtime = order[slot];
@@ -328,11 +333,13 @@ export class Dispatcher {
       if (!live) continue;
       const dueAt = this.renewalDueAt(runtime, live.validToAt);
       // Offline or uncontrolled: not renewed, but looked at again from its due time (it may be back).
-      if (result.setpoints[slot].controllable && (moved.has(runtime.stationId) || dueAt < this.now())) due.push({ runtime, validToAt: live.validToAt });
+      // Those whose station's clock moved first: what they hold ends at another moment than the grid.
+      if (result.setpoints[slot].controllable && moved.has(runtime.stationId)) due.push({ runtime, dueAt: -Infinity });
+      else if (result.setpoints[slot].controllable && dueAt < this.now()) due.push({ runtime, dueAt });
       else next = Math.min(next, dueAt);
     }
     this.nextRenewalAt = next;
-    if (due.length > this.perBatch) due.sort((a, b) => (a.validToAt ?? Infinity) - (b.validToAt ?? Infinity));
+    if (due.length > this.perBatch) due.sort((a, b) => a.dueAt - b.dueAt);
     this.renewQueue = { runtimes: due.map((d) => d.runtime), next: 0, moved, configVersion: this.state.configVersion };
     this.startBatch();
   }
@@ -357,7 +364,7 @@ export class Dispatcher {
     // the next round makes its own queue), or the loop stopped.
     if (this.stopped || batch !== this.batchId || !queue) return;
     if (queue.configVersion !== this.state.configVersion) {
-      this.renewQueue = null; // renewalsLeft stays: the next round walks the new site
+      this.dropQueue(); // renewalsLeft stays: the next round walks the new site
       return;
     }
     for (let turn = 0; turn < (this.options.renewalsPerTurn ?? RENEWALS_PER_TURN) && places > 0 && queue.next < queue.runtimes.length; turn++) {
@@ -388,8 +395,6 @@ export class Dispatcher {
       this.renewQueue = null;
       return;
     }
-    // A station whose clock moved and that is left for later stays due (should a new walk replace the queue).
-    for (let i = queue.next; i < queue.runtimes.length; i++) if (queue.moved.has(queue.runtimes[i].stationId)) this.renewDue.add(queue.runtimes[i].stationId);
     if (this.batchPending === 0) {
       this.nextBatch();
       return;
@@ -415,6 +420,17 @@ export class Dispatcher {
   private waitFor(runtime: ConnectorRuntime, toA: number, phases: readonly PhaseIndex[]): void {
     const target = this.inFlight.get(runtime.key);
     if (!target || target.toA !== toA || target.phaseCount !== phases.length) this.waiting.add(runtime.key);
+  }
+
+  /**
+   * Gives the queue up (a new walk replaces it, or the site was loaded again): its stations whose
+   * clock moved and that did not go yet stay due, for the next walk; the rest it finds again.
+   */
+  private dropQueue(): void {
+    const queue = this.renewQueue;
+    if (!queue) return;
+    this.renewQueue = null;
+    for (let i = queue.next; i < queue.runtimes.length; i++) if (queue.moved.has(queue.runtimes[i].stationId)) this.renewDue.add(queue.runtimes[i].stationId);
   }
 
   /** Renewals left for later go on from the queue, without a round: they send again what each connector holds. */

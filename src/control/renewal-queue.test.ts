@@ -1,0 +1,135 @@
+// The renewal queue and stations whose clock moved (issue 15, U3, D5): a station given another
+// time gets its live profiles again, stamped on its new clock, once, whatever rounds or reloads
+// come between the turns of the queue; those moved go first.
+import { describe, expect, it } from 'vitest';
+import { allocate } from '../domain/index.js';
+import type { CommandSender } from '../ocpp/command-sender.js';
+import type { EventLog } from '../services/event-log.js';
+import type { Store } from '../store/store.js';
+import { liveEndAt } from './charging-profiles.js';
+import { Dispatcher } from './dispatcher.js';
+import { HeldProfiles } from './held-profiles.js';
+import { connectorKey, SiteState, type ConnectorRuntime } from './site-state.js';
+import type { StationProvisioner } from './station-provisioner.js';
+
+const LIVE_S = 60;
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+function setUp(opts: { renewalsPerBatch?: number; renewalsPerTurn?: number } = {}) {
+  let clock = 1_000_000;
+  const now = () => clock;
+  /** Per station: its clock's offset from Fuseguard's (U3). */
+  const offset = new Map<string, number>();
+  const stationNow = (id: string) => clock + (offset.get(id) ?? 0);
+  const state = new SiteState(undefined as unknown as Store, now);
+  state.zones = [{ name: 'Z', parent: null, maxCurrentA: 1000, mode: 'static' }];
+  const held = new HeldProfiles(stationNow);
+  held.onChange = (r) => state.touch(r);
+  const connector = (stationId: string): ConnectorRuntime => {
+    const runtime: ConnectorRuntime = { key: connectorKey(stationId, 1), stationId, connectorId: 1, zone: 'Z', wiring: 'L1L2L3', kind: 'AC', maxCurrentA: 32, stationVip: false, session: null, measured: null };
+    state.connectors.set(runtime.key, runtime);
+    state.connectedStations.add(stationId);
+    held.answered(runtime, 'failsafe', held.sent(runtime, 'failsafe', { limitA: 0, validToAt: null }), 'accepted');
+    return runtime;
+  };
+  const provisioner = { isReady: () => true, capabilities: () => ({ rateUnit: 'A' }) } as unknown as StationProvisioner;
+  state.control = (r) => {
+    const view = held.view(r, LIVE_S);
+    return { heldA: view.countedA('now'), provisioned: true, untilAt: view.untilAt - (stationNow(r.stationId) - now()) };
+  };
+  const sent: string[] = [];
+  const commands = {
+    send: (stationId: string) => { sent.push(stationId); return Promise.resolve({ ok: true, response: { status: 'Accepted' } }); },
+  } as unknown as CommandSender;
+  const log = { error() {}, warn() {}, info() {} } as unknown as EventLog;
+  const dispatcher = new Dispatcher(commands, state, provisioner, held, log, now, {
+    liveProfileDurationS: () => LIVE_S, commandTimeoutMs: 1000, uncontrolledRetryMs: 30_000, stationNow, answered: () => {}, ...opts,
+  });
+  dispatcher.verify = false;
+  const apply = () => {
+    const result = allocate(state.snapshot(), now());
+    state.allocatorState = result.state;
+    dispatcher.apply(result);
+  };
+  const settle = async () => { for (let i = 0; i < 200; i++) { await turn(); await dispatcher.settled(); } };
+  return { connector, held, now, stationNow, offset, apply, settle, sent, dispatcher, state, advance: (ms: number) => { clock += ms; } };
+}
+
+describe('renewals of stations whose clock moved (U3, issue 15)', () => {
+  it('U3: a station whose clock moved keeps its live profile on the old clock when a round lands between two turns of the queue', async () => {
+    const t = setUp({ renewalsPerTurn: 2 }); // batch: the default 250
+    ['A', 'B', 'C', 'D'].forEach((id) => t.connector(id));
+    const s = t.connector('S');
+    t.apply(); await t.settle(); // every connector held at 0 A, all ending at the same grid end
+    const end = liveEndAt(1_000_000, LIVE_S);
+    // A..D due by time; S's station clock was moved back an hour (U3): what S holds now runs for
+    // an hour more on its own clock; 'clockMoved' -> renewStation(S): it must go again now.
+    t.advance(end - 1_000_000 - 20_000);
+    t.offset.set('S', -3_600_000);
+    t.dispatcher.renewStation('S');
+    const before = t.sent.length;
+    t.apply(); // walk: queue A, B, C, D, S (S as moved); turn 1 sends A, B
+    expect(t.sent.slice(before)).toEqual(['A', 'B']);
+    t.apply(); // another round before the next turn (e.g. another station's clockMoved, any event)
+    await t.settle();
+    for (let i = 0; i < 5; i++) { t.apply(); await t.settle(); } // more rounds: nothing brings S back
+    const sentAfter = t.sent.slice(before);
+    expect(sentAfter).toContain('C');
+    expect(sentAfter).toContain('D');
+    // S's profile ends on the grid of its new clock; left on the old one it would run an hour past
+    // it (D5: its live setpoint for ~1 h if Fuseguard went away; a restarted one assumes <= LIVE_S).
+    expect(t.held.validLive(s)?.validToAt).toBe(liveEndAt(t.stationNow('S'), LIVE_S));
+    expect(sentAfter).toContain('S');
+  });
+
+  it('U3: same, when the site is reloaded (configVersion) between two turns', async () => {
+    const t = setUp({ renewalsPerTurn: 2 });
+    ['A', 'B', 'C', 'D'].forEach((id) => t.connector(id));
+    t.connector('S');
+    t.apply(); await t.settle();
+    const end = liveEndAt(1_000_000, LIVE_S);
+    t.advance(end - 1_000_000 - 20_000);
+    t.offset.set('S', -3_600_000);
+    t.dispatcher.renewStation('S');
+    const before = t.sent.length;
+    t.apply();
+    expect(t.sent.slice(before)).toEqual(['A', 'B']);
+    t.state.configVersion += 1; // a reload or a discovered connector (connectorFor) meanwhile
+    await t.settle();
+    for (let i = 0; i < 5; i++) { t.apply(); await t.settle(); }
+    expect(t.sent.slice(before)).toContain('S');
+  });
+
+  it('U3: a station whose clock moved is renewed once, not once by the queue and again by the next round', async () => {
+    const t = setUp({ renewalsPerBatch: 3, renewalsPerTurn: 2 }); // the fuzzer's settings
+    const ids = ['A', 'B', 'C', 'D', 'E', 'F', 'G'];
+    ids.forEach((id) => t.connector(id));
+    t.apply(); await t.settle();
+    t.advance(5_000); // nothing due by time
+    for (const id of ids) { t.offset.set(id, -3_600_000); t.dispatcher.renewStation(id); }
+    const before = t.sent.length;
+    t.apply(); await t.settle(); // the queue: every station once
+    expect([...t.sent.slice(before)].sort()).toEqual(ids);
+    t.advance(2_000);
+    t.apply(); await t.settle(); // a later round (the tick)
+    const counts = Object.fromEntries(ids.map((id) => [id, t.sent.slice(before).filter((x) => x === id).length]));
+    expect(counts).toEqual(Object.fromEntries(ids.map((id) => [id, 1])));
+  });
+});
+
+describe('renewals of stations whose clock moved, default batch sizes', () => {
+  it('U3: a clock step on 300 stations: each renewed once (default batch of 250)', async () => {
+    const t = setUp();
+    const ids = Array.from({ length: 300 }, (_, i) => `CP-${i}`);
+    ids.forEach((id) => t.connector(id));
+    t.apply(); await t.settle();
+    t.advance(5_000);
+    for (const id of ids) { t.offset.set(id, -3_600_000); t.dispatcher.renewStation(id); }
+    const before = t.sent.length;
+    t.apply(); await t.settle();
+    expect(t.sent.length - before).toBe(300);
+    t.advance(2_000);
+    t.apply(); await t.settle(); // the next tick
+    expect(t.sent.length - before).toBe(300); // each once: the 50 past the first batch are not sent again
+  });
+});
