@@ -311,8 +311,10 @@ export class Dispatcher {
    * it goes RENEWALS_PER_ROUND at a time (startBatch).
    */
   private renew(result: AllocationResult, order: readonly ConnectorRuntime[]): void {
-    // Nothing can be due before the earliest due time seen (issue 15: no walk of the site each round).
-    if (this.renewDue.size === 0 && !this.renewalsLeft && this.now() < this.nextRenewalAt) return;
+    // Nothing can be due before the earliest due time seen (issue 15: no walk of the site each
+    // round), but what the queue holds (it goes on by itself, batch after batch).
+    const queueGoesOn = this.renewQueue !== null && this.renewQueue.configVersion === this.state.configVersion;
+    if (this.renewDue.size === 0 && (queueGoesOn || !this.renewalsLeft) && this.now() < this.nextRenewalAt) return;
     this.dropQueue();
     const moved = new Set(this.renewDue);
     this.renewDue.clear();

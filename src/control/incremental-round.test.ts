@@ -195,6 +195,9 @@ describe('incremental dispatch (issue 15)', () => {
       expect(firstBatch).toHaveLength(RENEWALS_PER_ROUND);
       expect(firstBatch).toContain(t.runtimes[0].stationId);
       expect(t.sent.length - before).toBe(RENEWALS_PER_ROUND); // every other answer is in: the rest still wait for the silent one
+      t.apply(); // a round meanwhile neither walks the site again nor starts the next batch early
+      await settle();
+      expect(t.sent.length - before).toBe(RENEWALS_PER_ROUND);
       vi.advanceTimersByTime(50); // the patience (50 ms here), not the station's 30 s timeout
       await settle();
       expect(t.sent.length - before).toBe(count); // the rest went; the silent one's renewal still in flight, not sent twice
