@@ -120,7 +120,7 @@ async function measure(kind: Server['kind'], count: number, options: { steady?: 
       const serverCpuPct = (cpuSecondsSince(server.process, steadyCpuStart) / ((performance.now() - wallStart) / 1000)) * 100;
       run.steady = { ...steady, serverCpuPct };
       run.rssLoadedKb = rssKb(server.process);
-      console.log(`${kind} N=${count}: steady ${steady.callsPerS.toFixed(0)} calls/s, p50 ${steady.p50Ms.toFixed(1)} ms, p99 ${steady.p99Ms.toFixed(1)} ms, server CPU ${serverCpuPct.toFixed(0)} %`);
+      console.log(`${kind} N=${count}: steady ${steady.callsPerS.toFixed(0)} calls/s, p50 ${steady.p50Ms.toFixed(1)} ms, p99 ${steady.p99Ms.toFixed(1)} ms, server CPU ${serverCpuPct.toFixed(0)} %; commands to the stations meanwhile ${JSON.stringify(steady.commandsByAction)}`);
     }
     clearInterval(peakTimer);
     run.rssPeakKb = rssPeakKb;
@@ -194,6 +194,7 @@ function print(): number {
     [`MeterValues achieved (target ${callsPerS.toFixed(0)}/s)`, perS(floor), perS(fuseguard), ''],
     ['p50 CALL (MeterValues)', ms(floor.steady?.p50Ms), ms(fuseguard.steady?.p50Ms), ratio(fuseguard.steady?.p50Ms, floor.steady?.p50Ms)],
     ['p99 CALL (MeterValues)', ms(floor.steady?.p99Ms), ms(fuseguard.steady?.p99Ms), ratio(fuseguard.steady?.p99Ms, floor.steady?.p99Ms)],
+    ['commands to the stations in the steady window (a renewal wave?)', '-', Object.entries(fuseguard.steady?.commandsByAction ?? {}).map(([a, k]) => `${k} ${a}`).join(', ') || 'none', ''],
     ['server CPU steady (% of one core)', pctOf(floor.steady?.serverCpuPct), pctOf(fuseguard.steady?.serverCpuPct), ratio(fuseguard.steady?.serverCpuPct, floor.steady?.serverCpuPct)],
     ['stations\' process CPU steady (% of one core)', pctOf(floor.steady?.clientCpuPct), pctOf(fuseguard.steady?.clientCpuPct), ''],
   ];

@@ -13,6 +13,7 @@ export type StormReport =
   | { event: 'booted'; bootedMs: number; booted: number; failed: number; bootP50Ms: number; bootP99Ms: number }
   | { event: 'provisioned'; provisionedMs: number; provisioned: number; commandsByAction: Record<string, number> }
   | { event: 'measuring' }
-  | { event: 'steady'; calls: number; errors: number; p50Ms: number; p99Ms: number; callsPerS: number; clientCpuPct: number }
+  /** `commandsByAction`: what the server sent the stations in the measured window (a renewal wave, or none). */
+  | { event: 'steady'; calls: number; errors: number; p50Ms: number; p99Ms: number; callsPerS: number; clientCpuPct: number; commandsByAction: Record<string, number> }
   | { event: 'checked'; connected: number; failsafeHeld: number; failsafeAboveZero: number }
   | { event: 'closed' };

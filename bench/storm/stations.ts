@@ -139,6 +139,7 @@ async function steady({ callsPerS, warmupS, measureS }: Extract<StormCommand, { 
   await new Promise((r) => setTimeout(r, warmupS * 1000));
   latencies = [];
   errors = 0;
+  const commandsBefore = { ...commandsByAction };
   const cpuStart = process.cpuUsage();
   const wallStart = performance.now();
   send({ event: 'measuring' });
@@ -152,6 +153,7 @@ async function steady({ callsPerS, warmupS, measureS }: Extract<StormCommand, { 
   send({
     event: 'steady', calls: measured.length, errors, p50Ms: pctNum(measured, 50), p99Ms: pctNum(measured, 99),
     callsPerS: measured.length / wallS, clientCpuPct: ((cpu.user + cpu.system) / 1e6 / wallS) * 100,
+    commandsByAction: Object.fromEntries(Object.entries(commandsByAction).map(([action, n]): [string, number] => [action, n - (commandsBefore[action] ?? 0)]).filter(([, n]) => n > 0)),
   });
 }
 
