@@ -42,7 +42,11 @@ describe("relay: the CPO's answers (U3, B1)", () => {
     cleanups.push(() => raw.close({ force: true }).then(() => undefined));
     raw.handle(async () => ({ status: 'Accepted' }));
     const boot = await raw.call('BootNotification', { chargePointVendor: 'Test', chargePointModel: 'T1' }) as { currentTime: string };
-    expect(Math.abs(Date.parse(boot.currentTime) - Date.now())).toBeLessThan(5_000); // before the CPO was heard
+    // Before the CPO was heard, the system's time. The relay's own boot upstream may be answered
+    // first on a busy machine: then the boot may carry either (the correction moves only once).
+    const bootOffsetMs = Date.parse(boot.currentTime) - Date.now();
+    if (Math.abs(h.app.relay?.clockCorrectionMs() ?? 0) < 1_000) expect(Math.abs(bootOffsetMs)).toBeLessThan(5_000);
+    else expect(Math.min(Math.abs(bootOffsetMs), Math.abs(bootOffsetMs - HOUR_MS))).toBeLessThan(5_000);
 
     await waitFor(() => Math.abs((h.app.relay?.clockCorrectionMs() ?? 0) - HOUR_MS) < 2_000, "Fuseguard's clock follows the CPO's");
     const heartbeat = await raw.call('Heartbeat', {}) as { currentTime: string };
