@@ -1,5 +1,6 @@
 // reusedQuery (issue 15): a statement compiled once runs again with each run's own values, each in
 // its column whatever the order the SQL takes them in; a template with a literal is refused.
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTempStore } from '../../test/helpers/temp-dir.js';
 import { reusedQuery } from './reused-query.js';
@@ -28,6 +29,15 @@ describe('reusedQuery', () => {
     const insert = reusedQuery<'message'>((value) => store.db.insertInto('logs')
       .values({ message: value('message'), at: 5, level: 'info', station_id: null, action: null }).compile());
     expect(() => insert({ message: 'x' })).toThrow(/parameter 2 of .* is not a named value/);
+  });
+
+  it('refuses a value written into the SQL, and a run without one of the values', async () => {
+    const written = reusedQuery<'message'>((value) => store.db.insertInto('logs')
+      .values({ message: sql.lit(value('message')), at: sql.lit(5), level: sql.lit('info'), station_id: sql.lit(null), action: sql.lit(null) } as never).compile());
+    expect(() => written({ message: 'x' })).toThrow(/written into/);
+    const insert = reusedQuery<'message' | 'at'>((value) => store.db.insertInto('logs')
+      .values({ message: value('message'), at: value('at'), level: value('at'), station_id: value('at'), action: value('at') }).compile());
+    expect(() => insert({ message: 'x' } as never)).toThrow(/no value named at/);
   });
 
   it('stores the meter samples of a MeterValues as they came, with the insert compiled once per count', async () => {

@@ -23,10 +23,16 @@ export function reusedQuery<K extends string>(build: (value: (name: K) => never)
       }
       return parameter.slice(1) as K;
     });
+    // A placeholder written into the SQL itself (sql.lit) would be the same in every run.
+    if (compiled.sql.includes('\u0000')) throw new Error(`reusedQuery: a value is written into "${compiled.sql}", not passed`);
     return { sql: compiled.sql, order };
   };
   return (values) => {
     template ??= compile();
-    return CompiledQuery.raw(template.sql, template.order.map((name) => values[name]));
+    return CompiledQuery.raw(template.sql, template.order.map((name) => {
+      // A missing one would be stored as NULL without a word.
+      if (!(name in values)) throw new Error(`reusedQuery: no value named ${name} for "${template?.sql}"`);
+      return values[name];
+    }));
   };
 }

@@ -148,7 +148,7 @@ export class TransactionsRepository {
     return this.db.selectFrom('meter_samples').selectAll().where('transaction_id', '=', transactionId).orderBy('at').execute();
   }
 
-  /** Stores meter samples and moves each transaction's last known energy reading forward. */
+  /** The insert of `count` samples, compiled once per count (values `${column}${row}`). */
   private sampleInsert(count: number): (values: Record<string, unknown>) => CompiledQuery {
     let insert = this.sampleInserts.get(count);
     if (!insert) {
@@ -160,6 +160,7 @@ export class TransactionsRepository {
     return insert;
   }
 
+  /** Stores meter samples and moves each transaction's last known energy reading forward. */
   async addSamples(db: Db, samples: readonly NewMeterSample[]): Promise<void> {
     if (samples.length === 0) return;
     // In chunks: one statement has a bounded number of variables (SQLite: 32,766), and a station
