@@ -62,7 +62,7 @@ export class Dispatcher {
   private readonly renewDue = new Set<string>();
   /** The live profile in flight per connector (one at a time), with what it carries. */
   private readonly inFlight = new Map<string, { run: Promise<void>; toA: number; phaseCount: number; validToAt: number }>();
-  /** Renewals left for later by the cap (RENEWALS_PER_ROUND). */
+  /** The queue (or one given up for a reload) still holds renewals: a round walks the site again if the queue cannot go on. */
   private renewalsLeft = false;
   /**
    * The renewals found due by the last walk (renew), the most urgent first; `next` is the first not
@@ -120,10 +120,6 @@ export class Dispatcher {
     this.renewQueue = null;
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = null;
-  }
-
-  private get perBatch(): number {
-    return this.options.renewalsPerBatch ?? RENEWALS_PER_ROUND;
   }
 
   inFlightCount(): number {
@@ -336,12 +332,13 @@ export class Dispatcher {
       const dueAt = this.renewalDueAt(runtime, live.validToAt);
       // Offline or uncontrolled: not renewed, but looked at again from its due time (it may be back).
       // Those whose station's clock moved first: what they hold ends at another moment than the grid.
-      if (result.setpoints[slot].controllable && moved.has(runtime.stationId)) due.push({ runtime, dueAt: -Infinity });
-      else if (result.setpoints[slot].controllable && dueAt < this.now()) due.push({ runtime, dueAt });
+      const controllable = result.setpoints[slot].controllable;
+      if (controllable && moved.has(runtime.stationId)) due.push({ runtime, dueAt: -Infinity });
+      else if (controllable && dueAt < this.now()) due.push({ runtime, dueAt });
       else next = Math.min(next, dueAt);
     }
     this.nextRenewalAt = next;
-    if (due.length > this.perBatch) due.sort((a, b) => a.dueAt - b.dueAt);
+    if (due.length > (this.options.renewalsPerBatch ?? RENEWALS_PER_ROUND)) due.sort((a, b) => a.dueAt - b.dueAt);
     this.renewQueue = { runtimes: due.map((d) => d.runtime), next: 0, moved, configVersion: this.state.configVersion };
     this.startBatch();
   }
@@ -357,7 +354,7 @@ export class Dispatcher {
     this.batchPending = 0;
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = null;
-    this.startRenewals(batch, this.perBatch);
+    this.startRenewals(batch, this.options.renewalsPerBatch ?? RENEWALS_PER_ROUND);
   }
 
   private startRenewals(batch: number, places: number): void {

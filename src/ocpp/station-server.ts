@@ -14,11 +14,11 @@ import { createOcpp16Validator } from './ocpp16-validator.js';
 import { callError, RPCServer, type Handshake, type RpcServer, type StationClient } from './rpc.js';
 
 export const OCPP_PATH = '/ocpp';
+export const DEFAULT_MAX_FRAME_BYTES = 128 * 1024;
+const SUBPROTOCOL = 'ocpp1.6';
 
 /** A connected station as the rest of Fuseguard sees it: requests to it go through CommandSender. */
 export type ConnectedStation = Omit<StationClient, 'call'>;
-export const DEFAULT_MAX_FRAME_BYTES = 128 * 1024;
-const SUBPROTOCOL = 'ocpp1.6';
 
 
 export interface StationServerOptions {
