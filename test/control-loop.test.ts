@@ -58,6 +58,53 @@ describe('control loop', () => {
     expect(worstSumA).toBeLessThanOrEqual(32);
   });
 
+  it('spreads a round over turns of the event loop with the same profiles; a round whose configuration changed under it sends nothing and runs again whole (issue 15)', async () => {
+    h = await startHarness(site(), { control: { liveProfileDurationS: 60, debounceMs: 20, roundSliceMs: 0 } });
+    await startSims(h.app.ocppUrl);
+    const control = h.app.control!;
+    for (const [i, sim] of sims.entries()) {
+      await sim.plugIn(1, { batteryWh: 60_000, maxCurrentA: 32, phases: 3 });
+      await sim.presentBadge(1, `CAR-${i}`);
+    }
+    await waitFor(() => sims.every((s) => s.getLimitA(1) === 10.6), 'the zone shared out');
+    await control.settled();
+
+    // What runs in the next turn after a snapshot: between the round's steps when it yields.
+    const snapshot = control.state.snapshot.bind(control.state);
+    const roundsSeen: { atSnapshot: number; nextTurn: number }[] = [];
+    let changeConfigurationOnce = false;
+    control.state.snapshot = () => {
+      const seen = { atSnapshot: control.stats.rounds, nextTurn: -1 };
+      roundsSeen.push(seen);
+      setImmediate(() => {
+        seen.nextTurn = control.stats.rounds;
+        if (changeConfigurationOnce) { changeConfigurationOnce = false; control.state.configVersion += 1; }
+      });
+      return snapshot();
+    };
+    let applied = 0;
+    control.onRound(() => { applied += 1; });
+
+    control.poke();
+    await waitFor(() => applied === 1, 'a round applied');
+    await control.settled();
+    expect(roundsSeen[0].nextTurn).toBe(roundsSeen[0].atSnapshot); // other work ran before the round ended
+    const expected = allocate(snapshot(), Date.now());
+    expect(control.lastResult?.setpoints.map((s) => s.currentA)).toEqual(expected.setpoints.map((s) => s.currentA));
+
+    roundsSeen.length = 0;
+    applied = 0;
+    changeConfigurationOnce = true;
+    control.poke();
+    await waitFor(() => applied === 1, 'a round applied after the change');
+    await control.settled();
+    // The first round saw the change mid-way: dropped (never applied); the next ran whole.
+    expect(roundsSeen).toHaveLength(2);
+    expect(roundsSeen[1].nextTurn).toBe(roundsSeen[1].atSnapshot + 1);
+    expect(applied).toBe(1);
+    expect(sims.map((s) => s.getLimitA(1))).toEqual([10.6, 10.6, 10.6]);
+  });
+
   it('installs the D1 failsafe below the live profile, and stations fall back to it when Fuseguard is gone (D5)', async () => {
     h = await startHarness(site(), { control: { liveProfileDurationS: 3, debounceMs: 20 } });
     await startSims(h.app.ocppUrl);

@@ -1,6 +1,6 @@
 // The control loop: on every relevant event (debounced) and on a steady tick, build the
 // snapshot, call allocate(), and hand the result to the dispatcher. One round at a time.
-import { allocate, siteFailsafe, type AllocationResult, type Failsafe, type SiteSnapshot } from '../domain/index.js';
+import { allocateSteps, siteFailsafe, type AllocationResult, type Failsafe, type SiteSnapshot } from '../domain/index.js';
 import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
 import type { SiteEvents } from '../services/site-events.js';
@@ -18,6 +18,13 @@ import { StationProvisioner, type StationControlState } from './station-provisio
  */
 const DEFAULT_ROUND_SPACING = 2;
 
+/**
+ * A round of a large site lets the stations' messages in after this much work (between two steps
+ * of allocate()): a 10,000-connector round is 15-30 ms, which every call waiting behind it would
+ * add to its answer time (issue 15). A small site's round never yields.
+ */
+const DEFAULT_ROUND_SLICE_MS = 5;
+
 export interface ControlLoopOptions {
   /** Overrides the site setting, for tests. */
   liveProfileDurationS?: number;
@@ -27,6 +34,8 @@ export interface ControlLoopOptions {
   debounceMs?: number;
   /** The next round waits at least this many times the last one's duration [2]; 0 (tests on a simulated clock) for none. */
   roundSpacing?: number;
+  /** A round yields to other work after this many ms of allocating [5]; 0 (tests) after every step. */
+  roundSliceMs?: number;
   tickMs?: number;
   /** Renewals per batch and per turn of the event loop (see Dispatcher), for tests with small sites. */
   renewalsPerBatch?: number;
@@ -53,8 +62,12 @@ export class ControlLoop {
   /** The last failsafes computed, and the configuration version they were computed for. */
   private failsafeCache: { version: number; failsafes: Record<string, Failsafe> } | null = null;
   private readonly debounceMs: number;
-  /** How long the last round took: the next one waits at least twice that (issue 15). */
+  /** How long the last round worked (not counting the turns it let others run): the next one waits at least twice that (issue 15). */
   private lastRoundMs = 0;
+  /** Counts clock steps (U3): a round that spans one is dropped. */
+  private clockSteps = 0;
+  /** The last round was dropped (its site changed under it): the next one runs without yielding, so that one always ends. */
+  private nextRoundWhole = false;
   private readonly roundListeners = new Set<(result: AllocationResult) => void>();
 
   constructor(store: Store, commands: CommandSender, private readonly events: SiteEvents, private readonly log: EventLog, private readonly now: () => number, private readonly options: ControlLoopOptions = {}) {
@@ -178,6 +191,7 @@ export class ControlLoop {
 
   /** U3: the reference clock stepped by `stepMs`: remembered instants move with it. */
   shiftTimes(stepMs: number): void {
+    this.clockSteps += 1;
     this.state.shiftTimes(stepMs);
     this.dispatcher.shiftTimes(stepMs);
   }
@@ -200,11 +214,34 @@ export class ControlLoop {
   }
 
   private async round(): Promise<void> {
-    const startedAt = performance.now();
+    const sliceMs = this.nextRoundWhole ? Infinity : (this.options.roundSliceMs ?? DEFAULT_ROUND_SLICE_MS);
+    this.nextRoundWhole = false;
+    const configVersion = this.state.configVersion;
+    const clockSteps = this.clockSteps;
+    let sliceStartedAt = performance.now();
+    let workedMs = 0;
     try {
       const snapshot = this.state.snapshot();
-      const result = allocate(snapshot, this.now());
-      this.stats.allocateMs += performance.now() - startedAt;
+      const steps = allocateSteps(snapshot, this.now());
+      let result: AllocationResult;
+      for (;;) {
+        const next = steps.next();
+        if (next.done) { result = next.value; break; }
+        if (performance.now() - sliceStartedAt < sliceMs) continue;
+        // The snapshot is plain data that nothing changes (SiteState replaces inputs, never edits them).
+        workedMs += performance.now() - sliceStartedAt;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.stopped) return;
+        sliceStartedAt = performance.now();
+      }
+      this.stats.allocateMs += workedMs + performance.now() - sliceStartedAt;
+      if (configVersion !== this.state.configVersion || clockSteps !== this.clockSteps) {
+        // Made for connectors, zones or a clock that are no longer so: nothing of it goes out.
+        // The next round runs whole, so that a site that keeps changing still gets rounds.
+        this.nextRoundWhole = true;
+        this.again = true;
+        return;
+      }
       this.state.allocatorState = result.state;
       this.lastResult = result;
       for (const listener of this.roundListeners) {
@@ -214,7 +251,7 @@ export class ControlLoop {
       // D8: every connected station's failsafe follows the site (in the background).
       this.provisioner.reconcile(this.failsafes(snapshot));
       this.stats.rounds += 1;
-      this.lastRoundMs = performance.now() - startedAt;
+      this.lastRoundMs = workedMs + performance.now() - sliceStartedAt;
       this.stats.roundMs += this.lastRoundMs;
     } catch (error) {
       this.log.error(`allocation round failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`, { action: 'control-loop' });

@@ -13,7 +13,7 @@ export * from './limits/tou-summary.js';
 export * from './limits/digital-inputs.js';
 export { zoneLimit, isMeterLost, limitModifier, type LimitSource, type LimitModifier, type ZoneLimit } from './limits/zone-limits.js';
 export { failsafeCurrents, siteFailsafe, type Failsafe, type FailsafeReason } from './limits/failsafe.js';
-export { allocate } from './allocation/allocate.js';
+export { allocate, allocateSteps } from './allocation/allocate.js';
 export { shiftAllocatorState } from './allocation/clock-step.js';
 export { planChanges, type ChangePlan, type ChangeStep, type HeldSetpoint } from './allocation/change-plan.js';
 export { checkAllocation, type Violation } from './allocation/invariants.js';

@@ -27,6 +27,27 @@ describe('GroupCommit', () => {
     expect((await store.badges.list()).map((b) => b.id_tag)).toEqual(['B1', 'B2', 'B3']);
   });
 
+  it('commits a long queue in groups of at most 64, letting the other work of the loop in between (issue 15)', async () => {
+    let turn = 0;
+    let counting = true;
+    const countTurns = () => { turn += 1; if (counting) setImmediate(countTurns); };
+    setImmediate(countTurns);
+    const turnOf: number[] = [];
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => store.commit(async (db) => {
+      turnOf[i] = turn;
+      await store.badges.upsert({ id_tag: `B${i}`, authorized: 1, vip: 0, comment: '' }, i, db);
+      return i;
+    })));
+    counting = false;
+    expect(results).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    // Four groups in order (64 + 64 + 64 + 8), each in its own turn.
+    const groups = [...new Set(turnOf)];
+    expect(groups).toHaveLength(4);
+    expect(groups).toEqual([...groups].sort((a, b) => a - b));
+    expect(groups.map((g) => turnOf.filter((t) => t === g).length)).toEqual([64, 64, 64, 8]);
+    expect(await store.badges.list()).toHaveLength(200);
+  });
+
   it('syncs the log of a store opened in WAL mode apart: its groups commit with synchronous = NORMAL, the rest with FULL', async () => {
     expect(await store.commit(synchronous)).toBe(1);
     expect(await store.atomically(synchronous)).toBe(2);

@@ -25,6 +25,18 @@ describe('reusedQuery', () => {
     ]);
   });
 
+  it('takes the values from a function of their names as well, and refuses one it has no value for', async () => {
+    const insert = reusedQuery<'message' | 'at' | 'level'>((value) => store.db.insertInto('logs')
+      .values({ message: value('message'), at: value('at'), level: value('level'), station_id: null, action: null } as never).compile());
+    const values: Record<string, unknown> = { message: 'by name', at: 7, level: 'info' };
+    expect(() => insert((name) => values[name])).toThrow(/parameter .* is not a named value/); // the nulls are literals
+    const named = reusedQuery<'message' | 'at' | 'level' | 'none'>((value) => store.db.insertInto('logs')
+      .values({ message: value('message'), at: value('at'), level: value('level'), station_id: value('none'), action: value('none') }).compile());
+    await store.db.executeQuery(named((name) => (name === 'none' ? null : values[name])));
+    expect(await store.db.selectFrom('logs').select(['message', 'at', 'level', 'station_id']).execute()).toEqual([{ message: 'by name', at: 7, level: 'info', station_id: null }]);
+    expect(() => named((name) => (name === 'at' ? undefined : values[name] ?? null))).toThrow(/no value named at/);
+  });
+
   it('refuses a template with a value that is not named (it would be the same in every run)', () => {
     const insert = reusedQuery<'message'>((value) => store.db.insertInto('logs')
       .values({ message: value('message'), at: 5, level: 'info', station_id: null, action: null }).compile());

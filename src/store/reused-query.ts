@@ -10,10 +10,11 @@ const placeholder = (name: string): string => `\u0000${name}`;
 /**
  * `build` makes the query with `value(name)` wherever a value goes, and compiles it (at the first
  * run: a repository's field can name its database); the result makes the same query with the
- * values given. Every parameter of the compiled SQL must come from `value` (checked once): a
+ * values given: an object by name, or a function that gives each by its name (for many values:
+ * no object to build). Every parameter of the compiled SQL must come from `value` (checked once): a
  * literal would be frozen into every run.
  */
-export function reusedQuery<K extends string>(build: (value: (name: K) => never) => CompiledQuery): (values: Record<K, unknown>) => CompiledQuery {
+export function reusedQuery<K extends string>(build: (value: (name: K) => never) => CompiledQuery): (values: Record<K, unknown> | ((name: K) => unknown)) => CompiledQuery {
   let template: { sql: string; order: K[] } | undefined;
   const compile = (): { sql: string; order: K[] } => {
     const compiled = build((name) => placeholder(name) as never);
@@ -29,10 +30,18 @@ export function reusedQuery<K extends string>(build: (value: (name: K) => never)
   };
   return (values) => {
     template ??= compile();
-    return CompiledQuery.raw(template.sql, template.order.map((name) => {
-      // A missing one would be stored as NULL without a word.
-      if (!(name in values)) throw new Error(`reusedQuery: no value named ${name} for "${template?.sql}"`);
-      return values[name];
-    }));
+    const sqlText = template.sql;
+    // A missing one would be stored as NULL without a word.
+    const missing = (name: K) => new Error(`reusedQuery: no value named ${name} for "${sqlText}"`);
+    return CompiledQuery.raw(sqlText, template.order.map(typeof values === 'function'
+      ? (name) => {
+        const value = values(name);
+        if (value === undefined) throw missing(name);
+        return value;
+      }
+      : (name) => {
+        if (!(name in values)) throw missing(name);
+        return values[name];
+      }));
   };
 }

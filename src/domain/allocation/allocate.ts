@@ -12,18 +12,26 @@ import type { SiteSnapshot, ZoneInput } from '../snapshot.js';
 import { indexZones, phaseParents, type ZoneIndex } from '../topology/zone-index.js';
 import { validateZoneTree } from '../topology/zone-tree.js';
 import { buildResult, rejectAll } from './build-result.js';
-import { CANDIDATE, prepare, previous, type Prepared } from './prepare.js';
+import { CANDIDATE, prepareSteps, previous, type Prepared } from './prepare.js';
 import { rankKeys, rankOrder, selectServed, setRank } from './selection.js';
 import { constraintTree, waterFill, type ConstraintTree, type FillProblem, type FillResult } from './water-fill.js';
 
 export function allocate(snapshot: SiteSnapshot, now: number): AllocationResult {
+  return runSteps(allocateSteps(snapshot, now));
+}
+
+/**
+ * allocate() in steps of a few passes over the connectors each: the control loop lets the stations'
+ * messages in between on a large site (issue 15). The same result as allocate(), however spread.
+ */
+export function* allocateSteps(snapshot: SiteSnapshot, now: number): Generator<void, AllocationResult> {
   const settings = resolveSettings(snapshot.settings);
   const treeErrors = validateZoneTree(snapshot.zones);
   if (treeErrors.length > 0) {
     return rejectAll(snapshot, now, `invalid zone tree: ${treeErrors.map((e) => e.message).join('; ')}`);
   }
   const index = indexZones(snapshot.zones);
-  const p = prepare(snapshot, index, settings, now);
+  const p = yield* prepareSteps(snapshot, index, settings, now);
   const limits = zoneLimits(snapshot, index, p.evMeasuredA, now, settings.meterPollIntervalMs);
   const tree = constraintTree(phaseParents(index));
   const capA = new Float64Array(index.zones.length * 3);
@@ -34,8 +42,18 @@ export function allocate(snapshot: SiteSnapshot, now: number): AllocationResult 
   // Who charges: every candidate whose minimum fits, in priority order (A5, A6, A8).
   const { order, free } = priorityOrder(snapshot, p, capA, tree.parentOf, settings.sheddingPriority, now);
   const selection = selectServed(order, p.minA, p.marginA, p.conStart, p.conList, capA.slice(), free, tree.parentOf);
+  yield;
   const fill = share(p, order, selection.served, capA, tree);
+  yield;
   return buildResult({ snapshot, index, settings, now, prepared: p, limits, selection, fill });
+}
+
+/** Runs every step at once. */
+export function runSteps<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
 }
 
 /**

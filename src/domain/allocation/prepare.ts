@@ -81,7 +81,12 @@ export interface Prepared {
   othersMinA: Float64Array;
 }
 
-export function prepare(snapshot: SiteSnapshot, index: ZoneIndex<ZoneInput>, settings: AllocationSettings, now: number): Prepared {
+/**
+ * Reads the snapshot into a Prepared, in steps: it yields between passes over the connectors, so that a caller may let other
+ * work run between them (a round of a large site, issue 15). Nothing is read from outside the
+ * snapshot, so the result is the same however the steps are spread.
+ */
+export function* prepareSteps(snapshot: SiteSnapshot, index: ZoneIndex<ZoneInput>, settings: AllocationSettings, now: number): Generator<void, Prepared> {
   const conns = snapshot.connectors;
   const n = conns.length;
   const constraintCount = index.zones.length * 3;
@@ -103,11 +108,14 @@ export function prepare(snapshot: SiteSnapshot, index: ZoneIndex<ZoneInput>, set
   const minSum = new Float64Array(constraintCount);
   readConnectors(conns, index, settings, p, minSum);
   readSessions(conns, p);
+  yield;
   const draws = new Float64Array(n * 3);
   const measured = readMeasurements(conns, settings, now, p, draws);
+  yield;
   // Just before they are used, while they are still in the cache.
   p.stored = matchStates(conns, snapshot.state?.connectors ?? []);
   decideCandidates(conns, p, draws, measured, settings, now);
+  yield;
 
   rollUp(index, minSum);
   rollUp(index, p.evMeasuredA);

@@ -8,6 +8,7 @@ const SAMPLES_PER_INSERT = 1_000;
 /** Inserts of up to this many samples (a MeterValues' usual handful) are compiled once per count. */
 const REUSED_SAMPLE_COUNT = 16;
 const SAMPLE_COLUMNS = ['transaction_id', 'station_id', 'connector_id', 'at', 'measurand', 'phase', 'value', 'unit', 'context'] as const satisfies readonly (keyof MeterSamplesTable)[];
+type SampleColumn = (typeof SAMPLE_COLUMNS)[number];
 
 export interface StartRecord {
   stationId: string;
@@ -51,7 +52,13 @@ export const SUPERSEDED_REASON = 'Superseded';
 
 export class TransactionsRepository {
   /** The insert of n samples, by n (at most REUSED_SAMPLE_COUNT): a steady stream of MeterValues runs it thousands of times a second. */
-  private readonly sampleInserts = new Map<number, (values: Record<string, unknown>) => CompiledQuery>();
+  /** By count: the insert, and where each of its named values is (`${column}${row}`: the sample and its column). */
+  private readonly sampleInserts = new Map<number, { insert: (value: (name: string) => unknown) => CompiledQuery; cells: Map<string, [row: number, column: SampleColumn]> }>();
+  private readonly lastMeterUpdate = reusedQuery<'wh' | 'at' | 'id'>((value) => this.db.updateTable('transactions')
+    .set({ last_meter_wh: value('wh'), last_meter_at: value('at') })
+    .where('id', '=', value('id'))
+    .where((eb) => eb.or([eb('last_meter_at', 'is', null), eb('last_meter_at', '<=', value('at'))]))
+    .compile());
 
   constructor(private readonly db: Db) {}
 
@@ -149,15 +156,18 @@ export class TransactionsRepository {
   }
 
   /** The insert of `count` samples, compiled once per count (values `${column}${row}`). */
-  private sampleInsert(count: number): (values: Record<string, unknown>) => CompiledQuery {
-    let insert = this.sampleInserts.get(count);
-    if (!insert) {
-      insert = reusedQuery<string>((value) => this.db.insertInto('meter_samples')
+  private sampleInsert(count: number): { insert: (value: (name: string) => unknown) => CompiledQuery; cells: Map<string, [row: number, column: SampleColumn]> } {
+    let cached = this.sampleInserts.get(count);
+    if (!cached) {
+      const insert = reusedQuery<string>((value) => this.db.insertInto('meter_samples')
         .values(Array.from({ length: count }, (_, row) => Object.fromEntries(SAMPLE_COLUMNS.map((column) => [column, value(`${column}${row}`)])) as unknown as NewMeterSample))
         .compile());
-      this.sampleInserts.set(count, insert);
+      const cells = new Map<string, [number, SampleColumn]>();
+      for (let row = 0; row < count; row++) for (const column of SAMPLE_COLUMNS) cells.set(`${column}${row}`, [row, column]);
+      cached = { insert, cells };
+      this.sampleInserts.set(count, cached);
     }
-    return insert;
+    return cached;
   }
 
   /** Stores meter samples and moves each transaction's last known energy reading forward. */
@@ -166,7 +176,11 @@ export class TransactionsRepository {
     // In chunks: one statement has a bounded number of variables (SQLite: 32,766), and a station
     // may send thousands of sampled values at once (issue 14, row 12).
     if (samples.length <= REUSED_SAMPLE_COUNT) {
-      await db.executeQuery(this.sampleInsert(samples.length)(Object.fromEntries(samples.flatMap((sample, row) => SAMPLE_COLUMNS.map((column) => [`${column}${row}`, sample[column] ?? null])))));
+      const { insert, cells } = this.sampleInsert(samples.length);
+      await db.executeQuery(insert((name) => {
+        const [row, column] = cells.get(name)!;
+        return samples[row][column] ?? null;
+      }));
     } else {
       for (let i = 0; i < samples.length; i += SAMPLES_PER_INSERT) {
         await db.insertInto('meter_samples').values(samples.slice(i, i + SAMPLES_PER_INSERT)).execute();
@@ -179,11 +193,7 @@ export class TransactionsRepository {
       if (!known || known.at <= s.at) latest.set(s.transaction_id, { wh: s.value, at: s.at });
     }
     for (const [transactionId, energy] of latest) {
-      await db.updateTable('transactions')
-        .set({ last_meter_wh: energy.wh, last_meter_at: energy.at })
-        .where('id', '=', transactionId)
-        .where((eb) => eb.or([eb('last_meter_at', 'is', null), eb('last_meter_at', '<=', energy.at)]))
-        .execute();
+      await db.executeQuery(this.lastMeterUpdate({ wh: energy.wh, at: energy.at, id: transactionId }));
     }
   }
 }
