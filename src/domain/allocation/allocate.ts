@@ -11,8 +11,8 @@ import { resolveSettings, type SheddingPriority } from '../settings.js';
 import type { SiteSnapshot, ZoneInput } from '../snapshot.js';
 import { indexZones, phaseParents, type ZoneIndex } from '../topology/zone-index.js';
 import { validateZoneTree } from '../topology/zone-tree.js';
-import { buildResult, rejectAll } from './build-result.js';
-import { CANDIDATE, prepareSteps, previous, type Prepared } from './prepare.js';
+import { buildResultSteps, rejectAll } from './build-result.js';
+import { CANDIDATE, prepareSteps, previous, STEP_CONNECTORS, type Prepared } from './prepare.js';
 import { rankKeys, rankOrder, selectServed, setRank } from './selection.js';
 import { constraintTree, waterFill, type ConstraintTree, type FillProblem, type FillResult } from './water-fill.js';
 
@@ -22,16 +22,17 @@ export function allocate(snapshot: SiteSnapshot, now: number): AllocationResult 
 
 /**
  * allocate() in steps of a few passes over the connectors each: the control loop lets the stations'
- * messages in between on a large site (issue 15). The same result as allocate(), however spread.
+ * messages in between on a large site (issue 15). The same result as allocate(), however spread
+ * (`stepConnectors`: how many connectors each pass reads between two steps; tests).
  */
-export function* allocateSteps(snapshot: SiteSnapshot, now: number): Generator<void, AllocationResult> {
+export function* allocateSteps(snapshot: SiteSnapshot, now: number, stepConnectors = STEP_CONNECTORS): Generator<void, AllocationResult> {
   const settings = resolveSettings(snapshot.settings);
   const treeErrors = validateZoneTree(snapshot.zones);
   if (treeErrors.length > 0) {
     return rejectAll(snapshot, now, `invalid zone tree: ${treeErrors.map((e) => e.message).join('; ')}`);
   }
   const index = indexZones(snapshot.zones);
-  const p = yield* prepareSteps(snapshot, index, settings, now);
+  const p = yield* prepareSteps(snapshot, index, settings, now, stepConnectors);
   const limits = zoneLimits(snapshot, index, p.evMeasuredA, now, settings.meterPollIntervalMs);
   const tree = constraintTree(phaseParents(index));
   const capA = new Float64Array(index.zones.length * 3);
@@ -45,7 +46,7 @@ export function* allocateSteps(snapshot: SiteSnapshot, now: number): Generator<v
   yield;
   const fill = share(p, order, selection.served, capA, tree);
   yield;
-  return buildResult({ snapshot, index, settings, now, prepared: p, limits, selection, fill });
+  return yield* buildResultSteps({ snapshot, index, settings, now, prepared: p, limits, selection, fill }, stepConnectors);
 }
 
 /** Runs every step at once. */

@@ -27,7 +27,8 @@ const IDLE_REASON: SetpointReason = { code: 'idle' };
 const UNCONTROLLED_REASON: SetpointReason = { code: 'uncontrolled' };
 const NOT_PROVISIONED_REASON: SetpointReason = { code: 'not-provisioned' };
 
-export function buildResult(input: BuildInput): AllocationResult {
+/** Builds the result, yielding after every `stepConnectors` connectors (see allocateSteps). */
+export function* buildResultSteps(input: BuildInput, stepConnectors: number): Generator<void, AllocationResult> {
   const { snapshot, index, settings, now, prepared: p, limits, selection, fill } = input;
   const conns = snapshot.connectors;
   const zoneReason = new Array<SetpointReason | undefined>(limits.length * 3);
@@ -48,6 +49,7 @@ export function buildResult(input: BuildInput): AllocationResult {
   const states = new Array<ConnectorState>(p.stateCount);
   let stateCount = 0;
   const maxReasons = new Map<number, SetpointReason>();
+  let sinceYield = 0;
 
   for (let i = 0; i < conns.length; i++) {
     const c = conns[i];
@@ -112,6 +114,10 @@ export function buildResult(input: BuildInput): AllocationResult {
       connectorId: c.id, zone: c.zone, currentA, powerW: dcWatts === undefined ? undefined : dcPowerW(currentA, dcWatts),
       phases: names(p.phases[i]), minA: p.minA[i], maxA, vip: p.vip[i] === 1, controllable, probing, reason,
     };
+    if (++sinceYield === stepConnectors) {
+      sinceYield = 0;
+      yield;
+    }
   }
   rollUp(index, allocatedA);
   return { at: now, setpoints, zones: zoneReports(index, limits, p, allocatedA), state: { connectors: states } };

@@ -24,6 +24,16 @@ export const UNCONTROLLED = 4;
 /** D8: connected, failsafe not acknowledged yet: counted at what it may hold, not allocated. */
 export const NOT_PROVISIONED = 5;
 
+/** Each pass over the connectors yields after this many (a few ms on a slow, busy machine). */
+export const STEP_CONNECTORS = 1_024;
+
+/** decideCandidates' place in the constraint list, and the states counted so far, from one range to the next. */
+interface CandidateCursor {
+  conList: Int32Array;
+  at: number;
+  stateCount: number;
+}
+
 export interface Prepared {
   zoneOf: Int32Array;
   status: Uint8Array;
@@ -86,7 +96,9 @@ export interface Prepared {
  * work run between them (a round of a large site, issue 15). Nothing is read from outside the
  * snapshot, so the result is the same however the steps are spread.
  */
-export function* prepareSteps(snapshot: SiteSnapshot, index: ZoneIndex<ZoneInput>, settings: AllocationSettings, now: number): Generator<void, Prepared> {
+export function* prepareSteps(
+  snapshot: SiteSnapshot, index: ZoneIndex<ZoneInput>, settings: AllocationSettings, now: number, stepConnectors = STEP_CONNECTORS,
+): Generator<void, Prepared> {
   const conns = snapshot.connectors;
   const n = conns.length;
   const constraintCount = index.zones.length * 3;
@@ -106,22 +118,38 @@ export function* prepareSteps(snapshot: SiteSnapshot, index: ZoneIndex<ZoneInput
     needA: new Float64Array(constraintCount), othersMinA: new Float64Array(constraintCount),
   };
   const minSum = new Float64Array(constraintCount);
-  readConnectors(conns, index, settings, p, minSum);
-  readSessions(conns, p);
-  yield;
+  for (let from = 0; from < n; from += stepConnectors) {
+    const to = Math.min(n, from + stepConnectors);
+    readConnectors(conns, from, to, index, settings, p, minSum);
+    readSessions(conns, from, to, p);
+    yield;
+  }
   const draws = new Float64Array(n * 3);
-  const measured = readMeasurements(conns, settings, now, p, draws);
-  yield;
+  const measured = new Uint8Array(n);
+  for (let from = 0; from < n; from += stepConnectors) {
+    readMeasurements(conns, from, Math.min(n, from + stepConnectors), settings, now, p, draws, measured);
+    yield;
+  }
   // Just before they are used, while they are still in the cache.
   p.stored = matchStates(conns, snapshot.state?.connectors ?? []);
-  decideCandidates(conns, p, draws, measured, settings, now);
-  yield;
+  const candidates: CandidateCursor = { conList: new Int32Array(n * 3), at: 0, stateCount: 0 };
+  for (let from = 0; from < n; from += stepConnectors) {
+    decideCandidates(conns, from, Math.min(n, from + stepConnectors), p, draws, measured, settings, now, candidates);
+    yield;
+  }
+  p.conStart[n] = candidates.at;
+  p.conList = candidates.conList.subarray(0, candidates.at);
+  p.stateCount = candidates.stateCount;
 
   rollUp(index, minSum);
   rollUp(index, p.evMeasuredA);
   rollUp(index, p.needA);
   rollUp(index, p.othersMinA);
-  holdOffline(conns, index, minSum, p);
+  const verdicts = { of: undefined as ReturnType<typeof zoneVerdicts> | undefined };
+  for (let from = 0; from < n; from += stepConnectors) {
+    holdOffline(conns, from, Math.min(n, from + stepConnectors), index, minSum, p, verdicts);
+    yield;
+  }
   rollUp(index, p.reserveA);
   return p;
 }
@@ -151,10 +179,10 @@ function matchStates(conns: readonly ConnectorInput[], states: readonly Connecto
 
 /** Zone, wiring, bounds (A3, A9) and status; per-zone sums of the AC minimums (D1). */
 function readConnectors(
-  conns: readonly ConnectorInput[], index: ZoneIndex<ZoneInput>, settings: AllocationSettings, p: Prepared, minSum: Float64Array,
+  conns: readonly ConnectorInput[], from: number, to: number, index: ZoneIndex<ZoneInput>, settings: AllocationSettings, p: Prepared, minSum: Float64Array,
 ): void {
   const { phases, zoneOf, status, minA } = p;
-  for (let i = 0; i < conns.length; i++) {
+  for (let i = from; i < to; i++) {
     const c = conns[i];
     const wiring = connectorWiring(c);
     const wired = sitePhases(wiring);
@@ -183,8 +211,8 @@ function readConnectors(
 }
 
 /** Candidates: session start, energy, and VIP station or badge (A4, A5). */
-function readSessions(conns: readonly ConnectorInput[], p: Prepared): void {
-  for (let i = 0; i < conns.length; i++) {
+function readSessions(conns: readonly ConnectorInput[], from: number, to: number, p: Prepared): void {
+  for (let i = from; i < to; i++) {
     const c = conns[i];
     const session = c.session;
     if (p.status[i] !== CANDIDATE || !session) continue;
@@ -194,10 +222,11 @@ function readSessions(conns: readonly ConnectorInput[], p: Prepared): void {
   }
 }
 
-/** Fresh draws per site phase into draws[i * 3 ..] and the zones' EV sums (Z6); 1 where fresh. */
-function readMeasurements(conns: readonly ConnectorInput[], settings: AllocationSettings, now: number, p: Prepared, draws: Float64Array): Uint8Array {
-  const measured = new Uint8Array(conns.length);
-  for (let i = 0; i < conns.length; i++) {
+/** Fresh draws per site phase into draws[i * 3 ..] and the zones' EV sums (Z6); measured[i] 1 where fresh. */
+function readMeasurements(
+  conns: readonly ConnectorInput[], from: number, to: number, settings: AllocationSettings, now: number, p: Prepared, draws: Float64Array, measured: Uint8Array,
+): void {
+  for (let i = from; i < to; i++) {
     if (p.status[i] === UNKNOWN_ZONE) continue;
     const at = i * 3;
     if (!writeDraw(conns[i], p.phases[i], p.threePhase[i] === 1, now, settings.sampleIntervalMs, settings.nominalVoltageV, draws, at)) continue;
@@ -205,23 +234,22 @@ function readMeasurements(conns: readonly ConnectorInput[], settings: Allocation
     const own = p.zoneOf[i] * 3;
     for (let ph = 0; ph < 3; ph++) p.evMeasuredA[own + ph] += draws[at + ph];
   }
-  return measured;
 }
 
 /** Candidates: previous state, external cap (U1), demand (A7), rotation tier (A6), constraints and what they need. */
 function decideCandidates(
-  conns: readonly ConnectorInput[], p: Prepared, draws: Float64Array, measured: Uint8Array, settings: AllocationSettings, now: number,
+  conns: readonly ConnectorInput[], from: number, to: number, p: Prepared, draws: Float64Array, measured: Uint8Array, settings: AllocationSettings, now: number,
+  cursor: CandidateCursor,
 ): void {
   const { status, stored, minA, maxA, hi, phases, zoneOf, conStart, needA, othersMinA } = p;
-  const n = status.length;
-  const conList = new Int32Array(n * 3);
+  const conList = cursor.conList;
   // One input object for every decideDemand() call: it keeps no reference to it.
   const demandInput: DemandInput = {
     prev: undefined, draw: draws, drawAt: 0, wired: [], canFreePhases: false, minA: 0, maxA: 0, now, settings,
   };
-  let at = 0;
-  let stateCount = 0;
-  for (let i = 0; i < n; i++) {
+  let at = cursor.at;
+  let stateCount = cursor.stateCount;
+  for (let i = from; i < to; i++) {
     conStart[i] = at;
     if (status[i] !== CANDIDATE) {
       if ((status[i] === OFFLINE || status[i] === NOT_PROVISIONED) && stored[i]) stateCount++;
@@ -278,9 +306,8 @@ function decideCandidates(
     p.phaseBits[i] = bits;
     p.groupOf[i] = zoneOf[i] * 8 + bits;
   }
-  conStart[n] = at;
-  p.conList = conList.subarray(0, at);
-  p.stateCount = stateCount;
+  cursor.at = at;
+  cursor.stateCount = stateCount;
 }
 
 /** When the candidate's next state would equal its previous one (see keepAtA), served or suspended. */
@@ -299,9 +326,11 @@ function keepState(p: Prepared, i: number, prev: ConnectorState, demand: DemandD
  * at its last setpoint), a not-provisioned one at its maximum, an idle one at 0 A. An uncontrolled
  * connector holds its maximum: whatever it is told, it may draw that much.
  */
-function holdOffline(conns: readonly ConnectorInput[], index: ZoneIndex<ZoneInput>, minSum: Float64Array, p: Prepared): void {
-  let verdicts: ReturnType<typeof zoneVerdicts> | undefined;
-  for (let i = 0; i < conns.length; i++) {
+function holdOffline(
+  conns: readonly ConnectorInput[], from: number, to: number, index: ZoneIndex<ZoneInput>, minSum: Float64Array, p: Prepared,
+  verdicts: { of: ReturnType<typeof zoneVerdicts> | undefined },
+): void {
+  for (let i = from; i < to; i++) {
     const status = p.status[i];
     if (status === CANDIDATE || status === UNKNOWN_ZONE) continue;
     const c = conns[i];
@@ -315,8 +344,8 @@ function holdOffline(conns: readonly ConnectorInput[], index: ZoneIndex<ZoneInpu
       if (heldA === undefined || heldA <= 0) continue;
       assumed = heldA;
     } else {
-      verdicts ??= zoneVerdicts(index, minSum);
-      const failsafe = failsafeOf(c, index.path[p.zoneOf[i]], p.minA[i], verdicts);
+      verdicts.of ??= zoneVerdicts(index, minSum);
+      const failsafe = failsafeOf(c, index.path[p.zoneOf[i]], p.minA[i], verdicts.of);
       p.failsafe.set(i, failsafe);
       assumed = heldA ?? (c.kind === 'DC' ? (p.stored[i]?.lastA ?? 0) : failsafe.failsafeA);
     }

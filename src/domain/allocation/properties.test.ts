@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { isThreePhase, PHASE_WIRINGS, phaseIndex, sitePhases, type PhaseWiring } from '../phases.js';
 import type { AllocationResult, Setpoint } from '../result.js';
 import type { ConnectorInput, SiteSnapshot, ZoneInput } from '../snapshot.js';
-import { allocate } from './allocate.js';
+import { allocate, allocateSteps, runSteps } from './allocate.js';
 import { planChanges } from './change-plan.js';
 
 const NOW = Date.parse('2025-01-06T08:00:00Z');
@@ -192,6 +192,16 @@ describe('allocate properties (A2, A4, A5, A8, A11)', () => {
       const shuffled = [...snapshot.connectors].sort((a, b) => ((a.id.length * 31 + seed) % 7) - ((b.id.length * 17 + seed) % 5) || (a.id < b.id ? 1 : -1));
       const again = new Map(allocate({ ...snapshot, connectors: shuffled }, NOW).setpoints.map((s) => [s.connectorId, s.currentA]));
       for (const s of result.setpoints) expect(Math.abs((again.get(s.connectorId) ?? -1) - s.currentA)).toBeLessThanOrEqual(0.1 + EPS);
+    }), RUNS);
+  });
+
+  it('issue 15: the result, and the next one from its state, do not depend on how the passes over the connectors are spread', () => {
+    fc.assert(fc.property(siteArb, fc.integer({ min: 1, max: 5 }), (site, stepConnectors) => {
+      const { snapshot } = build(site);
+      const whole = allocate(snapshot, NOW);
+      expect(runSteps(allocateSteps(snapshot, NOW, stepConnectors))).toEqual(whole);
+      const next = { ...snapshot, state: whole.state };
+      expect(runSteps(allocateSteps(next, NOW + 60_000, stepConnectors))).toEqual(allocate(next, NOW + 60_000));
     }), RUNS);
   });
 
