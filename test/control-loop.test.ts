@@ -58,7 +58,7 @@ describe('control loop', () => {
     expect(worstSumA).toBeLessThanOrEqual(32);
   });
 
-  it('spreads a round over turns of the event loop with the same profiles; a round whose configuration changed under it sends nothing and runs again whole (issue 15)', async () => {
+  it('spreads a round over turns of the event loop with the same profiles; a round whose configuration changed under it sends nothing, one whose limits moved only its reductions, and the next runs whole (issue 15)', async () => {
     h = await startHarness(site(), { control: { liveProfileDurationS: 60, debounceMs: 20, roundSliceMs: 0 } });
     await startSims(h.app.ocppUrl);
     const control = h.app.control!;
@@ -73,12 +73,14 @@ describe('control loop', () => {
     const snapshot = control.state.snapshot.bind(control.state);
     const roundsSeen: { atSnapshot: number; nextTurn: number }[] = [];
     let changeConfigurationOnce = false;
+    let pokeOnce = false;
     control.state.snapshot = () => {
       const seen = { atSnapshot: control.stats.rounds, nextTurn: -1 };
       roundsSeen.push(seen);
       setImmediate(() => {
         seen.nextTurn = control.stats.rounds;
         if (changeConfigurationOnce) { changeConfigurationOnce = false; control.state.configVersion += 1; }
+        if (pokeOnce) { pokeOnce = false; control.poke(); }
       });
       return snapshot();
     };
@@ -103,6 +105,21 @@ describe('control loop', () => {
     expect(roundsSeen[1].nextTurn).toBe(roundsSeen[1].atSnapshot + 1);
     expect(applied).toBe(1);
     expect(sims.map((s) => s.getLimitA(1))).toEqual([10.6, 10.6, 10.6]);
+
+    // A limit that moves mid-round (a meter reading, a digital input, a cap: poke) lets out only
+    // what the round lowers; the next round, whole, does the rest.
+    const applies: boolean[] = [];
+    const apply = control.dispatcher.apply.bind(control.dispatcher);
+    control.dispatcher.apply = (result, options) => { applies.push(options?.raises ?? true); apply(result, options); };
+    roundsSeen.length = 0;
+    applied = 0;
+    pokeOnce = true;
+    await sims[0].unplug(1);
+    await waitFor(() => sims[1].getLimitA(1) === 16 && sims[2].getLimitA(1) === 16, 'the freed share handed out');
+    await control.settled();
+    expect(applies.slice(0, 2)).toEqual([false, true]);
+    expect(roundsSeen[1].nextTurn).toBe(roundsSeen[1].atSnapshot + 1);
+    expect(sims[0].getLimitA(1)).toBe(0);
   });
 
   it('installs the D1 failsafe below the live profile, and stations fall back to it when Fuseguard is gone (D5)', async () => {

@@ -198,6 +198,7 @@ export class ControlLoop {
 
   /** Something outside the site events changed (an input, a meter): allocate again soon. */
   poke(): void {
+    this.state.limitsVersion += 1;
     this.schedule();
   }
 
@@ -218,6 +219,7 @@ export class ControlLoop {
     this.nextRoundWhole = false;
     const configVersion = this.state.configVersion;
     const clockSteps = this.clockSteps;
+    const limitsVersion = this.state.limitsVersion;
     let sliceStartedAt = performance.now();
     let workedMs = 0;
     try {
@@ -238,6 +240,14 @@ export class ControlLoop {
       if (configVersion !== this.state.configVersion || clockSteps !== this.clockSteps) {
         // Made for connectors, zones or a clock that are no longer so: nothing of it goes out.
         // The next round runs whole, so that a site that keeps changing still gets rounds.
+        this.nextRoundWhole = true;
+        this.again = true;
+        return;
+      }
+      if (limitsVersion !== this.state.limitsVersion) {
+        // A limit or cap moved while it was made: what it lowers still goes (lower is safe in
+        // every case), nothing it raises; the next round, whole, does the rest.
+        this.dispatcher.apply(result, { raises: false });
         this.nextRoundWhole = true;
         this.again = true;
         return;

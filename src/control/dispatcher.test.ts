@@ -46,10 +46,10 @@ function setUp(answer: () => 'Accepted' | 'Rejected', zoneMaxA = 63) {
   const log = { error() {}, warn() {}, info() {} } as unknown as EventLog;
   let rounds = 0;
   const dispatcher = new Dispatcher(commands, state, provisioner, held, log, now, { liveProfileDurationS: () => LIVE_S, commandTimeoutMs: 1000, uncontrolledRetryMs: 30_000, answered: () => { rounds += 1; } });
-  const round = async () => {
+  const round = async (options?: { raises?: boolean }) => {
     const result = allocate(state.snapshot(), now());
     state.allocatorState = result.state;
-    dispatcher.apply(result);
+    dispatcher.apply(result, options);
     await dispatcher.settled();
   };
   /** Waits while renewals continue batch after batch (each after a turn of the event loop). */
@@ -99,6 +99,19 @@ describe('Dispatcher: answers that call for a round', () => {
     expect(t.rounds()).toBe(1); // A's answer; B's raise, accepted, frees nothing
     await t.round();
     expect(t.sent).toEqual(['A 0', 'B 8', 'B 32']);
+  });
+
+  it('without raises (a limit moved while the round was made, issue 15) only what surely lowers goes; the next round raises', async () => {
+    const t = setUp(() => 'Accepted', 40);
+    const a = t.connector('A');
+    t.held.answered(a, 'live', t.held.sent(a, 'live', { limitA: 32, validToAt: liveEndAt(t.now(), LIVE_S), numberPhases: 3 }), 'accepted');
+    const b = t.connector('B');
+    t.held.answered(b, 'live', t.held.sent(b, 'live', { limitA: 0, validToAt: liveEndAt(t.now(), LIVE_S), numberPhases: 3 }), 'accepted');
+    b.session = { transactionId: 1, startedAt: t.now() - 60_000, meterStartWh: 0, energyWh: 0, vip: false };
+    await t.round({ raises: false });
+    expect(t.sent).toEqual(['A 0']);
+    await t.round();
+    expect(t.sent).toEqual(['A 0', 'B 32']);
   });
 
   it('renewals go RENEWALS_PER_TURN a turn, the rest as the answers come, without a round (issue 15)', async () => {

@@ -136,9 +136,11 @@ export class Dispatcher {
    * connectors whose setpoint moved, that were touched since (what their station holds, whether
    * it takes profiles, an event; see SiteState.touch) or whose step waits: what everyone in a zone
    * may draw is kept per zone between rounds (issue 15). `verify` (tests) checks that against a
-   * walk of the whole site.
+   * walk of the whole site. `raises: false` (the zone limits or caps moved since the snapshot: the
+   * result may no longer fit): only the steps that surely lower go; the rest are looked at next round.
    */
-  apply(result: AllocationResult): void {
+  apply(result: AllocationResult, options: { raises?: boolean } = {}): void {
+    const raises = options.raises ?? true;
     const liveDurationS = this.options.liveProfileDurationS();
     const touched = this.state.takeTouched();
     let order = this.state.snapshotOrder();
@@ -189,6 +191,7 @@ export class Dispatcher {
     for (const step of others) {
       // Every step that does not go is looked at again next round.
       this.deferred.add(step.slot);
+      if (!raises) continue;
       if (this.inFlight.has(step.setpoint.connectorId)) { this.waitFor(step.runtime, step.setpoint.currentA, step.toPhases); continue; }
       if (!this.provisioner.isReady(step.runtime)) continue;
       const { currentA: toA } = step.setpoint;

@@ -125,6 +125,13 @@ export class SiteState {
   private readonly wakeAt = new Map<number, ConnectorRuntime[]>();
 
   /**
+   * Counts changes that move a zone's limit or a connector's cap without a configuration change (a
+   * meter reading, a digital input, a CPO cap; ControlLoop.poke): a round that spans one sends only
+   * its reductions (issue 15).
+   */
+  limitsVersion = 0;
+
+  /**
    * Counts changes to what failsafes are made of (zones, connectors and their configuration,
    * settings): a cached siteFailsafe stays true while it does not move (issue 15).
    */
@@ -335,6 +342,7 @@ export class SiteState {
 
   async setExternalCap(stationId: string, connectorId: number, capA: number | null, at: number): Promise<boolean> {
     this.capsVersion += 1;
+    this.limitsVersion += 1;
     const key = connectorKey(stationId, connectorId);
     const had = this.externalCaps.has(key);
     await this.store.commit(async (db) => {
@@ -351,6 +359,7 @@ export class SiteState {
   /** U1: clears every CPO cap of a station; returns whether there was one. */
   async clearExternalCaps(stationId: string): Promise<boolean> {
     this.capsVersion += 1;
+    this.limitsVersion += 1;
     const cleared = await this.store.commit((db) => this.store.cpoCaps.clear(stationId, null, db));
     const prefix = `${stationId}/`;
     const keys = [...this.externalCaps.keys()].filter((key) => key.startsWith(prefix) && /^\d+$/.test(key.slice(prefix.length)));
@@ -363,6 +372,7 @@ export class SiteState {
   /** U1: clears every CPO cap (the relay is off, or relays to another CPO); returns how many there were. */
   async clearAllExternalCaps(): Promise<number> {
     this.capsVersion += 1;
+    this.limitsVersion += 1;
     const cleared = await this.store.commit((db) => this.store.cpoCaps.clearAll(db));
     const had = this.externalCaps.size;
     this.externalCaps.clear();
