@@ -30,18 +30,25 @@ export function reusedQuery<K extends string>(build: (value: (name: K) => never)
   };
   return (values) => {
     template ??= compile();
-    const sqlText = template.sql;
-    // A missing one would be stored as NULL without a word.
-    const missing = (name: K) => new Error(`reusedQuery: no value named ${name} for "${sqlText}"`);
-    return CompiledQuery.raw(sqlText, template.order.map(typeof values === 'function'
-      ? (name) => {
-        const value = values(name);
-        if (value === undefined) throw missing(name);
-        return value;
+    const { sql: sqlText, order } = template;
+    const parameters = new Array<unknown>(order.length);
+    // A missing value would be stored as NULL without a word.
+    if (typeof values === 'function') {
+      for (let i = 0; i < order.length; i++) {
+        const value = values(order[i]);
+        if (value === undefined) throw missingValue(order[i], sqlText);
+        parameters[i] = value;
       }
-      : (name) => {
-        if (!(name in values)) throw missing(name);
-        return values[name];
-      }));
+    } else {
+      for (let i = 0; i < order.length; i++) {
+        if (!(order[i] in values)) throw missingValue(order[i], sqlText);
+        parameters[i] = values[order[i]];
+      }
+    }
+    return CompiledQuery.raw(sqlText, parameters);
   };
+}
+
+function missingValue(name: string, sqlText: string): Error {
+  return new Error(`reusedQuery: no value named ${name} for "${sqlText}"`);
 }
