@@ -1,7 +1,8 @@
 // Live events (W6) as Server-Sent Events: station, connector, session, meter and allocation
 // changes, each `event: <type>` with JSON `data`. Frequent ones (meter values, meter readings,
 // allocation rounds) are throttled per key, keeping the latest; a comment line every 15 s keeps
-// proxies from closing the stream. Every listener is removed when the client goes.
+// proxies from closing the stream. Every listener is removed when the client goes, and the stream
+// ends (`event: end`) once its session or token would no longer be let in.
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AllocationResult, SetpointReason } from '../../domain/index.js';
@@ -9,6 +10,7 @@ import type { MeterPoller } from '../../meters/index.js';
 import type { MeterReading } from '../../meters/read-meter.js';
 import type { MeterState } from '../../meters/meter-poller.js';
 import type { SiteEventMap } from '../../services/site-events.js';
+import { identityEnded } from '../auth/identity-check.js';
 import type { ApiContext } from '../context.js';
 import { errors } from '../schemas.js';
 
@@ -18,6 +20,11 @@ export const HEARTBEAT_MS = 15_000;
 /** At most one event per key (a connector's meter values, a meter, the allocation) this often. */
 export const THROTTLE_MS = 1_000;
 const ALLOCATION_THROTTLE_MS = 500;
+/**
+ * How often a stream checks that its caller would still be let in (session not expired or ended,
+ * user not deleted, token not revoked, same role): then it ends with an `end` event.
+ */
+export const IDENTITY_CHECK_MS = 2_000;
 /** A client this far behind is dropped; it reconnects and starts afresh. */
 const MAX_BUFFERED_BYTES = 1 << 20;
 
@@ -100,7 +107,8 @@ export function eventsRoutes(ctx: ApiContext): FastifyPluginAsync {
       schema: {
         tags: ['live'], summary: 'Live events as Server-Sent Events (W6)',
         description: `text/event-stream. Types: ${EVENT_TYPES.join(', ')}; each has a JSON data line. A ": heartbeat" comment every ${HEARTBEAT_MS / 1000} s. `
-          + `Meter values, meter readings and allocation rounds are throttled (latest value kept).`,
+          + `Meter values, meter readings and allocation rounds are throttled (latest value kept). `
+          + `The stream ends with an "end" event ({"reason": ...}) within ${IDENTITY_CHECK_MS / 1000} s of its session expiring or ending, its user being deleted, its token being revoked or its role changing.`,
         querystring: EventsQuery, produces: ['text/event-stream'],
         response: { 200: Type.String({ description: 'text/event-stream' }), ...errors(400, 401, 403) },
       },
@@ -180,6 +188,20 @@ export function eventsRoutes(ctx: ApiContext): FastifyPluginAsync {
 
       const heartbeat = setInterval(() => { if (!closed) res.write(': heartbeat\n\n'); }, HEARTBEAT_MS);
       cleanups.push(() => clearInterval(heartbeat));
+      const identity = request.identity;
+      if (identity) {
+        let checking = false;
+        const check = setInterval(() => {
+          if (checking || closed) return;
+          checking = true;
+          identityEnded(identity, ctx).then((reason) => {
+            if (!reason || closed) return;
+            res.write(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
+            close();
+          }).catch(() => undefined).finally(() => { checking = false; });
+        }, IDENTITY_CHECK_MS);
+        cleanups.push(() => clearInterval(check));
+      }
       if (request.query.maxDurationS) {
         const limit = setTimeout(close, request.query.maxDurationS * 1000);
         cleanups.push(() => clearTimeout(limit));

@@ -1,6 +1,7 @@
 // Live events (W6): one EventSource for the whole app. Pages subscribe to event types; the top bar
 // shows a lost connection, and the browser reconnects by itself (then pages reload their data).
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { get } from './client';
 
 export type LiveType = 'station' | 'connector' | 'session' | 'meter' | 'allocation';
 export interface LiveEvent {
@@ -44,6 +45,13 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       wasLost = true;
       setConnected(false);
     };
+    // The server ended the stream for the session's sake (expired, ended, user deleted, role
+    // changed): no reconnecting; a 401 shows the login again, else the page loads anew.
+    source.addEventListener('end', () => {
+      source.close();
+      setConnected(false);
+      get('/api/auth/me').then(() => window.location.reload(), () => undefined);
+    });
     return () => source.close();
   }, []);
   return <LiveContext.Provider value={{ ...live, connected }}>{children}</LiveContext.Provider>;
