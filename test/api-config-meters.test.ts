@@ -89,4 +89,21 @@ describe('meters API', () => {
     const actions = (await h.app.store.audit.list({ limit: 20 })).map((a) => `${a.action} ${a.target}`);
     expect(actions).toEqual(expect.arrayContaining(['meter.create Building', 'meter.update Dead', 'meter.delete Dead']));
   });
+
+  it('refuses to mark reporting the meter a dynamic zone runs on, naming both (Z7), and changes nothing', async () => {
+    // Garage, dynamic, runs on Building since the test above.
+    const config = { protocol: 'tcp', host: '127.0.0.1', port: sim.port, unitId: 1, model: MODEL };
+    const refused = await h.admin.put('/api/meters/Building', { ...config, reporting: true });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({
+      error: 'meter-not-reporting', message: expect.stringContaining('meter "Building" drives dynamic zone "Garage"'),
+      details: { field: 'body.reporting', zone: 'Garage', meter: 'Building', rule: 'meter-not-reporting' },
+    });
+    expect((await h.admin.get('/api/meters/Building')).body.reporting).not.toBe(true);
+    // Once the zone is static its meter drives nothing, and may be a reporting one; not the other way back.
+    expect((await h.admin.put('/api/zones/Garage', { maxCurrentA: 40, mode: 'static', meter: 'Building' })).status).toBe(200);
+    expect((await h.admin.put('/api/meters/Building', { ...config, reporting: true })).body).toMatchObject({ reporting: true, usedBy: 'Garage' });
+    const dynamic = await h.admin.put('/api/zones/Garage', { maxCurrentA: 40, mode: 'dynamic', meter: 'Building' });
+    expect(dynamic.body).toMatchObject({ error: 'meter-not-reporting', details: { field: 'body.meter', zone: 'Garage', meter: 'Building' } });
+  });
 });

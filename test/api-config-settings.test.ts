@@ -37,6 +37,21 @@ describe('settings API', () => {
     expect((await h.admin.get('/api/settings/advanced')).body.sessionIdleTimeoutS).toBe(6000);
   });
 
+  it('reads and changes the retention settings, refusing negative and non-integer values by name (issue 16, item 12)', async () => {
+    expect((await h.admin.get('/api/settings/advanced')).body).toMatchObject({
+      commandsMaxAgeDays: 14, commandsMaxRows: 1_000_000, auditMaxAgeDays: 365, auditMaxRows: 100_000, samplesOutsideSessionsMaxAgeDays: 7,
+    });
+    const negative = await h.admin.patch('/api/settings/advanced', { commandsMaxAgeDays: -1 });
+    expect(negative.status).toBe(400);
+    expect(negative.body.details[0]).toEqual({ field: 'body.commandsMaxAgeDays', message: 'must be >= 1' });
+    const fraction = await h.admin.patch('/api/settings/advanced', { auditMaxRows: 1500.5 });
+    expect(fraction.status).toBe(400);
+    expect(fraction.body.details[0]).toEqual({ field: 'body.auditMaxRows', message: 'must be integer' });
+    const changed = await h.admin.patch('/api/settings/advanced', { commandsMaxAgeDays: 3, samplesOutsideSessionsMaxAgeDays: 1 });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ commandsMaxAgeDays: 3, commandsMaxRows: 1_000_000, samplesOutsideSessionsMaxAgeDays: 1 });
+  });
+
   it('changes the advanced values (S2, P1, O2)', async () => {
     const r = await h.admin.patch('/api/settings/advanced', { loginLockoutAttempts: 7, meterPollingMs: 1000, unknownStations: 'reject' });
     expect(r.status).toBe(200);

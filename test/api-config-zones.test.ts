@@ -87,6 +87,47 @@ describe('zones API', () => {
     await h.admin.delete('/api/zones/L2');
   });
 
+  it('refuses a dynamic zone on a reporting meter, naming the zone and the meter (Z7), and changes nothing', async () => {
+    expect((await h.admin.post('/api/meters', { name: 'Offices', protocol: 'tcp', host: '127.0.0.1', port: 1, model: 'nsx', reporting: true })).status).toBe(201);
+    const created = await h.admin.post('/api/zones', { name: 'Garage', maxCurrentA: 40, mode: 'dynamic', meter: 'Offices' });
+    expect(created.status).toBe(422);
+    expect(created.body).toMatchObject({
+      error: 'meter-not-reporting', message: expect.stringContaining('dynamic zone "Garage" cannot be driven by meter "Offices": it is a reporting meter'),
+      details: { field: 'body.meter', zone: 'Garage', meter: 'Offices', rule: 'meter-not-reporting' },
+    });
+    expect((await h.admin.get('/api/zones/Garage')).status).toBe(404);
+    // A static zone drives nothing with its meter; making it dynamic on a reporting one is refused.
+    expect((await h.admin.post('/api/zones', { name: 'Garage', maxCurrentA: 40, mode: 'static', meter: 'Offices' })).status).toBe(201);
+    const dynamic = await h.admin.put('/api/zones/Garage', { maxCurrentA: 40, mode: 'dynamic', meter: 'Offices' });
+    expect(dynamic.status).toBe(422);
+    expect(dynamic.body).toMatchObject({ error: 'meter-not-reporting', details: { field: 'body.meter', zone: 'Garage', meter: 'Offices' } });
+    expect((await h.admin.get('/api/zones/Garage')).body).toMatchObject({ mode: 'static', meter: 'Offices' });
+    expect(h.app.control?.state.zones.find((z) => z.name === 'Garage')).toMatchObject({ mode: 'static' });
+    expect((await h.admin.delete('/api/zones/Garage')).status).toBe(200);
+    expect((await h.admin.delete('/api/meters/Offices')).status).toBe(200);
+  });
+
+  it('warns, without refusing, when the children of a zone can draw more than it, also in the answer of a change (issue 16)', async () => {
+    type Warning = { code: string; phase: string; childrenA: number; zoneMaxA: number; message: string };
+    const tree = (await h.user.get('/api/zones')).body as { name: string; warnings: Warning[] }[];
+    const warnings = new Map(tree.map((z) => [z.name, z.warnings]));
+    // Main 63 A: Row A and Row B, 32 A each. Row A 32 A: CP-001 and CP-002 at 32 A, CP-002's second connector on L1.
+    expect(warnings.get('Main')).toEqual([{ code: 'children-above-zone', phase: 'L1', childrenA: 64, zoneMaxA: 63, message: expect.stringContaining('zone "Main"') }]);
+    expect(warnings.get('Row A')).toEqual([expect.objectContaining({ code: 'children-above-zone', phase: 'L1', childrenA: 96, zoneMaxA: 32 })]);
+    expect(warnings.get('Row B')).toEqual([]);
+
+    const raised = await h.admin.put('/api/zones/Main', { maxCurrentA: 64, mode: 'static', authMode: 'lms-known-badges' });
+    expect(raised.status).toBe(200);
+    expect(raised.body.warnings).toEqual([]);
+    const lowered = await h.admin.put('/api/zones/Row%20B', { parent: 'Main', maxCurrentA: 20, mode: 'static', authMode: 'lms-allow-all' });
+    expect(lowered.status).toBe(200);
+    expect(lowered.body).toMatchObject({ maxCurrentA: 20, warnings: [{ code: 'children-above-zone', childrenA: 32, zoneMaxA: 20 }] });
+    expect(lowered.body.warnings[0].message).toMatch(/zone "Row B": .*32 A on L1, above its own 20 A/);
+
+    expect((await h.admin.put('/api/zones/Row%20B', { parent: 'Main', maxCurrentA: 32, mode: 'static', authMode: 'lms-allow-all' })).body.warnings).toEqual([]);
+    expect((await h.admin.put('/api/zones/Main', { maxCurrentA: 63, mode: 'static', authMode: 'lms-known-badges' })).body.warnings).toHaveLength(1);
+  });
+
   it('answers 409 for a duplicate name and for deleting a zone with sub-zones or stations, 400 for bad bodies', async () => {
     const dup = await h.admin.post('/api/zones', { name: 'Row A', maxCurrentA: 10, mode: 'static' });
     expect(dup.status).toBe(409);

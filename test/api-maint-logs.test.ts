@@ -98,6 +98,13 @@ describe('logs, audit, report and metrics', () => {
     expect(value('fuseguard_control_failsafe_computations_total')).toBeGreaterThan(0);
     expect(text).toContain('fuseguard_commands_total{outcome="timeout"} 0');
     expect(text).toContain('fuseguard_command_failures_total');
+    expect(value('fuseguard_commands_pending')).toBeGreaterThanOrEqual(0);
+    // Counted since the start, not from the commands table, which retention prunes (issue 16).
+    const answered = value('fuseguard_commands_total{outcome="answered"}');
+    expect(answered).toBeGreaterThan(0);
+    await h.app.store.db.deleteFrom('commands').execute();
+    const after = (await scraper.get('/metrics')).text;
+    expect(Number(after.split('\n').find((l) => l.startsWith('fuseguard_commands_total{outcome="answered"} '))?.split(' ')[1])).toBeGreaterThanOrEqual(answered);
     expect(text).toMatch(/# TYPE fuseguard_control_round_duration_seconds summary/);
     for (const line of text.trim().split('\n')) expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{[^}]*\})? [-+\w.]+)$/);
     expect((await h.anonymous.get('/metrics')).status).toBe(401);

@@ -77,7 +77,7 @@ describe('sessions API', () => {
     expect(r.headers.get('content-type')).toMatch(/^text\/csv/);
     const [header, ...rows] = parse(r.text) as string[][];
     expect(header).toEqual(['transaction', 'station', 'connector', 'idTag', 'chargeType', 'start', 'end', 'energyKWh', 'socketType', 'duration',
-      'comment', 'chargeBoxIdentity', 'outsideTouKWh', 'tou:peak kWh', 'tou:night kWh']);
+      'comment', 'chargeBoxIdentity', 'NoPeriod', 'tou:peak kWh', 'tou:night kWh']);
     expect(rows).toEqual([[String(recorded), 'CP-003', '1', 'GOOD', 'AC', '2025-01-15T17:00:00.000Z', '2025-01-15T19:00:00.000Z', '5.000', '', '2:00:00',
       'Fleet, car 1', 'CP-003', '3.000', '2.000', '0.000']]);
     const [outside, peak, night] = rows[0].slice(12).map(Number);

@@ -168,7 +168,44 @@ describe('stations API', () => {
     expect(minMax.body).toMatchObject({ error: 'min-above-max', details: { field: 'body.connectors.0.minCurrentA' } });
     expect((await h.admin.patch('/api/stations/CP-003', { zone: 'Nowhere' })).status).toBe(422);
     expect((await h.admin.patch('/api/stations/NOPE', { vip: true })).status).toBe(404);
-    expect((await h.user.patch('/api/stations/CP-003', { vip: false })).status).toBe(403);
+  });
+
+  it('lets a user set a station\'s VIP flag and nothing else, in the audit log; not an anonymous client (S1, W5)', async () => {
+    expect((await h.admin.get('/api/stations/CP-003')).body).toMatchObject({ vip: true, name: null, zone: 'Row A' });
+    const r = await h.user.patch('/api/stations/CP-003', { vip: false });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ id: 'CP-003', vip: false });
+    expect(h.app.control!.state.connectors.get('CP-003/1')?.stationVip).toBe(false);
+    const [entry] = await h.app.store.audit.list({ action: 'station.update' });
+    expect(entry).toMatchObject({ actor: 'operator', target: 'CP-003' });
+    expect(JSON.parse(entry.details ?? 'null')).toEqual({ vip: false });
+    expect((await h.user.patch('/api/stations/CP-003', { vip: true })).body.vip).toBe(true);
+
+    // Any other field, with VIP in the same request or alone, valid or not: 403, nothing changed.
+    const mixed = await h.user.patch('/api/stations/CP-003', { vip: false, name: 'Mine' });
+    expect(mixed.status).toBe(403);
+    expect(mixed.body).toEqual({ error: 'admin-fields', message: expect.stringMatching(/only an admin may change name; .*vip only/) });
+    const others: unknown[] = [
+      { name: 'Mine' }, { zone: 'Row B' }, { authMode: 'lms-allow-all' }, { offlineAuthMode: 'reject' }, { boxIdentity: 'BOX-9' },
+      { password: 'n3w-secret-2' }, { upstreamPassword: 'x' }, { connectors: [{ connectorId: 1, maxCurrentA: 32 }] }, { authMode: 'nonsense' },
+    ];
+    for (const body of others) {
+      const refused = await h.user.patch('/api/stations/CP-003', body);
+      expect(refused.status, JSON.stringify(body)).toBe(403);
+      expect(refused.body.error).toBe('admin-fields');
+    }
+    expect((await h.admin.get('/api/stations/CP-003')).body).toMatchObject({
+      vip: true, name: null, zone: 'Row A', authMode: null, boxIdentity: 'BOX-3', hasPassword: false, connectors: [{ connectorId: 1, maxCurrentA: 16 }, { connectorId: 2 }],
+    });
+    expect((await h.app.store.audit.list({ action: 'station.update' }))[0].actor).toBe('operator');
+
+    // A bad VIP value is the schema's 400; an anonymous client may not set VIP at all.
+    expect((await h.user.patch('/api/stations/CP-003', { vip: 'maybe' })).status).toBe(400);
+    const anonymous = await h.anonymous.patch('/api/stations/CP-003', { vip: false });
+    expect(anonymous.status).toBe(401);
+    expect((await h.admin.get('/api/stations/CP-003')).body.vip).toBe(true);
+    // The admin still edits every field.
+    expect((await h.admin.patch('/api/stations/CP-003', { vip: false, name: 'Garage door' })).body).toMatchObject({ vip: false, name: 'Garage door' });
   });
 
   it('removes a station, connected or not', async () => {

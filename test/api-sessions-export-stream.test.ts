@@ -3,7 +3,7 @@
 // exported, streamed, while /healthz keeps answering; the ten-year split adds up.
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { splitEnergyByTou, type EnergyReading } from '../src/services/session-export.js';
+import { splitEnergyByTou, type EnergyReading } from '../src/domain/session/energy-split.js';
 import type { SiteFile } from '../src/site/site-schema.js';
 import type { NewMeterSample } from '../src/store/schema.js';
 import { startApiHarness, type ApiHarness } from './helpers/api-client.js';
@@ -76,7 +76,7 @@ describe('session export stream (issue 14, row 6)', () => {
     expect(answeredDuring).toBeGreaterThan(0);
 
     const [header, ...rows] = parse(r.text) as string[][];
-    expect(header.slice(12)).toEqual(['outsideTouKWh', 'tou:peak kWh', 'tou:night kWh']);
+    expect(header.slice(12)).toEqual(['NoPeriod', 'tou:peak kWh', 'tou:night kWh']);
     expect(rows).toHaveLength(SHORT_SESSIONS + 1);
     const row = rows.find((x) => x[0] === String(decade))!;
     expect(row.slice(5, 7)).toEqual(['2016-01-04T08:00:00.000Z', '2026-01-05T08:00:00.000Z']);
@@ -85,7 +85,7 @@ describe('session export stream (issue 14, row 6)', () => {
     // All its readings at once give the same split.
     const tx = (await h.app.store.transactions.get(decade))!;
     const whole = splitEnergyByTou({ at: tx.start_at, wh: tx.meter_start_wh }, { at: tx.stop_at!, wh: tx.meter_stop_wh! }, readings, site().tou, 'Row A');
-    expect([outside, peak, night]).toEqual([whole.outsideWh, whole.byPeriodWh.peak, whole.byPeriodWh.night].map((wh) => Number((wh / 1000).toFixed(3))));
+    expect([outside, peak, night]).toEqual([whole.noPeriodWh, whole.byPeriodWh.peak, whole.byPeriodWh.night].map((wh) => Number((wh / 1000).toFixed(3))));
     // Ten kWh a day, evenly: a night is 8 h of 24, a peak 4 h on five days of seven.
     expect(night / Number(row[7])).toBeCloseTo(8 / 24, 2);
     expect(peak / Number(row[7])).toBeCloseTo((4 / 24) * (5 / 7), 2);

@@ -30,8 +30,12 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
       },
       security: [{ session: [] }, { token: [] }],
     },
-    // Each operation says who may call it, so that clients and the access test can read it.
-    transform: ({ schema, url, route }) => ({ schema: { ...schema, 'x-access': route.config?.access } as typeof schema, url }),
+    // Each operation says who may call it, so that clients and the access test can read it, and
+    // which body fields a user may send when the others are for admins.
+    transform: ({ schema, url, route }) => ({
+      schema: { ...schema, 'x-access': route.config?.access, ...(route.config?.userFields ? { 'x-user-fields': route.config.userFields } : {}) } as typeof schema,
+      url,
+    }),
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', transformStaticCSP: docsContentSecurityPolicy });
   app.addSchema(ErrorSchema);

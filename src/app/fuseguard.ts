@@ -12,6 +12,7 @@ import { resolveSettings } from '../site/settings.js';
 import { OCPP_PATH, StationServer } from '../ocpp/station-server.js';
 import { linkSettingsOf, registerRelay, Relay, type RelayTuning } from '../relay/relay.js';
 import { EventLog } from '../services/event-log.js';
+import { Retention } from '../services/retention.js';
 import { SessionService } from '../services/session-service.js';
 import { SiteEvents } from '../services/site-events.js';
 import { StationService } from '../services/station-service.js';
@@ -94,8 +95,10 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   const store = await Store.open(options.dataDir);
   try {
     if (site) {
-      const summary = await applySite(store, site, now());
+      const { warnings, ...summary } = await applySite(store, site, now());
       logger.info({ ...summary, file: options.siteFile }, 'site file applied');
+      // Worth knowing, not wrong (issue 16): e.g. a zone its sub-zones and stations can overdraw.
+      for (const w of warnings) logger.warn({ file: options.siteFile, path: w.path }, w.message);
     }
     await store.stations.markAllDisconnected(now());
   } catch (error) {
@@ -226,6 +229,9 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
     stations.prunePending().catch((error: unknown) => log.error(`pending stations not pruned: ${error instanceof Error ? error.message : String(error)}`, { action: 'admission' }));
   }, PENDING_PRUNE_INTERVAL_MS);
   pruning.unref();
+  // The command log, the audit log and samples outside sessions stay within their retention (issue 16, item 12).
+  const retention = new Retention(store, log, now);
+  retention.start();
   const pollMs = options.externalChangesPollMs ?? EXTERNAL_CHANGES_POLL_MS;
   const stopFollowing = pollMs > 0 ? followExternalChanges({ store, stationServer, log, reload }, pollMs, versionAtStart) : async () => undefined;
 
@@ -241,6 +247,7 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
       if (closed) return;
       closed = true;
       clearInterval(pruning);
+      await retention.stop();
       await stopFollowing();
       control?.stop();
       await inputs.stop();

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { SiteApplyError } from '../site/apply-site.js';
 import { exportSite } from '../site/export-site.js';
 import { loadSiteFile } from '../site/load-site-file.js';
+import { siteFileWarnings } from '../site/site-warnings.js';
 import { Store } from '../store/store.js';
 import { dataDirOption } from './options.js';
 
@@ -10,12 +11,14 @@ export function registerSiteCommand(program: Command): void {
   const site = program.command('site').description('site files: the declarative zones, stations, badges and settings (R4)');
 
   site.command('validate <file>')
-    .description('check a site file; lists every bad field by its path and exits 1')
+    .description('check a site file; lists every bad field by its path and exits 1; lists warnings (exit 0)')
     .action((file: string) => {
       try {
         const parsed = loadSiteFile(file);
         const zones = countZones(parsed.zones ?? []);
         console.log(`${file} is valid: ${zones} zones, ${parsed.stations?.length ?? 0} stations, ${parsed.badges?.length ?? 0} badges`);
+        const warnings = siteFileWarnings(parsed);
+        if (warnings.length > 0) console.log(`warnings:\n${warnings.map((w) => `  ${w.path}: ${w.message}`).join('\n')}`);
       } catch (error) {
         if (!(error instanceof SiteApplyError)) throw error;
         console.error(`${file} is invalid:\n${error.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);

@@ -38,12 +38,6 @@ export function queryLogs(db: Db, filter: LogFilter): Promise<LogRow[]> {
   return query.orderBy('id', 'desc').limit(filter.limit).execute();
 }
 
-/** Commands by outcome, for the metrics. */
-export async function commandOutcomes(db: Db): Promise<Record<string, number>> {
-  const rows = await db.selectFrom('commands').select(['outcome', sql<number>`count(*)`.as('n')]).groupBy('outcome').execute();
-  return Object.fromEntries(rows.map((r) => [r.outcome, Number(r.n)]));
-}
-
 /** Sessions not stopped yet. */
 export async function countOpenSessions(db: Db): Promise<number> {
   const row = await db.selectFrom('transactions').select(sql<number>`count(*)`.as('n')).where('stop_at', 'is', null).executeTakeFirstOrThrow();

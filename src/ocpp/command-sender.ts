@@ -30,6 +30,11 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
 export const NOT_REGISTERED = 'station has not booted on this connection yet (no BootNotification accepted, no request sent): nothing is sent to it before';
 
 export class CommandSender {
+  /**
+   * Commands by outcome since the start, and those waiting for theirs (the metrics, R3): counted
+   * here, since the commands table is pruned (issue 16) and a counter must never go down.
+   */
+  readonly counts = { answered: 0, error: 0, timeout: 0, pending: 0 };
   /** Each connection's last call, settled or not: the next one starts after it. */
   private readonly lastCall = new WeakMap<StationClient, Promise<void>>();
 
@@ -43,6 +48,19 @@ export class CommandSender {
 
   async send<A extends CommandAction>(
     stationId: string, action: A, request: OcppActions[A]['request'], options: { timeoutMs?: number } = {},
+  ): Promise<CommandResult<A>> {
+    this.counts.pending += 1;
+    try {
+      const result = await this.sendOnce(stationId, action, request, options);
+      this.counts[result.ok ? 'answered' : result.outcome] += 1;
+      return result;
+    } finally {
+      this.counts.pending -= 1;
+    }
+  }
+
+  private async sendOnce<A extends CommandAction>(
+    stationId: string, action: A, request: OcppActions[A]['request'], options: { timeoutMs?: number },
   ): Promise<CommandResult<A>> {
     const commandId = await this.store.record((db) => this.store.commands.begin(stationId, action, request, this.now(), db));
     const client = this.server.clientForCommands(stationId);

@@ -1,10 +1,12 @@
 // Applies a validated site file in one database transaction (R4). Applying merges: what the
 // file lists is created or updated, nothing else is deleted, and sessions, transaction ids and
-// badge history are kept. Applying the same file twice changes nothing.
+// badge history are kept. Applying the same file twice changes nothing. What is worth knowing
+// but not wrong (a zone its children can overdraw, issue 16) comes back as warnings.
 import { validateZoneTree, type ZoneSpec } from '../domain/topology/zone-tree.js';
 import { hashStationPassword, verifyStationPassword } from '../security/station-password.js';
 import type { Store } from '../store/store.js';
 import type { SiteFile, SiteStation } from './site-schema.js';
+import { storedSiteWarnings, type SiteWarning } from './site-warnings.js';
 import { flattenZones, zoneSpec, type SiteError } from './validate-site.js';
 
 export class SiteApplyError extends Error {
@@ -17,11 +19,14 @@ export interface ApplySummary {
   zones: number;
   stations: number;
   badges: number;
+  /** Of the site as stored after the file: the zones whose children can draw more than them. */
+  warnings: SiteWarning[];
 }
 
 export async function applySite(store: Store, site: SiteFile, at: number): Promise<ApplySummary> {
   const fileZones = flattenZones(site.zones);
-  await checkMergedTree(store, fileZones.map(zoneSpec), new Map(fileZones.map((z) => [z.zone.name, z.path])));
+  const filePaths = new Map(fileZones.map((z) => [z.zone.name, z.path]));
+  await checkMergedTree(store, fileZones.map(zoneSpec), filePaths, site.meters);
   const existingHashes = new Map((await store.stations.list()).map((s) => [s.id, s.password_hash]));
 
   await store.atomically(async (db) => {
@@ -76,17 +81,24 @@ export async function applySite(store: Store, site: SiteFile, at: number): Promi
       }, at, db);
     }
   });
-  return { zones: fileZones.length, stations: site.stations?.length ?? 0, badges: site.badges?.length ?? 0 };
+  return { zones: fileZones.length, stations: site.stations?.length ?? 0, badges: site.badges?.length ?? 0, warnings: await storedSiteWarnings(store, filePaths) };
 }
 
-/** Zones already stored stay; the tree they form with the file's zones must still be valid. */
-async function checkMergedTree(store: Store, fileZones: ZoneSpec[], filePaths: Map<string, string>): Promise<void> {
+/**
+ * Zones already stored stay; the tree they form with the file's zones must still be valid, with
+ * the meters there will be (the file's list replaces the stored one): a stored dynamic zone may
+ * not end up on a meter the file marks reporting (Z7), nor a file zone on a stored one.
+ */
+async function checkMergedTree(store: Store, fileZones: ZoneSpec[], filePaths: Map<string, string>, fileMeters: SiteFile['meters']): Promise<void> {
+  const storedMeters = (await store.settings.getAll()).meters;
+  const meters = (fileMeters ?? (Array.isArray(storedMeters) ? storedMeters : [])) as { name?: unknown; reporting?: unknown }[];
+  const reportingMeters = new Set(meters.filter((m) => m.reporting === true).map((m) => String(m.name)));
   const stored = (await store.zones.list()).filter((z) => !filePaths.has(z.name));
   const merged: ZoneSpec[] = [
     ...fileZones,
     ...stored.map((z) => ({ name: z.name, parent: z.parent, maxCurrentA: z.max_current_a, mode: z.mode, meter: z.meter, fallbackCurrentA: z.fallback_current_a })),
   ];
-  const errors = validateZoneTree(merged).map((e) => ({
+  const errors = validateZoneTree(merged, { reportingMeters }).map((e) => ({
     path: filePaths.get(e.zone) ?? `(stored zone "${e.zone}")`,
     message: `${e.message} (rule ${e.rule})`,
   }));

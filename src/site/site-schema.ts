@@ -69,6 +69,14 @@ export const SettingsSchema = Type.Object({
   registerMapsDir: Type.Optional(Type.String({ description: 'a folder of extra register maps (*.json) for other meters (P2)' })),
   meterValueSampleIntervalS: Type.Optional(Type.Integer({ minimum: 1, maximum: 3_600, description: 'MeterValueSampleInterval set on every station (O5) [10]' })),
   freeModeIdTag: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'the idTag Fuseguard starts charges with in free mode (B1) [FREE]' })),
+  // Retention (issue 16, item 12): pruned every 10 minutes, in small chunks; defaults in settings.ts.
+  commandsMaxAgeDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3_650, description: 'commands sent to stations (O6) older than this are deleted [14]' })),
+  commandsMaxRows: Type.Optional(Type.Integer({ minimum: 1_000, maximum: 100_000_000, description: 'at most this many commands are kept, the newest [1000000]' })),
+  auditMaxAgeDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 36_500, description: 'audit log entries (S4) older than this are deleted [365]' })),
+  auditMaxRows: Type.Optional(Type.Integer({ minimum: 1_000, maximum: 10_000_000, description: 'at most this many audit log entries are kept, the newest [100000]' })),
+  samplesOutsideSessionsMaxAgeDays: Type.Optional(Type.Integer({
+    minimum: 1, maximum: 3_650, description: 'meter samples a station sent outside any session (read by nothing) older than this are deleted [7]',
+  })),
 }, { additionalProperties: false });
 
 export const ZoneSchema = Type.Recursive((This) => Type.Object({

@@ -7,6 +7,7 @@ import { exportSite } from './export-site.js';
 import { loadSiteFile } from './load-site-file.js';
 import { resolveSettings } from './settings.js';
 import { siteJsonSchema, type SiteFile } from './site-schema.js';
+import { siteFileWarnings } from './site-warnings.js';
 import { STATION_ID_RULE } from './station-id.js';
 import { validateSite } from './validate-site.js';
 
@@ -54,6 +55,28 @@ describe('site file validation (R4, Z1-Z3)', () => {
       { path: '/stations/2/zone', message: 'zone "Row C" is not defined in this file' },
       { path: '/badges/3/idTag', message: 'badge "04A1B2C3" is listed more than once' },
     ]);
+  });
+
+  it('refuses a reporting meter as the meter of a dynamic zone, naming the zone and the meter (Z7)', () => {
+    const site = example();
+    site.meters = [{ name: 'Offices', protocol: 'tcp', host: '10.0.0.9', model: 'pm5320-iem3x5x-powertag', reporting: true }];
+    site.zones![0].children![1] = { ...site.zones![0].children![1], mode: 'dynamic', meter: 'Offices' };
+    const result = validateSite(site);
+    expect(!result.ok && result.errors).toEqual([
+      { path: '/zones/0/children/1', message: expect.stringMatching(/dynamic zone "Row B" cannot be driven by meter "Offices": it is a reporting meter.*\(rule meter-not-reporting\)$/) },
+    ]);
+    site.meters[0].reporting = false;
+    expect(validateSite(site).ok).toBe(true);
+  });
+
+  it('warns, without refusing, when the children of a zone can draw more than it (issue 16, Z4)', () => {
+    // Main 63 A: Row A and Row B 32 A each. Row A 32 A: 32 A + 16 A + 16 A on L1. Row B: 50 kW DC = 72.5 A.
+    const warnings = siteFileWarnings(example());
+    expect(warnings.map((w) => w.path)).toEqual(['/zones/0', '/zones/0/children/0', '/zones/0/children/1']);
+    expect(warnings[0].message).toMatch(/zone "Main": .*64 A on L1, above its own 63 A/);
+    expect(warnings[1].message).toMatch(/zone "Row A": .*64 A on L1, above its own 32 A/);
+    expect(warnings[2].message).toMatch(/zone "Row B": .*72\.5 A on L1/);
+    expect(validateSite(example()).ok).toBe(true);
   });
 
   it('keeps schemas/site.schema.json in step with the code (run npm run gen:site-schema)', () => {
@@ -118,6 +141,23 @@ describe('applying a site file (R4)', () => {
     await expect(applySite(store, shrink, 2_000)).rejects.toThrow(SiteApplyError);
     await expect(applySite(store, shrink, 2_000)).rejects.toThrow(/stored zone "Row A".*exceeds its parent "Main" \(20 A\)/);
     expect(await dump()).toEqual(before);
+  });
+
+  it('refuses a file whose reporting meter would drive a stored dynamic zone, naming both (Z7), and changes nothing', async () => {
+    const meter = { name: 'Board', protocol: 'tcp' as const, host: '10.0.0.9', model: 'pm5320-iem3x5x-powertag' };
+    await applySite(store, { meters: [meter], zones: [{ name: 'Garage', maxCurrentA: 40, mode: 'dynamic', meter: 'Board' }] }, 1_000);
+    const before = { ...(await dump()), meters: (await store.settings.getAll()).meters };
+    const file: SiteFile = { meters: [{ ...meter, reporting: true }] };
+    await expect(applySite(store, file, 2_000)).rejects.toThrow(/stored zone "Garage".*dynamic zone "Garage" cannot be driven by meter "Board".*rule meter-not-reporting/);
+    expect({ ...(await dump()), meters: (await store.settings.getAll()).meters }).toEqual(before);
+  });
+
+  it('returns the warnings of the site as stored after the file, the stored zones named as such (issue 16)', async () => {
+    const first = await applySite(store, example(), 1_000);
+    expect(first.warnings.map((w) => w.path)).toEqual(['/zones/0', '/zones/0/children/0', '/zones/0/children/1']);
+    const second = await applySite(store, { zones: [{ name: 'Main', maxCurrentA: 100, mode: 'static' }] }, 2_000);
+    expect(second.warnings.map((w) => w.path).sort()).toEqual(['(stored zone "Row A")', '(stored zone "Row B")']);
+    expect(second.warnings[0].message).toMatch(/can draw up to/);
   });
 
   it('loadSiteFile reports unreadable JSON with the file name', () => {

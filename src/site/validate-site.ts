@@ -1,5 +1,6 @@
 // Validation of a site file: the JSON Schema first, then the rules a schema cannot say
-// (unique names, references, the zone tree of Z1-Z3). Every error names the path of the field.
+// (unique names, references, the zone tree of Z1-Z3, no reporting meter driving a dynamic zone,
+// Z7). Every error names the path of the field.
 import { Ajv, type ErrorObject } from 'ajv';
 import { validateZoneTree, type ZoneSpec } from '../domain/topology/zone-tree.js';
 import { validateTouConfig } from '../domain/index.js';
@@ -51,7 +52,8 @@ function ruleErrors(site: SiteFile): SiteError[] {
   const errors: SiteError[] = [];
   const zones = flattenZones(site.zones);
   const zonePath = new Map(zones.map((z) => [z.zone.name, z.path] as const));
-  for (const e of validateZoneTree(zones.map(zoneSpec))) {
+  const reportingMeters = new Set((site.meters ?? []).filter((m) => m.reporting === true).map((m) => m.name));
+  for (const e of validateZoneTree(zones.map(zoneSpec), { reportingMeters })) {
     errors.push({ path: zonePath.get(e.zone) ?? '/zones', message: `${e.message} (rule ${e.rule})` });
   }
 

@@ -7,6 +7,7 @@ import { CommandsRepository } from './repositories/commands-repository.js';
 import { CpoCapsRepository } from './repositories/cpo-caps-repository.js';
 import { LogsRepository } from './repositories/logs-repository.js';
 import { RelayOutboxRepository } from './repositories/relay-outbox-repository.js';
+import { RetentionRepository } from './repositories/retention-repository.js';
 import { SettingsRepository } from './repositories/settings-repository.js';
 import { StationsRepository } from './repositories/stations-repository.js';
 import { TransactionsRepository } from './repositories/transactions-repository.js';
@@ -28,6 +29,7 @@ export class Store {
   readonly zoneHistory: ZoneHistoryRepository;
   readonly relayOutbox: RelayOutboxRepository;
   readonly cpoCaps: CpoCapsRepository;
+  readonly retention: RetentionRepository;
   private readonly groupCommit: GroupCommit;
 
   /** `syncLog`: syncs the database's log off the event loop (group commits); without it they sync at COMMIT. */
@@ -45,6 +47,8 @@ export class Store {
     this.zoneHistory = new ZoneHistoryRepository(db);
     this.relayOutbox = new RelayOutboxRepository(db);
     this.cpoCaps = new CpoCapsRepository(db);
+    // Each chunk of a prune is a record of the group commit: no sync of the log on the event loop.
+    this.retention = new RetentionRepository(db, (work) => this.record(work));
   }
 
   static async open(dataDir: string): Promise<Store> {

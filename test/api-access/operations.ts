@@ -91,7 +91,11 @@ export const cases: AccessCase[] = [
       return { path: `/api/stations/${id}/admit`, body: { zone: ZONE } };
     },
   },
-  { route: 'PATCH /api/stations/{id}', access: 'admin', request: async (h) => ({ path: `/api/stations/${await newStation(h)}`, body: { name: 'renamed', vip: true } }) },
+  // A user may set VIP only (issue 16); the other fields are the admin's (test/api-ops-stations.test.ts).
+  {
+    route: 'PATCH /api/stations/{id}', access: 'user',
+    request: async (h, role) => ({ path: `/api/stations/${await newStation(h)}`, body: role === 'admin' ? { name: 'renamed', vip: true } : { vip: true } }),
+  },
   { route: 'DELETE /api/stations/{id}', access: 'admin', request: async (h) => ({ path: `/api/stations/${await newStation(h)}` }) },
   { route: 'GET /api/stations/{id}/commands', access: 'user', request: async (h) => ({ path: `/api/stations/${await connectedStation(h)}/commands` }) },
   { route: 'POST /api/stations/{id}/remote-start', access: 'user', request: action('remote-start', { connectorId: 1, idTag: 'ACCESS' }) },

@@ -1,5 +1,6 @@
 // Every route declares who may call it (config.access); this hook enforces it on the server (S1),
-// with the idle timeout, the factory-admin restriction (S2) and CSRF on state changes.
+// with the idle timeout, the factory-admin restriction (S2) and CSRF on state changes. A `user`
+// route may keep some of its body fields for admins (config.userFields, issue 16).
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { resolveSettings } from '../../site/settings.js';
@@ -10,6 +11,11 @@ import { allows, CSRF_HEADER, sha256, SESSION_COOKIE, TOKEN_PREFIX, type Access,
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /**
+     * A `user` route whose body a user may fill only partly: the fields a user may send; any
+     * other needs the admin role (403 admin-fields). Absent: every field is open to the route's role.
+     */
+    userFields?: readonly string[];
   }
   interface FastifyRequest {
     identity: Identity | null;
@@ -50,6 +56,18 @@ export function installGuard(app: FastifyInstance, ctx: ApiContext): void {
       throw forbidden('csrf', `missing or wrong ${CSRF_HEADER} header: read csrfToken from GET /api/auth/me`);
     }
     if (hasBody(request)) reply.removeHeader('connection'); // let in: its body is read, the connection kept
+  });
+  // After parsing, before the schema: a user who names an admin's field is refused whatever its
+  // value, so the answer does not depend on whether the value would be valid.
+  app.addHook('preValidation', async (request) => {
+    const userFields = request.routeOptions.config.userFields;
+    if (!userFields || request.identity?.role === 'admin') return;
+    const body = request.body;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return; // the schema refuses it
+    const others = Object.keys(body).filter((field) => !userFields.includes(field));
+    if (others.length > 0) {
+      throw forbidden('admin-fields', `only an admin may change ${others.join(', ')}; as ${request.identity?.role ?? 'anonymous'} you may change ${userFields.join(', ')} only`);
+    }
   });
 }
 

@@ -1,5 +1,6 @@
 // Power meters (P1-P3, Z7, W8): the list stored under the settings key `meters`, checked with
-// validateMeterConfigs against the loaded register maps; "test connection"; live status.
+// validateMeterConfigs against the loaded register maps, and against the zones (a reporting
+// meter drives no dynamic zone, Z7); "test connection"; live status.
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { loadRegisterMaps, MeterConfigSchema, testConnection, validateMeterConfigs, type MeterConfigInput, type MeterReading } from '../../meters/index.js';
@@ -60,6 +61,15 @@ export function metersRoutes(ctx: ApiContext): FastifyPluginAsync {
       if (index < 0) throw notFound('meter', name);
       return { meters, index };
     };
+    /** Z7: a reporting meter is part of no allocation, so it cannot be the one a dynamic zone runs on. */
+    const checkReporting = async (meter: MeterConfigInput): Promise<void> => {
+      if (meter.reporting !== true) return;
+      const zone = (await ctx.store.zones.list()).find((z) => z.mode === 'dynamic' && z.meter === meter.name);
+      if (!zone) return;
+      throw unprocessable('meter-not-reporting',
+        `meter "${meter.name}" drives dynamic zone "${zone.name}": it cannot be a reporting meter (monitoring only, Z7); give the zone another meter first`,
+        { field: 'body.reporting', meter: meter.name, zone: zone.name, rule: 'meter-not-reporting' });
+    };
     /** The whole list checked as the poller will (P1, unique names, known maps); 422 naming the field. */
     const save = async (meters: MeterConfigInput[], index: number): Promise<void> => {
       const validation = validateMeterConfigs(meters, new Set((await maps()).keys()));
@@ -95,6 +105,7 @@ export function metersRoutes(ctx: ApiContext): FastifyPluginAsync {
     }, async (request, reply) => {
       const meters = await stored();
       if (meters.some((m) => m.name === request.body.name)) throw conflict('duplicate-name', `a meter "${request.body.name}" exists already`, { field: 'body.name' });
+      await checkReporting(request.body);
       await save([...meters, request.body], meters.length);
       await audit(ctx, request, 'meter.create', request.body.name, request.body);
       await ctx.reload();
@@ -111,6 +122,7 @@ export function metersRoutes(ctx: ApiContext): FastifyPluginAsync {
       const { name } = request.params;
       const { meters, index } = await find(name);
       const meter: MeterConfigInput = { name, ...request.body };
+      await checkReporting(meter);
       await save(meters.map((m, i) => (i === index ? meter : m)), index);
       await audit(ctx, request, 'meter.update', name, request.body);
       await ctx.reload();

@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { VERSION } from '../../app/version.js';
 import { PHASES } from '../../domain/index.js';
-import { commandOutcomes, countOpenSessions } from '../../maintenance/queries.js';
+import { countOpenSessions } from '../../maintenance/queries.js';
 import type { ApiContext } from '../context.js';
 import { errors } from '../schemas.js';
 
@@ -54,8 +54,8 @@ export function metricsRoutes(ctx: ApiContext): FastifyPluginAsync {
 
 async function collect(ctx: ApiContext): Promise<string> {
   const m = new MetricsText();
-  const [stations, connectors, openSessions, outcomes] = await Promise.all([
-    ctx.store.stations.list(), ctx.store.stations.listConnectors(), countOpenSessions(ctx.store.db), commandOutcomes(ctx.store.db),
+  const [stations, connectors, openSessions] = await Promise.all([
+    ctx.store.stations.list(), ctx.store.stations.listConnectors(), countOpenSessions(ctx.store.db),
   ]);
   const connected = ctx.stationServer.connectedIds();
   m.family('fuseguard_info', 'gauge', 'Fuseguard version', [[{ version: VERSION }, 1]]);
@@ -93,9 +93,11 @@ async function collect(ctx: ApiContext): Promise<string> {
     m.family('fuseguard_control_allocate_seconds_total', 'counter', 'Time spent in allocate()', stats.allocateMs / 1000);
     m.family('fuseguard_control_failsafe_computations_total', 'counter', "Computations of every connector's failsafe (once per configuration change)", stats.failsafeRuns);
   }
-  m.family('fuseguard_commands_total', 'counter', 'Commands sent to stations by outcome (answered, error, timeout, pending)',
-    ['answered', 'error', 'timeout', 'pending'].map((outcome) => [{ outcome }, outcomes[outcome] ?? 0]));
-  m.family('fuseguard_command_failures_total', 'counter', 'Commands that failed or timed out', (outcomes.error ?? 0) + (outcomes.timeout ?? 0));
+  const commands = ctx.commands.counts;
+  m.family('fuseguard_commands_total', 'counter', 'Commands sent to stations since the start, by outcome (answered, error, timeout)',
+    (['answered', 'error', 'timeout'] as const).map((outcome) => [{ outcome }, commands[outcome]]));
+  m.family('fuseguard_command_failures_total', 'counter', 'Commands that failed or timed out since the start', commands.error + commands.timeout);
+  m.family('fuseguard_commands_pending', 'gauge', 'Commands sent and not answered yet', commands.pending);
 
   const memory = process.memoryUsage();
   const cpu = process.cpuUsage();

@@ -38,6 +38,9 @@ const ListQuery = Type.Object({
 }, { additionalProperties: false });
 const ExportQuery = Type.Object({
   ...FilterFields,
+  // The export takes the sessions that overlap its period, not those that started in it (issue 16, item 3).
+  from: Type.Optional(Time('the period\'s start: sessions still going at it or started after it')),
+  to: Type.Optional(Time('the period\'s end (excluded): sessions that started before it')),
   ongoing: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false });
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, description: 'transaction number' }) });
@@ -88,8 +91,11 @@ export function sessionsRoutes(ctx: ApiContext): FastifyPluginAsync {
       config: { access: 'user' },
       schema: {
         tags: ['sessions'], summary: 'CSV export of the sessions of a period (W10), with their energy per TOU period',
-        description: 'Columns: transaction, station, connector, idTag, chargeType, start, end, energyKWh, socketType, duration, comment (the badge\'s), '
-          + 'chargeBoxIdentity, outsideTouKWh, then `tou:<period> kWh` for each TOU period. Energy is split from the meter readings, linearly between them.',
+        description: 'The sessions that overlap [from, to): started before `to`, and still going at `from` or started after it. '
+          + 'Columns: transaction, station, connector, idTag, chargeType, start, end, energyKWh, socketType, duration, comment (the badge\'s), '
+          + 'chargeBoxIdentity, NoPeriod (energy outside every TOU period), then `tou:<period> kWh` for each TOU period. '
+          + 'start, end and duration are the session\'s; the energy columns are its energy within [from, to) (the whole session without them), '
+          + 'from its Energy.Active.Import.Register readings, linearly between them (from its start and stop registers alone when it has none).',
         querystring: ExportQuery, produces: ['text/csv'], response: { 200: Type.String(), ...errors(400, 401, 403) },
       },
     }, async (request, reply) => {

@@ -1,4 +1,4 @@
-// Site settings (W8): load shedding (A3, A5, A6), advanced values (S2, O5, D5, P1, O2), where
+// Site settings (W8): load shedding (A3, A5, A6), advanced values (S2, O5, D5, P1, O2, retention), where
 // Fuseguard listens (network: used at the next start) and remote supervision (U1-U4: stored now,
 // used by the relay). Schemas come from the site file's (site-schema.ts), so both agree.
 import { access as fileAccess, constants } from 'node:fs/promises';
@@ -17,6 +17,8 @@ const ADVANCED_KEYS = [
   'liveProfileDurationS', 'meterPollingMs', 'unknownStations',
   // Station admission bounds (issue 14, rows 9 and 10), read at every connection.
   'pendingStationsMax', 'pendingStationExpiryDays', 'stationPasswordAttempts', 'stationPasswordAddressAttempts', 'stationPasswordBackoffMaxS',
+  // Retention (issue 16, item 12), read at the next prune (every 10 minutes).
+  'commandsMaxAgeDays', 'commandsMaxRows', 'auditMaxAgeDays', 'auditMaxRows', 'samplesOutsideSessionsMaxAgeDays',
 ] as const;
 
 const LoadSheddingBody = Type.Pick(SettingsSchema, LOAD_SHEDDING_KEYS, { additionalProperties: false });
@@ -85,14 +87,14 @@ export function settingsRoutes(ctx: ApiContext): FastifyPluginAsync {
 
     app.get('/settings/advanced', {
       config: { access: 'admin' },
-      schema: { tags: ['settings'], summary: 'Advanced values: lockout and idle timeout (S2), station intervals (O5, D5), meter polling (P1), unknown stations (O2)', response: { 200: AdvancedSchema, ...errors(401, 403) } },
+      schema: { tags: ['settings'], summary: 'Advanced values: lockout and idle timeout (S2), station intervals (O5, D5), meter polling (P1), unknown stations (O2), retention of commands, audit log and samples outside sessions', response: { 200: AdvancedSchema, ...errors(401, 403) } },
     }, async () => pick(await resolved(), ADVANCED_KEYS));
 
     app.patch<{ Body: Static<typeof AdvancedBody> }>('/settings/advanced', {
       config: { access: 'admin' },
       schema: {
         tags: ['settings'], summary: 'Changes the advanced values given',
-        description: 'Lockout and idle timeout apply to the next request; meter polling restarts the meters; heartbeat and sample intervals are given to stations when they next boot or connect.',
+        description: 'Lockout and idle timeout apply to the next request; meter polling restarts the meters; heartbeat and sample intervals are given to stations when they next boot or connect; retention applies at the next prune (every 10 minutes).',
         body: AdvancedBody, response: { 200: AdvancedSchema, ...errors(400, 401, 403) },
       },
     }, async (request) => {

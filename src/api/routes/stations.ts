@@ -1,5 +1,6 @@
 // Stations (O2, W3, W5): list with live connector states and setpoints, one station, pending
 // stations and their admission, configuration edits (live at once), removal, command outcomes.
+// A user may set a station's VIP flag, as with badges (issue 16); its other fields are for admins.
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { AUTH_MODES, OFFLINE_AUTH_MODES } from '../../auth/auth-mode.js';
@@ -188,9 +189,10 @@ export function stationsRoutes(ctx: ApiContext): FastifyPluginAsync {
     });
 
     app.patch<{ Params: Static<typeof StationParams>; Body: Static<typeof EditBody> }>('/stations/:id', {
-      config: { access: 'admin' },
+      config: { access: 'user', userFields: ['vip'] },
       schema: {
         tags: ['stations'], summary: "Edits a station's configuration (W5); used by the allocation at once",
+        description: 'A user may send `vip` only (x-user-fields); any other field needs the admin role (403 `admin-fields`, nothing changed).',
         params: StationParams, body: EditBody, response: { 200: StationView, ...errors(400, 401, 403, 404, 409, 422) },
       },
     }, async (request) => {

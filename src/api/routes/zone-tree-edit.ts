@@ -1,6 +1,6 @@
 // The zone tree as the API edits it (Z1, Z2): one zone created, replaced or removed, the whole
 // tree checked again, and each broken rule turned into the request field that caused it. Pure.
-import { validateZoneTree, type ZoneRule, type ZoneSpec, type ZoneTreeError } from '../../domain/index.js';
+import { validateZoneTree, type ZoneRule, type ZoneSpec, type ZoneTreeContext, type ZoneTreeError } from '../../domain/index.js';
 
 /** Which field of a zone body each Z2 rule points at. */
 const RULE_FIELD: Record<ZoneRule, string> = {
@@ -13,6 +13,7 @@ const RULE_FIELD: Record<ZoneRule, string> = {
   'dynamic-needs-meter': 'meter',
   'meter-in-one-zone': 'meter',
   'fallback-within-max': 'fallbackCurrentA',
+  'meter-not-reporting': 'meter',
 };
 
 export interface ZoneEditProblem {
@@ -25,12 +26,12 @@ export interface ZoneEditProblem {
 
 /**
  * The rules that `after` breaks and `before` did not (a stored tree is valid, but an old database
- * should not block every edit). `edited` names the zone of the request, for the field.
+ * should not block every edit). `context` is what the rules need besides the tree (the meters).
  */
-export function zoneEditProblems(before: readonly ZoneSpec[], after: readonly ZoneSpec[]): ZoneEditProblem[] {
+export function zoneEditProblems(before: readonly ZoneSpec[], after: readonly ZoneSpec[], context: ZoneTreeContext = {}): ZoneEditProblem[] {
   const key = (e: ZoneTreeError) => `${e.zone}\u0000${e.rule}`;
-  const old = new Set(validateZoneTree(before).map(key));
-  return validateZoneTree(after)
+  const old = new Set(validateZoneTree(before, context).map(key));
+  return validateZoneTree(after, context)
     .filter((e) => !old.has(key(e)))
     .map((e) => ({ rule: e.rule, zone: e.zone, field: `body.${RULE_FIELD[e.rule]}`, message: e.message }));
 }

@@ -1,9 +1,11 @@
 // Zones (Z1, Z2, W4, W8): the tree with live figures, create, replace, delete. Every edit is
-// checked against the Z2 rules on the whole tree, and takes effect live (ctx.reload()).
+// checked against the Z2 rules on the whole tree (and Z7: no reporting meter drives a dynamic
+// zone), and takes effect live (ctx.reload()). Each zone carries its warnings (issue 16).
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { AUTH_MODES, OFFLINE_AUTH_MODES } from '../../auth/auth-mode.js';
 import { describeLimitSource, type ZoneSpec } from '../../domain/index.js';
+import { ZONE_WARNING_CODES, zoneWarnings } from '../../services/zone-warnings.js';
 import type { ZoneRow } from '../../store/schema.js';
 import { audit } from '../audit.js';
 import type { ApiContext } from '../context.js';
@@ -52,6 +54,13 @@ const ZoneView = Type.Object({
   stations: Type.Array(Type.String(), { description: 'stations directly in this zone' }),
   meterA: Type.Union([PerPhase, Type.Null()], { description: "the zone meter's last reading, if any" }),
   live: Type.Union([LiveSchema, Type.Null()], { description: 'from the last allocation; null before the first one or without load management' }),
+  warnings: Type.Array(Type.Object({
+    code: enumOf(ZONE_WARNING_CODES, 'children-above-zone: its sub-zones and the connectors of its stations can draw more than its maxCurrentA on a phase (fine electrically: they share it)'),
+    message: Type.String(),
+    phase: Type.String({ description: 'the phase where their sum is largest' }),
+    childrenA: Type.Number({ description: "sum of the sub-zones' and connectors' maxCurrentA on that phase" }),
+    zoneMaxA: Type.Number(),
+  }), { description: 'what is worth knowing about its configuration; never an error; empty: nothing' }),
 });
 
 const specOf = (z: ZoneRow): ZoneSpec => ({
@@ -61,9 +70,10 @@ const specOf = (z: ZoneRow): ZoneSpec => ({
 export function zonesRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
     const views = async () => {
-      const [zones, stations] = await Promise.all([ctx.store.zones.list(), ctx.store.stations.list()]);
+      const [zones, stations, connectors] = await Promise.all([ctx.store.zones.list(), ctx.store.stations.list(), ctx.store.stations.listConnectors()]);
       const result = ctx.control?.lastResult ?? null;
       const meters = ctx.meters();
+      const warnings = zoneWarnings(zones, stations, connectors);
       return treeOrder(zones).map(({ zone: z, depth, children }) => {
         const report = result?.zones.find((r) => r.zone === z.name);
         return {
@@ -76,6 +86,7 @@ export function zonesRoutes(ctx: ApiContext): FastifyPluginAsync {
             allocatedA: [...report.allocatedA], measuredA: [...report.evMeasuredA], reservedA: [...report.reservedA], meterLost: report.meterLost,
             ...(report.otherLoadsA ? { otherLoadsA: [...report.otherLoadsA] } : {}),
           } : null,
+          warnings: warnings.get(z.name) ?? [],
         };
       });
     };
@@ -85,19 +96,22 @@ export function zonesRoutes(ctx: ApiContext): FastifyPluginAsync {
       return view;
     };
 
-    /** Checks the tree with `row` in place of `name`, and that its meter exists (Z2). */
+    /** Checks the tree with `row` in place of `name`, that its meter exists (Z2) and is not a reporting one (Z7). */
     const check = async (name: string, row: ZoneRow): Promise<ZoneRow[]> => {
       const stored = await ctx.store.zones.list();
       const before = stored.map(specOf);
-      if (row.meter !== null) {
-        const meters = (await ctx.store.settings.getAll()).meters;
-        const known = Array.isArray(meters) && meters.some((m) => (m as { name?: unknown }).name === row.meter);
-        if (!known) throw unprocessable('meter-exists', `meter "${row.meter}" does not exist`, { field: 'body.meter', zone: row.name, rule: 'meter-exists' });
+      const storedMeters = (await ctx.store.settings.getAll()).meters;
+      const meters = (Array.isArray(storedMeters) ? storedMeters : []) as { name?: unknown; reporting?: unknown }[];
+      if (row.meter !== null && !meters.some((m) => m.name === row.meter)) {
+        throw unprocessable('meter-exists', `meter "${row.meter}" does not exist`, { field: 'body.meter', zone: row.name, rule: 'meter-exists' });
       }
-      const problems = zoneEditProblems(before, withZone(before, name, specOf(row)));
+      const reportingMeters = new Set(meters.filter((m) => m.reporting === true).map((m) => String(m.name)));
+      const problems = zoneEditProblems(before, withZone(before, name, specOf(row)), { reportingMeters });
       const first = problems[0];
       if (first) {
-        throw unprocessable(first.rule, first.message, { field: first.field, zone: first.zone, rule: first.rule, problems });
+        throw unprocessable(first.rule, first.message, {
+          field: first.field, zone: first.zone, rule: first.rule, ...(first.rule === 'meter-not-reporting' ? { meter: row.meter } : {}), problems,
+        });
       }
       return stored;
     };

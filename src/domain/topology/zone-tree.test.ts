@@ -35,4 +35,15 @@ describe('validateZoneTree (Z1, Z2)', () => {
     ]).map((e) => `${e.zone}:${e.rule}`);
     expect(errors).toEqual(['G:dynamic-needs-meter', 'I:fallback-within-max', 'I:meter-in-one-zone']);
   });
+
+  it('refuses a reporting meter as the meter of a dynamic zone, naming the zone and the meter (Z7)', () => {
+    const tree = [
+      zone('Garage', null, 100, { mode: 'dynamic', meter: 'Offices' }),
+      zone('Hall', null, 100, { meter: 'Lights' }),
+    ];
+    expect(validateZoneTree(tree)).toEqual([]);
+    const errors = validateZoneTree(tree, { reportingMeters: new Set(['Offices', 'Lights']) });
+    expect(errors).toEqual([expect.objectContaining({ zone: 'Garage', rule: 'meter-not-reporting' })]);
+    expect(errors[0].message).toContain('dynamic zone "Garage" cannot be driven by meter "Offices"');
+  });
 });

@@ -23,7 +23,8 @@ export type ZoneRule =
   | 'child-within-parent'
   | 'dynamic-needs-meter'
   | 'meter-in-one-zone'
-  | 'fallback-within-max';
+  | 'fallback-within-max'
+  | 'meter-not-reporting';
 
 export interface ZoneTreeError {
   zone: string;
@@ -34,8 +35,16 @@ export interface ZoneTreeError {
 /** Top-level zones plus up to three levels of sub-zones (Z2). */
 export const MAX_ZONE_DEPTH = 4;
 
+export interface ZoneTreeContext {
+  /**
+   * The meters marked `reporting` (Z7): monitoring only, so none may drive a dynamic zone.
+   * Callers that know the meters pass them (site file, API); the allocator does not.
+   */
+  reportingMeters?: ReadonlySet<string>;
+}
+
 /** Returns every rule broken by the tree; an empty list means the tree is valid. */
-export function validateZoneTree(zones: readonly ZoneSpec[]): ZoneTreeError[] {
+export function validateZoneTree(zones: readonly ZoneSpec[], context: ZoneTreeContext = {}): ZoneTreeError[] {
   const errors: ZoneTreeError[] = [];
   const byName = new Map<string, ZoneSpec>();
   for (const zone of zones) {
@@ -53,6 +62,11 @@ export function validateZoneTree(zones: readonly ZoneSpec[]): ZoneTreeError[] {
     if (zone.mode === 'dynamic') {
       if (!zone.meter) {
         errors.push({ zone: zone.name, rule: 'dynamic-needs-meter', message: `dynamic zone "${zone.name}" needs a meter` });
+      } else if (context.reportingMeters?.has(zone.meter)) {
+        errors.push({
+          zone: zone.name, rule: 'meter-not-reporting',
+          message: `dynamic zone "${zone.name}" cannot be driven by meter "${zone.meter}": it is a reporting meter (monitoring only, Z7); choose another meter or clear its reporting flag`,
+        });
       }
       const fallback = zone.fallbackCurrentA ?? 0;
       if (fallback < 0 || fallback > zone.maxCurrentA) {

@@ -1,4 +1,5 @@
-// Session queries of the REST API (W3, W10): filtered pages with a total, and energy readings.
+// Session queries of the REST API (W3, W10): filtered pages with a total, the sessions of an
+// export (those that overlap its period) and their energy readings.
 import type { Db } from '../database.js';
 import type { TransactionRow } from '../schema.js';
 
@@ -10,6 +11,12 @@ export interface SessionQuery {
   fromAt?: number;
   /** ...and before this one. */
   toAt?: number;
+}
+
+/** A connector as its sessions name it (its station may have been removed since). */
+export interface SessionConnector {
+  stationId: string;
+  connectorId: number;
 }
 
 export class SessionQueryRepository {
@@ -35,16 +42,43 @@ export class SessionQueryRepository {
     return Number(row?.n ?? 0);
   }
 
-  /** In start order, for an export: the next `limit` after `after` (keyset: start, then id). */
+  /**
+   * In start order, for an export: the next `limit` after `after` (keyset: start, then id). A later
+   * page's range starts at the keyset's start, not at `fromAt`: SQLite bounds its scan of the
+   * `transactions_start` index with one lower bound, and the keyset's OR is only a filter.
+   */
   pageInStartOrder(q: SessionQuery, after: { startAt: number; id: number } | null, limit: number): Promise<TransactionRow[]> {
-    let query = this.filtered(q).selectAll();
-    if (after) {
-      query = query.where((eb) => eb.or([
-        eb('start_at', '>', after.startAt),
-        eb.and([eb('start_at', '=', after.startAt), eb('id', '>', after.id)]),
-      ]));
-    }
+    let query = this.filtered(after ? { ...q, fromAt: after.startAt } : q).selectAll();
+    if (after) query = query.where((eb) => eb.or([eb('start_at', '>', after.startAt), eb('id', '>', after.id)]));
     return query.orderBy('start_at').orderBy('id').limit(limit).execute();
+  }
+
+  /**
+   * The first connector after `after` (station, then connector) that has sessions, of one station
+   * or any: one seek in the `transactions_open` index (station, connector, stop), so that walking
+   * every connector costs a seek each, not a read of every session (a loose index scan).
+   */
+  async nextConnectorWithSessions(after: SessionConnector | null, stationId?: string): Promise<SessionConnector | null> {
+    let query = this.db.selectFrom('transactions').select(['station_id', 'connector_id']);
+    if (stationId !== undefined) query = query.where('station_id', '=', stationId);
+    if (after) query = query.where((eb) => eb(eb.refTuple('station_id', 'connector_id'), '>', eb.tuple(after.stationId, after.connectorId)));
+    const row = await query.orderBy('station_id').orderBy('connector_id').limit(1).executeTakeFirst();
+    return row ? { stationId: row.station_id, connectorId: row.connector_id } : null;
+  }
+
+  /**
+   * A connector's sessions that started before `at` and were still going at it (ongoing, or
+   * stopped after it), with the filters of `q` but its period: an export's sessions that started
+   * before its period and overlap it. No index leads with the stop time, so they are looked for per
+   * connector in `transactions_open` (station, connector, stop): its ongoing session, then those it
+   * stopped after `at`, in two range reads (with an OR, SQLite reads every session of the connector).
+   */
+  async runningAt(q: SessionQuery, connector: SessionConnector, at: number): Promise<TransactionRow[]> {
+    const ofConnector = () => this.filtered({ idTag: q.idTag }).selectAll()
+      .where('station_id', '=', connector.stationId).where('connector_id', '=', connector.connectorId).where('start_at', '<', at);
+    const ongoing = await ofConnector().where('stop_at', 'is', null).execute();
+    if (q.ongoing) return ongoing;
+    return [...ongoing, ...await ofConnector().where('stop_at', '>', at).execute()];
   }
 
   /**

@@ -1,6 +1,6 @@
 // Advanced settings: security values (S2), station intervals (O5, D5), meter polling (P1), what
-// happens to unknown stations (O2), and the bounds on pending stations and station password
-// guessing (issue 14).
+// happens to unknown stations (O2), the bounds on pending stations and station password
+// guessing (issue 14), and how long records are kept (issue 16, item 12).
 import { useEffect, useState } from 'react';
 import { patch } from '../../api/client';
 import { useApi } from '../../api/use-api';
@@ -9,8 +9,10 @@ import { useT } from '../../i18n/i18n';
 import { Row, Saved, useSave } from './common';
 
 const STATION_SECURITY = ['pendingStationsMax', 'pendingStationExpiryDays', 'stationPasswordAttempts', 'stationPasswordAddressAttempts', 'stationPasswordBackoffMaxS'] as const;
+const RETENTION = ['commandsMaxAgeDays', 'commandsMaxRows', 'auditMaxAgeDays', 'auditMaxRows', 'samplesOutsideSessionsMaxAgeDays'] as const;
 const NUMBERS = [
   'loginLockoutAttempts', 'loginLockoutS', 'sessionIdleTimeoutS', 'heartbeatIntervalS', 'meterValueSampleIntervalS', 'liveProfileDurationS', 'meterPollingMs', ...STATION_SECURITY,
+  ...RETENTION,
 ] as const;
 type Advanced = Record<(typeof NUMBERS)[number], number> & { unknownStations: 'reject' | 'pending' };
 
@@ -63,6 +65,15 @@ export default function AdvancedSection() {
         <Field label={t('admin.advanced.meterPollingMs')} error={save.at('meterPollingMs')}>
           <input type="number" value={form.meterPollingMs} onChange={(e) => setForm({ ...form, meterPollingMs: e.target.value })} />
         </Field>
+      </Row>
+      <h3>{t('admin.advanced.retention')}</h3>
+      <p className="hint">{t('admin.advanced.retentionHint')}</p>
+      <Row>
+        {RETENTION.map((k) => (
+          <Field key={k} label={t(`admin.advanced.${k}`)} error={save.at(k)}>
+            <input type="number" min={1} step={1} value={form[k]} onChange={(e) => setForm({ ...form, [k]: e.target.value })} data-testid={`advanced-${k}`} />
+          </Field>
+        ))}
       </Row>
       <ErrorNote error={save.general([...NUMBERS, 'unknownStations'])} />
       <div className="admin-actions"><Button kind="primary" onClick={submit}>{t('common.save')}</Button><Saved show={save.done} /></div>

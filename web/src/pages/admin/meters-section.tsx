@@ -165,9 +165,11 @@ export default function MetersSection() {
               </>
             )}
           </Row>
-          <label className="field field-check">
-            <input type="checkbox" checked={form.reporting} onChange={(e) => set({ reporting: e.target.checked })} />
+          <label className={`field field-check${save.at('reporting') ? ' field-error' : ''}`}>
+            <input type="checkbox" checked={form.reporting} onChange={(e) => set({ reporting: e.target.checked })} data-testid="meter-reporting" />
             <span>{t('admin.meters.reportingLabel')}</span>
+            {/* Refused while a dynamic zone runs on the meter (Z7): the server's message names the zone. */}
+            {save.at('reporting') && <span className="field-message" role="alert">{save.at('reporting')}</span>}
           </label>
           <ErrorNote error={save.general(FIELDS)} />
           <div className="admin-actions">

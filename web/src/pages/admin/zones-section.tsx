@@ -1,5 +1,6 @@
 // Zones (Z1, Z2): a tree editor. The server checks the whole tree on every change; a refusal
-// (422 with details.field) is shown under the input at fault, and nothing is saved.
+// (422 with details.field) is shown under the input at fault, and nothing is saved. A zone's
+// warnings (its children can draw more than it, issue 16) are shown on its row of the tree.
 import { useState } from 'react';
 import { del, post, put } from '../../api/client';
 import { OFFLINE_AUTH_MODES } from '../../api/types';
@@ -11,7 +12,9 @@ import { Row, useSave } from './common';
 export interface ZoneRow {
   name: string; parent: string | null; depth: number; maxCurrentA: number; mode: 'static' | 'dynamic';
   meter: string | null; fallbackCurrentA: number; authMode: string | null; offlineAuthMode?: string | null; children: string[]; stations: unknown[];
+  warnings?: ZoneWarning[];
 }
+export interface ZoneWarning { code: string; message: string; phase: string; childrenA: number; zoneMaxA: number }
 interface MeterRow { name: string; reporting?: boolean; usedBy: string | null }
 
 interface Form { name: string; parent: string; maxCurrentA: string; mode: 'static' | 'dynamic'; meter: string; fallbackCurrentA: string; authMode: string; offlineAuthMode: string }
@@ -98,6 +101,7 @@ export default function ZonesSection() {
                   <Button onClick={() => open(z)} testId={`zone-edit-${z.name}`}>{t('common.edit')}</Button>
                   <Button kind="danger" onClick={() => remove(z.name)}>{t('common.delete')}</Button>
                 </span>
+                {(z.warnings ?? []).map((w) => <ZoneWarningLine key={w.code} zone={z.name} warning={w} />)}
               </li>
             ))}
           </ul>
@@ -129,7 +133,8 @@ export default function ZonesSection() {
                 <Field label={t('admin.zones.meter')} error={save.at('meter')}>
                   <select value={form.meter} onChange={(e) => set({ meter: e.target.value })} data-testid="zone-meter">
                     <option value="">{t('common.none')}</option>
-                    {(meters.data ?? []).filter((m) => !m.reporting).map((m) => (
+                    {/* Reporting meters drive no zone (Z7); the zone's own is kept so that the server's refusal shows. */}
+                    {(meters.data ?? []).filter((m) => !m.reporting || m.name === form.meter).map((m) => (
                       <option key={m.name} value={m.name}>{m.name}{m.usedBy && m.usedBy !== editing ? ` (${m.usedBy})` : ''}</option>
                     ))}
                   </select>
@@ -163,4 +168,13 @@ export default function ZonesSection() {
       )}
     </>
   );
+}
+
+/** A warning, not an error: the zone is saved; translated when the code is known, else the server's words. */
+export function ZoneWarningLine({ zone, warning }: { zone: string; warning: ZoneWarning }) {
+  const t = useT();
+  const fmt = useFormat();
+  const key = `admin.zones.warning.${warning.code}`;
+  const text = t(key, { phase: warning.phase, childrenA: fmt.number(warning.childrenA), maxA: fmt.number(warning.zoneMaxA) });
+  return <span className="zone-warning" role="note" data-testid={`zone-warning-${zone}`}>{text === key ? warning.message : text}</span>;
 }

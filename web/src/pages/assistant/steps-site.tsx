@@ -4,6 +4,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { del, post, put } from '../../api/client';
 import { Badge, Field } from '../../components/ui';
 import { useT } from '../../i18n/i18n';
+import { ZoneWarningLine, type ZoneWarning } from '../admin/zones-section';
 import { errorText, ErrorLine, numberOrUndefined, StepFrame, usePoll, useSaver, type StepProps } from './parts';
 
 interface Network { host?: string; port?: number; tlsCertFile?: string; tlsKeyFile?: string; trustProxy?: boolean }
@@ -148,6 +149,7 @@ export function MetersStep({ next, back }: StepProps) {
 export interface ZoneView {
   name: string; parent: string | null; depth: number; maxCurrentA: number; mode: string;
   meter: string | null; fallbackCurrentA: number; authMode: string | null; stations: string[];
+  warnings?: ZoneWarning[];
 }
 
 /** The tree, depth first, indented. */
@@ -161,6 +163,8 @@ export function ZoneTree({ zones, render }: { zones: ZoneView[]; render?: (zone:
           <strong>{z.name}</strong>{' '}
           <span className="hint">{t('assistant.zones.line', { max: z.maxCurrentA, mode: t(`assistant.zones.mode.${z.mode}`) })}{z.meter ? ` · ${z.meter}` : ''}</span>
           {render?.(z)}
+          {/* A warning, not an error (issue 16): the zone is saved. */}
+          {(z.warnings ?? []).map((w) => <div key={w.code} className="hint"><ZoneWarningLine zone={z.name} warning={w} /></div>)}
         </li>
       ))}
     </ul>

@@ -236,6 +236,7 @@ function SessionExport() {
   };
   return (
     <Card title={t('dashboard.export.title')} testId="session-export">
+      <p className="hint">{t('dashboard.export.hint')}</p>
       <div className="inline-form">
         <Field label={t('dashboard.export.from')}><input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="export-from" /></Field>
         <Field label={t('dashboard.export.to')}><input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="export-to" /></Field>

@@ -1,6 +1,6 @@
 // Station view (W5): details, connectors with status, session and setpoint (A11), the actions and
 // their outcomes (O4, O6, O8), the control-issue flag (D5), per connector what the station holds
-// against what Fuseguard wants (D8), and for admins the W5 edit form.
+// against what Fuseguard wants (D8), and for admins the W5 edit form; users set VIP in the details.
 import { useState } from 'react';
 import { ApiError, post } from '../../api/client';
 import { stationState, type StationView } from '../../api/types';
@@ -16,6 +16,7 @@ import { SetpointCell } from '../zone/reason';
 import { ControlCell } from './control-cell';
 import { RelayCard } from './relay';
 import { StationEdit } from './station-edit';
+import { VipToggle } from './vip-toggle';
 
 const STATE_BADGE = { available: 'ok', charging: 'info', faulted: 'bad', offline: 'idle' } as const;
 
@@ -79,7 +80,8 @@ export default function StationPage({ params }: PageProps) {
         <Card title={t('dashboard.station.details')}>
           <dl className="details">
             <dt>{t('dashboard.station.zoneLabel')}</dt><dd>{s.zone ?? '—'}</dd>
-            <dt>{t('dashboard.station.vip')}</dt><dd>{s.vip ? t('common.yes') : t('common.no')}</dd>
+            <dt>{t('dashboard.station.vip')}</dt>
+            <dd>{!isAdmin && s.admission === 'admitted' ? <VipToggle station={s} onSaved={station.reload} /> : s.vip ? t('common.yes') : t('common.no')}</dd>
             <dt>{t('dashboard.station.authMode')}</dt><dd>{s.authMode ? t(`dashboard.authMode.${s.authMode}`) : t('dashboard.authMode.zone')}</dd>
             <dt>{t('dashboard.station.offlineAuthMode')}</dt><dd>{t(`dashboard.offlineAuthMode.${s.offlineAuthMode ?? 'inherited'}`)}</dd>
             <dt>{t('dashboard.station.boxIdentity')}</dt><dd>{s.boxIdentity ?? '—'}</dd>
