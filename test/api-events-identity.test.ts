@@ -64,7 +64,7 @@ describe('a live-events stream ends with its caller (W6, S2, S3)', () => {
   it('ends when its user is deleted', async () => {
     const { login, client } = await newUser();
     const stream = await open(client);
-    expect((await h.admin.delete(`/api/users/${login}`)).status).toBe(200);
+    expect((await h.admin.delete(`/api/users/${login}`, { body: { adminPassword: ADMIN.password } })).status).toBe(200);
     const text = await stream.ended;
     expect(stream.serverEnded()).toBe(true);
     expect(endReason(text)).toMatch(/session ended|deleted/);
@@ -75,7 +75,7 @@ describe('a live-events stream ends with its caller (W6, S2, S3)', () => {
     const stream = await open(idle.client);
     // The session last seen two timeouts ago (the default timeout is 6000 s).
     const idHash = sha256(idle.client.cookie!.split('=')[1]);
-    await h.app.store.users.touchSession(idHash, Date.now() - 2 * 6_000_000);
+    await h.app.store.users.touchSession(idHash, idle.login, Date.now() - 2 * 6_000_000);
     expect(endReason(await stream.ended)).toMatch(/without activity/);
 
     const leaving = await newUser();

@@ -135,10 +135,10 @@ describe('API security', () => {
     expect(badRole.status).toBe(400);
     expect(badRole.body.message).toContain('body.role');
 
-    const lastAdmin = await admin.delete(`/api/users/${ADMIN.login}`);
+    const lastAdmin = await admin.delete(`/api/users/${ADMIN.login}`, { body: { adminPassword: ADMIN.password } });
     expect(lastAdmin.status).toBe(409);
     expect(lastAdmin.body).toMatchObject({ error: 'last-admin' });
-    expect((await admin.delete('/api/users/nobody')).status).toBe(404);
+    expect((await admin.delete('/api/users/nobody', { body: { adminPassword: ADMIN.password } })).status).toBe(404);
 
     // A password set by the admin ends the user's sessions.
     expect((await admin.put(`/api/users/${USER.login}/password`, { password: 'N3w!passw0rd', adminPassword: ADMIN.password })).status).toBe(200);

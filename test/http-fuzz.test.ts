@@ -158,7 +158,7 @@ describe('HTTP fuzzer (issue 14, proof b)', () => {
     }
     for (const [client, login] of [[h.admin, ADMIN.login], [h.user, USER.login]] as const) {
       const idHash = sha256((client.cookie ?? '').replace(/^fg_session=/, ''));
-      if (await users.getSession(idHash)) await users.touchSession(idHash, at);
+      if (await users.getSession(idHash)) await users.touchSession(idHash, login, at);
       else await users.insertSession({ id_hash: idHash, login, csrf_token: client.csrfToken ?? '', created_at: at, last_seen_at: at, remote_address: '127.0.0.1' });
     }
     if ((await users.getToken(token.id))?.revoked_at) await users.updateToken(token.id, { revoked_at: null });

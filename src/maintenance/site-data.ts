@@ -166,7 +166,7 @@ export async function factoryReset(trx: Db, factoryAdmin: UserRow): Promise<Fact
 
 /** The factory login admin/ADMIN (S2), hashed before a transaction starts. */
 export async function factoryAdminRow(at: number): Promise<UserRow> {
-  return { login: FACTORY_LOGIN, role: 'admin', password_hash: await hashPassword(FACTORY_PASSWORD), must_change: 1, created_at: at, updated_at: at };
+  return { login: FACTORY_LOGIN, role: 'admin', password_hash: await hashPassword(FACTORY_PASSWORD), must_change: 1, created_at: at, updated_at: at, last_access_at: null };
 }
 
 /** Rows per backed-up table, as they are now. */

@@ -154,6 +154,8 @@ export interface UsersTable {
   must_change: number;
   created_at: number;
   updated_at: number;
+  /** A login or a request of one of its sessions (at most once a minute); null: never since. */
+  last_access_at: number | null;
 }
 
 export interface WebSessionsTable {

@@ -43,7 +43,7 @@ export const cases: AccessCase[] = [
     request: async (h) => {
       const login = unique('d');
       await h.admin.post('/api/users', { login, password: 'An0ther!pw', role: 'user', adminPassword: ADMIN.password });
-      return { path: `/api/users/${login}` };
+      return { path: `/api/users/${login}`, body: { adminPassword: ADMIN.password } };
     },
   },
   { route: 'GET /api/tokens', access: 'admin' },

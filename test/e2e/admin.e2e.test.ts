@@ -108,6 +108,26 @@ describe('admin pages and badges', () => {
     expect(errors).toEqual([]);
   });
 
+  it('shows each user\'s last access, and deletes a user only with the admin\'s own password (S3)', async () => {
+    expect((await h.admin.post('/api/users', { login: 'temp-worker', password: 'T3mp!worker', role: 'user', adminPassword: ADMIN.password })).status).toBe(201);
+    const page = await adminPage('/admin/users');
+    const row = page.getByTestId('user-temp-worker');
+    await expect.poll(() => row.isVisible()).toBe(true);
+    expect(await row.locator('td').nth(3).textContent()).toBe('never');
+    expect(await page.getByTestId(`user-${USER.login}`).locator('td').nth(3).textContent()).not.toBe('never');
+    await row.getByRole('button', { name: 'Delete' }).click();
+    const confirmCard = page.locator('.card', { hasText: 'Delete the user temp-worker?' });
+    const password = confirmCard.getByLabel('Your own password');
+    await password.fill('Wr0ng!pass');
+    await confirmCard.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => confirmCard.getByText('Your password is not right.').isVisible()).toBe(true);
+    expect(await row.isVisible()).toBe(true);
+    await password.fill(ADMIN.password);
+    await confirmCard.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    expect(((await h.admin.get('/api/users')).body as { login: string }[]).some((u) => u.login === 'temp-worker')).toBe(false);
+  });
+
   it('switches an admin page to French (W1)', async () => {
     const page = await adminPage('/admin/load-shedding', 768);
     await expect.poll(() => page.getByText('Rotation period (min)').isVisible()).toBe(true);

@@ -114,6 +114,6 @@ async function identifySession(cookie: string, ctx: ApiContext): Promise<Identit
     await ctx.store.users.deleteSession(idHash);
     return null;
   }
-  if (at - session.last_seen_at > TOUCH_EVERY_MS) await ctx.store.users.touchSession(idHash, at);
+  if (at - session.last_seen_at > TOUCH_EVERY_MS) await ctx.store.users.touchSession(idHash, user.login, at);
   return { login: user.login, role: user.role, mustChange: user.must_change === 1, via: 'session', sessionIdHash: idHash, csrfToken: session.csrf_token };
 }

@@ -9,9 +9,11 @@ import { audit } from '../audit.js';
 import type { ApiContext } from '../context.js';
 import { conflict, forbidden, notFound, unprocessable } from '../errors.js';
 import { errors, OkSchema, RoleSchema } from '../schemas.js';
+import type { UserRow } from '../../store/schema.js';
 
 const UserSchema = Type.Object({
   login: Type.String(), role: RoleSchema, mustChangeCredentials: Type.Boolean(), createdAt: Type.Number(), updatedAt: Type.Number(),
+  lastAccessAt: Type.Union([Type.Number(), Type.Null()], { description: 'its last login or request from a browser session (to the minute); null: none since' }),
 });
 const LoginParams = Type.Object({ login: Type.String({ minLength: 1, maxLength: 64 }) });
 const NewUserBody = Type.Object({
@@ -23,6 +25,9 @@ const NewUserBody = Type.Object({
 const PasswordBody = Type.Object({
   password: Type.String({ minLength: 1, maxLength: 128 }),
   adminPassword: Type.String({ minLength: 1, maxLength: 128, description: 'the password of the admin who makes the change' }),
+}, { additionalProperties: false });
+const DeleteBody = Type.Object({
+  adminPassword: Type.String({ minLength: 1, maxLength: 128, description: 'the password of the admin who deletes the user (S3)' }),
 }, { additionalProperties: false });
 const CredentialsBody = Type.Object({
   currentPassword: Type.String({ minLength: 1, maxLength: 128 }),
@@ -36,8 +41,9 @@ const hashKey = (request: FastifyRequest) => `ip:${request.ip}`;
 export function usersRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
     const users = ctx.store.users;
-    const view = (u: { login: string; role: 'admin' | 'user'; must_change: number; created_at: number; updated_at: number }) => ({
+    const view = (u: Omit<UserRow, 'password_hash' | 'last_access_at'> & { last_access_at?: number | null }) => ({
       login: u.login, role: u.role, mustChangeCredentials: u.must_change === 1, createdAt: u.created_at, updatedAt: u.updated_at,
+      lastAccessAt: u.last_access_at ?? null,
     });
     const checkPassword = (password: string): void => {
       const problems = passwordProblems(password);
@@ -117,13 +123,17 @@ export function usersRoutes(ctx: ApiContext): FastifyPluginAsync {
       return view({ ...self, ...changes, login });
     });
 
-    app.delete<{ Params: Static<typeof LoginParams> }>('/users/:login', {
+    app.delete<{ Params: Static<typeof LoginParams>; Body: Static<typeof DeleteBody> }>('/users/:login', {
       config: { access: 'admin' },
-      schema: { tags: ['users'], summary: 'Deletes a user; the last admin cannot be deleted', params: LoginParams, response: { 200: OkSchema, ...errors(401, 403, 404, 409) } },
+      schema: {
+        tags: ['users'], summary: 'Deletes a user; the admin confirms with its own password; the last admin cannot be deleted',
+        params: LoginParams, body: DeleteBody, response: { 200: OkSchema, ...errors(400, 401, 403, 404, 409) },
+      },
     }, async (request) => {
       const { login } = request.params;
       const user = await users.get(login);
       if (!user) throw notFound('user', login);
+      await confirm(request, request.body.adminPassword, 'body.adminPassword');
       if (user.role === 'admin' && await users.countAdmins() <= 1) throw conflict('last-admin', `"${login}" is the last admin and cannot be deleted`);
       await users.delete(login);
       await audit(ctx, request, 'user.delete', login);

@@ -10,6 +10,7 @@ import { upstreamPasswordMigration } from './007-upstream-password.js';
 import { localListKeysMigration } from './008-local-list-keys.js';
 import { failsafeHeldMigration } from './009-failsafe-held.js';
 import { transactionAnomaliesMigration } from './010-transaction-anomalies.js';
+import { userLastAccessMigration } from './011-user-last-access.js';
 
 /** Versioned migrations, applied in name order at start. Never edit one that has shipped: add the next. */
 export function migrations(dialect: Dialect): MigrationProvider {
@@ -26,6 +27,7 @@ export function migrations(dialect: Dialect): MigrationProvider {
         '008-local-list-keys': localListKeysMigration(),
         '009-failsafe-held': failsafeHeldMigration(),
         '010-transaction-anomalies': transactionAnomaliesMigration(),
+        '011-user-last-access': userLastAccessMigration(),
       };
     },
   };

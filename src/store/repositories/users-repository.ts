@@ -23,7 +23,7 @@ export class UsersRepository {
     return Number(row.n);
   }
 
-  async insert(user: UserRow, db: Db = this.db): Promise<void> {
+  async insert(user: Omit<UserRow, 'last_access_at'> & Partial<Pick<UserRow, 'last_access_at'>>, db: Db = this.db): Promise<void> {
     await db.insertInto('users').values(user).execute();
   }
 
@@ -48,12 +48,16 @@ export class UsersRepository {
     return db.selectFrom('web_sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
   }
 
+  /** A login: the session, and its user seen now. */
   async insertSession(session: WebSessionRow, db: Db = this.db): Promise<void> {
     await db.insertInto('web_sessions').values(session).execute();
+    await db.updateTable('users').set({ last_access_at: session.created_at }).where('login', '=', session.login).execute();
   }
 
-  async touchSession(idHash: string, at: number, db: Db = this.db): Promise<void> {
+  /** The session and its user were seen at `at`. */
+  async touchSession(idHash: string, login: string, at: number, db: Db = this.db): Promise<void> {
     await db.updateTable('web_sessions').set({ last_seen_at: at }).where('id_hash', '=', idHash).execute();
+    await db.updateTable('users').set({ last_access_at: at }).where('login', '=', login).execute();
   }
 
   async deleteSession(idHash: string, db: Db = this.db): Promise<void> {

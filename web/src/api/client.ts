@@ -65,7 +65,7 @@ export const get = <T = unknown>(path: string) => api<T>('GET', path);
 export const post = <T = unknown>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
 export const put = <T = unknown>(path: string, body?: unknown) => api<T>('PUT', path, body);
 export const patch = <T = unknown>(path: string, body?: unknown) => api<T>('PATCH', path, body);
-export const del = <T = unknown>(path: string) => api<T>('DELETE', path);
+export const del = <T = unknown>(path: string, body?: unknown) => api<T>('DELETE', path, body);
 
 /** Downloads what a GET answers as a file (CSV exports, the maintenance report). */
 export async function download(path: string, fileName: string, init?: { method?: string; body?: unknown }): Promise<void> {

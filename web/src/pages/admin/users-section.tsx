@@ -1,5 +1,5 @@
-// Users (S3): add (confirmed with the admin's own password), change a password, delete (never
-// the last admin; the server refuses it).
+// Users (S3): add, change a password, delete (never the last admin; the server refuses it), each
+// confirmed with the admin's own password; when each user was last seen.
 import { useState } from 'react';
 import { del, post, put } from '../../api/client';
 import { useApi } from '../../api/use-api';
@@ -8,7 +8,7 @@ import { Button, Card, ErrorNote, Field, Loading } from '../../components/ui';
 import { useFormat, useT } from '../../i18n/i18n';
 import { Row, Saved, useSave } from './common';
 
-interface User { login: string; role: 'admin' | 'user'; mustChangeCredentials: boolean; createdAt: number; updatedAt: number }
+interface User { login: string; role: 'admin' | 'user'; mustChangeCredentials: boolean; createdAt: number; updatedAt: number; lastAccessAt: number | null }
 
 export default function UsersSection() {
   const t = useT();
@@ -17,6 +17,7 @@ export default function UsersSection() {
   const users = useApi<User[]>('/api/users');
   const [add, setAdd] = useState({ login: '', password: '', role: 'user', adminPassword: '' });
   const [change, setChange] = useState<{ login: string; password: string; adminPassword: string } | null>(null);
+  const [removal, setRemoval] = useState<{ login: string; adminPassword: string } | null>(null);
   const adding = useSave();
   const changing = useSave();
   const removing = useSave();
@@ -33,27 +34,31 @@ export default function UsersSection() {
     const { login, ...body } = change;
     if (await changing.run(async () => { await put(`/api/users/${encodeURIComponent(login)}/password`, body); return true; })) setChange(null);
   };
-  const remove = async (login: string) => {
-    if (!window.confirm(t('admin.users.confirmDelete', { login }))) return;
-    if (await removing.run(async () => { await del(`/api/users/${encodeURIComponent(login)}`); return true; })) users.reload();
+  const submitRemoval = async () => {
+    if (!removal) return;
+    const { login, ...body } = removal;
+    if (await removing.run(async () => { await del(`/api/users/${encodeURIComponent(login)}`, body); return true; })) {
+      setRemoval(null);
+      users.reload();
+    }
   };
 
   return (
     <>
       <Card title={t('admin.users.title')}>
-        <ErrorNote error={removing.error} />
         <div className="admin-table-wrap">
           <table>
-            <thead><tr><th>{t('admin.users.login')}</th><th>{t('admin.users.role')}</th><th>{t('admin.users.changed')}</th><th /></tr></thead>
+            <thead><tr><th>{t('admin.users.login')}</th><th>{t('admin.users.role')}</th><th>{t('admin.users.changed')}</th><th>{t('admin.users.lastAccess')}</th><th /></tr></thead>
             <tbody>
               {users.data.map((u) => (
                 <tr key={u.login} data-testid={`user-${u.login}`}>
                   <td>{u.login}{u.login === me?.login && <span className="hint"> ({t('admin.users.you')})</span>}</td>
                   <td>{t(`admin.role.${u.role}`)}</td>
                   <td>{fmt.dateTime(u.updatedAt)}</td>
+                  <td>{u.lastAccessAt === null ? t('admin.users.never') : fmt.dateTime(u.lastAccessAt)}</td>
                   <td><div className="admin-actions">
                     <Button onClick={() => { changing.clear(); setChange({ login: u.login, password: '', adminPassword: '' }); }}>{t('admin.users.changePassword')}</Button>
-                    <Button kind="danger" onClick={() => remove(u.login)}>{t('common.delete')}</Button>
+                    <Button kind="danger" onClick={() => { removing.clear(); setRemoval({ login: u.login, adminPassword: '' }); }}>{t('common.delete')}</Button>
                   </div></td>
                 </tr>
               ))}
@@ -75,6 +80,20 @@ export default function UsersSection() {
           <div className="admin-actions">
             <Button kind="primary" onClick={submitChange}>{t('common.save')}</Button>
             <Button onClick={() => setChange(null)}>{t('common.cancel')}</Button>
+          </div>
+        </Card>
+      )}
+      {removal && (
+        <Card title={t('admin.users.confirmDelete', { login: removal.login })}>
+          <Row>
+            <Field label={t('admin.users.adminPassword')} error={removing.at('adminPassword')} hint={t('admin.users.adminPasswordHint')}>
+              <input type="password" autoComplete="current-password" value={removal.adminPassword} onChange={(e) => setRemoval({ ...removal, adminPassword: e.target.value })} />
+            </Field>
+          </Row>
+          <ErrorNote error={removing.general(['adminPassword'])} />
+          <div className="admin-actions">
+            <Button kind="danger" onClick={submitRemoval}>{t('common.delete')}</Button>
+            <Button onClick={() => setRemoval(null)}>{t('common.cancel')}</Button>
           </div>
         </Card>
       )}
