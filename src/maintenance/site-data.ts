@@ -152,7 +152,7 @@ export async function factoryReset(trx: Db, factoryAdmin: UserRow): Promise<Fact
   const count = async (table: 'stations' | 'zones' | 'badges' | 'transactions' | 'users') =>
     Number((await trx.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
   const summary = { stations: await count('stations'), zones: await count('zones'), badges: await count('badges'), sessions: await count('transactions'), users: await count('users') };
-  for (const table of ['meter_samples', 'transactions', 'connectors', 'stations', 'zones', 'badges', 'seen_badges', 'web_sessions', 'api_tokens', 'users'] as const) {
+  for (const table of ['meter_samples', 'transactions', 'remote_starts', 'connectors', 'stations', 'zones', 'badges', 'seen_badges', 'web_sessions', 'api_tokens', 'users'] as const) {
     await trx.deleteFrom(table).execute();
   }
   await trx.deleteFrom('settings').where('key', 'in', [...RESET_SETTINGS]).execute();

@@ -37,7 +37,7 @@ export interface RelayDeps {
   /** Fuseguard's clock, which follows the CPO's time (U3). */
   clock?: ReferenceClock;
   /** Remote starts the CPO asks for are expected by the session service (B1). */
-  expectRemoteStart?: (stationId: string, idTag: string) => void;
+  expectRemoteStart?: (stationId: string, idTag: string) => Promise<void>;
   /** The CPO's charging profiles as caps (U1); without it they are refused. See LinkDeps.setCap. */
   setCap?: (stationId: string, connectorId: number | null, capA: number | null) => Promise<boolean>;
 }

@@ -59,7 +59,7 @@ export interface LinkDeps {
   /** The CPO's StartTransaction answer refused the idTag (not Accepted). */
   startRefused?(stationId: string, transactionId: number, idTagInfo: StartTransactionResponse['idTagInfo']): void;
   /** The CPO asked for a remote start: its StartTransaction is expected (remote-only stations, B1). */
-  expectRemoteStart?(stationId: string, idTag: string): void;
+  expectRemoteStart?(stationId: string, idTag: string): Promise<void>;
   /**
    * U1: a CPO charging profile as a cap on the setpoints of a connector (0 = every connector of the
    * station), or its clearing (capA null; connectorId null = every cap of the station), stored.
@@ -364,7 +364,7 @@ export class UpstreamLink {
       const own = await this.deps.store.relayOutbox.transactionIdOfCpo(this.stationId, request.transactionId);
       if (own !== undefined) request = { ...request, transactionId: own };
     }
-    if (action === 'RemoteStartTransaction' && typeof request.idTag === 'string') this.deps.expectRemoteStart?.(this.stationId, request.idTag);
+    if (action === 'RemoteStartTransaction' && typeof request.idTag === 'string') await this.deps.expectRemoteStart?.(this.stationId, request.idTag);
     const result = await this.deps.commands.send(this.stationId, action, request as never, { timeoutMs: this.tuning.commandTimeoutMs });
     if (result.ok) return result.response;
     const match = /^([A-Za-z]+): (.*)$/.exec(result.message);

@@ -30,8 +30,6 @@ export const REMOTE_START_WINDOW_MS = 24 * 3600_000;
 
 export class SessionService {
   private upstream: AuthorizeUpstream | null = null;
-  /** `${stationId}\n${idTag}` → until when a StartTransaction with it is expected. */
-  private readonly remoteStarts = new Map<string, number>();
   readonly cpoCache: CpoBadgeCacheRepository;
 
   constructor(
@@ -48,18 +46,20 @@ export class SessionService {
     this.upstream = upstream;
   }
 
-  /** Fuseguard asked `stationId` to start a charge for `idTag` (API, free mode, CPO): accept it. */
-  expectRemoteStart(stationId: string, idTag: string): void {
+  /**
+   * Fuseguard asks `stationId` to start a charge for `idTag` (API, free mode, CPO): its start is
+   * accepted. Stored before the request goes (it survives a restart): await it first.
+   */
+  async expectRemoteStart(stationId: string, idTag: string): Promise<void> {
     const at = this.now();
-    for (const [key, until] of this.remoteStarts) if (until < at) this.remoteStarts.delete(key);
-    this.remoteStarts.set(`${stationId}\n${idTag}`, at + REMOTE_START_WINDOW_MS);
+    await this.store.commit((db) => this.store.remoteStarts.expect(stationId, idTag, at, at + REMOTE_START_WINDOW_MS, db));
   }
 
-  private remoteStarted(stationId: string, idTag: string, consume: boolean): boolean {
-    const key = `${stationId}\n${idTag}`;
-    const until = this.remoteStarts.get(key);
-    if (consume) this.remoteStarts.delete(key);
-    return until !== undefined && until >= this.now();
+  /** Whether Fuseguard asked for this start; a StartTransaction (`consume`) uses it up. */
+  private async remoteStarted(stationId: string, idTag: string, consume: boolean): Promise<boolean> {
+    const expected = await this.store.remoteStarts.isExpected(stationId, idTag, this.now());
+    if (expected && consume) await this.store.commit((db) => this.store.remoteStarts.forget(stationId, idTag, db));
+    return expected;
   }
 
   /** Authorize: the station's mode decides; unknown badges are remembered as seen (B3). */
@@ -67,7 +67,7 @@ export class SessionService {
     const policy = await this.policyOf(stationId);
     const { mode } = policy;
     const badge = await this.store.badges.get(idTag);
-    const context: BadgeContext = { start: options.start === true, remoteStarted: this.remoteStarted(stationId, idTag, options.start === true) };
+    const context: BadgeContext = { start: options.start === true, remoteStarted: await this.remoteStarted(stationId, idTag, options.start === true) };
     if (mode === 'free') {
       context.isFreeIdTag = idTag === resolveSettings(await this.store.settings.getAll()).freeModeIdTag;
     } else if (mode === 'cpo') {

@@ -188,6 +188,13 @@ export interface AuditLogTable {
   details: string | null; // JSON
 }
 
+/** A remote start Fuseguard asked for, until its StartTransaction or `until_at` (B1). */
+export interface RemoteStartsTable {
+  station_id: string;
+  id_tag: string;
+  until_at: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   zones: ZonesTable;
@@ -204,6 +211,7 @@ export interface Database {
   web_sessions: WebSessionsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
+  remote_starts: RemoteStartsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -7,6 +7,7 @@ import { CommandsRepository } from './repositories/commands-repository.js';
 import { CpoCapsRepository } from './repositories/cpo-caps-repository.js';
 import { LogsRepository } from './repositories/logs-repository.js';
 import { RelayOutboxRepository } from './repositories/relay-outbox-repository.js';
+import { RemoteStartsRepository } from './repositories/remote-starts-repository.js';
 import { RetentionRepository } from './repositories/retention-repository.js';
 import { SettingsRepository } from './repositories/settings-repository.js';
 import { StationsRepository } from './repositories/stations-repository.js';
@@ -30,6 +31,7 @@ export class Store {
   readonly relayOutbox: RelayOutboxRepository;
   readonly cpoCaps: CpoCapsRepository;
   readonly retention: RetentionRepository;
+  readonly remoteStarts: RemoteStartsRepository;
   private readonly groupCommit: GroupCommit;
 
   /** `syncLog`: syncs the database's log off the event loop (group commits); without it they sync at COMMIT. */
@@ -47,6 +49,7 @@ export class Store {
     this.zoneHistory = new ZoneHistoryRepository(db);
     this.relayOutbox = new RelayOutboxRepository(db);
     this.cpoCaps = new CpoCapsRepository(db);
+    this.remoteStarts = new RemoteStartsRepository(db);
     // Each chunk of a prune is a record of the group commit: no sync of the log on the event loop.
     this.retention = new RetentionRepository(db, (work) => this.record(work));
   }

@@ -95,9 +95,10 @@ export function stationActionsRoutes(ctx: ApiContext): FastifyPluginAsync {
       });
     };
 
-    route('remote-start', 'user', 'RemoteStartTransaction: starts a charge for idTag (B1 remote-only, W5)', RemoteStartBody, (request) => {
-      // remote-only and free stations accept this idTag for the start it asks for (B1).
-      ctx.sessions.expectRemoteStart(request.params.id, request.body.idTag);
+    route('remote-start', 'user', 'RemoteStartTransaction: starts a charge for idTag (B1 remote-only, W5)', RemoteStartBody, async (request) => {
+      // remote-only and free stations accept this idTag for the start it asks for (B1), also
+      // after a restart of Fuseguard (stored before the request goes).
+      await ctx.sessions.expectRemoteStart(request.params.id, request.body.idTag);
       return sendCommand(ctx, request, request.params.id, 'RemoteStartTransaction',
         { idTag: request.body.idTag, ...(request.body.connectorId !== undefined ? { connectorId: request.body.connectorId } : {}) }, 'station.remote-start');
     });
