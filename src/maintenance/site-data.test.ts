@@ -10,6 +10,11 @@ async function seed(store: Store): Promise<void> {
   await store.badges.upsert({ id_tag: 'B1', authorized: 1, vip: 0, comment: '' }, 1);
   await store.settings.set({ network: { port: 9000 }, upstream: { enabled: true, url: 'wss://cpo/ocpp' }, meters: [], unknownStations: 'reject' });
   await store.users.insert({ login: 'root', role: 'admin', password_hash: 'h', must_change: 0, created_at: 1, updated_at: 1 });
+  // Issue 16, item 10: the relay's outbox and id map, the CPO's caps, the station-list key state.
+  await store.stations.update('CP-1', { local_list_keys: 1 });
+  await store.cpoCaps.set('CP-1', 1, 16, 3);
+  await store.relayOutbox.enqueue({ stationId: 'CP-1', action: 'StartTransaction', transactionId: 7, dedupeKey: 'start-7', payload: { connectorId: 1 }, at: 4 });
+  await store.relayOutbox.mapTransaction('CP-1', 7, 9007, 4);
 }
 
 describe('backup contents, restore and factory reset (X3, X4)', () => {
@@ -31,10 +36,25 @@ describe('backup contents, restore and factory reset (X3, X4)', () => {
     expect(await countTables(store.db)).toEqual(before);
 
     const counts = await store.atomically((trx) => restoreBackupContents(trx, contents, { withoutCredentials: false, connectedStationIds: new Set(['CP-1']) }));
-    expect(counts).toMatchObject({ zones: 1, stations: 1, badges: 1, users: 1 });
+    expect(counts).toMatchObject({ zones: 1, stations: 1, badges: 1, users: 1, cpo_caps: 1, relay_outbox: 1, relay_transactions: 1 });
     const after = await readBackupContents(store.db, 5, 'test');
     expect({ ...after.tables, stations: after.tables.stations.map((s) => ({ ...s, connected: 0 })) }).toEqual(contents.tables);
     expect(after.tables.stations[0].connected).toBe(1);
+  });
+
+  it('restores a backup made before the relay and cap tables were backed up, with those tables empty (issue 16, item 10)', async () => {
+    const temp = await openTempStore();
+    close = temp.close;
+    const { store } = temp;
+    await seed(store);
+    const old = structuredClone(await readBackupContents(store.db, 5, 'older')) as { tables: Record<string, unknown> };
+    for (const table of ['cpo_caps', 'relay_transactions', 'relay_outbox']) delete old.tables[table];
+    old.tables.users = [{ login: 'root', role: 'admin', password_hash: 'scrypt$32768$8$1$c2FsdA==$a2V5', must_change: 0, created_at: 1, updated_at: 1 }];
+    const contents = checkBackupContents(old);
+    const counts = await store.atomically((trx) => restoreBackupContents(trx, contents, { withoutCredentials: false, connectedStationIds: new Set() }));
+    expect(counts).toMatchObject({ stations: 1, cpo_caps: 0, relay_outbox: 0, relay_transactions: 0 });
+    expect(await store.cpoCaps.list()).toEqual([]);
+    expect(await store.relayOutbox.list()).toEqual([]);
   });
 
   it('checks the shape of decrypted contents', () => {

@@ -6,19 +6,31 @@ import { FACTORY_LOGIN, FACTORY_PASSWORD } from '../api/auth/credential-rules.js
 import { acceptableCost, hashPassword } from '../api/auth/passwords.js';
 import type { Db } from '../store/database.js';
 import { TRANSACTION_SEQUENCE } from '../store/repositories/transactions-repository.js';
+import type { CpoCapsTable } from '../store/repositories/cpo-caps-repository.js';
+import type { RelayTables } from '../store/repositories/relay-outbox-repository.js';
 import type { Database, UserRow } from '../store/schema.js';
 
 export const BACKUP_KIND = 'fuseguard-backup';
 
-/** The tables of a backup, in the order they are restored. Settings hold meters, network, auth, TOU, inputs. */
-export const BACKUP_TABLES = ['settings', 'zones', 'stations', 'connectors', 'badges', 'seen_badges', 'transactions', 'meter_samples', 'sequences', 'users'] as const;
+/**
+ * The tables of a backup, in the order they are restored. Settings hold meters, network, auth, TOU,
+ * inputs; the relay's outbox and id map (U2) and the CPO's caps (U1) go with the sessions they
+ * belong to: restored apart, the relay would resend or drop messages of other sessions.
+ */
+export const BACKUP_TABLES = ['settings', 'zones', 'stations', 'connectors', 'badges', 'seen_badges', 'transactions', 'meter_samples', 'sequences', 'users', 'cpo_caps', 'relay_transactions', 'relay_outbox'] as const;
 export type BackupTable = (typeof BACKUP_TABLES)[number];
+/** Tables backups hold since issue 16: one made before restores them empty (and says so: its count is 0). */
+const ADDED_LATER: ReadonlySet<BackupTable> = new Set(['cpo_caps', 'relay_transactions', 'relay_outbox']);
+
+type BackupDatabase = Database & RelayTables & { cpo_caps: CpoCapsTable };
+/** The tables outside schema.ts (the relay's and the caps', declared by their repositories). */
+const backupTables = (db: Db) => db.withTables<RelayTables & { cpo_caps: CpoCapsTable }>();
 
 /** The columns kept per table: a backup from a newer Fuseguard with extra columns still restores. */
-const COLUMNS: { [T in BackupTable]: readonly (keyof Database[T] & string)[] } = {
+const COLUMNS: { [T in BackupTable]: readonly (keyof BackupDatabase[T] & string)[] } = {
   settings: ['key', 'value'],
   zones: ['name', 'parent', 'max_current_a', 'mode', 'meter', 'fallback_current_a', 'auth_mode', 'offline_auth_mode', 'position'],
-  stations: ['id', 'admission', 'zone', 'name', 'password_hash', 'vip', 'auth_mode', 'offline_auth_mode', 'box_identity', 'upstream_password', 'vendor', 'model', 'serial_number', 'firmware_version',
+  stations: ['id', 'admission', 'zone', 'name', 'password_hash', 'vip', 'auth_mode', 'offline_auth_mode', 'box_identity', 'upstream_password', 'local_list_keys', 'vendor', 'model', 'serial_number', 'firmware_version',
     'first_seen_at', 'last_boot_at', 'connected', 'last_connected_at', 'last_disconnected_at', 'disconnect_reason', 'remote_address', 'status', 'error_code', 'status_at', 'control_issue'],
   connectors: ['station_id', 'connector_id', 'phases', 'min_current_a', 'max_current_a', 'type', 'max_power_w', 'status', 'error_code', 'status_at', 'discovered'],
   badges: ['id_tag', 'authorized', 'vip', 'comment', 'registered_at', 'last_seen_at'],
@@ -28,6 +40,9 @@ const COLUMNS: { [T in BackupTable]: readonly (keyof Database[T] & string)[] } =
   meter_samples: ['transaction_id', 'station_id', 'connector_id', 'at', 'measurand', 'phase', 'value', 'unit', 'context'],
   sequences: ['name', 'next_value'],
   users: ['login', 'role', 'password_hash', 'must_change', 'created_at', 'updated_at'],
+  cpo_caps: ['station_id', 'connector_id', 'cap_a', 'set_at'],
+  relay_transactions: ['transaction_id', 'station_id', 'cpo_transaction_id', 'mapped_at'],
+  relay_outbox: ['id', 'station_id', 'action', 'transaction_id', 'dedupe_key', 'payload', 'state', 'attempts', 'created_at', 'done_at', 'last_error'],
 };
 
 export interface BackupContents {
@@ -48,7 +63,7 @@ export class BackupContentsError extends Error {
 export async function readBackupContents(db: Db, at: number, fuseguardVersion: string): Promise<BackupContents> {
   const tables = {} as BackupContents['tables'];
   for (const table of BACKUP_TABLES) {
-    tables[table] = await db.selectFrom(table).select(COLUMNS[table] as never[]).execute() as Record<string, unknown>[];
+    tables[table] = await backupTables(db).selectFrom(table).select(COLUMNS[table] as never[]).execute() as Record<string, unknown>[];
   }
   return { kind: BACKUP_KIND, formatVersion: 1, createdAt: at, fuseguardVersion, tables };
 }
@@ -60,6 +75,7 @@ export function checkBackupContents(value: unknown): BackupContents {
     throw new BackupContentsError('the backup decrypts but does not hold Fuseguard data');
   }
   for (const table of BACKUP_TABLES) {
+    if (ADDED_LATER.has(table) && (v.tables as Record<string, unknown>)[table] === undefined) (v.tables as Record<string, unknown>)[table] = [];
     const rows = (v.tables as Record<string, unknown>)[table];
     if (!Array.isArray(rows) || rows.some((r) => typeof r !== 'object' || r === null || Array.isArray(r))) {
       throw new BackupContentsError(`the backup's table "${table}" is missing or not a list of rows`);
@@ -92,12 +108,12 @@ export async function restoreBackupContents(trx: Db, contents: BackupContents, o
   const counts = {} as TableCounts;
   const tables = BACKUP_TABLES.filter((t) => !(t === 'users' && options.withoutCredentials));
   const sequencesBefore = await trx.selectFrom('sequences').selectAll().execute();
-  for (const table of [...tables].reverse()) await trx.deleteFrom(table).execute();
+  for (const table of [...tables].reverse()) await backupTables(trx).deleteFrom(table).execute();
   for (const table of tables) {
     let rows = contents.tables[table].map((row) => pick(row, COLUMNS[table]));
     if (table === 'stations') rows = rows.map((r) => ({ ...r, connected: options.connectedStationIds.has(String(r.id)) ? 1 : 0 }));
     for (let i = 0; i < rows.length; i += 200) {
-      await trx.insertInto(table).values(rows.slice(i, i + 200) as never).execute();
+      await backupTables(trx).insertInto(table).values(rows.slice(i, i + 200) as never).execute();
     }
     counts[table] = rows.length;
   }
@@ -173,7 +189,7 @@ export async function factoryAdminRow(at: number): Promise<UserRow> {
 export async function countTables(db: Db): Promise<TableCounts> {
   const counts = {} as TableCounts;
   for (const table of BACKUP_TABLES) {
-    counts[table] = Number((await db.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
+    counts[table] = Number((await backupTables(db).selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
   }
   return counts;
 }

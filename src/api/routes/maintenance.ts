@@ -48,8 +48,8 @@ const ResetAnswer = Type.Object({
   message: Type.String(),
 });
 
-const LOST_WITH_CREDENTIALS = 'everything below is replaced by the backup, and every browser session ends (log in with the restored credentials)';
-const LOST_WITHOUT_CREDENTIALS = 'everything below is replaced by the backup; users, their sessions and API tokens are kept';
+const LOST_WITH_CREDENTIALS = 'everything below is replaced by the backup (the relay\'s undelivered messages to the CPO and the CPO\'s caps too), and every browser session ends (log in with the restored credentials)';
+const LOST_WITHOUT_CREDENTIALS = 'everything below is replaced by the backup (the relay\'s undelivered messages to the CPO and the CPO\'s caps too); users, their sessions and API tokens are kept';
 
 function backupProblem(error: unknown): never {
   if (error instanceof BackupError) throw unprocessable(error.code, error.message);

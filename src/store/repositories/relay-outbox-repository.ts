@@ -27,7 +27,7 @@ export interface RelayTransactionsTable {
   mapped_at: number;
 }
 
-type RelayTables = {
+export type RelayTables = {
   relay_outbox: RelayOutboxTable;
   relay_transactions: RelayTransactionsTable;
 };
