@@ -10,6 +10,8 @@ import { testSite, waitFor } from './helpers/harness.js';
 const ALL = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const site = (): SiteFile => ({
   ...testSite(),
+  // The socket type fills the export's column (W10, issue 16).
+  stations: testSite().stations?.map((st) => (st.id === 'CP-003' ? { ...st, connectors: [{ id: 1, socketType: 'T2S' as const }] } : st)),
   tou: {
     enabled: true, timeZone: 'UTC',
     periods: [
@@ -71,14 +73,14 @@ describe('sessions API', () => {
     expect((await h.user.post('/api/sessions/999999/force-stop')).status).toBe(404);
   });
 
-  it('exports a period as CSV with the energy split at the TOU boundary (W10)', async () => {
+  it('exports a period as CSV with the energy split at the TOU boundary and the connector\'s socket type (W10)', async () => {
     const r = await h.user.get('/api/sessions/csv?from=2025-01-15T00:00:00Z&to=2025-01-16T00:00:00Z');
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toMatch(/^text\/csv/);
     const [header, ...rows] = parse(r.text) as string[][];
     expect(header).toEqual(['transaction', 'station', 'connector', 'idTag', 'chargeType', 'start', 'end', 'energyKWh', 'socketType', 'duration',
       'comment', 'chargeBoxIdentity', 'NoPeriod', 'tou:peak kWh', 'tou:night kWh']);
-    expect(rows).toEqual([[String(recorded), 'CP-003', '1', 'GOOD', 'AC', '2025-01-15T17:00:00.000Z', '2025-01-15T19:00:00.000Z', '5.000', '', '2:00:00',
+    expect(rows).toEqual([[String(recorded), 'CP-003', '1', 'GOOD', 'AC', '2025-01-15T17:00:00.000Z', '2025-01-15T19:00:00.000Z', '5.000', 'T2S', '2:00:00',
       'Fleet, car 1', 'CP-003', '3.000', '2.000', '0.000']]);
     const [outside, peak, night] = rows[0].slice(12).map(Number);
     expect(outside + peak + night).toBeCloseTo(Number(rows[0][7]), 3);

@@ -170,6 +170,24 @@ describe('stations API', () => {
     expect((await h.admin.patch('/api/stations/NOPE', { vip: true })).status).toBe(404);
   });
 
+  it('sets, shows and clears a connector\'s socket type, and refuses an unknown one naming the field (A3, W5, W10, issue 16)', async () => {
+    const set = await h.admin.patch('/api/stations/CP-001', { connectors: [{ connectorId: 1, socketType: 'TE', minCurrentA: 10 }] });
+    expect(set.status).toBe(200);
+    expect(set.body.connectors[0]).toMatchObject({ connectorId: 1, socketType: 'TE', minCurrentA: 10 });
+    expect((await h.admin.get('/api/stations/CP-001')).body.connectors[0].socketType).toBe('TE');
+    // An edit that does not name it keeps it.
+    const kept = await h.admin.patch('/api/stations/CP-001', { connectors: [{ connectorId: 1, minCurrentA: null }] });
+    expect(kept.body.connectors[0]).toMatchObject({ socketType: 'TE', minCurrentA: null });
+
+    const bad = await h.admin.patch('/api/stations/CP-001', { connectors: [{ connectorId: 1, socketType: 'Schuko' }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details[0].field).toBe('body.connectors.0.socketType');
+    expect((await h.app.store.stations.listConnectors('CP-001'))[0].socket_type).toBe('TE');
+
+    const cleared = await h.admin.patch('/api/stations/CP-001', { connectors: [{ connectorId: 1, socketType: null }] });
+    expect(cleared.body.connectors[0].socketType).toBeNull();
+  });
+
   it('lets a user set a station\'s VIP flag and nothing else, in the audit log; not an anonymous client (S1, W5)', async () => {
     expect((await h.admin.get('/api/stations/CP-003')).body).toMatchObject({ vip: true, name: null, zone: 'Row A' });
     const r = await h.user.patch('/api/stations/CP-003', { vip: false });

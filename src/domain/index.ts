@@ -9,6 +9,7 @@ export { zoneDrawWarnings, type ZoneDrawConnector, type ZoneDrawWarning } from '
 export { indexZones, type ZoneIndex } from './topology/zone-index.js';
 export { connectorBounds, standardMinimumA, floorToGrid, ceilToGrid, dcPowerW, GRID_A, type ConnectorBounds } from './connector/bounds.js';
 export { drawPerSitePhase, isMeasurementFresh } from './connector/measurement.js';
+export * from './connector/socket-type.js';
 export * from './limits/tou.js';
 export * from './limits/tou-summary.js';
 export * from './limits/digital-inputs.js';

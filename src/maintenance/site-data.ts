@@ -32,7 +32,7 @@ const COLUMNS: { [T in BackupTable]: readonly (keyof BackupDatabase[T] & string)
   zones: ['name', 'parent', 'max_current_a', 'mode', 'meter', 'fallback_current_a', 'auth_mode', 'offline_auth_mode', 'position'],
   stations: ['id', 'admission', 'zone', 'name', 'password_hash', 'vip', 'auth_mode', 'offline_auth_mode', 'box_identity', 'upstream_password', 'local_list_keys', 'vendor', 'model', 'serial_number', 'firmware_version',
     'first_seen_at', 'last_boot_at', 'connected', 'last_connected_at', 'last_disconnected_at', 'disconnect_reason', 'remote_address', 'status', 'error_code', 'status_at', 'control_issue'],
-  connectors: ['station_id', 'connector_id', 'phases', 'min_current_a', 'max_current_a', 'type', 'max_power_w', 'status', 'error_code', 'status_at', 'discovered'],
+  connectors: ['station_id', 'connector_id', 'phases', 'min_current_a', 'max_current_a', 'type', 'max_power_w', 'status', 'error_code', 'status_at', 'discovered', 'socket_type'],
   badges: ['id_tag', 'authorized', 'vip', 'comment', 'registered_at', 'last_seen_at'],
   seen_badges: ['id_tag', 'first_seen_at', 'last_seen_at', 'last_station_id', 'times_seen'],
   transactions: ['id', 'station_id', 'connector_id', 'id_tag', 'auth_status', 'reservation_id', 'meter_start_wh', 'start_at', 'meter_stop_wh', 'stop_at',

@@ -48,10 +48,12 @@ async function* sessionCsvChunks(store: Store, query: SessionQuery, tou: TouConf
         ? { at: t.stop_at, wh: t.meter_stop_wh ?? t.meter_start_wh }
         : { at: t.last_meter_at ?? t.start_at, wh: t.last_meter_wh ?? t.meter_start_wh };
       const split = await splitSession(sessions, t.id, start, end, tou, station?.zone ?? '', window, slice);
+      const connector = connectors.get(`${t.station_id}/${t.connector_id}`);
       out.push(sessionCsvRow({
         transactionId: t.id, stationId: t.station_id, connectorId: t.connector_id, idTag: t.id_tag,
-        chargeType: connectors.get(`${t.station_id}/${t.connector_id}`)?.type ?? 'AC', startAt: t.start_at, endAt: t.stop_at,
-        socketType: '', comment: badges.get(t.id_tag)?.comment ?? '', boxIdentity: station?.box_identity ?? t.station_id, split,
+        chargeType: connector?.type ?? 'AC', startAt: t.start_at, endAt: t.stop_at,
+        // The connector's type as configured now: sessions do not keep their own (issue 16).
+        socketType: connector?.socket_type ?? '', comment: badges.get(t.id_tag)?.comment ?? '', boxIdentity: station?.box_identity ?? t.station_id, split,
       }, periodNames, now));
       await slice();
     }

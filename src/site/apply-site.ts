@@ -69,6 +69,7 @@ export async function applySite(store: Store, site: SiteFile, at: number): Promi
           max_current_a: c.maxCurrentA ?? 32,
           type: c.type ?? 'AC',
           max_power_w: c.maxPowerW ?? null,
+          socket_type: c.socketType ?? null,
         }, db);
       }
     }

@@ -1,4 +1,5 @@
 // Writes the current site as a site file (R4). Passwords leave only as hashes.
+import { isSocketType } from '../domain/connector/socket-type.js';
 import type { Store } from '../store/store.js';
 import type { ZoneRow } from '../store/schema.js';
 import { resolveSettings } from './settings.js';
@@ -30,6 +31,7 @@ export async function exportSite(store: Store): Promise<SiteFile> {
         ...(c.min_current_a !== null ? { minCurrentA: c.min_current_a } : {}),
         type: c.type,
         ...(c.max_power_w !== null ? { maxPowerW: c.max_power_w } : {}),
+        ...(isSocketType(c.socket_type) ? { socketType: c.socket_type } : {}),
       })),
     })),
     badges: badges.map((b) => ({ idTag: b.id_tag, authorized: b.authorized === 1, vip: b.vip === 1, comment: b.comment })),

@@ -2,6 +2,7 @@
 // TypeScript types, the validator, and schemas/site.schema.json (npm run gen:site-schema).
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { AUTH_MODES, OFFLINE_AUTH_MODES } from '../auth/auth-mode.js';
+import { SOCKET_TYPES } from '../domain/connector/socket-type.js';
 import { MeterConfigSchema } from '../meters/index.js';
 import { STATION_ID_PATTERN } from './station-id.js';
 
@@ -97,6 +98,7 @@ export const ConnectorSchema = Type.Object({
   minCurrentA: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1000, description: 'per-station override of the minimum (A3)' })),
   type: Type.Optional(enumOf(['AC', 'DC'] as const, '[AC]')),
   maxPowerW: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'DC connectors: maximum power (A9)' })),
+  socketType: Type.Optional(enumOf(SOCKET_TYPES, 'socket type, shown in the CDR export (W10); T2S and TE call for a minCurrentA of 10 A (A3), which the web UI proposes')),
 }, { additionalProperties: false });
 
 export const StationSchema = Type.Object({

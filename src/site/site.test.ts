@@ -57,6 +57,16 @@ describe('site file validation (R4, Z1-Z3)', () => {
     ]);
   });
 
+  it('refuses an unknown socket type, naming the station, the connector and the allowed values (A3, W10, issue 16)', () => {
+    const site = example() as unknown as { stations: { connectors: Record<string, unknown>[] }[] };
+    site.stations[1].connectors[1].socketType = 'Schuko';
+    const result = validateSite(site);
+    expect(!result.ok && result.errors).toEqual([{
+      path: '/stations/1/connectors/1/socketType',
+      message: 'station "CP-002" connector 2: socket type "Schuko" is not one of T2, T2S, TE, T3, domestic, T1, CCS, CHAdeMO',
+    }]);
+  });
+
   it('refuses a reporting meter as the meter of a dynamic zone, naming the zone and the meter (Z7)', () => {
     const site = example();
     site.meters = [{ name: 'Offices', protocol: 'tcp', host: '10.0.0.9', model: 'pm5320-iem3x5x-powertag', reporting: true }];
@@ -77,6 +87,21 @@ describe('site file validation (R4, Z1-Z3)', () => {
     expect(warnings[1].message).toMatch(/zone "Row A": .*64 A on L1, above its own 32 A/);
     expect(warnings[2].message).toMatch(/zone "Row B": .*72\.5 A on L1/);
     expect(validateSite(example()).ok).toBe(true);
+  });
+
+  it('warns, without refusing, when a T2S or TE socket is below the 10 A it calls for (A3, issue 16)', () => {
+    const site = example();
+    site.stations![1].connectors[1].minCurrentA = undefined; // TE, single-phase: the standard's 6 A
+    site.stations![1].connectors[0].socketType = 'T2S'; // three-phase, no minCurrentA
+    const warnings = siteFileWarnings(site).filter((w) => w.path.startsWith('/stations'));
+    expect(warnings).toEqual([
+      { path: '/stations/1/connectors/0/minCurrentA', message: 'station "CP-002" connector 1: a T2S socket calls for a minCurrentA of 10 A; its minimum is 6 A' },
+      { path: '/stations/1/connectors/1/minCurrentA', message: 'station "CP-002" connector 2: a TE socket calls for a minCurrentA of 10 A; its minimum is 6 A' },
+    ]);
+    // Under EV/ZE the three-phase standard (14 A) is above it already.
+    site.settings = { ...site.settings, minimumStandard: 'EVZE' };
+    expect(siteFileWarnings(site).filter((w) => w.path.startsWith('/stations')).map((w) => w.path)).toEqual(['/stations/1/connectors/1/minCurrentA']);
+    expect(validateSite(site).ok).toBe(true);
   });
 
   it('keeps schemas/site.schema.json in step with the code (run npm run gen:site-schema)', () => {
@@ -107,8 +132,8 @@ describe('applying a site file (R4)', () => {
     expect(zones.map((z) => [z.name, z.parent, z.auth_mode])).toEqual([
       ['Main', null, 'lms-known-badges'], ['Row A', 'Main', null], ['Row B', 'Main', 'lms-allow-all'],
     ]);
-    const cp2 = (await store.stations.listConnectors('CP-002')).map((c) => [c.connector_id, c.phases, c.max_current_a, c.min_current_a]);
-    expect(cp2).toEqual([[1, 'L2L3L1', 16, null], [2, 'L1', 16, 10]]);
+    const cp2 = (await store.stations.listConnectors('CP-002')).map((c) => [c.connector_id, c.phases, c.max_current_a, c.min_current_a, c.socket_type]);
+    expect(cp2).toEqual([[1, 'L2L3L1', 16, null, 'T2'], [2, 'L1', 16, 10, 'TE']]);
     expect((await store.stations.get('CP-001'))?.password_hash).toMatch(/^sha256\$/);
     expect((await store.badges.get('04BLOCKED'))?.authorized).toBe(0);
   });
@@ -129,6 +154,7 @@ describe('applying a site file (R4)', () => {
     const exported = await exportSite(store);
     const validation = validateSite(JSON.parse(JSON.stringify(exported)));
     expect(validation.ok).toBe(true);
+    expect(exported.stations?.find((st) => st.id === 'CP-003')?.connectors[0].socketType).toBe('CCS');
     const before = await dump();
     await applySite(store, exported, 2_000);
     expect(await dump()).toEqual(before);

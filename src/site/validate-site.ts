@@ -3,7 +3,7 @@
 // Z7). Every error names the path of the field.
 import { Ajv, type ErrorObject } from 'ajv';
 import { validateZoneTree, type ZoneSpec } from '../domain/topology/zone-tree.js';
-import { validateTouConfig } from '../domain/index.js';
+import { SOCKET_TYPES, validateTouConfig } from '../domain/index.js';
 import { validateInputConfigs } from '../inputs/validate-config.js';
 import { BUILTIN_MAP_IDS, validateMeterConfigs } from '../meters/index.js';
 import { isStationPasswordHash } from '../security/station-password.js';
@@ -23,7 +23,7 @@ const validateSchema = ajv.compile<SiteFile>(SiteSchema);
 
 export function validateSite(input: unknown): SiteValidation {
   if (!validateSchema(input)) {
-    return { ok: false, errors: (validateSchema.errors ?? []).map(schemaError).filter(uniqueError) };
+    return { ok: false, errors: (validateSchema.errors ?? []).map((e) => socketTypeError(e, input) ?? schemaError(e)).filter(uniqueError) };
   }
   const errors = ruleErrors(input);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, site: input };
@@ -124,6 +124,20 @@ function schemaError(e: ErrorObject): SiteError {
     default:
       return { path: e.instancePath || '/', message: e.message ?? 'is invalid' };
   }
+}
+
+const SOCKET_TYPE_PATH = /^\/stations\/(\d+)\/connectors\/(\d+)\/socketType$/;
+
+/** An unknown socket type, said with its station and connector: the installer looks for those, not for indexes. */
+function socketTypeError(e: ErrorObject, input: unknown): SiteError | undefined {
+  const at = e.keyword === 'enum' ? SOCKET_TYPE_PATH.exec(e.instancePath) : null;
+  if (!at) return undefined;
+  const station = (input as { stations: { id?: unknown; connectors: { id?: unknown; socketType?: unknown }[] }[] }).stations[Number(at[1])];
+  const connector = station.connectors[Number(at[2])];
+  return {
+    path: e.instancePath,
+    message: `station "${String(station.id)}" connector ${String(connector.id)}: socket type ${JSON.stringify(connector.socketType)} is not one of ${SOCKET_TYPES.join(', ')}`,
+  };
 }
 
 function uniqueError(error: SiteError, index: number, all: SiteError[]): boolean {

@@ -68,6 +68,8 @@ export interface ConnectorsTable {
   failsafe_held_a: number | null;
   /** 1: created from a station's report with the default wiring, not confirmed by an installer (migration 009). */
   discovered: number | null;
+  /** Issue 16: T2, T2S, TE, ... (domain/connector/socket-type.ts); null: not said (migration 012). */
+  socket_type: string | null;
 }
 
 export interface BadgesTable {

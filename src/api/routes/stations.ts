@@ -4,6 +4,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { AUTH_MODES, OFFLINE_AUTH_MODES } from '../../auth/auth-mode.js';
+import { SOCKET_TYPES } from '../../domain/connector/socket-type.js';
 import { hashStationPassword } from '../../security/station-password.js';
 import { STATION_WARNING_CODES, stationWarnings } from '../../services/station-warnings.js';
 import { BOX_IDENTITY_PATTERN, PHASE_WIRINGS } from '../../site/site-schema.js';
@@ -36,7 +37,7 @@ const ControlView = Type.Object({
 }, { description: 'held vs wanted (D8); null while load management is off' });
 const ConnectorView = Type.Object({
   connectorId: Type.Number(), phases: Type.String(), minCurrentA: N(Type.Number()), maxCurrentA: Type.Number(),
-  type: Type.String(), maxPowerW: N(Type.Number()), status: N(Type.String()), errorCode: N(Type.String()), statusAt: N(Type.Number()),
+  type: Type.String(), maxPowerW: N(Type.Number()), socketType: N(Type.String({ description: 'T2, T2S, TE, ... (issue 16); null: not said' })), status: N(Type.String()), errorCode: N(Type.String()), statusAt: N(Type.Number()),
   session: N(SessionRef), setpoint: N(SetpointView), control: N(ControlView),
 });
 export const StationView = Type.Object({
@@ -69,6 +70,7 @@ const ConnectorEdit = Type.Object({
   maxCurrentA: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1000 })),
   type: Type.Optional(enumOf(['AC', 'DC'] as const, 'AC or DC')),
   maxPowerW: Type.Optional(N(Type.Number({ exclusiveMinimum: 0 }))),
+  socketType: Type.Optional(N(enumOf(SOCKET_TYPES, 'socket type, shown in the CDR export (W10); T2S and TE call for a 10 A minCurrentA (A3); null: not said'))),
 }, { additionalProperties: false });
 const EditBody = Type.Object({
   name: Type.Optional(N(Type.String({ maxLength: 100 }))),
@@ -110,7 +112,7 @@ export function stationView(
       const sp = setpoints.get(`${s.id}/${c.connector_id}`);
       return {
         connectorId: c.connector_id, phases: c.phases, minCurrentA: c.min_current_a, maxCurrentA: c.max_current_a, type: c.type,
-        maxPowerW: c.max_power_w, status: c.status, errorCode: c.error_code, statusAt: c.status_at,
+        maxPowerW: c.max_power_w, socketType: c.socket_type, status: c.status, errorCode: c.error_code, statusAt: c.status_at,
         session: tx ? { transactionId: tx.id, idTag: tx.id_tag, startAt: tx.start_at, energyWh: Math.max(0, (tx.last_meter_wh ?? tx.meter_start_wh) - tx.meter_start_wh) } : null,
         setpoint: sp && result ? { currentA: sp.currentA, ...(sp.powerW !== undefined ? { powerW: sp.powerW } : {}), controllable: sp.controllable, reason: sp.reason, at: result.at } : null,
         control: controlView(ctx, `${s.id}/${c.connector_id}`, sp, failsafes),
@@ -210,6 +212,7 @@ export function stationsRoutes(ctx: ApiContext): FastifyPluginAsync {
           max_current_a: edit.maxCurrentA ?? old?.max_current_a ?? 32,
           type: edit.type ?? old?.type ?? 'AC',
           max_power_w: edit.maxPowerW !== undefined ? edit.maxPowerW : old?.max_power_w ?? null,
+          socket_type: edit.socketType !== undefined ? edit.socketType : old?.socket_type ?? null,
         };
         if (merged.min_current_a !== null && merged.min_current_a > merged.max_current_a) {
           throw unprocessable('min-above-max', `connector ${edit.connectorId}: minCurrentA ${merged.min_current_a} is above maxCurrentA ${merged.max_current_a}`, { field: `body.connectors.${i}.minCurrentA` });

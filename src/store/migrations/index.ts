@@ -11,6 +11,7 @@ import { localListKeysMigration } from './008-local-list-keys.js';
 import { failsafeHeldMigration } from './009-failsafe-held.js';
 import { transactionAnomaliesMigration } from './010-transaction-anomalies.js';
 import { userLastAccessMigration } from './011-user-last-access.js';
+import { connectorSocketTypeMigration } from './012-connector-socket-type.js';
 import { remoteStartsMigration } from './014-remote-starts.js';
 
 /** Versioned migrations, applied in name order at start. Never edit one that has shipped: add the next. */
@@ -29,6 +30,7 @@ export function migrations(dialect: Dialect): MigrationProvider {
         '009-failsafe-held': failsafeHeldMigration(),
         '010-transaction-anomalies': transactionAnomaliesMigration(),
         '011-user-last-access': userLastAccessMigration(),
+        '012-connector-socket-type': connectorSocketTypeMigration(),
         '014-remote-starts': remoteStartsMigration(),
       };
     },

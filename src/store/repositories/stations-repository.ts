@@ -4,8 +4,12 @@ import type { ConnectorRow, StationRow, StationUpdate } from '../schema.js';
 
 /** `offline_auth_mode` absent: left as stored (B2). */
 export type StationConfig = Pick<StationRow, 'id' | 'zone' | 'name' | 'password_hash' | 'vip' | 'auth_mode' | 'box_identity'> & Partial<Pick<StationRow, 'offline_auth_mode' | 'upstream_password'>>;
-/** What an installer sets (site file, API): the connector is no longer a discovered one with unknown wiring. */
-export type ConnectorConfig = Pick<ConnectorRow, 'station_id' | 'connector_id' | 'phases' | 'min_current_a' | 'max_current_a' | 'type' | 'max_power_w'>;
+/**
+ * What an installer sets (site file, API): the connector is no longer a discovered one with unknown wiring.
+ * `socket_type` absent: left as stored (issue 16).
+ */
+export type ConnectorConfig = Pick<ConnectorRow, 'station_id' | 'connector_id' | 'phases' | 'min_current_a' | 'max_current_a' | 'type' | 'max_power_w'>
+  & Partial<Pick<ConnectorRow, 'socket_type'>>;
 
 /** Default wiring of a connector that a station reports but nobody configured yet (Z4, A1). */
 const DISCOVERED_CONNECTOR = { phases: 'L1L2L3', min_current_a: null, max_current_a: 32, type: 'AC' as const, max_power_w: null, discovered: 1 };

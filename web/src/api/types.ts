@@ -32,6 +32,8 @@ export interface ConnectorView {
   maxCurrentA: number;
   type: string;
   maxPowerW: number | null;
+  /** T2, T2S, TE, ... (issue 16); null: not said. */
+  socketType: string | null;
   status: string | null;
   errorCode: string | null;
   statusAt: number | null;

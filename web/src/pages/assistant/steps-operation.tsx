@@ -1,4 +1,5 @@
-// The assistant's last steps: stations admitted from pending as they connect (O2), load shedding
+// The assistant's last steps: stations admitted from pending as they connect (O2) and set up as on
+// their page (VIP, box identity, phase wiring: station-settings.tsx), load shedding
 // (A3, A5, A6), badges (B3, seen ones enrolled), and the summary with each station's setpoint.
 import { useState } from 'react';
 import { patch, post } from '../../api/client';
@@ -7,6 +8,7 @@ import { Badge, Field } from '../../components/ui';
 import { useT } from '../../i18n/i18n';
 import { navigate } from '../../router';
 import { ErrorLine, numberOrUndefined, StepFrame, usePoll, useSaver, type StepProps } from './parts';
+import { StationSettings } from './station-settings';
 import { ZoneTree, type ZoneView } from './steps-site';
 
 const POLL_MS = 2000;
@@ -76,6 +78,7 @@ export function StationsStep({ next, back }: StepProps) {
             ))}</tbody>
           </table>
         )}
+      {(stations.data ?? []).map((s) => <StationSettings key={s.id} station={s} onSaved={stations.reload} />)}
       <p className="hint">{t('assistant.stations.boot')}</p>
     </StepFrame>
   );

@@ -1,7 +1,9 @@
 // The assistant's site steps: network (used at the next start), meters (with a test connection),
-// the zone tree (Z1, Z2), remote supervision (U1-U4) and the authentication mode per zone (B1).
+// the zone tree (Z1, Z2), remote supervision (U1-U4) and, per zone, the authentication mode (B1)
+// and the offline policy (B2).
 import { useEffect, useState, type ReactNode } from 'react';
 import { del, post, put } from '../../api/client';
+import { OFFLINE_AUTH_MODES } from '../../api/types';
 import { Badge, Field } from '../../components/ui';
 import { useT } from '../../i18n/i18n';
 import { ZoneWarningLine, type ZoneWarning } from '../admin/zones-section';
@@ -148,7 +150,7 @@ export function MetersStep({ next, back }: StepProps) {
 
 export interface ZoneView {
   name: string; parent: string | null; depth: number; maxCurrentA: number; mode: string;
-  meter: string | null; fallbackCurrentA: number; authMode: string | null; stations: string[];
+  meter: string | null; fallbackCurrentA: number; authMode: string | null; offlineAuthMode?: string | null; stations: string[];
   warnings?: ZoneWarning[];
 }
 
@@ -278,23 +280,29 @@ export function UpstreamStep({ next, back }: StepProps) {
 
 export const AUTH_MODES = ['lms-known-badges', 'lms-allow-all', 'station-list', 'free', 'remote-only', 'cpo'] as const;
 
-/** The authentication mode per zone (B1): its own, or its parent's. */
+/** Per zone, what is chosen: '' is inherited (or the default at the top level). */
+interface ZoneAuth { mode: string; offline: string }
+const authOf = (z: ZoneView): ZoneAuth => ({ mode: z.authMode ?? '', offline: z.offlineAuthMode ?? '' });
+
+/** The authentication mode (B1) and the offline policy (B2) per zone: its own, or its parent's. */
 export function AuthStep({ next, back }: StepProps) {
   const t = useT();
   const zones = usePoll<ZoneView[]>('/api/zones');
-  const [modes, setModes] = useState<Record<string, string>>({});
+  const [chosen, setChosen] = useState<Record<string, ZoneAuth>>({});
   const [errors, setErrors] = useState<Record<string, unknown>>({});
   useEffect(() => {
-    if (zones.data) setModes(Object.fromEntries(zones.data.map((z) => [z.name, z.authMode ?? ''])));
+    if (zones.data) setChosen(Object.fromEntries(zones.data.map((z) => [z.name, authOf(z)])));
   }, [zones.data]);
+  const choose = (zone: ZoneView, change: Partial<ZoneAuth>) => setChosen((c) => ({ ...c, [zone.name]: { ...(c[zone.name] ?? authOf(zone)), ...change } }));
   const save = async () => {
     const failed: Record<string, unknown> = {};
     for (const z of zones.data ?? []) {
-      const mode = modes[z.name] ?? '';
-      if (mode === (z.authMode ?? '')) continue;
+      const { mode, offline } = chosen[z.name] ?? authOf(z);
+      if (mode === (z.authMode ?? '') && offline === (z.offlineAuthMode ?? '')) continue;
       try {
         await put(`/api/zones/${encodeURIComponent(z.name)}`, {
-          parent: z.parent, maxCurrentA: z.maxCurrentA, mode: z.mode, meter: z.meter, fallbackCurrentA: z.fallbackCurrentA, authMode: mode || null,
+          parent: z.parent, maxCurrentA: z.maxCurrentA, mode: z.mode, meter: z.meter, fallbackCurrentA: z.fallbackCurrentA,
+          authMode: mode || null, offlineAuthMode: offline || null,
         });
       } catch (err) {
         failed[z.name] = err;
@@ -311,16 +319,24 @@ export function AuthStep({ next, back }: StepProps) {
       <ul className="hint">
         {AUTH_MODES.map((m) => <li key={m}><strong>{t(`assistant.auth.mode.${m}`)}</strong>: {t(`assistant.auth.modeHint.${m}`)}</li>)}
       </ul>
-      <ZoneTree zones={list} render={(z) => (
-        <div style={{ marginTop: '.25rem' }}>
-          <select aria-label={t('assistant.auth.modeOf', { zone: z.name })} value={modes[z.name] ?? ''} onChange={(e) => setModes({ ...modes, [z.name]: e.target.value })} data-testid={`auth-${z.name}`}>
-            <option value="">{t(z.parent ? 'assistant.auth.inherit' : 'assistant.auth.default')}</option>
-            {AUTH_MODES.map((m) => <option key={m} value={m}>{t(`assistant.auth.mode.${m}`)}</option>)}
-          </select>
-          {errors[z.name] !== undefined && <span className="field-message" role="alert"> {errorText(t, errors[z.name])}</span>}
-        </div>
-      )} />
-      <p className="hint">{t('assistant.auth.offline')}</p>
+      <p className="hint" data-testid="auth-offline-hint"><strong>{t('assistant.auth.offlineTitle')}</strong>: {t('assistant.auth.offlineHint')}</p>
+      <ZoneTree zones={list} render={(z) => {
+        const current = chosen[z.name] ?? authOf(z);
+        return (
+          <div style={{ marginTop: '.25rem', display: 'flex', gap: '.5rem', flexWrap: 'wrap', alignItems: 'center' }}>
+            <select aria-label={t('assistant.auth.modeOf', { zone: z.name })} value={current.mode} onChange={(e) => choose(z, { mode: e.target.value })} data-testid={`auth-${z.name}`}>
+              <option value="">{t(z.parent ? 'assistant.auth.inherit' : 'assistant.auth.default')}</option>
+              {AUTH_MODES.map((m) => <option key={m} value={m}>{t(`assistant.auth.mode.${m}`)}</option>)}
+            </select>
+            {/* The same choices and words as the zones page (admin), B2. */}
+            <select aria-label={t('assistant.auth.offlineOf', { zone: z.name })} value={current.offline} onChange={(e) => choose(z, { offline: e.target.value })} data-testid={`auth-offline-${z.name}`}>
+              <option value="">{t(z.parent ? 'assistant.auth.offlineInherit' : 'assistant.auth.offlineDefault')}</option>
+              {OFFLINE_AUTH_MODES.map((m) => <option key={m} value={m}>{t(`admin.offline.${m}`)}</option>)}
+            </select>
+            {errors[z.name] !== undefined && <span className="field-message" role="alert"> {errorText(t, errors[z.name])}</span>}
+          </div>
+        );
+      }} />
     </StepFrame>
   );
 }

@@ -1,6 +1,9 @@
 // The W5 fields of a station, for admins: PATCH /api/stations/{id}, the server's error shown at
-// the field it names (ApiError.field); and removal behind a typed confirmation.
+// the field it names (ApiError.field); and removal behind a typed confirmation. Picking a socket
+// type, or the EV/ZE City profile for the whole station, proposes the minimum that goes with it
+// (A3, issue 16); the installer may still change it.
 import { useState, type FormEvent } from 'react';
+import { isSocketType, profileMinimumA, proposeMinimumA, SOCKET_TYPES, STATION_PROFILES } from '../../../../src/domain/connector/socket-type';
 import { ApiError, del, patch } from '../../api/client';
 import { OFFLINE_AUTH_MODES, type StationView } from '../../api/types';
 import { useApi } from '../../api/use-api';
@@ -12,7 +15,14 @@ import type { ZoneView } from '../zone/fleet';
 const WIRINGS = ['L1L2L3', 'L2L3L1', 'L3L1L2', 'L1', 'L2', 'L3'];
 const AUTH_MODES = ['lms-allow-all', 'lms-known-badges', 'station-list', 'free', 'remote-only', 'cpo'];
 
-interface ConnectorForm { connectorId: number; phases: string; minCurrentA: string; maxCurrentA: string }
+interface ConnectorForm { connectorId: number; phases: string; socketType: string; minCurrentA: string; maxCurrentA: string }
+
+/** The form's connector after a new socket type: its proposal in the minimum field (socket-type.ts). */
+function withSocketType(c: ConnectorForm, socketType: string): ConnectorForm {
+  const currentA = c.minCurrentA === '' ? null : Number(c.minCurrentA);
+  const proposedA = proposeMinimumA(currentA, isSocketType(c.socketType) ? c.socketType : null, isSocketType(socketType) ? socketType : null);
+  return { ...c, socketType, minCurrentA: proposedA === null ? '' : String(proposedA) };
+}
 
 export function StationEdit({ station, onSaved }: { station: StationView; onSaved: () => void }) {
   const t = useT();
@@ -28,8 +38,9 @@ export function StationEdit({ station, onSaved }: { station: StationView; onSave
   const [upstreamPassword, setUpstreamPassword] = useState('');
   const [removeUpstreamPassword, setRemoveUpstreamPassword] = useState(false);
   const [connectors, setConnectors] = useState<ConnectorForm[]>(station.connectors.map((c) => ({
-    connectorId: c.connectorId, phases: c.phases, minCurrentA: c.minCurrentA == null ? '' : String(c.minCurrentA), maxCurrentA: String(c.maxCurrentA),
+    connectorId: c.connectorId, phases: c.phases, socketType: c.socketType ?? '', minCurrentA: c.minCurrentA == null ? '' : String(c.minCurrentA), maxCurrentA: String(c.maxCurrentA),
   })));
+  const [profile, setProfile] = useState('');
   const [error, setError] = useState<ApiError | string>();
   const [saved, setSaved] = useState(false);
   const fieldError = (field: string) => {
@@ -38,6 +49,12 @@ export function StationEdit({ station, onSaved }: { station: StationView; onSave
     return at === field || at.startsWith(`${field}.`) ? (t(`errors.${error.code}`) !== `errors.${error.code}` ? t(`errors.${error.code}`) : error.message) : undefined;
   };
   const setConnector = (i: number, change: Partial<ConnectorForm>) => setConnectors(connectors.map((c, j) => (i === j ? { ...c, ...change } : c)));
+  // A station profile is a one-time proposal for every connector, not stored (socket-type.ts).
+  const pickProfile = (value: string) => {
+    setProfile(value);
+    const picked = STATION_PROFILES.find((p) => p === value);
+    if (picked) setConnectors(connectors.map((c) => ({ ...c, minCurrentA: String(profileMinimumA(picked)) })));
+  };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(undefined);
@@ -47,7 +64,9 @@ export function StationEdit({ station, onSaved }: { station: StationView; onSave
       offlineAuthMode: offlineAuthMode === '' ? null : offlineAuthMode,
       boxIdentity: boxIdentity.trim() === '' ? null : boxIdentity.trim(),
       connectors: connectors.map((c) => ({
-        connectorId: c.connectorId, phases: c.phases, minCurrentA: c.minCurrentA === '' ? null : Number(c.minCurrentA), maxCurrentA: Number(c.maxCurrentA),
+        // An unknown type (a newer version's, restored from its backup) is not sent: it stays as stored.
+        connectorId: c.connectorId, phases: c.phases, ...(c.socketType === '' || isSocketType(c.socketType) ? { socketType: c.socketType === '' ? null : c.socketType } : {}),
+        minCurrentA: c.minCurrentA === '' ? null : Number(c.minCurrentA), maxCurrentA: Number(c.maxCurrentA),
       })),
     };
     if (removePassword) body.password = null;
@@ -107,11 +126,29 @@ export function StationEdit({ station, onSaved }: { station: StationView; onSave
           </Field>
           {station.hasUpstreamPassword && <Field label={t('dashboard.edit.removeUpstreamPassword')}><input type="checkbox" checked={removeUpstreamPassword} onChange={(e) => setRemoveUpstreamPassword(e.target.checked)} /></Field>}
         </div>
+        {connectors.length > 0 && (
+          <div className="form-grid">
+            <Field label={t('dashboard.edit.profile')} hint={t('dashboard.edit.profileHint')}>
+              <select value={profile} onChange={(e) => pickProfile(e.target.value)} data-testid="edit-profile">
+                <option value="">{t('dashboard.edit.profileNone')}</option>
+                {STATION_PROFILES.map((p) => <option key={p} value={p}>{t(`dashboard.stationProfile.${p}`)}</option>)}
+              </select>
+            </Field>
+          </div>
+        )}
         {connectors.map((c, i) => (
           <fieldset key={c.connectorId} className="form-grid">
             <legend>{t('dashboard.edit.connector', { id: c.connectorId })}</legend>
             <Field label={t('dashboard.edit.wiring')} error={fieldError(`connectors.${i}.phases`)}>
               <select value={c.phases} onChange={(e) => setConnector(i, { phases: e.target.value })}>{WIRINGS.map((w) => <option key={w} value={w}>{w}</option>)}</select>
+            </Field>
+            <Field label={t('dashboard.edit.socketType')} error={fieldError(`connectors.${i}.socketType`)}>
+              <select value={c.socketType} onChange={(e) => setConnectors(connectors.map((x, j) => (i === j ? withSocketType(x, e.target.value) : x)))} data-testid={`edit-socket-${c.connectorId}`}>
+                <option value="">{t('dashboard.socketType.none')}</option>
+                {/* A type this version does not know (a newer one's) stays shown; it is not sent back. */}
+                {c.socketType !== '' && !isSocketType(c.socketType) && <option value={c.socketType}>{c.socketType}</option>}
+                {SOCKET_TYPES.map((s) => <option key={s} value={s}>{t(`dashboard.socketType.${s}`)}</option>)}
+              </select>
             </Field>
             <Field label={t('dashboard.edit.min')} error={fieldError(`connectors.${i}.minCurrentA`) ?? (error instanceof ApiError && error.code === 'min-above-max' ? fieldError('connectors') : undefined)} hint={t('dashboard.edit.minHint')}>
               <input type="number" min={0} step="any" value={c.minCurrentA} onChange={(e) => setConnector(i, { minCurrentA: e.target.value })} data-testid={`edit-min-${c.connectorId}`} />
