@@ -47,10 +47,8 @@ const showInput = (c: DigitalInputConfig): DigitalInputConfig =>
 
 export function inputsRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
-    const stored = async (): Promise<DigitalInputConfig[]> => {
-      const inputs = (await ctx.store.settings.getAll()).inputs;
-      return Array.isArray(inputs) ? (inputs as DigitalInputConfig[]) : [];
-    };
+    const listOf = (inputs: unknown): DigitalInputConfig[] => (Array.isArray(inputs) ? (inputs as DigitalInputConfig[]) : []);
+    const stored = async (): Promise<DigitalInputConfig[]> => listOf((await ctx.store.settings.getAll()).inputs);
     const states = () => ctx.inputs().allStates().map((s) => ({ ...s, active: s.enabled && s.high }));
 
     app.get('/inputs', {
@@ -66,21 +64,24 @@ export function inputsRoutes(ctx: ApiContext): FastifyPluginAsync {
         body: InputsBody, response: { 200: Type.Array(InputConfigSchema), ...errors(400, 401, 403) },
       },
     }, async (request) => {
-      const previous = new Map((await stored()).map((c) => [c.id, c]));
-      const body = (request.body as unknown as DigitalInputConfig[]).map((c) => {
-        const before = previous.get(c.id)?.source;
-        if (c.source?.kind === 'mqtt' && c.source.password === MASK && before?.kind === 'mqtt') return { ...c, source: { ...c.source, password: before.password } };
-        return c;
+      // The masked passwords are taken from the list as it is when written (one transaction).
+      const configs = await ctx.store.settings.update('inputs', (current) => {
+        const previous = new Map(listOf(current).map((c) => [c.id, c]));
+        const body = (request.body as unknown as DigitalInputConfig[]).map((c) => {
+          const before = previous.get(c.id)?.source;
+          if (c.source?.kind === 'mqtt' && c.source.password === MASK && before?.kind === 'mqtt') return { ...c, source: { ...c.source, password: before.password } };
+          return c;
+        });
+        const validation = validateInputConfigs(body, ['body']);
+        if (!validation.ok) {
+          const details = validation.errors.map((e) => ({ field: e.pointer.slice(1).replaceAll('/', '.'), message: e.message }));
+          throw badRequest('invalid-request', details.map((d) => `${d.field}: ${d.message}`).join('; '), details);
+        }
+        return validation.configs;
       });
-      const validation = validateInputConfigs(body, ['body']);
-      if (!validation.ok) {
-        const details = validation.errors.map((e) => ({ field: e.pointer.slice(1).replaceAll('/', '.'), message: e.message }));
-        throw badRequest('invalid-request', details.map((d) => `${d.field}: ${d.message}`).join('; '), details);
-      }
-      await ctx.store.settings.set({ inputs: validation.configs });
-      await audit(ctx, request, 'inputs.update', null, validation.configs.map(showInput));
+      await audit(ctx, request, 'inputs.update', null, configs.map(showInput));
       await ctx.reload();
-      return validation.configs.map(showInput);
+      return configs.map(showInput);
     });
 
     app.get('/inputs/state', {
@@ -97,15 +98,18 @@ export function inputsRoutes(ctx: ApiContext): FastifyPluginAsync {
       },
     }, async (request) => {
       const { id } = request.params;
-      const configs = await stored();
-      const config = configs.find((c) => c.id === id);
-      if (!config) throw notFound('input', id);
-      if (config.source.kind !== 'manual') {
-        throw conflict('not-manual', `input "${id}" takes its signal from ${config.source.kind}, not from the API`, { input: id, kind: config.source.kind });
-      }
       const { high } = request.body;
-      // Stored as the level at start, so that a reload or a restart keeps it.
-      await ctx.store.settings.set({ inputs: configs.map((c) => (c.id === id ? { ...c, source: { kind: 'manual', high } } : c)) });
+      // Stored as the level at start, so that a reload or a restart keeps it; on the list as it is
+      // then (one transaction): a signal at the same time as another edit loses neither.
+      await ctx.store.settings.update('inputs', (current) => {
+        const configs = listOf(current);
+        const config = configs.find((c) => c.id === id);
+        if (!config) throw notFound('input', id);
+        if (config.source.kind !== 'manual') {
+          throw conflict('not-manual', `input "${id}" takes its signal from ${config.source.kind}, not from the API`, { input: id, kind: config.source.kind });
+        }
+        return configs.map((c) => (c.id === id ? { ...c, source: { kind: 'manual', high } } : c));
+      });
       if (ctx.inputs().state(id)) ctx.inputs().set(id, high);
       else await ctx.reload();
       await audit(ctx, request, 'input.signal', id, { high });

@@ -40,10 +40,8 @@ const showReading = (r: MeterReading | null) => (r ? { currentsA: [...r.currents
 
 export function metersRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
-    const stored = async (): Promise<MeterConfigInput[]> => {
-      const meters = (await ctx.store.settings.getAll()).meters;
-      return Array.isArray(meters) ? (meters as MeterConfigInput[]) : [];
-    };
+    const listOf = (meters: unknown): MeterConfigInput[] => (Array.isArray(meters) ? (meters as MeterConfigInput[]) : []);
+    const stored = async (): Promise<MeterConfigInput[]> => listOf((await ctx.store.settings.getAll()).meters);
     const maps = async () => (await loadRegisterMaps(resolveSettings(await ctx.store.settings.getAll()).registerMapsDir || undefined)).maps;
     const owners = async () => new Map((await ctx.store.zones.list()).filter((z) => z.meter !== null).map((z) => [z.meter as string, z.name]));
     const view = (m: MeterConfigInput, usedBy: string | null) => {
@@ -70,17 +68,30 @@ export function metersRoutes(ctx: ApiContext): FastifyPluginAsync {
         `meter "${meter.name}" drives dynamic zone "${zone.name}": it cannot be a reporting meter (monitoring only, Z7); give the zone another meter first`,
         { field: 'body.reporting', meter: meter.name, zone: zone.name, rule: 'meter-not-reporting' });
     };
-    /** The whole list checked as the poller will (P1, unique names, known maps); 422 naming the field. */
-    const save = async (meters: MeterConfigInput[], index: number): Promise<void> => {
-      const validation = validateMeterConfigs(meters, new Set((await maps()).keys()));
-      if (!validation.ok) {
-        const prefix = `/${index}/`;
-        const mine = validation.errors.filter((e) => e.path.startsWith(prefix));
-        const first = mine[0] ?? validation.errors[0];
-        const field = `body.${first.path.slice(prefix.length).replaceAll('/', '.')}`;
-        throw unprocessable('invalid-meter', `${field}: ${first.message}`, { field, problems: mine.length > 0 ? mine : validation.errors });
-      }
-      await ctx.store.settings.set({ meters });
+    /**
+     * Changes the stored list in one transaction (`change` gets the list as it is then, so that two
+     * edits at once never lose one, issue 16) after checking it as the poller will (P1, unique
+     * names, known maps): 422 naming the field of the meter at `indexOf` the new list.
+     */
+    const save = async (change: (meters: MeterConfigInput[]) => { meters: MeterConfigInput[]; index: number }): Promise<void> => {
+      const mapNames = new Set((await maps()).keys());
+      await ctx.store.settings.update('meters', (current) => {
+        const { meters, index } = change(listOf(current));
+        const validation = validateMeterConfigs(meters, mapNames);
+        if (!validation.ok) {
+          const prefix = `/${index}/`;
+          const mine = validation.errors.filter((e) => e.path.startsWith(prefix));
+          const first = mine[0] ?? validation.errors[0];
+          const field = `body.${first.path.slice(prefix.length).replaceAll('/', '.')}`;
+          throw unprocessable('invalid-meter', `${field}: ${first.message}`, { field, problems: mine.length > 0 ? mine : validation.errors });
+        }
+        return meters;
+      });
+    };
+    const indexOf = (meters: MeterConfigInput[], name: string): number => {
+      const index = meters.findIndex((m) => m.name === name);
+      if (index < 0) throw notFound('meter', name);
+      return index;
     };
 
     app.get('/meters', {
@@ -103,10 +114,11 @@ export function metersRoutes(ctx: ApiContext): FastifyPluginAsync {
       config: { access: 'admin' },
       schema: { tags: ['meters'], summary: 'Adds a meter; it is polled at once', body: MeterConfigSchema, response: { 201: MeterView, ...errors(400, 401, 403, 409, 422) } },
     }, async (request, reply) => {
-      const meters = await stored();
-      if (meters.some((m) => m.name === request.body.name)) throw conflict('duplicate-name', `a meter "${request.body.name}" exists already`, { field: 'body.name' });
       await checkReporting(request.body);
-      await save([...meters, request.body], meters.length);
+      await save((meters) => {
+        if (meters.some((m) => m.name === request.body.name)) throw conflict('duplicate-name', `a meter "${request.body.name}" exists already`, { field: 'body.name' });
+        return { meters: [...meters, request.body], index: meters.length };
+      });
       await audit(ctx, request, 'meter.create', request.body.name, request.body);
       await ctx.reload();
       return reply.status(201).send(view(request.body, null));
@@ -120,10 +132,13 @@ export function metersRoutes(ctx: ApiContext): FastifyPluginAsync {
       },
     }, async (request) => {
       const { name } = request.params;
-      const { meters, index } = await find(name);
+      await find(name);
       const meter: MeterConfigInput = { name, ...request.body };
       await checkReporting(meter);
-      await save(meters.map((m, i) => (i === index ? meter : m)), index);
+      await save((meters) => {
+        const index = indexOf(meters, name);
+        return { meters: meters.map((m, i) => (i === index ? meter : m)), index };
+      });
       await audit(ctx, request, 'meter.update', name, request.body);
       await ctx.reload();
       return view(meter, (await owners()).get(name) ?? null);
@@ -134,10 +149,14 @@ export function metersRoutes(ctx: ApiContext): FastifyPluginAsync {
       schema: { tags: ['meters'], summary: 'Deletes a meter that no zone uses', params: NameParams, response: { 200: OkSchema, ...errors(401, 403, 404, 409) } },
     }, async (request) => {
       const { name } = request.params;
-      const { meters, index } = await find(name);
+      await find(name);
       const zone = (await owners()).get(name);
       if (zone !== undefined) throw conflict('meter-in-use', `meter "${name}" measures zone "${zone}"; change the zone first`, { meter: name, zone });
-      await ctx.store.settings.set({ meters: meters.filter((_, i) => i !== index) });
+      await ctx.store.settings.update('meters', (current) => {
+        const meters = listOf(current);
+        const index = indexOf(meters, name);
+        return meters.filter((_, i) => i !== index);
+      });
       await audit(ctx, request, 'meter.delete', name);
       await ctx.reload();
       return { ok: true as const };
