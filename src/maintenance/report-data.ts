@@ -7,7 +7,6 @@ import type { ApiContext } from '../api/context.js';
 import { VERSION } from '../app/version.js';
 import { resolveSettings } from '../site/settings.js';
 import { DATABASE_FILE } from '../store/database.js';
-import { queryLogs } from './queries.js';
 import type { ReportData } from './report.js';
 
 /** A URL without its user and password, if it has any. */
@@ -36,7 +35,7 @@ export async function gatherReport(ctx: ApiContext): Promise<ReportData> {
   const [zones, stations, connectors, users, tokens, badges] = await Promise.all([
     ctx.store.zones.list(), ctx.store.stations.list(), ctx.store.stations.listConnectors(), ctx.store.users.list(), ctx.store.users.listTokens(), ctx.store.badges.list(),
   ]);
-  const errors = await queryLogs(ctx.store.db, { minLevel: 'warn', limit: 100 });
+  const errors = await ctx.store.logs.query({ minLevel: 'warn', limit: 100 });
   let disk: { total: number; free: number } | null = null;
   try {
     const s = await statfs(ctx.dataDir);

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { TouConfig } from '../domain/limits/tou.js';
 import { energySplitter, type EnergyReading, type EnergySplit, type TimeWindow } from '../domain/session/energy-split.js';
-import { SessionQueryRepository, type SessionConnector, type SessionQuery } from '../store/repositories/session-query-repository.js';
+import type { SessionConnector, SessionQuery, SessionQueryRepository } from '../store/repositories/session-query-repository.js';
 import type { TransactionRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { csvLines, sessionCsvHeader, sessionCsvRow } from './session-export.js';
@@ -25,7 +25,7 @@ export function sessionCsvStream(store: Store, query: SessionQuery, tou: TouConf
 }
 
 async function* sessionCsvChunks(store: Store, query: SessionQuery, tou: TouConfig | null, now: number): AsyncGenerator<string> {
-  const sessions = new SessionQueryRepository(store.db);
+  const sessions = store.sessionQuery;
   const stations = new Map((await store.stations.list()).map((s) => [s.id, s]));
   const connectors = new Map((await store.stations.listConnectors()).map((c) => [`${c.station_id}/${c.connector_id}`, c]));
   const badges = new Map((await store.badges.list()).map((b) => [b.id_tag, b]));

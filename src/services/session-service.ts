@@ -7,7 +7,7 @@ import type { MeterValuesRequest, StartTransactionRequest, StopTransactionReques
 import { connectorRefusal, plausibleMeterWh, plausibleTime, type TransactionAnomaly } from '../domain/session/transaction-sanity.js';
 import { markNotRelayed } from './not-relayed.js';
 import { resolveSettings } from '../site/settings.js';
-import { CpoBadgeCacheRepository } from '../store/repositories/cpo-badge-cache-repository.js';
+import type { CpoBadgeCacheRepository } from '../store/repositories/cpo-badge-cache-repository.js';
 import { SUPERSEDED_REASON } from '../store/repositories/transactions-repository.js';
 import type { Store } from '../store/store.js';
 import type { EventLog } from './event-log.js';
@@ -38,7 +38,7 @@ export class SessionService {
     private readonly log: EventLog,
     private readonly now: () => number,
   ) {
-    this.cpoCache = new CpoBadgeCacheRepository(store.db);
+    this.cpoCache = store.cpoBadgeCache;
   }
 
   /** Wires the CPO (the relay does, U1); null unwires it: `cpo` stations then get the B2 policy. */

@@ -2,14 +2,18 @@
 import { openDatabase, walSyncer, type Db } from './database.js';
 import { dataVersion, watchExternalChanges } from './external-changes.js';
 import { AuditRepository } from './repositories/audit-repository.js';
+import { BadgeListRepository } from './repositories/badge-list-repository.js';
 import { BadgesRepository } from './repositories/badges-repository.js';
 import { CommandsRepository } from './repositories/commands-repository.js';
+import { CpoBadgeCacheRepository } from './repositories/cpo-badge-cache-repository.js';
 import { CpoCapsRepository } from './repositories/cpo-caps-repository.js';
 import { LogsRepository } from './repositories/logs-repository.js';
 import { RelayOutboxRepository } from './repositories/relay-outbox-repository.js';
 import { RemoteStartsRepository } from './repositories/remote-starts-repository.js';
 import { RetentionRepository } from './repositories/retention-repository.js';
+import { SessionQueryRepository } from './repositories/session-query-repository.js';
 import { SettingsRepository } from './repositories/settings-repository.js';
+import { StationAdminRepository } from './repositories/station-admin-repository.js';
 import { StationsRepository } from './repositories/stations-repository.js';
 import { TransactionsRepository } from './repositories/transactions-repository.js';
 import { UsersRepository } from './repositories/users-repository.js';
@@ -32,6 +36,11 @@ export class Store {
   readonly cpoCaps: CpoCapsRepository;
   readonly retention: RetentionRepository;
   readonly remoteStarts: RemoteStartsRepository;
+  /** The badge list's pages and sorting (W7), the stations' admin edits (W5), the sessions' queries and export (W3, W10), the CPO's accepted badges (B2). */
+  readonly badgeList: BadgeListRepository;
+  readonly stationAdmin: StationAdminRepository;
+  readonly sessionQuery: SessionQueryRepository;
+  readonly cpoBadgeCache: CpoBadgeCacheRepository;
   private readonly groupCommit: GroupCommit;
 
   /** `syncLog`: syncs the database's log off the event loop (group commits); without it they sync at COMMIT. */
@@ -50,6 +59,10 @@ export class Store {
     this.relayOutbox = new RelayOutboxRepository(db);
     this.cpoCaps = new CpoCapsRepository(db);
     this.remoteStarts = new RemoteStartsRepository(db);
+    this.badgeList = new BadgeListRepository(db);
+    this.stationAdmin = new StationAdminRepository(db);
+    this.sessionQuery = new SessionQueryRepository(db);
+    this.cpoBadgeCache = new CpoBadgeCacheRepository(db);
     // Each chunk of a prune is a record of the group commit: no sync of the log on the event loop.
     this.retention = new RetentionRepository(db, (work) => this.record(work));
   }

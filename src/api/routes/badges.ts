@@ -3,7 +3,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { formatBadgeCsv, MAX_BADGE_COMMENT_LENGTH, MAX_ID_TAG_LENGTH, parseBadgeCsv } from '../../services/badge-csv.js';
-import { BadgeListRepository } from '../../store/repositories/badge-list-repository.js';
 import type { BadgeRow } from '../../store/schema.js';
 import { audit } from '../audit.js';
 import type { ApiContext } from '../context.js';
@@ -46,7 +45,7 @@ export const view = (b: BadgeRow) => ({
 export function badgesRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
     const badges = ctx.store.badges;
-    const list = new BadgeListRepository(ctx.store.db);
+    const list = ctx.store.badgeList;
     const get = async (idTag: string): Promise<BadgeRow> => {
       const badge = await badges.get(idTag);
       if (!badge) throw notFound('badge', idTag);

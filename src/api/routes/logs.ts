@@ -5,7 +5,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ApiContext } from '../context.js';
 import { badRequest } from '../errors.js';
 import { errors } from '../schemas.js';
-import { queryLogs } from '../../maintenance/queries.js';
 
 const Level = Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')]);
 const TIME = 'epoch milliseconds or an ISO 8601 date-time';
@@ -48,7 +47,7 @@ export function logsRoutes(ctx: ApiContext): FastifyPluginAsync {
     }, async (request) => {
       const q = request.query;
       const limit = q.limit ?? 200;
-      const rows = await queryLogs(ctx.store.db, {
+      const rows = await ctx.store.logs.query({
         level: q.level, minLevel: q.minLevel, stationId: q.station, action: q.action, text: q.text, beforeId: q.before, limit,
         since: parseTime(q.since, 'querystring.since'), until: parseTime(q.until, 'querystring.until'),
       });

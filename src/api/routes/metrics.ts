@@ -4,7 +4,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { VERSION } from '../../app/version.js';
 import { PHASES } from '../../domain/index.js';
-import { countOpenSessions } from '../../maintenance/queries.js';
 import type { ApiContext } from '../context.js';
 import { errors } from '../schemas.js';
 
@@ -55,7 +54,7 @@ export function metricsRoutes(ctx: ApiContext): FastifyPluginAsync {
 async function collect(ctx: ApiContext): Promise<string> {
   const m = new MetricsText();
   const [stations, connectors, openSessions] = await Promise.all([
-    ctx.store.stations.list(), ctx.store.stations.listConnectors(), countOpenSessions(ctx.store.db),
+    ctx.store.stations.list(), ctx.store.stations.listConnectors(), ctx.store.transactions.countOpen(),
   ]);
   const connected = ctx.stationServer.connectedIds();
   m.family('fuseguard_info', 'gauge', 'Fuseguard version', [[{ version: VERSION }, 1]]);

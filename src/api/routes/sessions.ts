@@ -4,7 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TouConfig } from '../../domain/limits/tou.js';
 import { sessionCsvStream } from '../../services/session-csv-stream.js';
-import { SessionQueryRepository, type SessionQuery } from '../../store/repositories/session-query-repository.js';
+import type { SessionQuery } from '../../store/repositories/session-query-repository.js';
 import type { TransactionRow } from '../../store/schema.js';
 import type { ApiContext } from '../context.js';
 import { badRequest, conflict, notFound } from '../errors.js';
@@ -69,7 +69,7 @@ function toQuery(q: { from?: string; to?: string; station?: string; badge?: stri
 
 export function sessionsRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
-    const sessions = new SessionQueryRepository(ctx.store.db);
+    const sessions = ctx.store.sessionQuery;
     const get = async (id: number): Promise<TransactionRow> => {
       const tx = await ctx.store.transactions.get(id);
       if (!tx) throw notFound('session', String(id));

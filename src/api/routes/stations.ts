@@ -9,7 +9,6 @@ import { hashStationPassword } from '../../security/station-password.js';
 import { STATION_WARNING_CODES, stationWarnings } from '../../services/station-warnings.js';
 import { BOX_IDENTITY_PATTERN, PHASE_WIRINGS } from '../../site/site-schema.js';
 import { STATION_LOOKUP_PATTERN } from '../../site/station-id.js';
-import { StationAdminRepository } from '../../store/repositories/station-admin-repository.js';
 import type { ConnectorRow, StationRow, StationUpdate, TransactionRow } from '../../store/schema.js';
 import { audit } from '../audit.js';
 import type { ApiContext } from '../context.js';
@@ -141,7 +140,7 @@ const parseJson = (text: string | null): unknown => {
 export function stationsRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
     const stations = ctx.store.stations;
-    const admin = new StationAdminRepository(ctx.store.db);
+    const admin = ctx.store.stationAdmin;
     const getStation = async (id: string): Promise<StationRow> => {
       const station = await stations.get(id);
       if (!station) throw notFound('station', id);

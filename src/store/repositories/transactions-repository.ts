@@ -115,6 +115,12 @@ export class TransactionsRepository {
     return nextValue(trx, TRANSACTION_SEQUENCE);
   }
 
+  /** Sessions not stopped yet (the metrics, R3). */
+  async countOpen(): Promise<number> {
+    const row = await this.db.selectFrom('transactions').select((eb) => eb.fn.countAll<number>().as('n')).where('stop_at', 'is', null).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   get(id: number): Promise<TransactionRow | undefined> {
     return this.db.selectFrom('transactions').selectAll().where('id', '=', id).executeTakeFirst();
   }
