@@ -1,5 +1,6 @@
 // What the API's route plugins work with: the running parts of Fuseguard.
 import type { ControlLoop } from '../control/control-loop.js';
+import type { FirmwareService } from '../firmware/firmware-service.js';
 import type { DigitalInputs } from '../inputs/index.js';
 import type { MeterPoller } from '../meters/index.js';
 import type { CommandSender } from '../ocpp/command-sender.js';
@@ -19,6 +20,8 @@ export interface ApiContext {
   readonly commands: CommandSender;
   readonly stationServer: StationServer;
   readonly log: EventLog;
+  /** Firmware library and rollouts (issue 16, item 7). */
+  readonly firmware: FirmwareService;
   readonly control: ControlLoop | null;
   /** Current ones: reload() may replace them. */
   inputs(): DigitalInputs;

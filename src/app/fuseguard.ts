@@ -7,6 +7,8 @@ import { ControlLoop, type ControlLoopOptions } from '../control/control-loop.js
 import { DigitalInputs } from '../inputs/index.js';
 import { validateInputConfigs } from '../inputs/validate-config.js';
 import { loadRegisterMaps, MeterPoller, validateMeterConfigs } from '../meters/index.js';
+import { FirmwareService } from '../firmware/firmware-service.js';
+import type { HandlerDeps } from '../ocpp/handlers/handler.js';
 import { CommandSender } from '../ocpp/command-sender.js';
 import { resolveSettings } from '../site/settings.js';
 import { OCPP_PATH, StationServer } from '../ocpp/station-server.js';
@@ -114,10 +116,14 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   const sessions = new SessionService(store, events, log, now);
   const { ocppMaxFrameBytes, trustProxy: trustProxySetting } = resolveSettings(await store.settings.getAll()).network;
   const trustProxy = trustProxySetting === true;
-  const stationServer = new StationServer({ stations, sessions, log }, {
+  // The firmware service joins the handlers' deps once it exists (it needs the command sender).
+  const handlerDeps: HandlerDeps = { stations, sessions, log };
+  const stationServer = new StationServer(handlerDeps, {
     pingIntervalMs: options.pingIntervalMs, trustProxy, ...(ocppMaxFrameBytes ? { maxFrameBytes: ocppMaxFrameBytes } : {}),
   });
   const commands = new CommandSender(stationServer, store, log, now, options.commandTimeoutMs);
+  const firmware = new FirmwareService({ dataDir: options.dataDir, store, commands, stationServer, events, log, now, tls: Boolean(options.tls) });
+  handlerDeps.firmware = firmware;
   await ensureFactoryAdmin(store, now());
   // Authentication keys, local lists and free-mode starts (B1, B2), with or without load management.
   const auth = new AuthProvisioner(store, commands, events, log);
@@ -209,7 +215,7 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   };
 
   const http = await createHttpServer({ ...options, trustProxy }, stationServer, {
-    dataDir: options.dataDir, store, events, stations, sessions, commands, stationServer, log, control, now,
+    dataDir: options.dataDir, store, events, stations, sessions, commands, stationServer, log, control, now, firmware,
     inputs: () => inputs, meters: () => meters, startedAt: now(), tls: Boolean(options.tls), reload,
     restart: () => {
       if (!options.onRestart) throw new Error('this Fuseguard was not started by the CLI: it cannot restart itself');
@@ -232,6 +238,7 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
   // The command log, the audit log and samples outside sessions stay within their retention (issue 16, item 12).
   const retention = new Retention(store, log, now);
   retention.start();
+  firmware.start();
   const pollMs = options.externalChangesPollMs ?? EXTERNAL_CHANGES_POLL_MS;
   const stopFollowing = pollMs > 0 ? followExternalChanges({ store, stationServer, log, reload }, pollMs, versionAtStart) : async () => undefined;
 
@@ -254,6 +261,7 @@ export async function startFuseguard(options: FuseguardOptions): Promise<Fusegua
       await meters.stop();
       await relay?.stop();
       await stationServer.close();
+      await firmware.stop(); // after the stations: an update being sent fails at once
       await reconciling; // commands to stations fail at once now
       await clockResynced();
       await http.close();

@@ -171,6 +171,8 @@ export async function factoryReset(trx: Db, factoryAdmin: UserRow): Promise<Fact
   for (const table of ['meter_samples', 'transactions', 'remote_starts', 'connectors', 'stations', 'zones', 'badges', 'seen_badges', 'web_sessions', 'api_tokens', 'users'] as const) {
     await trx.deleteFrom(table).execute();
   }
+  // Each station's firmware rollout goes with the station (the firmware library stays).
+  await trx.withTables<{ firmware_rollouts: { station_id: string } }>().deleteFrom('firmware_rollouts').execute();
   await trx.deleteFrom('settings').where('key', 'in', [...RESET_SETTINGS]).execute();
   const upstream = await trx.selectFrom('settings').select('value').where('key', '=', 'upstream').executeTakeFirst();
   const relay = { ...(upstream ? JSON.parse(upstream.value) as Record<string, unknown> : {}), enabled: false };

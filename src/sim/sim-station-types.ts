@@ -1,6 +1,7 @@
 // The public shapes of SimStation: its options, events and snapshots.
 
 import type { BeforeBootPolicy } from './rpc-link.js';
+import type { SimFirmwareOptions } from './station-firmware.js';
 import type { PhaseWiring } from './station-meter.js';
 import type { VehicleOptions } from './vehicle.js';
 import type {
@@ -57,9 +58,12 @@ export interface SimStationOptions {
   beforeBoot?: BeforeBootPolicy;
   /** Real time between the socket opening and the BootNotification, on every connection [0]. */
   bootDelayMs?: number;
+  /** UpdateFirmware downloads the file over HTTP, installs it, reboots with a new version; without it, the steps are only reported. */
+  firmwareUpdate?: SimFirmwareOptions;
 }
 
 export type { BeforeBootPolicy };
+export type { FirmwareDownload, SimFirmwareOptions } from './station-firmware.js';
 
 export interface BootEvent {
   status: RegistrationStatus;

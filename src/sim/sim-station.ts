@@ -9,6 +9,7 @@ import { Outbox } from './outbox.js';
 import { RpcLink } from './rpc-link.js';
 import { StationConfig } from './station-config.js';
 import { registerStationCommands } from './station-commands.js';
+import { runFirmwareUpdate, type FirmwareDownload } from './station-firmware.js';
 import { StationConnection } from './station-connection.js';
 import { buildMeterValue, phaseCount, phaseRotation } from './station-meter.js';
 import { StationPhysics, createConnector, desiredStatus, readingOf, type Connector, type Session } from './station-physics.js';
@@ -49,6 +50,10 @@ export class SimStation extends EventEmitter<SimStationEvents> {
   readonly requestsBeforeBoot: Array<{ method: string; at: number }> = [];
   /** When the last BootNotification was answered Accepted (station clock); undefined before. */
   bootAcceptedAt: number | undefined;
+  /** The firmware it runs (BootNotification); an update with `firmwareUpdate` changes it. */
+  firmwareVersion: string;
+  /** Every firmware download, in order. */
+  readonly firmwareDownloads: FirmwareDownload[] = [];
   private readonly options: SimStationOptions;
   private readonly link: RpcLink;
   private readonly connection: StationConnection;
@@ -68,6 +73,7 @@ export class SimStation extends EventEmitter<SimStationEvents> {
     super();
     this.options = options;
     this.id = options.id;
+    this.firmwareVersion = options.firmwareVersion ?? 'sim-1.0';
     const specs = options.connectors ?? [{}];
     const wirings = specs.map((c) => c.phases ?? 'L1L2L3');
     this.connectors = specs.map((c, i) => createConnector(i + 1, phaseCount(wirings[i]), c.maxCurrentA ?? 32));
@@ -118,7 +124,7 @@ export class SimStation extends EventEmitter<SimStationEvents> {
           chargePointVendor: (options.vendor ?? 'Fuseguard').slice(0, 20),
           chargePointModel: (options.model ?? 'SimStation').slice(0, 20),
           chargePointSerialNumber: (options.serialNumber ?? options.id).slice(0, 25),
-          firmwareVersion: options.firmwareVersion ?? 'sim-1.0',
+          firmwareVersion: this.firmwareVersion.slice(0, 50),
         }),
         onBoot: (conf) => {
           if (conf.status === 'Accepted') {
@@ -184,6 +190,7 @@ export class SimStation extends EventEmitter<SimStationEvents> {
       boot: () => void this.connection.boot().catch((err) => this.warn(`BootNotification failed: ${String(err)}`)),
       reset: (type) => void this.reboot(type).catch((err) => this.warn(`reset failed: ${String(err)}`)),
       schedule: (at, run) => this.jobs.push({ at, run }),
+      ...(options.firmwareUpdate ? { updateFirmware: (location: string, startAt: number) => this.updateFirmware(options.firmwareUpdate ?? {}, location, startAt) } : {}),
       send: (action, req) => void this.outbox.push(action, req as never),
       warn: (message) => this.warn(message),
     });
@@ -541,6 +548,20 @@ export class SimStation extends EventEmitter<SimStationEvents> {
   private txContext(c: Connector): ConnectorTransaction | undefined {
     if (!c.session) return undefined;
     return { transactionId: this.outbox.transactionIdOf(c.session.key), startedAt: c.session.startedAt };
+  }
+
+  private updateFirmware(options: NonNullable<SimStationOptions['firmwareUpdate']>, location: string, startAt: number): void {
+    runFirmwareUpdate({
+      now: () => this.now(),
+      schedule: (at, run) => this.jobs.push({ at, run }),
+      sendStatus: (status) => void this.outbox.push('FirmwareStatusNotification', { status }),
+      downloaded: (download) => this.firmwareDownloads.push(download),
+      installed: (version) => {
+        this.firmwareVersion = version;
+        void this.reboot('Soft').catch((err) => this.warn(`reboot after the firmware update failed: ${String(err)}`));
+      },
+      currentVersion: () => this.firmwareVersion,
+    }, options, location, startAt);
   }
 
   /** Reset (§5.14): stop the transactions, drop the link, reboot, boot again. */

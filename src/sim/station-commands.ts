@@ -44,6 +44,8 @@ export interface StationCommandHost {
   sampleNow(c: Connector): void;
   boot(): void;
   reset(type: 'Hard' | 'Soft'): void;
+  /** A station that really downloads and installs firmware (station-firmware.ts); without it, the steps are only reported. */
+  updateFirmware?(location: string, startAt: number): void;
   /** Runs `run` when the station's clock reaches `at`. */
   schedule(at: number, run: () => void): void;
   send<A extends StationAction>(action: A, req: StationCalls[A]['req']): void;
@@ -169,6 +171,10 @@ export function registerStationCommands(link: RpcLink, host: StationCommandHost)
 
   link.handle('UpdateFirmware', (req) => {
     const startAt = Math.max(host.now(), Date.parse(req.retrieveDate) || 0);
+    if (host.updateFirmware) {
+      host.updateFirmware(req.location, startAt);
+      return {};
+    }
     const steps = ['Downloading', 'Downloaded', 'Installing', 'Installed'] as const;
     steps.forEach((status, i) => host.schedule(startAt + i * STEP_MS, () => host.send('FirmwareStatusNotification', { status })));
     return {};

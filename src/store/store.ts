@@ -7,6 +7,7 @@ import { BadgesRepository } from './repositories/badges-repository.js';
 import { CommandsRepository } from './repositories/commands-repository.js';
 import { CpoBadgeCacheRepository } from './repositories/cpo-badge-cache-repository.js';
 import { CpoCapsRepository } from './repositories/cpo-caps-repository.js';
+import { FirmwareRepository } from './repositories/firmware-repository.js';
 import { LogsRepository } from './repositories/logs-repository.js';
 import { RelayOutboxRepository } from './repositories/relay-outbox-repository.js';
 import { RemoteStartsRepository } from './repositories/remote-starts-repository.js';
@@ -34,6 +35,7 @@ export class Store {
   readonly zoneHistory: ZoneHistoryRepository;
   readonly relayOutbox: RelayOutboxRepository;
   readonly cpoCaps: CpoCapsRepository;
+  readonly firmware: FirmwareRepository;
   readonly retention: RetentionRepository;
   readonly remoteStarts: RemoteStartsRepository;
   /** The badge list's pages and sorting (W7), the stations' admin edits (W5), the sessions' queries and export (W3, W10), the CPO's accepted badges (B2). */
@@ -58,6 +60,7 @@ export class Store {
     this.zoneHistory = new ZoneHistoryRepository(db);
     this.relayOutbox = new RelayOutboxRepository(db);
     this.cpoCaps = new CpoCapsRepository(db);
+    this.firmware = new FirmwareRepository(db);
     this.remoteStarts = new RemoteStartsRepository(db);
     this.badgeList = new BadgeListRepository(db);
     this.stationAdmin = new StationAdminRepository(db);

@@ -19,5 +19,7 @@ export const ROUTES: readonly RouteDef[] = [
   { pattern: '/badges', access: 'user', page: lazy(() => import('./pages/badges/badges-page')) },
   { pattern: '/admin', access: 'admin', page: lazy(() => import('./pages/admin/admin-page')) },
   { pattern: '/admin/:section', access: 'admin', page: lazy(() => import('./pages/admin/admin-page')) },
+  { pattern: '/help', access: 'user', page: lazy(() => import('./pages/help/help-page')) },
+  { pattern: '/help/:slug', access: 'user', page: lazy(() => import('./pages/help/help-page')) },
   { pattern: '/assistant', access: 'admin', page: lazy(() => import('./pages/assistant/assistant-page')) },
 ];

@@ -4,6 +4,8 @@ import type { ApiContext } from '../context.js';
 import { authRoutes } from './auth.js';
 import { badgesRoutes } from './badges.js';
 import { configurationRoutes } from './configuration.js';
+import { firmwareRoutes } from './firmware.js';
+import { helpRoutes } from './help.js';
 import { maintenanceRoutes } from './maintenance.js';
 import { relayRoutes } from './relay.js';
 import { sessionsRoutes } from './sessions.js';
@@ -16,5 +18,6 @@ import { zoneHistoryRoutes } from './zone-history.js';
 export const RESOURCE_ROUTES: ReadonlyArray<(ctx: ApiContext) => FastifyPluginAsync> = [
   authRoutes, usersRoutes, tokensRoutes, configurationRoutes, maintenanceRoutes,
   badgesRoutes, stationsRoutes, stationActionsRoutes, sessionsRoutes,
-  zoneHistoryRoutes, relayRoutes,
+  zoneHistoryRoutes, relayRoutes, helpRoutes,
+  firmwareRoutes,
 ];

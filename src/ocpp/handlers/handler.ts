@@ -1,4 +1,5 @@
 // What every station message handler gets, and the shape it has.
+import type { FirmwareService } from '../../firmware/firmware-service.js';
 import type { EventLog } from '../../services/event-log.js';
 import type { SessionService } from '../../services/session-service.js';
 import type { StationService } from '../../services/station-service.js';
@@ -8,6 +9,8 @@ export interface HandlerDeps {
   stations: StationService;
   sessions: SessionService;
   log: EventLog;
+  /** Firmware rollouts (issue 16, item 7); set once it has started. */
+  firmware?: Pick<FirmwareService, 'onStatus'>;
 }
 
 /** The state of one station's connection. */

@@ -12,6 +12,7 @@ import { failsafeHeldMigration } from './009-failsafe-held.js';
 import { transactionAnomaliesMigration } from './010-transaction-anomalies.js';
 import { userLastAccessMigration } from './011-user-last-access.js';
 import { connectorSocketTypeMigration } from './012-connector-socket-type.js';
+import { firmwareMigration } from './013-firmware.js';
 import { remoteStartsMigration } from './014-remote-starts.js';
 
 /** Versioned migrations, applied in name order at start. Never edit one that has shipped: add the next. */
@@ -31,6 +32,7 @@ export function migrations(dialect: Dialect): MigrationProvider {
         '010-transaction-anomalies': transactionAnomaliesMigration(),
         '011-user-last-access': userLastAccessMigration(),
         '012-connector-socket-type': connectorSocketTypeMigration(),
+        '013-firmware': firmwareMigration(),
         '014-remote-starts': remoteStartsMigration(),
       };
     },

@@ -50,6 +50,7 @@ export function Nav() {
       <Link to="/">{t('common.nav.overview')}</Link>
       <Link to="/badges">{t('common.nav.badges')}</Link>
       {isAdmin && <Link to="/admin">{t('common.nav.admin')}</Link>}
+      <Link to="/help">{t('help.nav')}</Link>
     </nav>
   );
 }

@@ -5,6 +5,7 @@ import { Loading, PageTitle } from '../../components/ui';
 import { useT } from '../../i18n/i18n';
 import type { PageProps } from '../../routes';
 import { Link } from '../../router';
+import { HelpLink, helpDocOfAdminSection } from '../help/help-link';
 import './admin.css';
 
 interface Section {
@@ -24,6 +25,7 @@ export const SECTIONS: readonly Section[] = [
   { id: 'users', page: lazy(() => import('./users-section')) },
   { id: 'tokens', page: lazy(() => import('./tokens-section')) },
   { id: 'pending', page: lazy(() => import('./pending-section')) },
+  { id: 'firmware', page: lazy(() => import('./firmware-section')) },
   { id: 'logs', page: lazy(() => import('./logs-section')) },
   { id: 'report', page: lazy(() => import('./report-section')) },
   { id: 'backup', page: lazy(() => import('./backup-section')) },
@@ -59,7 +61,7 @@ export default function AdminPage({ params }: PageProps) {
       </nav>
       {section ? (
         <>
-          <PageTitle>{t(`admin.section.${section.id}`)}</PageTitle>
+          <PageTitle actions={<HelpLink slug={helpDocOfAdminSection(section.id)} />}>{t(`admin.section.${section.id}`)}</PageTitle>
           <Suspense fallback={<Loading />}><section.page /></Suspense>
         </>
       ) : <div className="not-found">{t('common.notFound')}</div>}

@@ -1,0 +1,60 @@
+// The firmware files in the data folder (firmware/{id}.bin), and the secret the download URLs are
+// signed with (firmware/url-secret, created on first use, readable by Fuseguard's user alone).
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const SECRET_BYTES = 32;
+
+export class FirmwareFiles {
+  private secret: Promise<Buffer> | undefined;
+
+  constructor(private readonly dataDir: string) {}
+
+  private get dir(): string {
+    return join(this.dataDir, 'firmware');
+  }
+
+  private pathOf(id: string): string {
+    return join(this.dir, `${id}.bin`);
+  }
+
+  /** Stores `content` under a new id; written aside, then renamed, so a file is whole or absent. */
+  async save(content: Buffer): Promise<{ id: string; sizeBytes: number; sha256: string }> {
+    await mkdir(this.dir, { recursive: true });
+    const id = randomBytes(8).toString('hex');
+    const aside = `${this.pathOf(id)}.part`;
+    await writeFile(aside, content, { mode: 0o600 });
+    await rename(aside, this.pathOf(id));
+    return { id, sizeBytes: content.length, sha256: createHash('sha256').update(content).digest('hex') };
+  }
+
+  open(id: string): ReadStream {
+    return createReadStream(this.pathOf(id));
+  }
+
+  async remove(id: string): Promise<void> {
+    await rm(this.pathOf(id), { force: true });
+  }
+
+  /** The signing secret; made once, kept in the data folder (a backup does not carry it: URLs given out before a restore stop working). */
+  urlSecret(): Promise<Buffer> {
+    this.secret ??= this.loadSecret().catch((error: unknown) => {
+      this.secret = undefined;
+      throw error;
+    });
+    return this.secret;
+  }
+
+  private async loadSecret(): Promise<Buffer> {
+    await mkdir(this.dir, { recursive: true });
+    const file = join(this.dir, 'url-secret');
+    try {
+      await writeFile(file, randomBytes(SECRET_BYTES).toString('hex'), { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    return Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
+  }
+}
