@@ -11,8 +11,8 @@ import type { SiteEvents } from '../services/site-events.js';
 import type { StationService } from '../services/station-service.js';
 import type { Store } from '../store/store.js';
 
-export interface ApiContext {
-  readonly dataDir: string;
+/** The running parts of Fuseguard, as the API and its embedders (the `Fuseguard` handle) see them. */
+export interface RunningParts {
   readonly store: Store;
   readonly events: SiteEvents;
   readonly stations: StationService;
@@ -20,9 +20,18 @@ export interface ApiContext {
   readonly commands: CommandSender;
   readonly stationServer: StationServer;
   readonly log: EventLog;
+  readonly control: ControlLoop | null;
+  /**
+   * Brings stored configuration (zones, stations, badges, settings, meters, inputs, TOU) into the
+   * running parts: a change takes effect without a restart.
+   */
+  reload(): Promise<void>;
+}
+
+export interface ApiContext extends RunningParts {
+  readonly dataDir: string;
   /** Firmware library and rollouts (issue 16, item 7). */
   readonly firmware: FirmwareService;
-  readonly control: ControlLoop | null;
   /** Current ones: reload() may replace them. */
   inputs(): DigitalInputs;
   meters(): MeterPoller;
@@ -30,11 +39,6 @@ export interface ApiContext {
   readonly startedAt: number;
   /** Served over TLS: cookies get Secure. */
   readonly tls: boolean;
-  /**
-   * Brings stored configuration (zones, stations, badges, settings, meters, inputs, TOU) into the
-   * running parts: a change takes effect without a restart.
-   */
-  reload(): Promise<void>;
   /** Restarts the application (X5), after the answer has gone out. */
   restart(): void;
 }

@@ -23,7 +23,7 @@ import { loadSiteFile } from '../site/load-site-file.js';
 import { Store } from '../store/store.js';
 import { registerApi } from '../api/api.js';
 import { ensureFactoryAdmin } from '../api/auth/factory-admin.js';
-import type { ApiContext } from '../api/context.js';
+import type { ApiContext, RunningParts } from '../api/context.js';
 import { AuthProvisioner } from '../auth/auth-provisioner.js';
 import { followClockSteps } from './clock-steps.js';
 import { EXTERNAL_CHANGES_POLL_MS, followExternalChanges } from './external-changes.js';
@@ -65,24 +65,14 @@ export interface FuseguardOptions {
   httpRequestTimeoutMs?: number;
 }
 
-export interface Fuseguard {
+export interface Fuseguard extends RunningParts {
   readonly port: number;
   /** The URL stations are given, without their id: `ws://host:port/ocpp`. */
   readonly ocppUrl: string;
-  readonly store: Store;
-  readonly events: SiteEvents;
-  readonly stations: StationService;
-  readonly sessions: SessionService;
-  readonly commands: CommandSender;
-  readonly stationServer: StationServer;
-  readonly log: EventLog;
-  readonly control: ControlLoop | null;
   readonly inputs: DigitalInputs;
   readonly meters: MeterPoller;
   /** The relay to a CPO, when settings.upstream enables it (U1-U4). */
   readonly relay: Relay | null;
-  /** Brings the stored configuration into the running parts (what the API calls after a change). */
-  reload(): Promise<void>;
   /** An HTTP request to the API without a socket (Fastify's inject), for in-process tests. */
   inject: FastifyInstance['inject'];
   close(): Promise<void>;
