@@ -51,5 +51,8 @@ describe('concurrent edits of meters and inputs lose nothing (issue 16)', () => 
     ]);
     expect(change.status).toBe(200);
     expect((await levels()).map((c) => [c.pct, c.source.high])).toEqual(ids.map(() => [50, true]));
+    // A page saved with the levels it loaded before the signals does not undo them.
+    expect((await h.admin.put('/api/inputs', ids.map((id) => ({ id, enabled: true, pct: 40, source: { kind: 'manual', high: false } })))).status).toBe(200);
+    expect((await levels()).map((c) => [c.pct, c.source.high])).toEqual(ids.map(() => [40, true]));
   });
 });

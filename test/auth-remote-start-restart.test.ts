@@ -48,4 +48,25 @@ describe('a remote start across a restart of Fuseguard (B1)', () => {
     const second = await after.call('StartTransaction', { connectorId: 1, idTag: 'APP-USER-9', meterStart: 0, timestamp: iso(Date.now()) }) as { idTagInfo: { status: string } };
     expect(second.idTagInfo.status).not.toBe('Accepted');
   });
+
+  it('lets one start use a remote start, even two at once, and forgets one the station refused', async () => {
+    const h = await startApiHarness(site, { control: { debounceMs: 20 } });
+    cleanups.push(() => h.cleanup());
+    const station = await connectRaw(h.app.ocppUrl, 'REMOTE-1');
+    cleanups.push(() => station.close({ force: true }));
+    let answer = 'Accepted';
+    station.handle('RemoteStartTransaction', async () => ({ status: answer }));
+    for (const action of ['ChangeConfiguration', 'SetChargingProfile', 'ClearChargingProfile']) station.handle(action, async () => ({ status: 'Accepted' }));
+    station.handle('GetConfiguration', async () => ({ configurationKey: [] }));
+    await bootRaw(station);
+    const start = (idTag: string) => station.call('StartTransaction', { connectorId: 1, idTag, meterStart: 0, timestamp: iso(Date.now()) }) as Promise<{ idTagInfo: { status: string } }>;
+
+    expect((await h.user.post('/api/stations/REMOTE-1/remote-start', { connectorId: 1, idTag: 'APP-TWICE' })).body).toMatchObject({ accepted: true });
+    const both = await Promise.all([start('APP-TWICE'), start('APP-TWICE')]);
+    expect(both.map((r) => r.idTagInfo.status).filter((s) => s === 'Accepted')).toHaveLength(1);
+
+    answer = 'Rejected';
+    expect((await h.user.post('/api/stations/REMOTE-1/remote-start', { connectorId: 1, idTag: 'APP-REFUSED' })).body).toMatchObject({ accepted: false });
+    expect((await start('APP-REFUSED')).idTagInfo.status).not.toBe('Accepted');
+  });
 });

@@ -37,7 +37,7 @@ describe('firmware rollout (issue 16, item 7)', () => {
   beforeAll(async () => {
     h = await startApiHarness({
       zones: [{ name: 'Main', maxCurrentA: 100, mode: 'static', children: [{ name: 'Row A', maxCurrentA: 63, mode: 'static' }] }],
-      stations: ['OK-1', 'OK-2', 'OK-3', 'BAD-DL', 'BAD-INST', 'OTHER'].map((id) => ({ id, zone: id === 'OTHER' ? 'Main' : 'Row A', connectors: [{ id: 1 }] })),
+      stations: ['OK-1', 'OK-2', 'OK-3', 'BAD-DL', 'BAD-INST', 'OTHER', 'LATE'].map((id) => ({ id, zone: id === 'OTHER' || id === 'LATE' ? 'Main' : 'Row A', connectors: [{ id: 1 }] })),
     });
     station('OK-1', { installsVersion: NEW_VERSION });
     station('OK-2', { installsVersion: NEW_VERSION });
@@ -45,6 +45,7 @@ describe('firmware rollout (issue 16, item 7)', () => {
     station('BAD-DL', { installsVersion: NEW_VERSION, failWith: 'DownloadFailed' });
     station('BAD-INST', { installsVersion: NEW_VERSION, failWith: 'InstallationFailed' });
     station('OTHER', { installsVersion: NEW_VERSION }, 'Other-Model');
+    station('LATE', { installsVersion: NEW_VERSION, installedAfterReboot: true }, 'Late-Model');
     await Promise.all(sims.map((s) => s.start()));
     await waitFor(() => sims.every((s) => h.app.stationServer.isRegistered(s.id)), 'every station registered');
   }, 30_000);
@@ -110,6 +111,15 @@ describe('firmware rollout (issue 16, item 7)', () => {
     expect((await h.admin.delete(`/api/firmware/files/${file.id}`)).status).toBe(200);
     expect((await h.admin.get('/api/firmware/files')).body).toEqual([]);
   }, 60_000);
+
+  it('marks done a station that rebooted before it reported Installed, with no version to look for (found by a review)', async () => {
+    const upload = await h.admin.request('POST', `/api/firmware/files?name=late-2.0.bin`, { raw: { data: FILE, contentType: 'application/octet-stream' } });
+    expect(upload.status, upload.text).toBe(201);
+    const rollout = await h.admin.post('/api/firmware/rollouts', { firmwareId: (upload.body as { id: string }).id, stationIds: ['LATE'] });
+    expect(rollout.body).toEqual({ queued: ['LATE'], skipped: [] });
+    await waitFor(async () => (await h.admin.get<RolloutView[]>('/api/firmware/rollouts')).body.some((r) => r.stationId === 'LATE' && r.status === 'done'), 'LATE done', 15_000);
+    expect(sims.find((s) => s.id === 'LATE')?.firmwareVersion).toBe(NEW_VERSION);
+  }, 30_000);
 
   it('serves a file only through a valid, unexpired URL for its own station', async () => {
     const upload = await h.admin.request('POST', '/api/firmware/files?name=x.bin', { raw: { data: Buffer.from('firmware'), contentType: 'application/octet-stream' } });

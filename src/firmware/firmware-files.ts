@@ -47,14 +47,24 @@ export class FirmwareFiles {
     return this.secret;
   }
 
+  /**
+   * The secret, made once. Written to a temporary file and renamed into place, so that a crash
+   * never leaves an empty or partial key (a short key would let anyone forge URLs); one that is
+   * not a whole key is made again (the URLs signed with it stop working, which is safe).
+   */
   private async loadSecret(): Promise<Buffer> {
     await mkdir(this.dir, { recursive: true });
     const file = join(this.dir, 'url-secret');
-    try {
-      await writeFile(file, randomBytes(SECRET_BYTES).toString('hex'), { mode: 0o600, flag: 'wx' });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    return Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
+    const stored = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return '';
+      throw error;
+    });
+    const key = /^[0-9a-f]+$/.test(stored.trim()) ? Buffer.from(stored.trim(), 'hex') : Buffer.alloc(0);
+    if (key.length === SECRET_BYTES) return key;
+    const fresh = randomBytes(SECRET_BYTES);
+    const temporary = `${file}.${process.pid}.tmp`;
+    await writeFile(temporary, fresh.toString('hex'), { mode: 0o600 });
+    await rename(temporary, file);
+    return fresh;
   }
 }

@@ -134,9 +134,7 @@ export class FirmwareService {
 
   /** Cancels a station's update that was not sent yet; false if there is none waiting. */
   async cancel(stationId: string): Promise<boolean> {
-    const current = await this.deps.store.firmware.getRollout(stationId);
-    if (current?.status !== 'queued') return false;
-    return this.deps.store.firmware.deleteRollout(stationId);
+    return this.deps.store.firmware.deleteQueued(stationId);
   }
 
   /** FirmwareStatusNotification (O3). */
@@ -146,6 +144,16 @@ export class FirmwareService {
     const change = afterFirmwareStatus(current.status, ocppStatus);
     if (!change) return;
     await this.apply(current, change, ocppStatus);
+    // Some stations reboot into the new firmware before they report Installed: that boot has
+    // come already, and no other may follow.
+    if (change.status === 'installed') {
+      const station = await this.deps.store.stations.get(stationId);
+      if (station?.last_boot_at != null && current.sent_at !== null && station.last_boot_at >= current.sent_at) {
+        const file = await this.deps.store.firmware.getFile(current.firmware_id);
+        const booted = afterBoot('installed', station.firmware_version, file?.version ?? null);
+        if (booted?.status === 'done') await this.apply({ ...current, status: 'installed' }, booted, ocppStatus);
+      }
+    }
   }
 
   /** A BootNotification: the station may now run the new firmware. */
@@ -219,16 +227,21 @@ export class FirmwareService {
     }
     const expiresS = Math.floor(now() / 1000) + settings.urlValidityH * 3600;
     const location = signedDownloadUrl(baseUrl, await this.files.urlSecret(), { firmwareId: row.firmware_id, stationId: row.station_id, expiresS });
-    // Marked before sending: it counts against the limit while the station takes the request.
-    await store.firmware.update(row.station_id, { status: 'sent', sent_at: now(), updated_at: now() });
+    // Marked before sending: it counts against the limit while the station takes the request;
+    // unless it was cancelled, or another file queued, since the pump read it.
+    if (!(await store.firmware.claimQueued(row.station_id, row.firmware_id, now()))) return;
     const result = await commands.send(row.station_id, 'UpdateFirmware', { location, retrieveDate: new Date(now()).toISOString() });
     if (result.ok) {
       this.deps.log.info('firmware update sent', { stationId: row.station_id, action: 'firmware' });
     } else if (result.notSent) {
       // It went offline meanwhile: it waits for its next connection, in its place.
       await store.firmware.update(row.station_id, { status: 'queued', sent_at: null, updated_at: now() });
+    } else if (result.outcome === 'timeout') {
+      // Unanswered: the station may have taken it and be downloading. It keeps its place against
+      // the limit until it reports, or until the stall time says it failed.
+      this.deps.log.warn(`firmware update unanswered: ${result.message}`, { stationId: row.station_id, action: 'firmware' });
     } else {
-      // Refused or unanswered: the station may or may not have taken it; not retried blindly.
+      // Refused (an error, a CALLERROR): the station did not take it; not retried blindly.
       const current = await store.firmware.getRollout(row.station_id);
       if (current?.status === 'sent') await this.apply(current, { status: 'failed', error: `UpdateFirmware ${result.outcome}: ${result.message}` }, null);
     }

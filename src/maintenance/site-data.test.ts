@@ -80,7 +80,7 @@ describe('backup contents, restore and factory reset (X3, X4)', () => {
     await seed(store);
     const summary = await store.atomically(async (trx) => factoryReset(trx, await factoryAdminRow(7)));
     expect(summary).toEqual({ stations: 1, zones: 1, badges: 1, sessions: 0, users: 1 });
-    expect(await countTables(store.db)).toMatchObject({ zones: 0, stations: 0, badges: 0, transactions: 0, users: 1 });
+    expect(await countTables(store.db)).toMatchObject({ zones: 0, stations: 0, badges: 0, transactions: 0, users: 1, cpo_caps: 0, relay_outbox: 0, relay_transactions: 0 });
     expect((await store.users.list()).map((u) => [u.login, u.must_change])).toEqual([['admin', 1]]);
     expect(await store.settings.getAll()).toEqual({ upstream: { enabled: false, url: 'wss://cpo/ocpp' }, unknownStations: 'reject' });
   });

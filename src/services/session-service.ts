@@ -57,9 +57,13 @@ export class SessionService {
 
   /** Whether Fuseguard asked for this start; a StartTransaction (`consume`) uses it up. */
   private async remoteStarted(stationId: string, idTag: string, consume: boolean): Promise<boolean> {
-    const expected = await this.store.remoteStarts.isExpected(stationId, idTag, this.now());
-    if (expected && consume) await this.store.commit((db) => this.store.remoteStarts.forget(stationId, idTag, db));
-    return expected;
+    if (!consume) return this.store.remoteStarts.isExpected(stationId, idTag, this.now());
+    return this.store.commit((db) => this.store.remoteStarts.take(stationId, idTag, this.now(), db));
+  }
+
+  /** A remote start that did not go (not sent, refused): its badge is not expected after all. */
+  async forgetRemoteStart(stationId: string, idTag: string): Promise<void> {
+    await this.store.commit((db) => this.store.remoteStarts.forget(stationId, idTag, db));
   }
 
   /** Authorize: the station's mode decides; unknown badges are remembered as seen (B3). */

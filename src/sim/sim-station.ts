@@ -556,9 +556,9 @@ export class SimStation extends EventEmitter<SimStationEvents> {
       schedule: (at, run) => this.jobs.push({ at, run }),
       sendStatus: (status) => void this.outbox.push('FirmwareStatusNotification', { status }),
       downloaded: (download) => this.firmwareDownloads.push(download),
-      installed: (version) => {
+      installed: (version, afterBoot) => {
         this.firmwareVersion = version;
-        void this.reboot('Soft').catch((err) => this.warn(`reboot after the firmware update failed: ${String(err)}`));
+        void this.reboot('Soft').then(afterBoot).catch((err) => this.warn(`reboot after the firmware update failed: ${String(err)}`));
       },
       currentVersion: () => this.firmwareVersion,
     }, options, location, startAt);

@@ -12,6 +12,8 @@ export interface SimFirmwareOptions {
   stepMs?: number;
   /** Real-time limit of the download [30 000 ms]. */
   downloadTimeoutMs?: number;
+  /** Reboot into the new version first and report Installed after booting (some stations do) [false]. */
+  installedAfterReboot?: boolean;
 }
 
 export interface FirmwareDownload {
@@ -27,8 +29,8 @@ export interface FirmwareUpdateHost {
   schedule(at: number, run: () => void): void;
   sendStatus(status: 'Downloading' | 'Downloaded' | 'DownloadFailed' | 'Installing' | 'Installed' | 'InstallationFailed'): void;
   downloaded(download: FirmwareDownload): void;
-  /** The new firmware is in: reboot and boot with `version`. */
-  installed(version: string): void;
+  /** The new firmware is in: reboot and boot with `version`; then `afterBoot`, if given. */
+  installed(version: string, afterBoot?: () => void): void;
   currentVersion(): string;
 }
 
@@ -50,9 +52,15 @@ export function runFirmwareUpdate(host: FirmwareUpdateHost, options: SimFirmware
           host.sendStatus('InstallationFailed');
           return;
         }
+        const version = options.installsVersion ?? `${host.currentVersion()}-updated`;
+        if (options.installedAfterReboot) {
+          // Reboots at once, and reports once it has booted again.
+          host.installed(version, () => host.sendStatus('Installed'));
+          return;
+        }
         host.sendStatus('Installed');
         // The report goes out before the station goes dark.
-        host.schedule(host.now() + stepMs, () => host.installed(options.installsVersion ?? `${host.currentVersion()}-updated`));
+        host.schedule(host.now() + stepMs, () => host.installed(version));
       });
     });
   });

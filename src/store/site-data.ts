@@ -123,7 +123,8 @@ export interface FactoryResetSummary {
 
 /**
  * X4, in one transaction: deletes badges, stations, zones, meters, sessions (transactions and
- * their samples), every user, API token and browser session, then puts the factory admin back
+ * their samples, the relay's outbox and id map, the CPO's caps, remote starts, firmware rollouts),
+ * every user, API token and browser session, then puts the factory admin back
  * (admin/ADMIN, must change); turns the relay off and resets the network settings.
  */
 export async function factoryReset(trx: Db, factoryAdmin: UserRow): Promise<FactoryResetSummary> {
@@ -135,6 +136,8 @@ export async function factoryReset(trx: Db, factoryAdmin: UserRow): Promise<Fact
   }
   // Each station's firmware rollout goes with the station (the firmware library stays).
   await trx.withTables<{ firmware_rollouts: { station_id: string } }>().deleteFrom('firmware_rollouts').execute();
+  // What the relay owed the CPO and the caps it set go with the sessions and stations (the relay is turned off).
+  for (const table of ['relay_outbox', 'relay_transactions', 'cpo_caps'] as const) await backupTables(trx).deleteFrom(table).execute();
   await trx.deleteFrom('settings').where('key', 'in', [...RESET_SETTINGS]).execute();
   const upstream = await trx.selectFrom('settings').select('value').where('key', '=', 'upstream').executeTakeFirst();
   const relay = { ...(upstream ? JSON.parse(upstream.value) as Record<string, unknown> : {}), enabled: false };

@@ -1,5 +1,7 @@
 // Station firmware in the browser (issue 16, item 7): an admin uploads a file, updates two
 // simulated stations, and sees each one's progress live until one is done and the other failed.
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { SimStation } from '../../src/sim/index.js';
@@ -52,6 +54,8 @@ describe('station firmware page', () => {
     await expect.poll(() => page.getByTestId('firmware-row-FW-BAD').textContent(), { timeout: 20_000 }).toContain('Failed');
     expect(await page.getByTestId('firmware-row-FW-OK').textContent()).toContain('fw-2.0');
     expect(await page.getByTestId('firmware-row-FW-BAD').textContent()).toContain('InstallationFailed');
-    await screenshot(page, 'firmware-1280');
+    // The page with its progress table, for docs/firmware.md.
+    await page.getByTestId('firmware-row-FW-BAD').scrollIntoViewIfNeeded();
+    copyFileSync(await screenshot(page, 'firmware-1280'), join(process.cwd(), 'docs', 'img', 'firmware.png'));
   }, 60_000);
 });

@@ -11,6 +11,7 @@ import { audit } from '../audit.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, badRequest, conflict, notFound } from '../errors.js';
 import { enumOf, errors, OkSchema } from '../schemas.js';
+import { LogRateLimiter, suppressedNote } from '../../services/log-rate-limiter.js';
 
 /** The largest firmware file taken: real ones are a few MiB to some tens of MiB. */
 export const FIRMWARE_UPLOAD_LIMIT_BYTES = 128 * 1024 * 1024;
@@ -51,7 +52,17 @@ const fileView = (f: FirmwareFileRow): Static<typeof FirmwareFile> => ({
   id: f.id, name: f.name, version: f.version, sizeBytes: f.size_bytes, sha256: f.sha256, uploadedAt: f.uploaded_at, uploadedBy: f.uploaded_by,
 });
 
+/**
+ * The download's header: any file name a station may be given (RFC 6266): an ASCII fallback, and
+ * the name itself encoded (RFC 8187); a raw non-Latin-1 character would make Node refuse the header.
+ */
+export function attachment(name: string): string {
+  const fallback = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+}
+
 export function firmwareRoutes(ctx: ApiContext): FastifyPluginAsync {
+  const refusedLog = new LogRateLimiter();
   return async (app) => {
     const tags = ['firmware'];
     const firmware = ctx.firmware;
@@ -157,14 +168,16 @@ export function firmwareRoutes(ctx: ApiContext): FastifyPluginAsync {
       const { firmwareId, stationId } = request.params;
       const refusal = checkSignature(await firmware.files.urlSecret(), { firmwareId, stationId, expiresS: request.query.expires }, request.query.signature, ctx.now());
       if (refusal) {
-        ctx.log.warn(`firmware download refused: ${refusal}`, { action: 'firmware', ...(stationId.length <= 48 ? { stationId } : {}) });
+        // Anyone may call this route: one line a minute at most, so that it cannot flood the log.
+        const suppressed = refusedLog.take(refusal, ctx.now());
+        if (suppressed !== null) ctx.log.warn(`firmware download refused: ${refusal}${suppressedNote(suppressed)}`, { action: 'firmware', ...(stationId.length <= 48 ? { stationId } : {}) });
         throw new ApiError(403, refusal, refusal === 'expired' ? 'this download URL has expired' : 'this download URL is not valid');
       }
       const file = await ctx.store.firmware.getFile(firmwareId);
       if (!file) throw notFound('firmware', firmwareId);
       ctx.log.info(`firmware download: ${file.name}`, { stationId, action: 'firmware' });
       return reply.type('application/octet-stream').header('content-length', file.size_bytes)
-        .header('content-disposition', `attachment; filename="${file.name.replace(/["\\]/g, '_')}"`)
+        .header('content-disposition', attachment(file.name))
         .send(firmware.files.open(firmwareId));
     });
   };

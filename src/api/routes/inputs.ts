@@ -60,7 +60,8 @@ export function inputsRoutes(ctx: ApiContext): FastifyPluginAsync {
       config: { access: 'admin' },
       schema: {
         tags: ['inputs'], summary: 'Replaces the digital inputs; their sources restart at once',
-        description: `An MQTT password sent as ${MASK} keeps the stored password of the input with that id.`,
+        description: `An MQTT password sent as ${MASK} keeps the stored password of the input with that id. A manual input that was manual keeps its level: `
+          + 'its signal is set with PUT /inputs/{id}/signal (a new manual input takes the level given).',
         body: InputsBody, response: { 200: Type.Array(InputConfigSchema), ...errors(400, 401, 403) },
       },
     }, async (request) => {
@@ -70,6 +71,9 @@ export function inputsRoutes(ctx: ApiContext): FastifyPluginAsync {
         const body = (request.body as unknown as DigitalInputConfig[]).map((c) => {
           const before = previous.get(c.id)?.source;
           if (c.source?.kind === 'mqtt' && c.source.password === MASK && before?.kind === 'mqtt') return { ...c, source: { ...c.source, password: before.password } };
+          // A manual input's level is its signal (PUT /inputs/{id}/signal): a page saved with the
+          // level it loaded must not undo a signal given since (a load shedding turned off).
+          if (c.source?.kind === 'manual' && before?.kind === 'manual') return { ...c, source: { ...c.source, high: before.high } };
           return c;
         });
         const validation = validateInputConfigs(body, ['body']);

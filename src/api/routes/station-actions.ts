@@ -98,9 +98,15 @@ export function stationActionsRoutes(ctx: ApiContext): FastifyPluginAsync {
     route('remote-start', 'user', 'RemoteStartTransaction: starts a charge for idTag (B1 remote-only, W5)', RemoteStartBody, async (request) => {
       // remote-only and free stations accept this idTag for the start it asks for (B1), also
       // after a restart of Fuseguard (stored before the request goes).
-      await ctx.sessions.expectRemoteStart(request.params.id, request.body.idTag);
-      return sendCommand(ctx, request, request.params.id, 'RemoteStartTransaction',
-        { idTag: request.body.idTag, ...(request.body.connectorId !== undefined ? { connectorId: request.body.connectorId } : {}) }, 'station.remote-start');
+      const { id } = request.params;
+      const { idTag } = request.body;
+      await ctx.sessions.expectRemoteStart(id, idTag);
+      // Refused, or surely not applied (not sent, a CALLERROR): no start comes. Unanswered: it may.
+      const outcome = await sendCommand(ctx, request, id, 'RemoteStartTransaction',
+        { idTag, ...(request.body.connectorId !== undefined ? { connectorId: request.body.connectorId } : {}) }, 'station.remote-start')
+        .catch(async (error: unknown) => { await ctx.sessions.forgetRemoteStart(id, idTag); throw error; });
+      if (!outcome.accepted && outcome.outcome !== 'timeout') await ctx.sessions.forgetRemoteStart(id, idTag);
+      return outcome;
     });
 
     route('remote-stop', 'user', 'RemoteStopTransaction: stops the ongoing session of a connector (or a transaction)', RemoteStopBody, async (request) => {

@@ -81,6 +81,22 @@ export class FirmwareRepository {
     await tables(this.db).updateTable('firmware_rollouts').set(change).where('station_id', '=', stationId).execute();
   }
 
+  /**
+   * The queued update of `firmwareId` goes out: marked sent in one statement, so that a cancel or
+   * another file queued meanwhile is never sent by mistake. False: it is no longer that update.
+   */
+  async claimQueued(stationId: string, firmwareId: string, at: number): Promise<boolean> {
+    const result = await tables(this.db).updateTable('firmware_rollouts').set({ status: 'sent', sent_at: at, updated_at: at })
+      .where('station_id', '=', stationId).where('firmware_id', '=', firmwareId).where('status', '=', 'queued').executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Cancels a station's update while it waits (status queued, in one statement); false if none waits. */
+  async deleteQueued(stationId: string): Promise<boolean> {
+    const result = await tables(this.db).deleteFrom('firmware_rollouts').where('station_id', '=', stationId).where('status', '=', 'queued').executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
   /** Removes a station's rollout state (cancelled while queued, or cleared); false if none. */
   async deleteRollout(stationId: string): Promise<boolean> {
     const result = await tables(this.db).deleteFrom('firmware_rollouts').where('station_id', '=', stationId).executeTakeFirst();

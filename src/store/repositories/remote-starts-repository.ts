@@ -17,7 +17,17 @@ export class RemoteStartsRepository {
     return row !== undefined && Number(row.until_at) >= at;
   }
 
-  /** The start came: no longer expected. */
+  /**
+   * The start came: uses the expectation up, in one statement, so that two starts at once cannot
+   * both use it. Whether there was one, valid at `at`.
+   */
+  async take(stationId: string, idTag: string, at: number, db: Db = this.db): Promise<boolean> {
+    const result = await db.deleteFrom('remote_starts').where('station_id', '=', stationId).where('id_tag', '=', idTag)
+      .where('until_at', '>=', at).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /** The request did not reach the station, or it refused: no start is expected. */
   async forget(stationId: string, idTag: string, db: Db = this.db): Promise<void> {
     await db.deleteFrom('remote_starts').where('station_id', '=', stationId).where('id_tag', '=', idTag).execute();
   }
