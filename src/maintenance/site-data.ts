@@ -3,10 +3,12 @@
 import { FACTORY_LOGIN, FACTORY_PASSWORD } from '../api/auth/credential-rules.js';
 import { acceptableCost, hashPassword } from '../api/auth/passwords.js';
 import type { Db } from '../store/database.js';
-import { BACKUP_TABLES, ADDED_LATER, readTables, restoreTables, type BackupTableRows, type RestoreOptions, type TableCounts } from '../store/site-data.js';
+import { BACKUP_TABLES, ADDED_LATER, readTables, type BackupTableRows } from '../store/site-data.js';
 import type { UserRow } from '../store/schema.js';
 
 export { BACKUP_TABLES, countTables, factoryReset, RESET_SETTINGS, type BackupTable, type FactoryResetSummary, type RestoreOptions, type TableCounts } from '../store/site-data.js';
+/** Replaces the site's data by a checked backup's, in one transaction: on any error nothing is changed. */
+export { restoreTables as restoreBackupContents } from '../store/site-data.js';
 
 export const BACKUP_KIND = 'fuseguard-backup';
 
@@ -25,14 +27,6 @@ export class BackupContentsError extends Error {
 /** Every backed-up table, as rows. */
 export async function readBackupContents(db: Db, at: number, fuseguardVersion: string): Promise<BackupContents> {
   return { kind: BACKUP_KIND, formatVersion: 1, createdAt: at, fuseguardVersion, tables: await readTables(db) };
-}
-
-/**
- * Replaces the site's data by the backup's, in one transaction (`trx`): on any error nothing is
- * changed. Restoring credentials ends every browser session (the logins may differ now).
- */
-export function restoreBackupContents(trx: Db, contents: BackupContents, options: RestoreOptions): Promise<TableCounts> {
-  return restoreTables(trx, contents, options);
 }
 
 /** Checks what a decrypted backup holds, before anything is changed. */

@@ -1,7 +1,7 @@
 // What is worth knowing about a zone's configuration, for the API, the UI and the site file apply
 // (issue 16): the stored rows through the pure rule of domain/topology/zone-draw.ts. Warnings
 // only: a zone whose children can draw more than it is a normal, shared installation.
-import { isPhaseWiring, zoneDrawWarnings, type Phase, type ZoneDrawConnector } from '../domain/index.js';
+import { DEFAULT_WIRING, isPhaseWiring, zoneDrawWarnings, type Phase, type ZoneDrawConnector } from '../domain/index.js';
 import type { ConnectorRow, StationRow, ZoneRow } from '../store/schema.js';
 
 export type ZoneWarningCode = 'children-above-zone';
@@ -29,7 +29,7 @@ export function zoneWarnings(
     const zone = zoneOf.get(c.station_id);
     if (zone === undefined) continue;
     // An unknown wiring counts on every phase, as the allocation counts it (phases.ts).
-    const wiring = isPhaseWiring(c.phases) ? c.phases : 'L1L2L3';
+    const wiring = isPhaseWiring(c.phases) ? c.phases : DEFAULT_WIRING;
     draw.push({ zone, wiring, maxCurrentA: c.max_current_a, dcMaxPowerW: c.type === 'DC' ? c.max_power_w : null });
   }
   const specs = zones.map((z) => ({ name: z.name, parent: z.parent, maxCurrentA: z.max_current_a, mode: z.mode }));

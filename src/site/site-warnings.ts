@@ -17,7 +17,7 @@ export function siteFileWarnings(site: SiteFile): SiteWarning[] {
   const zones = flattenZones(site.zones);
   const paths = new Map(zones.map((z) => [z.zone.name, z.path] as const));
   const connectors = (site.stations ?? []).flatMap((s) => s.connectors.map((c) => ({
-    zone: s.zone, wiring: c.phases ?? 'L1L2L3', maxCurrentA: c.maxCurrentA ?? 32, dcMaxPowerW: c.type === 'DC' ? c.maxPowerW : undefined,
+    zone: s.zone, wiring: c.phases ?? DEFAULT_WIRING, maxCurrentA: c.maxCurrentA ?? 32, dcMaxPowerW: c.type === 'DC' ? c.maxPowerW : undefined,
   })));
   const zoneWarnings = zoneDrawWarnings(zones.map(zoneSpec), connectors).map((w) => ({ path: paths.get(w.zone) ?? '/zones', message: w.message }));
   return [...zoneWarnings, ...socketMinimumWarnings(site)];

@@ -35,11 +35,9 @@ export class LogsRepository {
     await db.executeQuery(this.insert(entry));
   }
 
+  /** The newest lines [200], of a station or a level. */
   list(filter: { stationId?: string; level?: LogRow['level']; limit?: number } = {}): Promise<LogRow[]> {
-    let query = this.db.selectFrom('logs').selectAll();
-    if (filter.stationId !== undefined) query = query.where('station_id', '=', filter.stationId);
-    if (filter.level !== undefined) query = query.where('level', '=', filter.level);
-    return query.orderBy('id', 'desc').limit(filter.limit ?? 200).execute();
+    return this.query({ ...filter, limit: filter.limit ?? 200 });
   }
 
   /** The lines that match, newest first. */
