@@ -73,7 +73,7 @@ function setUp(count: number, verify = false) {
   };
   const heldInSnapshot = (key: string) => state.snapshot().connectors.find((c) => c.id === key)?.heldA;
   return {
-    state, held, runtimes, round, heldInSnapshot, advance: (ms: number) => { clock += ms; }, now,
+    state, held, dispatcher, runtimes, round, heldInSnapshot, advance: (ms: number) => { clock += ms; }, now,
     work: () => ({ controlCalls, readyCalls }), sent, sentLimits, hung,
     /** A round that does not wait for the stations' answers. */
     apply: () => {
@@ -158,6 +158,21 @@ describe('incremental dispatch (issue 15)', () => {
     t.held.onChange = () => undefined;
     t.held.sent(t.runtimes[0], 'live', { limitA: 20, validToAt: liveEndAt(t.now(), LIVE_S), numberPhases: 3 });
     await expect(t.round()).rejects.toThrow(/incremental dispatch (left out CP-0\/1|: zone Z)/);
+  });
+
+  it('reads again the connectors whose held bound moved between the snapshot and the dispatch of a round spread over turns (D8)', async () => {
+    const t = setUp(2, true);
+    await t.round(); // both held at 0 A up to the end of this grid's second half-life
+    await t.round();
+    // From the grid's half-way boundary on, a new live profile would run past that end: each is
+    // counted at its 6 A failsafe from then (the 'live-end' span), not at 0 A.
+    const halfWayAt = liveEndAt(t.now(), LIVE_S) - LIVE_S * 500;
+    t.advance(halfWayAt - t.now() - 1_500); // before the second they are read again at
+    const result = allocate(t.state.snapshot(), t.now());
+    t.advance(3_000); // the round's turns: the boundary passed meanwhile, nobody told
+    IncrementalStateError.rethrow = false;
+    expect(() => t.dispatcher.apply(result)).not.toThrow();
+    await t.dispatcher.settled();
   });
 
   it('renews in time the live profile of a connector back from offline, though the others were renewed while it was away (D5)', async () => {

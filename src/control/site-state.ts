@@ -191,8 +191,18 @@ export class SiteState {
     }
   }
 
-  /** The connectors touched since the last call (the dispatcher's share of `touch`). */
+  /**
+   * The connectors touched since the last call (the dispatcher's share of `touch`), with those
+   * whose held bound may have moved by now: a round spread over turns dispatches later than its
+   * snapshot was made, and a live profile may have ended in between (D8).
+   */
   takeTouched(): Set<ConnectorRuntime> {
+    // Left in wakeAt: the next snapshot reads them again and touches them once more (their input
+    // is made again then, and the next dispatch looks at them with it).
+    const nowS = Math.floor(this.now() / 1000);
+    for (const [second, runtimes] of this.wakeAt) {
+      if (second <= nowS) for (const runtime of runtimes) this.touchedForDispatch.add(runtime);
+    }
     const touched = this.touchedForDispatch;
     this.touchedForDispatch = new Set();
     return touched;
