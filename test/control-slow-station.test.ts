@@ -1,9 +1,11 @@
 // D8, O6: one station that answers nothing holds up no other. Its requests wait for their
 // timeout (one at a time on its link), while another station is provisioned and charges at once;
-// the silent one stays counted at its maximum in its own zone.
+// the silent one stays counted at its maximum in its own zone. One that drops a reduction is
+// counted at what it may still draw, and the others come down instead.
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimStation } from '../src/sim/index.js';
 import type { SiteFile } from '../src/site/site-schema.js';
+import { startApiHarness, type ApiHarness } from './helpers/api-client.js';
 import { bootRaw, connectRaw, startHarness, waitFor, type Harness, type RawStation } from './helpers/harness.js';
 
 const site: SiteFile = {
@@ -50,4 +52,42 @@ describe('a silent station (D8, O6)', () => {
     expect(control.connectorControl(control.state.connectors.get('MUTE/1')!)).toMatchObject({ state: 'not-provisioned', heldA: 16 });
     expect(control.lastResult?.zones.find((z) => z.zone === 'Silent row')?.reservedA).toEqual([16, 16, 16]);
   });
+});
+
+describe('a station that drops a reduction (D8)', () => {
+  let h: ApiHarness;
+  const sims: SimStation[] = [];
+  afterEach(async () => {
+    for (const sim of sims.splice(0)) await sim.stop();
+    await h?.cleanup();
+  });
+
+  it('after the patience the others come down instead; once its request times out it is cut and shared again', async () => {
+    const twoCars: SiteFile = {
+      settings: { meterValueSampleIntervalS: 1 },
+      zones: [{ name: 'Z', maxCurrentA: 32, mode: 'static', authMode: 'lms-allow-all' }],
+      stations: ['A', 'B'].map((id) => ({ id, zone: 'Z', connectors: [{ id: 1, maxCurrentA: 32 }] })),
+    };
+    h = await startApiHarness(twoCars, { control: { debounceMs: 20, liveProfileDurationS: 60, commandTimeoutMs: 4_000, reductionPatienceMs: 500 } });
+    const [a, b] = ['A', 'B'].map((id) => new SimStation({ id, url: h.app.ocppUrl, tickIntervalMs: 100 }));
+    sims.push(a, b);
+    for (const sim of [a, b]) {
+      await sim.start();
+      await sim.plugIn(1, { batteryWh: 60_000, maxCurrentA: 32, phases: 3 });
+      await sim.presentBadge(1, 'CAR');
+    }
+    await waitFor(() => a.getLimitA(1) === 16 && b.getLimitA(1) === 16, 'two cars share 32 A');
+
+    b.dropChargingProfiles = true;
+    expect((await h.admin.put('/api/zones/Z', { maxCurrentA: 24, mode: 'static' })).status).toBe(200);
+    // B left its cut to 12 A unanswered and still allows 16 A: A comes down to 24 - 16 = 8 A,
+    // long before B's request times out (shared as if B held 12 A, the zone would carry 28 A).
+    await waitFor(() => a.getLimitA(1) === 8, 'A shares around B', 3_000);
+    expect(b.getLimitA(1)).toBe(16);
+    const control = h.app.control!;
+    expect(control.lastResult?.setpoints.find((s) => s.connectorId === 'B/1')).toMatchObject({ currentA: 16, controllable: false, reason: { code: 'not-answering' } });
+
+    b.dropChargingProfiles = false;
+    await waitFor(() => a.getLimitA(1) === 12 && b.getLimitA(1) === 12, 'shared again once B takes its cut', 15_000);
+  }, 30_000);
 });

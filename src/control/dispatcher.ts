@@ -34,6 +34,11 @@ export interface DispatcherOptions {
    * on it and their expiry is judged on it. Default: Fuseguard's own clock.
    */
   stationNow?: (stationId: string) => number;
+  /**
+   * How long a reduction may go unanswered [REDUCTION_PATIENCE_MS]: then its connector is counted
+   * at what it may still draw and not allocated (notAnswering), so that the others come down instead.
+   */
+  reductionPatienceMs?: number;
   /** An answer came: allocate again (raises that waited for it may go now). */
   answered: () => void;
 }
@@ -51,6 +56,12 @@ export const REFUSALS_BEFORE_FLAG = 3;
 export const RENEWALS_PER_ROUND = 250;
 /** How many renewals start in one turn of the event loop. */
 export const RENEWALS_PER_TURN = 25;
+/**
+ * D8: a station that drops a reduction (or answers only when the command times out, 30 s) keeps
+ * what it held meanwhile; after this long the others are shared around it instead. Stations answer
+ * in well under a second; a slow link only costs the others some current for a while.
+ */
+export const REDUCTION_PATIENCE_MS = 2_000;
 const TOLERANCE_A = 1e-6;
 
 export class Dispatcher {
@@ -62,6 +73,8 @@ export class Dispatcher {
   private readonly renewDue = new Set<string>();
   /** The live profile in flight per connector (one at a time), with what it carries. */
   private readonly inFlight = new Map<string, { run: Promise<void>; toA: number; phaseCount: number; validToAt: number }>();
+  /** Connectors whose reduction in flight is unanswered past the patience (isNotAnswering). */
+  private readonly notAnswering = new Set<string>();
   /** The queue (or one given up for a reload) still holds renewals: a round walks the site again if the queue cannot go on. */
   private renewalsLeft = false;
   /**
@@ -124,6 +137,15 @@ export class Dispatcher {
 
   inFlightCount(): number {
     return this.inFlight.size;
+  }
+
+  /**
+   * D8: a reduction sent to the connector is unanswered past the patience: until that send
+   * resolves (an answer, or its timeout) nothing more reaches it, and it may still draw what it
+   * held; the allocation counts it so and shares the rest among the others.
+   */
+  isNotAnswering(runtime: ConnectorRuntime): boolean {
+    return this.notAnswering.size > 0 && this.notAnswering.has(runtime.key);
   }
 
   /** Resolves once no live profile is in flight. */
@@ -463,10 +485,17 @@ export class Dispatcher {
     // It ends with every other live profile of this half-life (liveEndAt), on the station's clock.
     const at = this.stationNow(runtime.stationId);
     const endAt = liveEndAt(at, this.options.liveProfileDurationS());
+    // A reduction unanswered past the patience: the others are shared around what it still holds.
+    const patience = toA < nowBefore ? setTimeout(() => this.overdue(runtime, entry, toA, nowBefore), this.options.reductionPatienceMs ?? REDUCTION_PATIENCE_MS) : null;
+    patience?.unref();
     const run = this.send(runtime, toA, phases.length as 1 | 2 | 3, at, endAt).then((plainAcceptance) => { plain = plainAcceptance; }, (error: unknown) => {
       this.log.error(`live profile failed: ${error instanceof Error ? error.message : String(error)}`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
     }).finally(() => {
       this.inFlight.delete(runtime.key);
+      if (patience) clearTimeout(patience);
+      // It answered (or its send timed out): allocated again, from what it holds now.
+      const wasNotAnswering = this.notAnswering.delete(runtime.key);
+      if (wasNotAnswering) this.state.touch(runtime);
       // Not taken: an older live profile may fall due sooner than this one would have.
       if (!plain) this.nextRenewalAt = -Infinity;
       const wanted = this.waiting.delete(runtime.key);
@@ -474,7 +503,7 @@ export class Dispatcher {
       // Lower now: the allocation, which counts what it may draw now, may give others more.
       const loweredNow = after.countedA('now') < nowBefore;
       const lowered = after.countedA('live-end') < boundBefore || after.countedPhases('live-end').length < phasesBefore;
-      if (wanted || !plain || loweredNow || (lowered && this.roomWanted)) this.options.answered();
+      if (wanted || !plain || loweredNow || wasNotAnswering || (lowered && this.roomWanted)) this.options.answered();
       // The last of a batch of renewals answered: the next batch (see renew).
       if (renewalBatch === this.batchId && --this.batchPending === 0 && this.batchTimer) {
         clearTimeout(this.batchTimer);
@@ -483,8 +512,18 @@ export class Dispatcher {
       }
     });
     // Its end on the station's clock: when it falls due on Fuseguard's is worked out at each look (U3: clocks move).
-    this.inFlight.set(runtime.key, { run, toA, phaseCount: phases.length, validToAt: endAt });
+    const entry = { run, toA, phaseCount: phases.length, validToAt: endAt };
+    this.inFlight.set(runtime.key, entry);
     return true;
+  }
+
+  /** The patience of a reduction ran out: still unanswered, the next round shares around it (isNotAnswering). */
+  private overdue(runtime: ConnectorRuntime, entry: object, toA: number, fromA: number): void {
+    if (this.stopped || this.inFlight.get(runtime.key) !== entry) return;
+    this.notAnswering.add(runtime.key);
+    this.state.touch(runtime);
+    this.log.warn(`connector ${runtime.connectorId} has not answered a reduction from ${fromA} A to ${toA} A for ${(this.options.reductionPatienceMs ?? REDUCTION_PATIENCE_MS) / 1000} s: counted at what it may still draw, the others share the rest until it answers`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
+    this.options.answered();
   }
 
   /** Sends a live profile; resolves true for a plain acceptance (nothing more for a round to do). */

@@ -40,6 +40,8 @@ export interface ConnectorRuntime {
 export interface ConnectorControl {
   heldA?: number;
   provisioned: boolean;
+  /** A reduction sent to it is unanswered past the dispatcher's patience (ConnectorInput.notAnswering). */
+  notAnswering?: boolean;
   untilAt?: number;
 }
 
@@ -498,6 +500,7 @@ export class SiteState {
       id: c.key, stationId: c.stationId, zone: c.zone, kind: c.kind, wiring: c.wiring, maxCurrentA: c.maxCurrentA,
       minCurrentA: c.minCurrentA, maxPowerW: c.maxPowerW, vip: c.stationVip, stationConnected: connected,
       heldA: control?.heldA, provisioned: control && !control.provisioned ? false : undefined,
+      notAnswering: control?.notAnswering === true ? true : undefined,
       wiringUnknown: c.wiringUnknown ? true : undefined,
       session: c.session ? { startedAt: c.session.startedAt, energyWh: c.session.energyWh, vip: c.session.vip } : null,
       measured: c.measured,

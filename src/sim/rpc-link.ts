@@ -62,9 +62,12 @@ export interface RpcLinkEvents {
   frame: [string];
 }
 
+/** What a handler returns to leave a request unanswered (a station that drops it). */
+export const NO_ANSWER: unique symbol = Symbol('no answer');
+
 export type ServerHandler<A extends ServerAction> = (
   params: ServerCalls[A]['req'],
-) => ServerCalls[A]['conf'] | Promise<ServerCalls[A]['conf']>;
+) => ServerCalls[A]['conf'] | typeof NO_ANSWER | Promise<ServerCalls[A]['conf'] | typeof NO_ANSWER>;
 
 export class RpcLink extends EventEmitter<RpcLinkEvents> {
   private readonly client: Client;
@@ -159,7 +162,8 @@ export class RpcLink extends EventEmitter<RpcLinkEvents> {
       const policy = this.accepted ? 'answer' : (this.options.beforeBoot ?? 'answer');
       if (policy === 'refuse') throw createRPCError('SecurityError', 'not registered: BootNotification not accepted yet', {});
       if (policy === 'ignore') return NOREPLY as unknown as Record<string, unknown>;
-      return (await handler(params as ServerCalls[A]['req'])) as Record<string, unknown>;
+      const answer = await handler(params as ServerCalls[A]['req']);
+      return (answer === NO_ANSWER ? NOREPLY : answer) as Record<string, unknown>;
     });
   }
 

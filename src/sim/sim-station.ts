@@ -43,6 +43,8 @@ export class SimStation extends EventEmitter<SimStationEvents> {
   readonly profiles: ChargingProfileSet;
   /** While true, every SetChargingProfile is answered Rejected (a misbehaving firmware). */
   refuseChargingProfiles = false;
+  /** While true, every SetChargingProfile goes unanswered (a firmware that drops requests): the central system waits for its timeout. */
+  dropChargingProfiles = false;
   /**
    * Every request from the central system that arrived before the BootNotification of its
    * connection was answered Accepted (whatever `beforeBoot` did with it), station clock.
@@ -177,6 +179,7 @@ export class SimStation extends EventEmitter<SimStationEvents> {
       transactionIdOf: (c) => (c.session ? this.outbox.transactionIdOf(c.session.key) : undefined),
       limitsChanged: () => this.checkLimits(this.now()),
       refusesProfiles: () => this.refuseChargingProfiles,
+      dropsProfiles: () => this.dropChargingProfiles,
       authorize: (idTag) => this.authorize(idTag),
       beginSession: (c, idTag, profile) => void this.beginSession(c, idTag, profile),
       endSession: (c, reason) => void this.endSession(c, reason),

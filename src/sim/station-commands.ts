@@ -15,7 +15,7 @@ import type {
   StopReason,
   TriggerableMessage,
 } from './ocpp-types.js';
-import type { RpcLink } from './rpc-link.js';
+import { NO_ANSWER, type RpcLink } from './rpc-link.js';
 import type { StationConfig } from './station-config.js';
 import type { Connector } from './station-physics.js';
 
@@ -34,6 +34,8 @@ export interface StationCommandHost {
   limitsChanged(): void;
   /** A firmware that refuses every SetChargingProfile, as some real stations do at times. */
   refusesProfiles(): boolean;
+  /** Leaves every SetChargingProfile unanswered (SimStation.dropChargingProfiles). */
+  dropsProfiles(): boolean;
   authorize(idTag: string): Promise<{ info: IdTagInfo; local: boolean }>;
   beginSession(c: Connector, idTag: string, profile?: ChargingProfile): void;
   endSession(c: Connector, reason: StopReason): void;
@@ -129,6 +131,10 @@ export function registerStationCommands(link: RpcLink, host: StationCommandHost)
   });
 
   link.handle('SetChargingProfile', (req) => {
+    if (host.dropsProfiles()) {
+      host.warn('SetChargingProfile dropped: this station leaves it unanswered');
+      return NO_ANSWER;
+    }
     if (host.refusesProfiles()) {
       host.warn('SetChargingProfile Rejected: this station refuses charging profiles');
       return { status: 'Rejected' };

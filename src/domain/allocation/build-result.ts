@@ -8,7 +8,7 @@ import type { AllocationSettings } from '../settings.js';
 import type { FailsafeReason } from '../limits/failsafe.js';
 import type { ConnectorInput, ConnectorState, DemandState, SiteSnapshot, ZoneInput } from '../snapshot.js';
 import { rollUp, type ZoneIndex } from '../topology/zone-index.js';
-import { CANDIDATE, IDLE, NOT_PROVISIONED, OFFLINE, previous, UNCONTROLLED, type Prepared } from './prepare.js';
+import { CANDIDATE, IDLE, NOT_ANSWERING, NOT_PROVISIONED, OFFLINE, previous, UNCONTROLLED, type Prepared } from './prepare.js';
 import type { Selection } from './selection.js';
 import { BOUND_BY_OWN_MAX, type FillResult } from './water-fill.js';
 
@@ -26,6 +26,7 @@ export interface BuildInput {
 const IDLE_REASON: SetpointReason = { code: 'idle' };
 const UNCONTROLLED_REASON: SetpointReason = { code: 'uncontrolled' };
 const NOT_PROVISIONED_REASON: SetpointReason = { code: 'not-provisioned' };
+const NOT_ANSWERING_REASON: SetpointReason = { code: 'not-answering' };
 
 /** Builds the result, yielding after every `stepConnectors` connectors (see allocateSteps). */
 export function* buildResultSteps(input: BuildInput, stepConnectors: number): Generator<void, AllocationResult> {
@@ -62,11 +63,12 @@ export function* buildResultSteps(input: BuildInput, stepConnectors: number): Ge
     let reason: SetpointReason;
     if (status === IDLE) {
       reason = IDLE_REASON;
-    } else if (status === OFFLINE || status === NOT_PROVISIONED || status === UNCONTROLLED) {
+    } else if (status === OFFLINE || status === NOT_PROVISIONED || status === NOT_ANSWERING || status === UNCONTROLLED) {
       // Not allocated: counted at what it holds (D2, D6, D8); an offline one keeps its memory.
       currentA = p.assumedA[i];
       controllable = false;
-      reason = status === UNCONTROLLED ? UNCONTROLLED_REASON : status === NOT_PROVISIONED ? NOT_PROVISIONED_REASON : offlineReason(c, p.failsafe.get(i)?.reason);
+      reason = status === UNCONTROLLED ? UNCONTROLLED_REASON : status === NOT_PROVISIONED ? NOT_PROVISIONED_REASON
+        : status === NOT_ANSWERING ? NOT_ANSWERING_REASON : offlineReason(c, p.failsafe.get(i)?.reason);
       const kept = status === UNCONTROLLED ? undefined : p.stored[i];
       if (kept) states[stateCount++] = kept;
     } else if (status !== CANDIDATE) {

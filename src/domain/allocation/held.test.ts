@@ -31,6 +31,17 @@ describe('held limits in the allocation (D8)', () => {
     expect(allocate({ zones: [{ ...zone, maxCurrentA: 32 }], connectors: [idle, car('b/1')] }, now).setpoints[1].currentA).toBe(26);
   });
 
+  it('a charging connector whose reduction goes unanswered is counted at what it may still draw, and the others come down instead', () => {
+    // The case of fuzzer seed 21966: c/1 was cut to a fair 13.3 A but its station dropped the
+    // request; it may still draw 20 A. Shared as if it held 13.3 A, the zone carries 46.7 A.
+    const stuck = car('c/1', { heldA: 20, notAnswering: true });
+    const result = allocate({ zones: [zone], connectors: [car('a/1', { heldA: 13.3 }), car('b/1', { heldA: 13.3 }), stuck] }, now);
+    expect(result.setpoints.map((s) => [s.currentA, s.controllable, s.reason.code])).toEqual([[10, true, 'zone-limit'], [10, true, 'zone-limit'], [20, false, 'not-answering']]);
+    expect(result.zones[0].reservedA).toEqual([20, 20, 20]);
+    // Without heldA, at its maximum.
+    expect(allocate({ zones: [zone], connectors: [car('a/1'), car('c/1', { notAnswering: true, maxCurrentA: 16 })] }, now).setpoints[0].currentA).toBe(24);
+  });
+
   it('without heldA the rules of D1-D3 apply as before', () => {
     const result = allocate({ zones: [zone], connectors: [car('a/1', { stationConnected: false, minCurrentA: 6 }), car('b/1')] }, now);
     expect(result.setpoints.map((s) => s.currentA)).toEqual([6, 32]);

@@ -23,6 +23,8 @@ export const UNKNOWN_ZONE = 3;
 export const UNCONTROLLED = 4;
 /** D8: connected, failsafe not acknowledged yet: counted at what it may hold, not allocated. */
 export const NOT_PROVISIONED = 5;
+/** D8: a reduction to it is unanswered past the patience: counted at what it may hold, not allocated. */
+export const NOT_ANSWERING = 6;
 
 /** Each pass over the connectors yields after this many (a few ms on a slow, busy machine). */
 export const STEP_CONNECTORS = 1_024;
@@ -194,7 +196,7 @@ function readConnectors(
     zoneOf[i] = z;
     if (z < 0) { status[i] = UNKNOWN_ZONE; continue; }
     status[i] = c.uncontrolled === true ? UNCONTROLLED : c.stationConnected === false ? OFFLINE
-      : c.provisioned === false ? NOT_PROVISIONED : c.session ? CANDIDATE : IDLE;
+      : c.provisioned === false ? NOT_PROVISIONED : c.notAnswering === true ? NOT_ANSWERING : c.session ? CANDIDATE : IDLE;
     const dc = c.kind === 'DC';
     p.dc[i] = dc ? 1 : 0;
     // Per-zone sums are counted at the connector's own zone and rolled up afterwards. Three phases
@@ -252,7 +254,7 @@ function decideCandidates(
   for (let i = from; i < to; i++) {
     conStart[i] = at;
     if (status[i] !== CANDIDATE) {
-      if ((status[i] === OFFLINE || status[i] === NOT_PROVISIONED) && stored[i]) stateCount++;
+      if ((status[i] === OFFLINE || status[i] === NOT_PROVISIONED || status[i] === NOT_ANSWERING) && stored[i]) stateCount++;
       continue;
     }
     stateCount++;
@@ -323,7 +325,7 @@ function keepState(p: Prepared, i: number, prev: ConnectorState, demand: DemandD
  * D2, D3, D6, D8: what the connectors that are not allocated hold, once every minimum is known (D1);
  * minSum rolled up. With heldA (D8) each is counted at it: offline, not provisioned, and idle ones
  * too (a car may plug in before the next round). Without it: an offline one at its failsafe (a DC
- * at its last setpoint), a not-provisioned one at its maximum, an idle one at 0 A. An uncontrolled
+ * at its last setpoint), a not-provisioned or not-answering one at its maximum, an idle one at 0 A. An uncontrolled
  * connector holds its maximum: whatever it is told, it may draw that much.
  */
 function holdOffline(
@@ -338,7 +340,7 @@ function holdOffline(
     let assumed: number;
     if (status === UNCONTROLLED) {
       assumed = p.maxA[i];
-    } else if (status === NOT_PROVISIONED) {
+    } else if (status === NOT_PROVISIONED || status === NOT_ANSWERING) {
       assumed = heldA ?? p.maxA[i];
     } else if (status === IDLE) {
       if (heldA === undefined || heldA <= 0) continue;

@@ -30,6 +30,7 @@ function describe(t: Translate, amps: (v: unknown) => string, time: (at: number)
     case 'config-error': return t('dashboard.reason.config-error', { message: str(r.message) });
     case 'uncontrolled': return t('dashboard.reason.uncontrolled');
     case 'not-provisioned': return t('dashboard.reason.not-provisioned');
+    case 'not-answering': return t('dashboard.reason.not-answering');
     case 'external-cap': return t('dashboard.reason.external-cap', { capA: amps(r.capA) });
     case 'station-offline': {
       const failsafe = r.failsafe as { code?: string; zone?: string; phase?: string; sumA?: number; maxA?: number } | undefined;
