@@ -65,8 +65,11 @@ async function runAlone(seed: number): Promise<{ result: RunResult; scenario: Sc
  * 913868: a station that kept its profiles over a boot held one connector at 0 A by a live profile
  * and another at 26.5 A; a live profile equal to the first one's failsafe (the most it was counted
  * at) was sent before the second one's reduction was answered (D8).
+ * 21966: a station dropped its cut while a rebooted one came back on its failsafe; the others were
+ * shared as if the cut had been taken, and the zone stayed 0.7 A over its limit until the command
+ * timed out (D8: a connector whose reduction goes unanswered is now counted at what it holds).
  */
-const REGRESSION_SEEDS = [913868];
+const REGRESSION_SEEDS = [913868, 21966];
 
 // The databases of the runs go to memory when it can (SQLite syncs every commit).
 if (!env.TMPDIR && process.platform === 'linux') env.TMPDIR = '/dev/shm';
