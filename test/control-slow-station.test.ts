@@ -57,26 +57,31 @@ describe('a silent station (D8, O6)', () => {
 describe('a station that drops a reduction (D8)', () => {
   let h: ApiHarness;
   const sims: SimStation[] = [];
+  const twoCars = (): SiteFile => ({
+    settings: { meterValueSampleIntervalS: 1 },
+    zones: [{ name: 'Z', maxCurrentA: 32, mode: 'static', authMode: 'lms-allow-all' }],
+    stations: ['A', 'B'].map((id) => ({ id, zone: 'Z', connectors: [{ id: 1, maxCurrentA: 32 }] })),
+  });
+  /** Stations A and B, a car charging on each, sharing the zone's 32 A. */
+  const chargeTwoCars = async (harness: ApiHarness): Promise<SimStation[]> => {
+    const stations = ['A', 'B'].map((id) => new SimStation({ id, url: harness.app.ocppUrl, tickIntervalMs: 100 }));
+    sims.push(...stations);
+    for (const sim of stations) {
+      await sim.start();
+      await sim.plugIn(1, { batteryWh: 60_000, maxCurrentA: 32, phases: 3 });
+      await sim.presentBadge(1, 'CAR');
+    }
+    await waitFor(() => stations.every((sim) => sim.getLimitA(1) === 16), 'two cars share 32 A');
+    return stations;
+  };
   afterEach(async () => {
     for (const sim of sims.splice(0)) await sim.stop();
     await h?.cleanup();
   });
 
   it('after the patience the others come down instead; once its request times out it is cut and shared again', async () => {
-    const twoCars: SiteFile = {
-      settings: { meterValueSampleIntervalS: 1 },
-      zones: [{ name: 'Z', maxCurrentA: 32, mode: 'static', authMode: 'lms-allow-all' }],
-      stations: ['A', 'B'].map((id) => ({ id, zone: 'Z', connectors: [{ id: 1, maxCurrentA: 32 }] })),
-    };
-    h = await startApiHarness(twoCars, { control: { debounceMs: 20, liveProfileDurationS: 60, commandTimeoutMs: 4_000, reductionPatienceMs: 500 } });
-    const [a, b] = ['A', 'B'].map((id) => new SimStation({ id, url: h.app.ocppUrl, tickIntervalMs: 100 }));
-    sims.push(a, b);
-    for (const sim of [a, b]) {
-      await sim.start();
-      await sim.plugIn(1, { batteryWh: 60_000, maxCurrentA: 32, phases: 3 });
-      await sim.presentBadge(1, 'CAR');
-    }
-    await waitFor(() => a.getLimitA(1) === 16 && b.getLimitA(1) === 16, 'two cars share 32 A');
+    h = await startApiHarness(twoCars(), { control: { debounceMs: 20, liveProfileDurationS: 60, commandTimeoutMs: 4_000, answerPatienceMs: 500 } });
+    const [a, b] = await chargeTwoCars(h);
 
     b.dropChargingProfiles = true;
     expect((await h.admin.put('/api/zones/Z', { maxCurrentA: 24, mode: 'static' })).status).toBe(200);
@@ -89,5 +94,18 @@ describe('a station that drops a reduction (D8)', () => {
 
     b.dropChargingProfiles = false;
     await waitFor(() => a.getLimitA(1) === 12 && b.getLimitA(1) === 12, 'shared again once B takes its cut', 15_000);
+  }, 30_000);
+
+  it('a cut that waits behind a dropped renewal: the others come down too (a station that starts dropping usually drops a renewal first)', async () => {
+    h = await startApiHarness(twoCars(), { control: { debounceMs: 20, liveProfileDurationS: 10, commandTimeoutMs: 15_000, answerPatienceMs: 500, tickMs: 500 } });
+    const [a, b] = await chargeTwoCars(h);
+    const control = h.app.control!;
+    b.dropChargingProfiles = true;
+    // B's renewal (16 A again, no reduction) goes unanswered; the cut for B will wait behind it.
+    await waitFor(() => control.dispatcher.inFlightCount() > 0, 'a renewal of B in flight', 8_000);
+    expect((await h.admin.put('/api/zones/Z', { maxCurrentA: 24, mode: 'static' })).status).toBe(200);
+    await waitFor(() => a.getLimitA(1) === 8, 'A shares around B', 3_000);
+    expect(b.getLimitA(1)).toBe(16);
+    expect(control.lastResult?.setpoints.find((s) => s.connectorId === 'B/1')?.reason.code).toBe('not-answering');
   }, 30_000);
 });

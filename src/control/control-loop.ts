@@ -42,8 +42,8 @@ export interface ControlLoopOptions {
   renewalsPerTurn?: number;
   /** What a station's clock reads now (U3); its profiles are stamped on it. Default: `now`. */
   stationNow?: (stationId: string) => number;
-  /** How long a reduction may go unanswered before the others are shared around what its connector may still draw [2 s] (Dispatcher). */
-  reductionPatienceMs?: number;
+  /** How long a live profile may go unanswered before the others are shared around what its connector may still draw [2 s] (Dispatcher). */
+  answerPatienceMs?: number;
 }
 
 export class ControlLoop {
@@ -91,17 +91,19 @@ export class ControlLoop {
       answered: () => this.schedule(),
       renewalsPerBatch: options.renewalsPerBatch,
       renewalsPerTurn: options.renewalsPerTurn,
-      reductionPatienceMs: options.reductionPatienceMs,
+      answerPatienceMs: options.answerPatienceMs,
     });
     // D8: the allocation counts every connector at what its station may let it draw now.
     this.state.control = (runtime, connected) => {
       const ready = connected && this.provisioner.isReady(runtime);
       const view = this.held.view(runtime, this.liveProfileDurationS());
+      // Not answering: nothing reaches it, not even a renewal, so over all time as the dispatcher does.
+      const notAnswering = ready && this.dispatcher.isNotAnswering(runtime);
       return {
         // Commandable: what it may draw now (the dispatcher checks each raise further ahead).
-        heldA: runtime.kind === 'DC' ? undefined : view.countedA(ready ? 'now' : 'always'),
+        heldA: runtime.kind === 'DC' ? undefined : view.countedA(ready && !notAnswering ? 'now' : 'always'),
         provisioned: !connected || ready,
-        notAnswering: ready && this.dispatcher.isNotAnswering(runtime),
+        notAnswering,
         // The view holds until then on the station's clock (U3): on Fuseguard's, as far ahead.
         // A DC connector too: the dispatcher counts it from the same view.
         untilAt: view.untilAt - (stationNow(runtime.stationId) - now()),

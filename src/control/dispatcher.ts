@@ -35,10 +35,10 @@ export interface DispatcherOptions {
    */
   stationNow?: (stationId: string) => number;
   /**
-   * How long a reduction may go unanswered [REDUCTION_PATIENCE_MS]: then its connector is counted
+   * How long a live profile may go unanswered [ANSWER_PATIENCE_MS]: then its connector is counted
    * at what it may still draw and not allocated (notAnswering), so that the others come down instead.
    */
-  reductionPatienceMs?: number;
+  answerPatienceMs?: number;
   /** An answer came: allocate again (raises that waited for it may go now). */
   answered: () => void;
 }
@@ -57,11 +57,12 @@ export const RENEWALS_PER_ROUND = 250;
 /** How many renewals start in one turn of the event loop. */
 export const RENEWALS_PER_TURN = 25;
 /**
- * D8: a station that drops a reduction (or answers only when the command times out, 30 s) keeps
- * what it held meanwhile; after this long the others are shared around it instead. Stations answer
- * in well under a second; a slow link only costs the others some current for a while.
+ * D8: a station that drops a request (Fuseguard learns it when the command times out, 30 s) keeps
+ * what it held meanwhile, and a cut for it waits behind that request; after this long the others
+ * are shared around it instead. Stations answer in well under a second; a slow link only costs the
+ * others some current for a while.
  */
-export const REDUCTION_PATIENCE_MS = 2_000;
+export const ANSWER_PATIENCE_MS = 2_000;
 const TOLERANCE_A = 1e-6;
 
 export class Dispatcher {
@@ -72,8 +73,8 @@ export class Dispatcher {
   /** U3: stations whose clock moved; their live profiles go again, stamped on the new time. */
   private readonly renewDue = new Set<string>();
   /** The live profile in flight per connector (one at a time), with what it carries. */
-  private readonly inFlight = new Map<string, { run: Promise<void>; toA: number; phaseCount: number; validToAt: number }>();
-  /** Connectors whose reduction in flight is unanswered past the patience (isNotAnswering). */
+  private readonly inFlight = new Map<string, InFlight>();
+  /** Connectors whose live profile in flight is unanswered past the patience (isNotAnswering). */
   private readonly notAnswering = new Set<string>();
   /** The queue (or one given up for a reload) still holds renewals: a round walks the site again if the queue cannot go on. */
   private renewalsLeft = false;
@@ -140,9 +141,10 @@ export class Dispatcher {
   }
 
   /**
-   * D8: a reduction sent to the connector is unanswered past the patience: until that send
-   * resolves (an answer, or its timeout) nothing more reaches it, and it may still draw what it
-   * held; the allocation counts it so and shares the rest among the others.
+   * D8: a live profile sent to the connector is unanswered past the patience: until that send
+   * resolves (an answer, or its timeout) nothing more reaches it (a cut waits behind it), and it
+   * may still draw the most of what it held and what was sent; the allocation counts it so and
+   * shares the rest among the others.
    */
   isNotAnswering(runtime: ConnectorRuntime): boolean {
     return this.notAnswering.size > 0 && this.notAnswering.has(runtime.key);
@@ -485,14 +487,16 @@ export class Dispatcher {
     // It ends with every other live profile of this half-life (liveEndAt), on the station's clock.
     const at = this.stationNow(runtime.stationId);
     const endAt = liveEndAt(at, this.options.liveProfileDurationS());
-    // A reduction unanswered past the patience: the others are shared around what it still holds.
-    const patience = toA < nowBefore ? setTimeout(() => this.overdue(runtime, entry, toA, nowBefore), this.options.reductionPatienceMs ?? REDUCTION_PATIENCE_MS) : null;
-    patience?.unref();
-    const run = this.send(runtime, toA, phases.length as 1 | 2 | 3, at, endAt).then((plainAcceptance) => { plain = plainAcceptance; }, (error: unknown) => {
+    // Every send, not only reductions: a cut for it may come while a renewal or a raise is in flight,
+    // and waits behind it. Unanswered past the patience, the others are shared around what it holds.
+    const entry: InFlight = { run: Promise.resolve(), toA, phaseCount: phases.length, validToAt: endAt, answered: false };
+    const patience = setTimeout(() => this.overdue(runtime, entry, toA), this.options.answerPatienceMs ?? ANSWER_PATIENCE_MS);
+    patience.unref();
+    entry.run = this.send(runtime, toA, phases.length as 1 | 2 | 3, at, endAt, entry).then((plainAcceptance) => { plain = plainAcceptance; }, (error: unknown) => {
       this.log.error(`live profile failed: ${error instanceof Error ? error.message : String(error)}`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
     }).finally(() => {
       this.inFlight.delete(runtime.key);
-      if (patience) clearTimeout(patience);
+      clearTimeout(patience);
       // It answered (or its send timed out): allocated again, from what it holds now.
       const wasNotAnswering = this.notAnswering.delete(runtime.key);
       if (wasNotAnswering) this.state.touch(runtime);
@@ -512,22 +516,21 @@ export class Dispatcher {
       }
     });
     // Its end on the station's clock: when it falls due on Fuseguard's is worked out at each look (U3: clocks move).
-    const entry = { run, toA, phaseCount: phases.length, validToAt: endAt };
     this.inFlight.set(runtime.key, entry);
     return true;
   }
 
-  /** The patience of a reduction ran out: still unanswered, the next round shares around it (isNotAnswering). */
-  private overdue(runtime: ConnectorRuntime, entry: object, toA: number, fromA: number): void {
-    if (this.stopped || this.inFlight.get(runtime.key) !== entry) return;
+  /** The patience of a send ran out: still unanswered, the next round shares around it (isNotAnswering). */
+  private overdue(runtime: ConnectorRuntime, entry: InFlight, toA: number): void {
+    if (this.stopped || entry.answered || this.inFlight.get(runtime.key) !== entry) return;
     this.notAnswering.add(runtime.key);
     this.state.touch(runtime);
-    this.log.warn(`connector ${runtime.connectorId} has not answered a reduction from ${fromA} A to ${toA} A for ${(this.options.reductionPatienceMs ?? REDUCTION_PATIENCE_MS) / 1000} s: counted at what it may still draw, the others share the rest until it answers`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
+    this.log.warn(`connector ${runtime.connectorId} has not answered a live profile of ${toA} A for ${(this.options.answerPatienceMs ?? ANSWER_PATIENCE_MS) / 1000} s: counted at what it may still draw, the others share the rest until it answers`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
     this.options.answered();
   }
 
   /** Sends a live profile; resolves true for a plain acceptance (nothing more for a round to do). */
-  private async send(runtime: ConnectorRuntime, toA: number, numberPhases: 1 | 2 | 3, at: number, endAt: number): Promise<boolean> {
+  private async send(runtime: ConnectorRuntime, toA: number, numberPhases: 1 | 2 | 3, at: number, endAt: number, entry: InFlight): Promise<boolean> {
     const unit: ProfileUnit = { rateUnit: this.provisioner.capabilities(runtime.stationId)?.rateUnit ?? 'A', numberPhases };
     // In whole seconds of schedule from a start just before now.
     const durationS = Math.ceil((endAt - at) / 1000);
@@ -537,6 +540,7 @@ export class Dispatcher {
     const result = await this.commands.send(runtime.stationId, 'SetChargingProfile', { connectorId: runtime.connectorId, csChargingProfiles: profile }, { timeoutMs: this.options.commandTimeoutMs });
     const outcome = profileOutcome(result);
     this.held.answered(runtime, 'live', sendId, outcome);
+    entry.answered = true; // what follows (storing a flag) is not the station's delay
     if (outcome === 'accepted') {
       this.refusals.delete(runtime.key);
       if (this.state.uncontrolled.has(runtime.key)) {
@@ -561,6 +565,15 @@ export class Dispatcher {
     }
     return false;
   }
+}
+
+/** A live profile in flight: what it carries, until when, and whether the station answered yet. */
+interface InFlight {
+  run: Promise<void>;
+  toA: number;
+  phaseCount: number;
+  validToAt: number;
+  answered: boolean;
 }
 
 interface Step {

@@ -40,7 +40,7 @@ export interface ConnectorRuntime {
 export interface ConnectorControl {
   heldA?: number;
   provisioned: boolean;
-  /** A reduction sent to it is unanswered past the dispatcher's patience (ConnectorInput.notAnswering). */
+  /** A live profile sent to it is unanswered past the dispatcher's patience (ConnectorInput.notAnswering). */
   notAnswering?: boolean;
   untilAt?: number;
 }

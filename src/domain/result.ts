@@ -24,7 +24,7 @@ export type SetpointReason =
   | { code: 'station-offline'; assumption: 'held' | 'failsafe' | 'dc-last-setpoint'; failsafe?: FailsafeReason }
   /** D8: connected, but its failsafe profile is not acknowledged yet: counted at what it may hold (its maximum until then). */
   | { code: 'not-provisioned' }
-  /** D8: a reduction sent to it is unanswered past the patience: counted at what it may still hold, the others share around it. */
+  /** D8: a live profile sent to it is unanswered past the patience: counted at what it may still hold, the others share around it. */
   | { code: 'not-answering' }
   /** The station does not apply setpoints: currentA is its maximum, held for it. */
   | { code: 'uncontrolled' }

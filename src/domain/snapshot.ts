@@ -90,10 +90,10 @@ export interface ConnectorInput {
    */
   provisioned?: boolean;
   /**
-   * D8: a reduction sent to its station has gone unanswered for longer than the dispatcher's
-   * patience (the station drops requests, or one queued ahead of it): nothing reaches it until that
-   * request resolves, so it is counted at heldA (else its maximum) and not allocated: the others
-   * share what is left around what it may still draw [false].
+   * D8: a live profile sent to its station has gone unanswered for longer than the dispatcher's
+   * patience (the station drops requests): nothing reaches it until that request resolves, not
+   * even a cut, so it is counted at heldA (else its maximum) and not allocated: the others share
+   * what is left around what it may still draw [false].
    */
   notAnswering?: boolean;
   /** Present while the connector is active (A1); absent or null when idle. */

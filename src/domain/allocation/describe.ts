@@ -34,7 +34,7 @@ export function describeReason(reason: SetpointReason, timeLabel: (at: number) =
         ? `station offline, counted at its failsafe (${reason.failsafe ? describeFailsafe(reason.failsafe) : 'failsafe'})`
         : 'station offline, DC counted at its last setpoint';
     case 'not-provisioned': return 'station not provisioned yet (failsafe profile not acknowledged): counted at what it may hold';
-    case 'not-answering': return 'station does not answer a reduction: counted at what it may still hold, the others share around it';
+    case 'not-answering': return 'station does not answer its live profile: counted at what it may still hold, the others share around it';
     case 'uncontrolled': return 'station does not apply setpoints: counted at its maximum';
     case 'zone-limit': {
       const reserved = reason.reservedA > 0 ? `, ${fmt(reason.reservedA)} A held for what other stations may draw (offline, not provisioned, not answering, uncontrolled)` : '';

@@ -23,7 +23,7 @@ export const UNKNOWN_ZONE = 3;
 export const UNCONTROLLED = 4;
 /** D8: connected, failsafe not acknowledged yet: counted at what it may hold, not allocated. */
 export const NOT_PROVISIONED = 5;
-/** D8: a reduction to it is unanswered past the patience: counted at what it may hold, not allocated. */
+/** D8: a live profile sent to it is unanswered past the patience: counted at what it may hold, not allocated. */
 export const NOT_ANSWERING = 6;
 
 /** Each pass over the connectors yields after this many (a few ms on a slow, busy machine). */
