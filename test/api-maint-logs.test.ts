@@ -93,6 +93,7 @@ describe('logs, audit, report and metrics', () => {
     expect(value('fuseguard_zone_reserved_amperes{zone="Row A",phase="L1"}')).toBe(96);
     expect(value('fuseguard_zone_allocated_amperes{zone="Row B",phase="L1"}')).toBe(0);
     expect(value('fuseguard_setpoints_suspended')).toBe(1);
+    expect(value('fuseguard_setpoints_not_answering')).toBe(0);
     expect(text).toContain('fuseguard_zone_measured_amperes{zone="Row B",phase="L1"}');
     expect(value('fuseguard_control_round_duration_seconds_count')).toBeGreaterThan(0);
     expect(value('fuseguard_control_failsafe_computations_total')).toBeGreaterThan(0);

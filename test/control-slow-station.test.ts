@@ -91,18 +91,29 @@ describe('a station that drops a reduction (D8)', () => {
     expect(b.getLimitA(1)).toBe(16);
     const control = h.app.control!;
     expect(control.lastResult?.setpoints.find((s) => s.connectorId === 'B/1')).toMatchObject({ currentA: 16, controllable: false, reason: { code: 'not-answering' } });
+    expect((await h.admin.get('/metrics')).text).toContain('\nfuseguard_setpoints_not_answering 1\n');
 
     b.dropChargingProfiles = false;
     await waitFor(() => a.getLimitA(1) === 12 && b.getLimitA(1) === 12, 'shared again once B takes its cut', 15_000);
   }, 30_000);
 
-  it('a cut that waits behind a dropped renewal: the others come down too (a station that starts dropping usually drops a renewal first)', async () => {
+  it.each([
+    ['before', 0],
+    ['after', 800],
+  ])('a cut that waits behind a dropped renewal, wanted %s its patience ran out: the others come down too (a station that starts dropping usually drops a renewal first)', async (_when, delayMs) => {
     h = await startApiHarness(twoCars(), { control: { debounceMs: 20, liveProfileDurationS: 10, commandTimeoutMs: 15_000, answerPatienceMs: 500, tickMs: 500 } });
     const [a, b] = await chargeTwoCars(h);
     const control = h.app.control!;
     b.dropChargingProfiles = true;
     // B's renewal (16 A again, no reduction) goes unanswered; the cut for B will wait behind it.
-    await waitFor(() => control.dispatcher.inFlightCount() > 0, 'a renewal of B in flight', 8_000);
+    let renewalArrived = false;
+    b.on('call', ({ method }) => { if (method === 'SetChargingProfile') renewalArrived = true; });
+    await waitFor(() => renewalArrived, 'a renewal of B in flight', 8_000);
+    if (delayMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      // A slow answer that nothing waits for changes nothing.
+      expect(control.dispatcher.isNotAnswering(control.state.connectors.get('B/1')!)).toBe(false);
+    }
     expect((await h.admin.put('/api/zones/Z', { maxCurrentA: 24, mode: 'static' })).status).toBe(200);
     await waitFor(() => a.getLimitA(1) === 8, 'A shares around B', 3_000);
     expect(b.getLimitA(1)).toBe(16);

@@ -445,7 +445,10 @@ export class Dispatcher {
   /** A round wants `toA` on `phases` while a send is in flight: unless that send carries it, its answer calls for a round. */
   private waitFor(runtime: ConnectorRuntime, toA: number, phases: readonly PhaseIndex[]): void {
     const target = this.inFlight.get(runtime.key);
-    if (!target || target.toA !== toA || target.phaseCount !== phases.length) this.waiting.add(runtime.key);
+    if (target && target.toA === toA && target.phaseCount === phases.length) return;
+    this.waiting.add(runtime.key);
+    // It waits behind a send already past its patience: shared around at once (D8).
+    if (target?.pastPatience) this.overdue(runtime, target);
   }
 
   /**
@@ -487,10 +490,15 @@ export class Dispatcher {
     // It ends with every other live profile of this half-life (liveEndAt), on the station's clock.
     const at = this.stationNow(runtime.stationId);
     const endAt = liveEndAt(at, this.options.liveProfileDurationS());
-    // Every send, not only reductions: a cut for it may come while a renewal or a raise is in flight,
-    // and waits behind it. Unanswered past the patience, the others are shared around what it holds.
-    const entry: InFlight = { run: Promise.resolve(), toA, phaseCount: phases.length, validToAt: endAt, answered: false };
-    const patience = setTimeout(() => this.overdue(runtime, entry, toA), this.options.answerPatienceMs ?? ANSWER_PATIENCE_MS);
+    // Unanswered past the patience, a cut of a car, or a send that another value waits behind (a cut
+    // behind a renewal or a raise): the others are shared around what it may still draw. A slow
+    // answer that nothing waits for changes nothing (a storm's renewals; an idle connector is
+    // counted at what it may hold anyway).
+    const entry: InFlight = { run: Promise.resolve(), toA, phaseCount: phases.length, validToAt: endAt, answered: false, lowers: toA < nowBefore && runtime.session !== null, pastPatience: false };
+    const patience = setTimeout(() => {
+      entry.pastPatience = true;
+      if (entry.lowers || this.waiting.has(runtime.key)) this.overdue(runtime, entry);
+    }, this.options.answerPatienceMs ?? ANSWER_PATIENCE_MS);
     patience.unref();
     entry.run = this.send(runtime, toA, phases.length as 1 | 2 | 3, at, endAt, entry).then((plainAcceptance) => { plain = plainAcceptance; }, (error: unknown) => {
       this.log.error(`live profile failed: ${error instanceof Error ? error.message : String(error)}`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
@@ -520,12 +528,12 @@ export class Dispatcher {
     return true;
   }
 
-  /** The patience of a send ran out: still unanswered, the next round shares around it (isNotAnswering). */
-  private overdue(runtime: ConnectorRuntime, entry: InFlight, toA: number): void {
-    if (this.stopped || entry.answered || this.inFlight.get(runtime.key) !== entry) return;
+  /** A send past its patience that matters is still unanswered: the next round shares around it (isNotAnswering). */
+  private overdue(runtime: ConnectorRuntime, entry: InFlight): void {
+    if (this.stopped || entry.answered || this.inFlight.get(runtime.key) !== entry || this.notAnswering.has(runtime.key)) return;
     this.notAnswering.add(runtime.key);
     this.state.touch(runtime);
-    this.log.warn(`connector ${runtime.connectorId} has not answered a live profile of ${toA} A for ${(this.options.answerPatienceMs ?? ANSWER_PATIENCE_MS) / 1000} s: counted at what it may still draw, the others share the rest until it answers`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
+    this.log.warn(`connector ${runtime.connectorId} has not answered a live profile of ${entry.toA} A for ${(this.options.answerPatienceMs ?? ANSWER_PATIENCE_MS) / 1000} s: counted at what it may still draw, the others share the rest until it answers`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
     this.options.answered();
   }
 
@@ -574,6 +582,9 @@ interface InFlight {
   phaseCount: number;
   validToAt: number;
   answered: boolean;
+  /** It lowers what the connector's car may draw now; its patience ran out. */
+  lowers: boolean;
+  pastPatience: boolean;
 }
 
 interface Step {

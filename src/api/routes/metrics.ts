@@ -79,6 +79,7 @@ async function collect(ctx: ApiContext): Promise<string> {
     m.family('fuseguard_zone_measured_amperes', 'gauge', 'Current measured by the vehicles charging in the zone, per phase', perPhase((z) => z.evMeasuredA));
     m.family('fuseguard_zone_meter_lost', 'gauge', '1 when the zone meter is lost and the zone runs on its fallback', result.zones.map((z) => [{ zone: z.zone }, z.meterLost ? 1 : 0]));
     m.family('fuseguard_setpoints_suspended', 'gauge', 'Connectors suspended by the allocator (A5, A8)', result.setpoints.filter((s) => s.reason.code === 'suspended').length);
+    m.family('fuseguard_setpoints_not_answering', 'gauge', 'Connectors whose station left a live profile unanswered past the patience: counted at what they may draw (D8)', result.setpoints.filter((s) => s.reason.code === 'not-answering').length);
   }
   const meters = ctx.meters().states();
   m.family('fuseguard_meter_current_amperes', 'gauge', 'Last reading of each meter per phase', meters.filter((s) => s.lastReading).flatMap((s) => PHASES.map((phase, i): [Labels, number] => [{ meter: s.name, phase }, s.lastReading?.currentsA[i] ?? 0])));
