@@ -72,7 +72,7 @@ describe('dashboard views', () => {
     await expect.poll(() => setpoint.locator('button').textContent(), { timeout: 5000 }).toBe('20 A');
     await setpoint.locator('button').click();
     expect(await page.getByTestId('zone-setpoint-E1-1-reason').textContent()).toBe(
-      'zone Row A is full on L1: limit 20 A (zone maximum), 0 A held for what other stations may draw (offline, not provisioned, uncontrolled)',
+      'zone Row A is full on L1: limit 20 A (zone maximum), 0 A held for what other stations may draw (offline, not provisioned, not answering, uncontrolled)',
     );
     await expect.poll(() => page.getByTestId('fleet-charging').textContent()).toContain('1');
     expect(await page.getByTestId('phase-L1').textContent()).toContain('limit 20 A · allocated 20 A');
