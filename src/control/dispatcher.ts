@@ -103,6 +103,7 @@ export class Dispatcher {
   private nextRenewalAt = -Infinity;
   /** Tests: every round is checked against a walk of the whole site. */
   verify = process.env.FUSEGUARD_VERIFY_SNAPSHOTS === '1';
+  private readonly answerPatienceMs: number;
 
   constructor(
     private readonly commands: CommandSender,
@@ -112,7 +113,9 @@ export class Dispatcher {
     private readonly log: EventLog,
     private readonly now: () => number,
     private readonly options: DispatcherOptions,
-  ) {}
+  ) {
+    this.answerPatienceMs = options.answerPatienceMs ?? ANSWER_PATIENCE_MS;
+  }
 
   /** U3: Fuseguard's clock stepped by `stepMs`; the instants kept on it move with it. */
   shiftTimes(stepMs: number): void {
@@ -498,7 +501,7 @@ export class Dispatcher {
     const patience = setTimeout(() => {
       entry.pastPatience = true;
       if (entry.lowers || this.waiting.has(runtime.key)) this.overdue(runtime, entry);
-    }, this.options.answerPatienceMs ?? ANSWER_PATIENCE_MS);
+    }, this.answerPatienceMs);
     patience.unref();
     entry.run = this.send(runtime, toA, phases.length as 1 | 2 | 3, at, endAt, entry).then((plainAcceptance) => { plain = plainAcceptance; }, (error: unknown) => {
       this.log.error(`live profile failed: ${error instanceof Error ? error.message : String(error)}`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
@@ -533,7 +536,7 @@ export class Dispatcher {
     if (this.stopped || entry.answered || this.inFlight.get(runtime.key) !== entry || this.notAnswering.has(runtime.key)) return;
     this.notAnswering.add(runtime.key);
     this.state.touch(runtime);
-    this.log.warn(`connector ${runtime.connectorId} has not answered a live profile of ${entry.toA} A for ${(this.options.answerPatienceMs ?? ANSWER_PATIENCE_MS) / 1000} s: counted at what it may still draw, the others share the rest until it answers`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
+    this.log.warn(`connector ${runtime.connectorId} has not answered a live profile of ${entry.toA} A for ${this.answerPatienceMs / 1000} s: counted at what it may still draw, the others share the rest until it answers`, { stationId: runtime.stationId, action: 'SetChargingProfile' });
     this.options.answered();
   }
 
@@ -582,8 +585,9 @@ interface InFlight {
   phaseCount: number;
   validToAt: number;
   answered: boolean;
-  /** It lowers what the connector's car may draw now; its patience ran out. */
+  /** It lowers what the connector's car may draw now. */
   lowers: boolean;
+  /** Its patience (answerPatienceMs) ran out before an answer. */
   pastPatience: boolean;
 }
 

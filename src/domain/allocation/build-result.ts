@@ -24,9 +24,10 @@ export interface BuildInput {
 }
 
 const IDLE_REASON: SetpointReason = { code: 'idle' };
-const UNCONTROLLED_REASON: SetpointReason = { code: 'uncontrolled' };
-const NOT_PROVISIONED_REASON: SetpointReason = { code: 'not-provisioned' };
-const NOT_ANSWERING_REASON: SetpointReason = { code: 'not-answering' };
+/** The reasons of the statuses that are not allocated and say nothing more (an offline one does). */
+const HELD_REASONS: Partial<Record<number, SetpointReason>> = {
+  [UNCONTROLLED]: { code: 'uncontrolled' }, [NOT_PROVISIONED]: { code: 'not-provisioned' }, [NOT_ANSWERING]: { code: 'not-answering' },
+};
 
 /** Builds the result, yielding after every `stepConnectors` connectors (see allocateSteps). */
 export function* buildResultSteps(input: BuildInput, stepConnectors: number): Generator<void, AllocationResult> {
@@ -67,8 +68,7 @@ export function* buildResultSteps(input: BuildInput, stepConnectors: number): Ge
       // Not allocated: counted at what it holds (D2, D6, D8); an offline one keeps its memory.
       currentA = p.assumedA[i];
       controllable = false;
-      reason = status === UNCONTROLLED ? UNCONTROLLED_REASON : status === NOT_PROVISIONED ? NOT_PROVISIONED_REASON
-        : status === NOT_ANSWERING ? NOT_ANSWERING_REASON : offlineReason(c, p.failsafe.get(i)?.reason);
+      reason = HELD_REASONS[status] ?? offlineReason(c, p.failsafe.get(i)?.reason);
       const kept = status === UNCONTROLLED ? undefined : p.stored[i];
       if (kept) states[stateCount++] = kept;
     } else if (status !== CANDIDATE) {

@@ -323,10 +323,11 @@ function keepState(p: Prepared, i: number, prev: ConnectorState, demand: DemandD
 
 /**
  * D2, D3, D6, D8: what the connectors that are not allocated hold, once every minimum is known (D1);
- * minSum rolled up. With heldA (D8) each is counted at it: offline, not provisioned, and idle ones
- * too (a car may plug in before the next round). Without it: an offline one at its failsafe (a DC
- * at its last setpoint), a not-provisioned or not-answering one at its maximum, an idle one at 0 A. An uncontrolled
- * connector holds its maximum: whatever it is told, it may draw that much.
+ * minSum rolled up. With heldA (D8) each is counted at it: offline, not provisioned, not answering,
+ * and idle ones too (a car may plug in before the next round). Without it: an offline one at its
+ * failsafe (a DC at its last setpoint), a not-provisioned or not-answering one at its maximum, an
+ * idle one at 0 A. An uncontrolled connector holds its maximum: whatever it is told, it may draw
+ * that much.
  */
 function holdOffline(
   conns: readonly ConnectorInput[], from: number, to: number, index: ZoneIndex<ZoneInput>, minSum: Float64Array, p: Prepared,
