@@ -70,11 +70,15 @@ describe('control loop', () => {
     await control.settled();
 
     // What runs in the next turn after a snapshot: between the round's steps when it yields.
-    const snapshot = control.state.snapshot.bind(control.state);
+    const snapshotSteps = control.state.snapshotSteps.bind(control.state);
+    const snapshot = () => { // not through the stand-in below
+      const steps = snapshotSteps();
+      for (;;) { const next = steps.next(); if (next.done) return next.value; }
+    };
     const roundsSeen: { atSnapshot: number; nextTurn: number }[] = [];
     let changeConfigurationOnce = false;
     let pokeOnce = false;
-    control.state.snapshot = () => {
+    control.state.snapshotSteps = () => {
       const seen = { atSnapshot: control.stats.rounds, nextTurn: -1 };
       roundsSeen.push(seen);
       setImmediate(() => {
@@ -82,7 +86,7 @@ describe('control loop', () => {
         if (changeConfigurationOnce) { changeConfigurationOnce = false; control.state.configVersion += 1; }
         if (pokeOnce) { pokeOnce = false; control.poke(); }
       });
-      return snapshot();
+      return snapshotSteps();
     };
     let applied = 0;
     control.onRound(() => { applied += 1; });
@@ -109,8 +113,12 @@ describe('control loop', () => {
     // A limit that moves mid-round (a meter reading, a digital input, a cap: poke) lets out only
     // what the round lowers; the next round, whole, does the rest.
     const applies: boolean[] = [];
-    const apply = control.dispatcher.apply.bind(control.dispatcher);
-    control.dispatcher.apply = (result, options) => { applies.push(options?.raises ?? true); apply(result, options); };
+    const applySteps = control.dispatcher.applySteps.bind(control.dispatcher);
+    control.dispatcher.applySteps = function* (result, options) {
+      const went = yield* applySteps(result, options);
+      applies.push(options?.raises?.() ?? true); // as it was when the steps went
+      return went;
+    };
     roundsSeen.length = 0;
     applied = 0;
     pokeOnce = true;

@@ -20,8 +20,8 @@ const DEFAULT_ROUND_SPACING = 2;
 
 /**
  * A round of a large site lets the stations' messages in after this much work (between two steps
- * of allocate()): a 10,000-connector round is 15-30 ms, which every call waiting behind it would
- * add to its answer time (issue 15). A small site's round never yields.
+ * of the snapshot, allocate() or the dispatch): a 10,000-connector round is 15-100 ms, which every
+ * call waiting behind it would add to its answer time (issue 15). A small site's round never yields.
  */
 const DEFAULT_ROUND_SLICE_MS = 5;
 
@@ -34,8 +34,10 @@ export interface ControlLoopOptions {
   debounceMs?: number;
   /** The next round waits at least this many times the last one's duration [2]; 0 (tests on a simulated clock) for none. */
   roundSpacing?: number;
-  /** A round yields to other work after this many ms of allocating [5]; 0 (tests) after every step. */
+  /** A round yields to other work after this many ms of work [5]; 0 (tests) after every step. */
   roundSliceMs?: number;
+  /** Inputs made and connectors looked at in one step of a round [256]; the safety fuzzer's small sites: 1. */
+  itemsPerStep?: number;
   tickMs?: number;
   /** Renewals per batch and per turn of the event loop (see Dispatcher), for tests with small sites. */
   renewalsPerBatch?: number;
@@ -92,7 +94,9 @@ export class ControlLoop {
       renewalsPerBatch: options.renewalsPerBatch,
       renewalsPerTurn: options.renewalsPerTurn,
       answerPatienceMs: options.answerPatienceMs,
+      looksPerStep: options.itemsPerStep,
     });
+    if (options.itemsPerStep !== undefined) this.state.inputsPerStep = options.itemsPerStep;
     // D8: the allocation counts every connector at what its station may let it draw now.
     this.state.control = (runtime, connected) => {
       const ready = connected && this.provisioner.isReady(runtime);
@@ -221,39 +225,30 @@ export class ControlLoop {
   }
 
   private async round(): Promise<void> {
-    const sliceMs = this.nextRoundWhole ? Infinity : (this.options.roundSliceMs ?? DEFAULT_ROUND_SLICE_MS);
+    const slices = new Slices(this.nextRoundWhole ? Infinity : (this.options.roundSliceMs ?? DEFAULT_ROUND_SLICE_MS), () => this.stopped);
     this.nextRoundWhole = false;
     const configVersion = this.state.configVersion;
     const clockSteps = this.clockSteps;
     const limitsVersion = this.state.limitsVersion;
-    let sliceStartedAt = performance.now();
-    let workedMs = 0;
+    const sameSite = () => configVersion === this.state.configVersion && clockSteps === this.clockSteps;
     try {
-      const snapshot = this.state.snapshot();
-      const steps = allocateSteps(snapshot, this.now());
-      let result: AllocationResult;
-      for (;;) {
-        const next = steps.next();
-        if (next.done) { result = next.value; break; }
-        if (performance.now() - sliceStartedAt < sliceMs) continue;
-        // The snapshot is plain data that nothing changes (SiteState replaces inputs, never edits them).
-        workedMs += performance.now() - sliceStartedAt;
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        if (this.stopped) return;
-        sliceStartedAt = performance.now();
-      }
-      this.stats.allocateMs += workedMs + performance.now() - sliceStartedAt;
-      if (configVersion !== this.state.configVersion || clockSteps !== this.clockSteps) {
+      // The snapshot is plain data that nothing changes (SiteState replaces inputs, never edits them).
+      const snapshot = await slices.run(this.state.snapshotSteps());
+      const result = snapshot && await slices.run(allocateSteps(snapshot, this.now()));
+      if (!snapshot || !result) return; // stopped
+      this.stats.allocateMs += slices.elapsedMs();
+      if (!sameSite()) {
         // Made for connectors, zones or a clock that are no longer so: nothing of it goes out.
         // The next round runs whole, so that a site that keeps changing still gets rounds.
         this.nextRoundWhole = true;
         this.again = true;
         return;
       }
-      if (limitsVersion !== this.state.limitsVersion) {
+      const limitsMoved = () => limitsVersion !== this.state.limitsVersion;
+      if (limitsMoved()) {
         // A limit or cap moved while it was made: what it lowers still goes (lower is safe in
         // every case), nothing it raises; the next round, whole, does the rest.
-        this.dispatcher.apply(result, { raises: false });
+        await slices.run(this.dispatcher.applySteps(result, { raises: () => false, valid: sameSite }));
         this.nextRoundWhole = true;
         this.again = true;
         return;
@@ -263,11 +258,18 @@ export class ControlLoop {
       for (const listener of this.roundListeners) {
         try { listener(result); } catch { /* a listener's failure must not stop the dispatch */ }
       }
-      this.dispatcher.apply(result);
+      // The same while the dispatch lets others run: a limit that moves meanwhile lets no raise go.
+      const went = await slices.run(this.dispatcher.applySteps(result, { raises: () => !limitsMoved(), valid: sameSite }));
+      if (went === undefined) return; // stopped
+      if (!went || limitsMoved()) {
+        this.nextRoundWhole = true;
+        this.again = true;
+        return;
+      }
       // D8: every connected station's failsafe follows the site (in the background).
       this.provisioner.reconcile(this.failsafes(snapshot));
       this.stats.rounds += 1;
-      this.lastRoundMs = workedMs + performance.now() - sliceStartedAt;
+      this.lastRoundMs = slices.elapsedMs();
       this.stats.roundMs += this.lastRoundMs;
     } catch (error) {
       this.log.error(`allocation round failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`, { action: 'control-loop' });
@@ -280,5 +282,33 @@ export class ControlLoop {
    */
   async provisioned(stationId: string): Promise<void> {
     await this.provisioner.settled(stationId);
+  }
+}
+
+/**
+ * Runs a round's steps (snapshot, allocation, dispatch), letting the stations' messages in after
+ * `sliceMs` of work; counts the time it worked, not the time others ran.
+ */
+class Slices {
+  private workedMs = 0;
+  private startedAt = performance.now();
+
+  constructor(private readonly sliceMs: number, private readonly stopped: () => boolean) {}
+
+  /** The generator's value; undefined when the loop stopped meanwhile. */
+  async run<T>(steps: Generator<void, T>): Promise<T | undefined> {
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return next.value;
+      if (performance.now() - this.startedAt < this.sliceMs) continue;
+      this.workedMs += performance.now() - this.startedAt;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.stopped()) return undefined;
+      this.startedAt = performance.now();
+    }
+  }
+
+  elapsedMs(): number {
+    return this.workedMs + performance.now() - this.startedAt;
   }
 }

@@ -4,20 +4,20 @@
 // a stand-in answering each SetChargingProfile as told (the real exchange over OCPP is covered by
 // test/control-loop.test.ts and the safety fuzzer); the dispatcher, held profiles and site state
 // are the real ones.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { allocate } from '../domain/index.js';
 import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
 import type { Store } from '../store/store.js';
 import { liveEndAt } from './charging-profiles.js';
-import { Dispatcher, RENEWALS_PER_ROUND, RENEWALS_PER_TURN } from './dispatcher.js';
+import { Dispatcher, RENEWALS_PER_ROUND, RENEWALS_PER_SECOND, RENEWALS_PER_TURN, type DispatcherOptions } from './dispatcher.js';
 import { HeldProfiles } from './held-profiles.js';
 import { connectorKey, SiteState, type ConnectorRuntime } from './site-state.js';
 import type { StationProvisioner } from './station-provisioner.js';
 
 const LIVE_S = 60;
 
-function setUp(answer: () => 'Accepted' | 'Rejected', zoneMaxA = 63) {
+function setUp(answer: () => 'Accepted' | 'Rejected', zoneMaxA = 63, opts: Partial<DispatcherOptions> = {}) {
   let clock = 1_000_000;
   const now = () => clock;
   const state = new SiteState(undefined as unknown as Store, now); // snapshot() reads no store
@@ -45,7 +45,7 @@ function setUp(answer: () => 'Accepted' | 'Rejected', zoneMaxA = 63) {
   } as unknown as CommandSender;
   const log = { error() {}, warn() {}, info() {} } as unknown as EventLog;
   let rounds = 0;
-  const dispatcher = new Dispatcher(commands, state, provisioner, held, log, now, { liveProfileDurationS: () => LIVE_S, commandTimeoutMs: 1000, uncontrolledRetryMs: 30_000, answered: () => { rounds += 1; } });
+  const dispatcher = new Dispatcher(commands, state, provisioner, held, log, now, { liveProfileDurationS: () => LIVE_S, commandTimeoutMs: 1000, uncontrolledRetryMs: 30_000, renewalsPerSecond: Infinity, answered: () => { rounds += 1; }, ...opts });
   const round = async (options?: { raises?: boolean }) => {
     const result = allocate(state.snapshot(), now());
     state.allocatorState = result.state;
@@ -133,6 +133,40 @@ describe('Dispatcher: answers that call for a round', () => {
     expect(t.sent.length - sentBefore).toBe(count);
     expect(t.rounds()).toBe(roundsBefore);
     expect(await renewals()).toBe(0);
+  });
+
+  it('a wave of renewals keeps its pace: RENEWALS_PER_SECOND, or faster to end within a third of the half-life (issue 15)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }); // the pauses between turns, by hand
+    try {
+      for (const { liveS, perSecond } of [{ liveS: LIVE_S, perSecond: RENEWALS_PER_SECOND }, { liveS: 2, perSecond: (2 * RENEWALS_PER_ROUND + 10) * 3 }]) {
+        // 510 due: at 60 s they take 0.51 s at RENEWALS_PER_SECOND; at 2 s, a third of the 1 s half-life.
+        const t = setUp(() => 'Accepted', 100_000, { renewalsPerSecond: undefined, liveProfileDurationS: () => liveS });
+        const count = RENEWALS_PER_ROUND * 2 + 10;
+        for (let i = 0; i < count; i++) t.connector(`CP-${i}`);
+        await t.round();
+        t.advance(liveEndAt(1_000_000, liveS) - 1_000_000 - (liveS * 1000) / 3); // due: in the last half of their life
+        const sentBefore = t.sent.length;
+        await t.round();
+        expect(t.sent.length - sentBefore).toBe(RENEWALS_PER_TURN);
+        await t.settleRenewals(); // turns of the event loop alone send no more: the pause is a timer
+        expect(t.sent.length - sentBefore).toBe(RENEWALS_PER_TURN);
+        const pauseMs = (RENEWALS_PER_TURN * 1000) / perSecond;
+        vi.advanceTimersByTime(Math.floor(pauseMs) - 1);
+        await t.settleRenewals();
+        expect(t.sent.length - sentBefore, `${liveS} s: before the pause of ${pauseMs} ms`).toBe(RENEWALS_PER_TURN);
+        vi.advanceTimersByTime(1);
+        await t.settleRenewals();
+        expect(t.sent.length - sentBefore, `${liveS} s: after it`).toBe(2 * RENEWALS_PER_TURN);
+        // All of them, batch after batch, within count / perSecond.
+        for (let ms = 0; ms < (count * 1000) / perSecond && t.sent.length - sentBefore < count; ms += pauseMs / 5) {
+          vi.advanceTimersByTime(pauseMs / 5);
+          await t.settleRenewals();
+        }
+        expect(t.sent.length - sentBefore, `${liveS} s: all within ${(count * 1000) / perSecond} ms`).toBe(count);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a connector waiting for a raise that does not fit has its live profile renewed meanwhile', async () => {

@@ -29,6 +29,10 @@ export interface DispatcherOptions {
   /** Renewals per batch [RENEWALS_PER_ROUND] and per turn of the event loop [RENEWALS_PER_TURN]; smaller in the safety fuzzer's small sites. */
   renewalsPerBatch?: number;
   renewalsPerTurn?: number;
+  /** Connectors looked at between two steps of applySteps [LOOKS_PER_STEP]; the safety fuzzer's small sites: 1. */
+  looksPerStep?: number;
+  /** The pace of a wave of renewals [RENEWALS_PER_SECOND]; Infinity (tests that count turns): a turn of the event loop each. */
+  renewalsPerSecond?: number;
   /**
    * What a station's clock reads now (U3: the time it was last given); its profiles are stamped
    * on it and their expiry is judged on it. Default: Fuseguard's own clock.
@@ -57,6 +61,14 @@ export const RENEWALS_PER_ROUND = 250;
 /** How many renewals start in one turn of the event loop. */
 export const RENEWALS_PER_TURN = 25;
 /**
+ * A wave of renewals goes at most this fast, or faster when needed to end within a third of the
+ * half-life: each costs about 0.1 ms of CPU with its answer, and a 10,000-connector wave sent as
+ * fast as the answers came kept the CPU busy for 3 s, every station's calls waiting behind it
+ * (p99 over 100 ms, issue 15). At this pace it takes a seventh of a core. While a wave goes, a
+ * raise fits only next to the unrenewed at what they may draw after their profile's end (D8).
+ */
+export const RENEWALS_PER_SECOND = 1_000;
+/**
  * D8: a station that drops a request (Fuseguard learns it when the command times out, 30 s) keeps
  * what it held meanwhile, and a cut for it waits behind that request; after this long the others
  * are shared around it instead. Stations answer in well under a second; a slow link only costs the
@@ -64,6 +76,8 @@ export const RENEWALS_PER_TURN = 25;
  */
 export const ANSWER_PATIENCE_MS = 2_000;
 const TOLERANCE_A = 1e-6;
+/** Connectors looked at between two steps of applySteps (about a millisecond of work). */
+export const LOOKS_PER_STEP = 256;
 
 export class Dispatcher {
   /** Refusals in a row per connector; past REFUSALS_BEFORE_FLAG the station is uncontrolled. */
@@ -82,7 +96,10 @@ export class Dispatcher {
    * The renewals found due by the last walk (renew), the most urgent first; `next` is the first not
    * looked at yet. `moved`: the stations whose clock moved (they go whether due or not).
    */
-  private renewQueue: { runtimes: ConnectorRuntime[]; next: number; moved: ReadonlySet<string>; configVersion: number } | null = null;
+  private renewQueue: { runtimes: ConnectorRuntime[]; next: number; moved: ReadonlySet<string>; configVersion: number; perSecond: number } | null = null;
+  /** How long the next turn of renewals waits after the last one (their pace): ms. */
+  private renewalPauseMs = 0;
+  private renewalTurnTimer: NodeJS.Timeout | null = null;
   /** The last batch of renewals, how many of its sends are unanswered, and its patience timer. */
   private batchId = 0;
   private batchPending = 0;
@@ -137,6 +154,8 @@ export class Dispatcher {
     this.renewQueue = null;
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = null;
+    if (this.renewalTurnTimer) clearTimeout(this.renewalTurnTimer);
+    this.renewalTurnTimer = null;
   }
 
   inFlightCount(): number {
@@ -167,8 +186,21 @@ export class Dispatcher {
    * result may no longer fit): only the steps that surely lower go; the rest are looked at next round.
    */
   apply(result: AllocationResult, options: { raises?: boolean } = {}): void {
-    const raises = options.raises ?? true;
+    const steps = this.applySteps(result, { raises: () => options.raises ?? true });
+    while (!steps.next().done) { /* at once */ }
+  }
+
+  /**
+   * The same in steps, others running between two (a renewal wave or a grid boundary has every
+   * connector looked at again: 10,000 in one go kept every station's calls waiting, issue 15).
+   * What moved meanwhile is looked at again before anything goes, so that the zones' sums count
+   * what each station may draw at that instant (D8). `valid` is asked after each pause: false (the
+   * site's connectors or clock changed) gives the dispatch up before anything went, and the next
+   * one looks at every connector. `raises` is asked when the steps go. Returns whether they went.
+   */
+  *applySteps(result: AllocationResult, options: { raises?: () => boolean; valid?: () => boolean } = {}): Generator<void, boolean> {
     const liveDurationS = this.options.liveProfileDurationS();
+    const takenAtS = Math.floor(this.now() / 1000);
     const touched = this.state.takeTouched();
     let order = this.state.snapshotOrder();
     const aligned = order.length === result.setpoints.length && result.setpoints.every((s, i) => s.connectorId === order[i].key);
@@ -184,21 +216,45 @@ export class Dispatcher {
       (room as Room).setLimits(result.zones);
     }
     const visit = full ? null : this.toVisit(result, order, touched);
-    const steps: Step[] = [];
+    // By slot: one looked at again replaces what it was found to need before.
+    const steps = new Map<number, Step>();
     const look = (slot: number) => {
       const runtime = order[slot];
       const setpoint = result.setpoints[slot];
       if (!runtime) return;
       this.applied[slot] = setpoint;
       const step = this.stepOf(runtime, setpoint, liveDurationS, slot, room as Room);
-      if (step) steps.push(step);
+      if (step) steps.set(slot, step);
+      else steps.delete(slot);
       // Its live profile, kept as it is, falls due then: renew() must look by that time (one that
       // was offline or not ready at the last look for renewals was not counted there).
       const live = this.held.view(runtime, liveDurationS).validLive();
       if (live) this.nextRenewalAt = Math.min(this.nextRenewalAt, this.renewalDueAt(runtime, live.validToAt));
     };
-    if (visit === null) for (let slot = 0; slot < order.length; slot++) look(slot);
-    else for (const slot of visit) look(slot);
+    // Slots of an allocation that does not follow the snapshot (rare) are looked at in one go.
+    const looksPerStep = this.options.looksPerStep ?? LOOKS_PER_STEP;
+    let paused = false;
+    let looked = 0;
+    for (const slot of visit ?? allSlots(order.length)) {
+      if (aligned && ++looked % looksPerStep === 0) {
+        yield;
+        paused = true;
+        if (this.stopped || !(options.valid?.() ?? true)) {
+          this.room = null; // half looked at: the next dispatch counts every connector again
+          return false;
+        }
+      }
+      look(slot);
+    }
+    if (paused) {
+      for (const runtime of this.state.takeTouched(takenAtS)) {
+        const slot = this.state.slotOf(runtime);
+        if (slot === undefined) continue;
+        visit?.add(slot);
+        look(slot);
+      }
+    }
+    const raises = options.raises?.() ?? true;
     if (this.verify) this.state.quietly(() => this.verifyVisit(result, order, visit, room as Room, liveDurationS));
     this.deferred.clear();
     // A step that lowers what it may draw in every state its station may be in (kept or lost
@@ -206,7 +262,7 @@ export class Dispatcher {
     // the others at the most they may draw: only where that leaves room (D8). One that lowers its
     // most but not surely (within what it may hold) goes down to its least first when it does not fit.
     const others: Step[] = [];
-    for (const step of steps) {
+    for (const step of steps.values()) {
       if (surelyLowers(step, step.setpoint.currentA)) {
         if (!this.start(step.runtime, step.setpoint.currentA, step.toPhases)) this.deferred.add(step.slot);
       } else others.push(step);
@@ -235,6 +291,7 @@ export class Dispatcher {
     this.renew(result, order);
     if (this.verify) this.state.quietly(() => this.verifyRenewals(result, order));
     if (this.state.uncontrolled.size > 0) this.retryUncontrolled(result, order);
+    return true;
   }
 
   /** Tests: no live profile past its renewal time is left without one on its way or in the queue. */
@@ -369,7 +426,10 @@ export class Dispatcher {
     }
     this.nextRenewalAt = next;
     if (due.length > (this.options.renewalsPerBatch ?? RENEWALS_PER_ROUND)) due.sort((a, b) => a.dueAt - b.dueAt);
-    this.renewQueue = { runtimes: due.map((d) => d.runtime), next: 0, moved, configVersion: this.state.configVersion };
+    // Paced so as to end within a third of the half-life, at RENEWALS_PER_SECOND at the least.
+    const halfLifeS = this.options.liveProfileDurationS() / 2;
+    const perSecond = Math.max(this.options.renewalsPerSecond ?? RENEWALS_PER_SECOND, due.length / (halfLifeS / 3));
+    this.renewQueue = { runtimes: due.map((d) => d.runtime), next: 0, moved, configVersion: this.state.configVersion, perSecond };
     this.startBatch();
   }
 
@@ -384,6 +444,8 @@ export class Dispatcher {
     this.batchPending = 0;
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = null;
+    if (this.renewalTurnTimer) clearTimeout(this.renewalTurnTimer);
+    this.renewalTurnTimer = null;
     this.startRenewals(batch, this.options.renewalsPerBatch ?? RENEWALS_PER_ROUND);
   }
 
@@ -396,6 +458,7 @@ export class Dispatcher {
       this.dropQueue(); // renewalsLeft stays: the next round walks the new site
       return;
     }
+    let sent = 0;
     for (let turn = 0; turn < (this.options.renewalsPerTurn ?? RENEWALS_PER_TURN) && places > 0 && queue.next < queue.runtimes.length; turn++) {
       const runtime = queue.runtimes[queue.next++];
       // Looked at again now, not as it was at the walk: a round may have sent it another value
@@ -410,14 +473,17 @@ export class Dispatcher {
       if (this.start(runtime, live.limitA, sitePhases(runtime.wiring).slice(0, live.numberPhases ?? 3), batch)) {
         this.batchPending += 1;
         places -= 1;
+        sent += 1;
       } else {
         this.nextRenewalAt = -Infinity;
       }
     }
     const left = queue.next < queue.runtimes.length;
     this.renewalsLeft = left;
+    // The next turn, of this batch or the next, keeps the pace (RENEWALS_PER_SECOND).
+    this.renewalPauseMs = Number.isFinite(queue.perSecond) ? (sent * 1000) / queue.perSecond : 0;
     if (left && places > 0) {
-      setImmediate(() => this.startRenewals(batch, places));
+      this.afterPause(() => this.startRenewals(batch, places));
       return;
     }
     if (!left) {
@@ -468,11 +534,22 @@ export class Dispatcher {
   /** Renewals left for later go on from the queue, without a round: they send again what each connector holds. */
   private nextBatch(): void {
     const batch = this.batchId;
-    setImmediate(() => {
+    this.afterPause(() => {
       // Not if a round started a batch meanwhile (see startRenewals for the rest).
       if (!this.renewalsLeft || batch !== this.batchId) return;
       this.startBatch();
     });
+  }
+
+  /** Runs `next` after the renewals' pause (renewalPauseMs), or at the next turn of the event loop. */
+  private afterPause(next: () => void): void {
+    if (this.renewalPauseMs <= 0) {
+      setImmediate(next);
+      return;
+    }
+    if (this.renewalTurnTimer) clearTimeout(this.renewalTurnTimer);
+    this.renewalTurnTimer = setTimeout(() => { this.renewalTurnTimer = null; next(); }, this.renewalPauseMs);
+    this.renewalTurnTimer.unref();
   }
 
   /** Sends a live profile unless one is in flight or the connector is not ready; whether it went. */
@@ -608,6 +685,10 @@ interface Step {
 /** Whether a profile of `toA` on the step's phases lowers what it may draw in every state its station may be in. */
 function surelyLowers(step: Step, toA: number): boolean {
   return toA <= step.lowerA && toA <= step.fromA && step.toPhases.every((ph) => step.lowerPhases.includes(ph) && step.fromPhases.includes(ph));
+}
+
+function* allSlots(count: number): Generator<number> {
+  for (let slot = 0; slot < count; slot++) yield slot;
 }
 
 function wiredPhases(runtime: ConnectorRuntime): readonly PhaseIndex[] {

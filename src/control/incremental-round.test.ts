@@ -23,12 +23,12 @@ const settle = async () => { for (let i = 0; i < 2 * RENEWALS_PER_ROUND / RENEWA
 // that fails a whole test run when a catch on the way swallows the first).
 afterEach(() => { IncrementalStateError.rethrow = true; });
 
-function setUp(count: number, verify = false) {
+function setUp(count: number, verify = false, zoneMaxA = 1_000_000) {
   let clock = 1_000_000;
   const now = () => clock;
   const state = new SiteState(undefined as unknown as Store, now); // snapshot() reads no store
   state.verifySnapshots = verify;
-  state.zones = [{ name: 'Z', parent: null, maxCurrentA: 1_000_000, mode: 'static' }];
+  state.zones = [{ name: 'Z', parent: null, maxCurrentA: zoneMaxA, mode: 'static' }];
   const held = new HeldProfiles(now);
   held.onChange = (r) => state.touch(r);
   let controlCalls = 0;
@@ -63,7 +63,7 @@ function setUp(count: number, verify = false) {
     },
   } as unknown as CommandSender;
   const log = { error() {}, warn() {}, info() {} } as unknown as EventLog;
-  const dispatcher = new Dispatcher(commands, state, provisioner, held, log, now, { liveProfileDurationS: () => LIVE_S, commandTimeoutMs: 1000, uncontrolledRetryMs: 30_000, renewalPatienceMs: 50, answered: () => undefined });
+  const dispatcher = new Dispatcher(commands, state, provisioner, held, log, now, { liveProfileDurationS: () => LIVE_S, commandTimeoutMs: 1000, uncontrolledRetryMs: 30_000, renewalPatienceMs: 50, renewalsPerSecond: Infinity, looksPerStep: 1, answered: () => undefined });
   dispatcher.verify = verify;
   const round = async () => {
     const result = allocate(state.snapshot(), now());
@@ -249,5 +249,67 @@ describe('incremental dispatch (issue 15)', () => {
       vi.useRealTimers();
     }
     await t.release();
+  });
+});
+
+/** Steps a generator to its end. */
+function drain<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+describe('a round in steps, others running between two (issue 15)', () => {
+  it('D8: a dispatch that let others run looks again at what moved meanwhile before anything goes: no raise on a zone sum out of date', () => {
+    const t = setUp(2, true, 40);
+    const [a, b] = t.runtimes;
+    const endAt = liveEndAt(t.now(), LIVE_S);
+    for (const [r, limitA] of [[a, 20], [b, 10]] as const) {
+      t.held.answered(r, 'live', t.held.sent(r, 'live', { limitA, validToAt: endAt, numberPhases: 3 }), 'accepted');
+      r.session = { transactionId: 1, startedAt: t.now() - 60_000, meterStartWh: 0, energyWh: 0, vip: false };
+    }
+    t.state.inputsPerStep = 1;
+    const snapshot = drain(t.state.snapshotSteps());
+    const result = allocate(snapshot, t.now());
+    expect(result.setpoints.map((s) => s.currentA)).toEqual([20, 20]); // B: a raise that fits next to A at 20 A
+    const steps = t.dispatcher.applySteps(result);
+    steps.next(); // a pause before each connector (looksPerStep 1)
+    steps.next(); // A looked at, counted at 20 A
+    // Meanwhile A's station was sent 30 A (it may hold it): B's raise no longer fits.
+    t.held.sent(a, 'live', { limitA: 30, validToAt: endAt, numberPhases: 3 });
+    expect(drain(steps)).toBe(true);
+    expect(t.sentLimits).toEqual([['CP-0', 20]]); // A back to its share; B stays at 10 A until that is in
+  });
+
+  it('a dispatch whose site changed while others ran sends nothing; the next one looks at every connector', () => {
+    const t = setUp(3, true);
+    const result = allocate(t.state.snapshot(), t.now());
+    const configVersion = t.state.configVersion;
+    const steps = t.dispatcher.applySteps(result, { valid: () => configVersion === t.state.configVersion });
+    steps.next();
+    steps.next();
+    t.state.configVersion += 1;
+    expect(drain(steps)).toBe(false);
+    expect(t.sent).toEqual([]);
+    const before = t.work().readyCalls;
+    t.dispatcher.apply(result);
+    expect(t.work().readyCalls - before).toBeGreaterThanOrEqual(3); // every one looked at again
+    expect(t.sent).toHaveLength(3); // each held at 0 A now
+  });
+
+  it('a snapshot that let others run reads again, next time, an input touched meanwhile', () => {
+    const t = setUp(3, true); // each snapshot checked against one from scratch, but for what waits for the next
+    const [a] = t.runtimes;
+    t.state.inputsPerStep = 1;
+    t.state.snapshot();
+    for (const r of t.runtimes) t.held.answered(r, 'live', t.held.sent(r, 'live', { limitA: 0, validToAt: liveEndAt(t.now(), LIVE_S), numberPhases: 3 }), 'accepted');
+    const steps = t.state.snapshotSteps();
+    steps.next();
+    steps.next(); // A's input made again
+    t.held.sent(a, 'live', { limitA: 12, validToAt: liveEndAt(t.now(), LIVE_S), numberPhases: 3 }); // then it may hold 12 A
+    const snapshot = drain(steps);
+    expect(snapshot.connectors.map((c) => c.heldA)).toEqual([0, 0, 0]); // as it was read
+    expect(t.heldInSnapshot(a.key)).toBe(12); // the next one reads it again
   });
 });

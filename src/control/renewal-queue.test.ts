@@ -43,7 +43,7 @@ function setUp(opts: { renewalsPerBatch?: number; renewalsPerTurn?: number } = {
   } as unknown as CommandSender;
   const log = { error() {}, warn() {}, info() {} } as unknown as EventLog;
   const dispatcher = new Dispatcher(commands, state, provisioner, held, log, now, {
-    liveProfileDurationS: () => LIVE_S, commandTimeoutMs: 1000, uncontrolledRetryMs: 30_000, stationNow, answered: () => {}, ...opts,
+    liveProfileDurationS: () => LIVE_S, commandTimeoutMs: 1000, uncontrolledRetryMs: 30_000, stationNow, answered: () => {}, renewalsPerSecond: Infinity, ...opts,
   });
   dispatcher.verify = false;
   const apply = () => {

@@ -65,6 +65,9 @@ export function incrementalStateError(message: string): IncrementalStateError {
 
 export const connectorKey = (stationId: string, connectorId: number) => `${stationId}/${connectorId}`;
 
+/** Inputs made again between two steps of snapshotSteps (about a millisecond of work). */
+export const INPUTS_PER_STEP = 256;
+
 export class SiteState {
   zones: ZoneSpec[] = [];
   settings: ResolvedSettings = resolveSettings({});
@@ -108,6 +111,8 @@ export class SiteState {
    * (the control loop's held profiles and provisioner); without it, the snapshot leaves both out.
    */
   control: ((runtime: ConnectorRuntime, connected: boolean) => ConnectorControl) | null = null;
+  /** Inputs made again between two steps of snapshotSteps; the safety fuzzer's small sites: 1. */
+  inputsPerStep = INPUTS_PER_STEP;
   /** Tests: every snapshot is checked against one made from scratch (the incremental one must equal it). */
   verifySnapshots = process.env.FUSEGUARD_VERIFY_SNAPSHOTS === '1';
 
@@ -198,12 +203,13 @@ export class SiteState {
    * whose held bound may have moved by now: a round spread over turns dispatches later than its
    * snapshot was made, and a live profile may have ended in between (D8).
    */
-  takeTouched(): Set<ConnectorRuntime> {
+  takeTouched(afterS = -Infinity): Set<ConnectorRuntime> {
     // Left in wakeAt: the next snapshot reads them again and touches them once more (their input
-    // is made again then, and the next dispatch looks at them with it).
+    // is made again then, and the next dispatch looks at them with it). `afterS`: those due by
+    // then were taken before (a dispatch that let others run takes what moved meanwhile).
     const nowS = Math.floor(this.now() / 1000);
     for (const [second, runtimes] of this.wakeAt) {
-      if (second <= nowS) for (const runtime of runtimes) this.touchedForDispatch.add(runtime);
+      if (second <= nowS && second > afterS) for (const runtime of runtimes) this.touchedForDispatch.add(runtime);
     }
     const touched = this.touchedForDispatch;
     this.touchedForDispatch = new Set();
@@ -416,9 +422,22 @@ export class SiteState {
 
   /** The allocator's input at `now` (A1). */
   snapshot(): SiteSnapshot {
+    const steps = this.snapshotSteps();
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return next.value;
+    }
+  }
+
+  /**
+   * The same, in steps: between two, others may run (a boot storm's or a renewal wave's thousands
+   * of inputs made again in one go kept every station's calls waiting: issue 15). What is touched
+   * meanwhile is read again by the next snapshot; the allocation reads this one as it is.
+   */
+  *snapshotSteps(): Generator<void, SiteSnapshot> {
     const now = this.now();
     if (this.layoutStale || this.inputOrder.length !== this.connectors.size) this.remakeInputs(now);
-    else this.updateInputs(now);
+    else yield* this.updateInputs(now);
     if (this.verifySnapshots) this.quietly(() => this.verifyInputs(now));
     return {
       zones: this.zones.map((z) => (z.meter ? { ...z, meterReading: this.meterReadings.get(z.meter) ?? null } : z)),
@@ -466,17 +485,27 @@ export class SiteState {
   }
 
   /** Only the inputs of connectors touched since, or whose held bound may have moved by now. */
-  private updateInputs(now: number): void {
+  private *updateInputs(now: number): Generator<void, void> {
     const nowS = Math.floor(now / 1000);
     for (const [second, runtimes] of this.wakeAt) {
       if (second > nowS) continue;
       this.wakeAt.delete(second);
       for (const runtime of runtimes) this.touch(runtime);
     }
-    // What making an input touches (a profile found ended) is made again next time, not in this loop.
+    // What making an input touches (a profile found ended, an event while others run) is made
+    // again next time, not in this loop.
     const touched = this.touched;
     this.touched = new Set();
+    let made = 0;
     for (const runtime of touched) {
+      if (++made % this.inputsPerStep === 0) {
+        yield;
+        // Loaded again meanwhile: every input is made again, at once (rare: a reload, a clock step).
+        if (this.layoutStale) {
+          this.remakeInputs(now);
+          return;
+        }
+      }
       const slot = this.slotOf(runtime);
       if (slot !== undefined) this.inputs[slot] = this.makeInput(this.inputOrder[slot], now);
     }
@@ -509,11 +538,18 @@ export class SiteState {
     };
   }
 
-  /** Tests: the inputs kept equal those made from scratch now. */
+  /**
+   * Tests: the inputs kept equal those made from scratch now, but for those the next snapshot
+   * makes again (touched while the snapshot let others run, or due to wake by now).
+   */
   private verifyInputs(now: number): void {
     const order = [...this.connectors.values()];
     if (order.length !== this.inputOrder.length || order.some((r, i) => r !== this.inputOrder[i])) throw incrementalStateError('incremental snapshot: connector list out of date');
+    const pending = new Set(this.touched);
+    const nowS = Math.floor(this.now() / 1000);
+    for (const [second, runtimes] of this.wakeAt) if (second <= nowS) for (const runtime of runtimes) pending.add(runtime);
     order.forEach((runtime, i) => {
+      if (pending.has(runtime)) return;
       const fresh = JSON.stringify(this.makeInput(runtime, now, false));
       const kept = JSON.stringify(this.inputs[i]);
       if (fresh !== kept) throw incrementalStateError(`incremental snapshot out of date for ${runtime.key}: kept ${kept}, now ${fresh}`);

@@ -132,7 +132,7 @@ export class FuzzApp {
       commandTimeoutMs: COMMAND_TIMEOUT_MS,
       // No spacing by the rounds' real duration: a seed replays the same on a busy machine.
       // Renewals in batches of 3, 2 a turn: the queue's batches and turns happen on these small sites too (issue 15).
-      control: { liveProfileDurationS: LIVE_PROFILE_S, commandTimeoutMs: COMMAND_TIMEOUT_MS, debounceMs: 50, roundSpacing: 0, roundSliceMs: 0, tickMs: 2_000, renewalsPerBatch: 3, renewalsPerTurn: 2 },
+      control: { liveProfileDurationS: LIVE_PROFILE_S, commandTimeoutMs: COMMAND_TIMEOUT_MS, debounceMs: 50, roundSpacing: 0, roundSliceMs: 0, itemsPerStep: 1, tickMs: 2_000, renewalsPerBatch: 3, renewalsPerTurn: 2 },
     });
     // An admin API token, stored as POST /api/tokens would store it (the guard checks it for real);
     // logging in would cost three scrypt hashes.
