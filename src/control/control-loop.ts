@@ -38,6 +38,8 @@ export interface ControlLoopOptions {
   roundSliceMs?: number;
   /** Inputs made and connectors looked at in one step of a round [256]; the safety fuzzer's small sites: 1. */
   itemsPerStep?: number;
+  /** How a round lets others run between two steps [a turn of the event loop]; the safety fuzzer lets simulated time pass there now and then. */
+  roundPause?: () => Promise<void>;
   tickMs?: number;
   /** Renewals per batch and per turn of the event loop (see Dispatcher), for tests with small sites. */
   renewalsPerBatch?: number;
@@ -225,7 +227,7 @@ export class ControlLoop {
   }
 
   private async round(): Promise<void> {
-    const slices = new Slices(this.nextRoundWhole ? Infinity : (this.options.roundSliceMs ?? DEFAULT_ROUND_SLICE_MS), () => this.stopped);
+    const slices = new Slices(this.nextRoundWhole ? Infinity : (this.options.roundSliceMs ?? DEFAULT_ROUND_SLICE_MS), () => this.stopped, this.options.roundPause ?? nextTurn);
     this.nextRoundWhole = false;
     const configVersion = this.state.configVersion;
     const clockSteps = this.clockSteps;
@@ -253,15 +255,21 @@ export class ControlLoop {
         this.again = true;
         return;
       }
+      // The same while the dispatch lets others run: a limit that moves meanwhile lets no raise go.
+      const went = await slices.run(this.dispatcher.applySteps(result, { raises: () => !limitsMoved(), valid: sameSite }));
+      if (went === undefined) return; // stopped
+      if (!went) {
+        this.nextRoundWhole = true;
+        this.again = true;
+        return;
+      }
+      // What went out (all of it, or its reductions) is the allocation's memory and what the UI shows.
       this.state.allocatorState = result.state;
       this.lastResult = result;
       for (const listener of this.roundListeners) {
         try { listener(result); } catch { /* a listener's failure must not stop the dispatch */ }
       }
-      // The same while the dispatch lets others run: a limit that moves meanwhile lets no raise go.
-      const went = await slices.run(this.dispatcher.applySteps(result, { raises: () => !limitsMoved(), valid: sameSite }));
-      if (went === undefined) return; // stopped
-      if (!went || limitsMoved()) {
+      if (limitsMoved()) {
         this.nextRoundWhole = true;
         this.again = true;
         return;
@@ -285,6 +293,8 @@ export class ControlLoop {
   }
 }
 
+const nextTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Runs a round's steps (snapshot, allocation, dispatch), letting the stations' messages in after
  * `sliceMs` of work; counts the time it worked, not the time others ran.
@@ -293,7 +303,7 @@ class Slices {
   private workedMs = 0;
   private startedAt = performance.now();
 
-  constructor(private readonly sliceMs: number, private readonly stopped: () => boolean) {}
+  constructor(private readonly sliceMs: number, private readonly stopped: () => boolean, private readonly pause: () => Promise<void>) {}
 
   /** The generator's value; undefined when the loop stopped meanwhile. */
   async run<T>(steps: Generator<void, T>): Promise<T | undefined> {
@@ -302,7 +312,7 @@ class Slices {
       if (next.done) return next.value;
       if (performance.now() - this.startedAt < this.sliceMs) continue;
       this.workedMs += performance.now() - this.startedAt;
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await this.pause();
       if (this.stopped()) return undefined;
       this.startedAt = performance.now();
     }

@@ -61,7 +61,7 @@ function setUp(answer: () => 'Accepted' | 'Rejected', zoneMaxA = 63, opts: Parti
       quiet = sent.length === before ? quiet + 1 : 0;
     }
   };
-  return { connector, held, now, round, settleRenewals, sent, rounds: () => rounds, advance: (ms: number) => { clock += ms; } };
+  return { touch: (r: ConnectorRuntime) => state.touch(r), connector, held, now, round, settleRenewals, sent, rounds: () => rounds, advance: (ms: number) => { clock += ms; } };
 }
 
 describe('Dispatcher: answers that call for a round', () => {
@@ -164,6 +164,59 @@ describe('Dispatcher: answers that call for a round', () => {
         }
         expect(t.sent.length - sentBefore, `${liveS} s: all within ${(count * 1000) / perSecond} ms`).toBe(count);
       }
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a round during a wave that looks at a connector still in the queue does not start the wave again at full speed (issue 15)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const t = setUp(() => 'Accepted', 100_000, { renewalsPerSecond: undefined });
+      const count = RENEWALS_PER_ROUND * 2 + 10;
+      const runtimes = Array.from({ length: count }, (_, i) => t.connector(`CP-${i}`));
+      await t.round();
+      t.advance(liveEndAt(1_000_000, LIVE_S) - 1_000_000 - (LIVE_S * 1000) / 3);
+      const sentBefore = t.sent.length;
+      await t.round();
+      expect(t.sent.length - sentBefore).toBe(RENEWALS_PER_TURN); // the first turn; the next after 25 ms
+      // Rounds within the pause, each looking at one connector still waiting in the queue (an
+      // event, a setpoint that moved): as on a busy site during a wave.
+      for (let i = 0; i < 10; i++) {
+        t.touch(runtimes[count - 1 - i]);
+        await t.round();
+      }
+      expect(t.sent.length - sentBefore, 'sent within the first pause (25 ms at RENEWALS_PER_SECOND)').toBe(RENEWALS_PER_TURN);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a live profile that falls due while a wave goes on joins the end of the wave, at its pace (issue 15, D5)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const t = setUp(() => 'Accepted', 100_000, { renewalsPerSecond: undefined });
+      const count = RENEWALS_PER_ROUND + 10;
+      for (let i = 0; i < count; i++) t.connector(`CP-${i}`);
+      await t.round();
+      const endAt = liveEndAt(t.now(), LIVE_S);
+      // LATE holds a live profile that ends a second after the others (its station's clock was behind).
+      const late = t.connector('LATE');
+      t.held.answered(late, 'live', t.held.sent(late, 'live', { limitA: 0, validToAt: endAt + 1_000, numberPhases: 3 }), 'accepted');
+      t.advance(endAt - (LIVE_S * 1000) / 2 - t.now() + 1); // the others due, LATE not yet
+      await t.round();
+      const wave = t.sent.length;
+      t.advance(1_000); // LATE due too, while the wave goes on
+      t.touch(late);
+      await t.round(); // (every test run checks that each due profile is on its way or queued)
+      expect(t.sent.length, 'the wave keeps its pace: nothing more in the same pause').toBe(wave);
+      for (let ms = 0; ms < 2_000 && !t.sent.includes('LATE 0'); ms += 5) {
+        vi.advanceTimersByTime(5);
+        await t.settleRenewals();
+      }
+      expect(t.sent.filter((s) => s === 'LATE 0')).toHaveLength(1);
+      expect(t.sent.at(-1)).toBe('LATE 0'); // after every one due before it
+      expect(t.sent.length - wave + RENEWALS_PER_TURN).toBe(count + 1);
     } finally {
       vi.useRealTimers();
     }

@@ -94,9 +94,10 @@ export class Dispatcher {
   private renewalsLeft = false;
   /**
    * The renewals found due by the last walk (renew), the most urgent first; `next` is the first not
-   * looked at yet. `moved`: the stations whose clock moved (they go whether due or not).
+   * looked at yet; `queued`: the keys of those not looked at yet. `moved`: the stations whose clock
+   * moved (they go whether due or not). `perSecond`: its pace.
    */
-  private renewQueue: { runtimes: ConnectorRuntime[]; next: number; moved: ReadonlySet<string>; configVersion: number; perSecond: number } | null = null;
+  private renewQueue: { runtimes: ConnectorRuntime[]; queued: Set<string>; next: number; moved: ReadonlySet<string>; configVersion: number; perSecond: number } | null = null;
   /** How long the next turn of renewals waits after the last one (their pace): ms. */
   private renewalPauseMs = 0;
   private renewalTurnTimer: NodeJS.Timeout | null = null;
@@ -218,6 +219,9 @@ export class Dispatcher {
     const visit = full ? null : this.toVisit(result, order, touched);
     // By slot: one looked at again replaces what it was found to need before.
     const steps = new Map<number, Step>();
+    // Slot and instant (Fuseguard's clock) until which what it was counted at holds, flat: a pause
+    // may cross it (the live profiles' grid, the end of a profile).
+    const lookedUntil: number[] = [];
     const look = (slot: number) => {
       const runtime = order[slot];
       const setpoint = result.setpoints[slot];
@@ -226,10 +230,13 @@ export class Dispatcher {
       const step = this.stepOf(runtime, setpoint, liveDurationS, slot, room as Room);
       if (step) steps.set(slot, step);
       else steps.delete(slot);
+      const view = this.held.view(runtime, liveDurationS);
+      if (aligned && view.untilAt !== Infinity) lookedUntil.push(slot, view.untilAt - (this.stationNow(runtime.stationId) - this.now()));
       // Its live profile, kept as it is, falls due then: renew() must look by that time (one that
       // was offline or not ready at the last look for renewals was not counted there).
-      const live = this.held.view(runtime, liveDurationS).validLive();
-      if (live) this.nextRenewalAt = Math.min(this.nextRenewalAt, this.renewalDueAt(runtime, live.validToAt));
+      const live = view.validLive();
+      // (One the queue holds goes with it: no walk of the site for it.)
+      if (live && !this.renewQueue?.queued.has(runtime.key)) this.nextRenewalAt = Math.min(this.nextRenewalAt, this.renewalDueAt(runtime, live.validToAt));
     };
     // Slots of an allocation that does not follow the snapshot (rare) are looked at in one go.
     const looksPerStep = this.options.looksPerStep ?? LOOKS_PER_STEP;
@@ -247,9 +254,16 @@ export class Dispatcher {
       look(slot);
     }
     if (paused) {
+      // What moved while others ran: touched (an answer, a disconnect, readiness), or looked at
+      // before an instant the pause crossed; and those not looked at whose bound moved meanwhile.
+      const at = this.now();
+      const again = new Set<number>();
+      for (let i = 0; i < lookedUntil.length; i += 2) if (lookedUntil[i + 1] <= at) again.add(lookedUntil[i]);
       for (const runtime of this.state.takeTouched(takenAtS)) {
         const slot = this.state.slotOf(runtime);
-        if (slot === undefined) continue;
+        if (slot !== undefined) again.add(slot);
+      }
+      for (const slot of again) {
         visit?.add(slot);
         look(slot);
       }
@@ -396,16 +410,19 @@ export class Dispatcher {
   private renew(result: AllocationResult, order: readonly ConnectorRuntime[]): void {
     // Nothing can be due before the earliest due time seen (issue 15: no walk of the site each
     // round), but what the queue holds (it goes on by itself, batch after batch).
-    const queueGoesOn = this.renewQueue !== null && this.renewQueue.configVersion === this.state.configVersion;
-    if (this.renewDue.size === 0 && (queueGoesOn || !this.renewalsLeft) && this.now() < this.nextRenewalAt) return;
-    this.dropQueue();
+    const going = this.renewQueue !== null && this.renewQueue.configVersion === this.state.configVersion ? this.renewQueue : null;
+    if (this.renewDue.size === 0 && (going || !this.renewalsLeft) && this.now() < this.nextRenewalAt) return;
+    // A wave that goes on keeps its pace: what fell due since its walk (a connector back online, one
+    // that ends later) joins its end; only a clock move starts it again (those go first).
+    const append = going !== null && this.renewDue.size === 0 ? going : null;
+    if (!append) this.dropQueue();
     const moved = new Set(this.renewDue);
     this.renewDue.clear();
     const due: { runtime: ConnectorRuntime; dueAt: number }[] = [];
     let next = Infinity;
     for (let slot = 0; slot < result.setpoints.length; slot++) {
       const runtime = order[slot];
-      if (!runtime) continue;
+      if (!runtime || append?.queued.has(runtime.key)) continue;
       // One in flight is looked at again when what it carries falls due (a refusal walks again).
       const flight = this.inFlight.get(runtime.key);
       if (flight) {
@@ -426,10 +443,18 @@ export class Dispatcher {
     }
     this.nextRenewalAt = next;
     if (due.length > (this.options.renewalsPerBatch ?? RENEWALS_PER_ROUND)) due.sort((a, b) => a.dueAt - b.dueAt);
+    if (append) {
+      for (const { runtime } of due) {
+        append.runtimes.push(runtime);
+        append.queued.add(runtime.key);
+      }
+      return;
+    }
     // Paced so as to end within a third of the half-life, at RENEWALS_PER_SECOND at the least.
     const halfLifeS = this.options.liveProfileDurationS() / 2;
     const perSecond = Math.max(this.options.renewalsPerSecond ?? RENEWALS_PER_SECOND, due.length / (halfLifeS / 3));
-    this.renewQueue = { runtimes: due.map((d) => d.runtime), next: 0, moved, configVersion: this.state.configVersion, perSecond };
+    const runtimes = due.map((d) => d.runtime);
+    this.renewQueue = { runtimes, queued: new Set(runtimes.map((r) => r.key)), next: 0, moved, configVersion: this.state.configVersion, perSecond };
     this.startBatch();
   }
 
@@ -461,6 +486,7 @@ export class Dispatcher {
     let sent = 0;
     for (let turn = 0; turn < (this.options.renewalsPerTurn ?? RENEWALS_PER_TURN) && places > 0 && queue.next < queue.runtimes.length; turn++) {
       const runtime = queue.runtimes[queue.next++];
+      queue.queued.delete(runtime.key);
       // Looked at again now, not as it was at the walk: a round may have sent it another value
       // since (that one is renewed from its own end), or it may be in flight.
       if (this.inFlight.has(runtime.key)) continue;

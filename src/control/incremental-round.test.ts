@@ -312,4 +312,73 @@ describe('a round in steps, others running between two (issue 15)', () => {
     expect(snapshot.connectors.map((c) => c.heldA)).toEqual([0, 0, 0]); // as it was read
     expect(t.heldInSnapshot(a.key)).toBe(12); // the next one reads it again
   });
+
+  it('D8: a connector looked at before an instant the pause crosses (a boundary of the live profiles\' grid) is looked at again before anything goes', async () => {
+    const t = setUp(2, false, 30); // (with verify on, verifyVisit finds it too)
+    const [a, b] = t.runtimes;
+    // A: idle, held at 0 A by its live profile, over a failsafe of 20 A. B: idle at 0 A too.
+    t.held.answered(a, 'failsafe', t.held.sent(a, 'failsafe', { limitA: 20, validToAt: null }), 'accepted');
+    const endAt = liveEndAt(t.now(), LIVE_S); // 1_050_000; both fall due for renewal at 1_020_000 (grid)
+    for (const [r, limitA] of [[a, 0], [b, 0]] as const) t.held.answered(r, 'live', t.held.sent(r, 'live', { limitA, validToAt: endAt, numberPhases: 3 }), 'accepted');
+    t.apply(); // room made, everyone looked at (no car: both held at 0 A)
+    await t.dispatcher.settled();
+    t.sentLimits.length = 0;
+    const boundary = endAt - (LIVE_S * 1000) / 2;
+    t.advance(boundary - 500 - t.now()); // half a second before the boundary
+    b.session = { transactionId: 1, startedAt: t.now() - 60_000, meterStartWh: 0, energyWh: 0, vip: false }; // a car at B
+    t.state.touchInput(b);
+    const result = allocate(drain(t.state.snapshotSteps()), t.now());
+    t.state.allocatorState = result.state;
+    expect(result.setpoints.find((s) => s.connectorId === b.key)?.currentA).toBe(30);
+    const steps = t.dispatcher.applySteps(result);
+    steps.next(); // pause before the first look
+    steps.next(); // A looked at (before the boundary: counted at 0 A up to the live-end)
+    t.advance(501); // the pause crosses the grid boundary
+    expect(drain(steps)).toBe(true);
+    // What A may draw now, over the span a raise of B is sent for (its live profile ends at endAt,
+    // then its 20 A failsafe): 20 A. B's raise fits only if 20 + B <= 30.
+    const aBound = t.held.view(a, LIVE_S).countedA('live-end');
+    const bSent = t.sentLimits.filter(([s]) => s === b.stationId).map(([, l]) => l);
+    for (const limit of bSent) expect(aBound + limit, `B sent ${limit} A next to A at ${aBound} A`).toBeLessThanOrEqual(30);
+  });
+
+  it('U3/D8: a clock step back while a snapshot is paused does not push the wake of held bounds into the future', () => {
+    let clock = 1_000_000; // Fuseguard's
+    let stationClock = 1_000_000; // the stations', until they take the new time
+    const now = () => clock;
+    const state = new SiteState(undefined as unknown as Store, now);
+    state.zones = [{ name: 'Z', parent: null, maxCurrentA: 1000, mode: 'static' }];
+    state.verifySnapshots = false; // (it would find the same)
+    const held = new HeldProfiles(() => stationClock);
+    held.onChange = (r) => state.touch(r);
+    // As ControlLoop.state.control does.
+    state.control = (r, connected) => {
+      const view = held.view(r, LIVE_S);
+      return { heldA: view.countedA(connected ? 'now' : 'always'), provisioned: true, untilAt: view.untilAt - (stationClock - clock) };
+    };
+    const runtimes: ConnectorRuntime[] = [];
+    for (let i = 0; i < 3; i++) {
+      const stationId = `CP-${i}`;
+      const r: ConnectorRuntime = { key: connectorKey(stationId, 1), stationId, connectorId: 1, zone: 'Z', wiring: 'L1L2L3', kind: 'AC', maxCurrentA: 32, stationVip: false, session: null, measured: null };
+      state.connectors.set(r.key, r);
+      state.connectedStations.add(stationId);
+      held.answered(r, 'failsafe', held.sent(r, 'failsafe', { limitA: 20, validToAt: null }), 'accepted');
+      // Held at 0 A by a live profile that ends in 10 s (its renewal did not get through).
+      held.answered(r, 'live', held.sent(r, 'live', { limitA: 0, validToAt: stationClock + 10_000, numberPhases: 3 }), 'accepted');
+      runtimes.push(r);
+    }
+    state.snapshot(); // layout made
+    state.inputsPerStep = 1;
+    for (const r of runtimes) state.touch(r);
+    const steps = state.snapshotSteps();
+    steps.next(); // paused
+    clock -= 60_000; // the reference clock steps back by a minute (ControlLoop.shiftTimes)
+    state.shiftTimes(-60_000);
+    drain(steps); // the round is dropped (clockSteps), but its snapshot remade every input
+    clock += 15_000; // 15 s later: every live profile has ended on the stations' clocks
+    stationClock += 15_000;
+    const heldA = state.snapshot().connectors.map((c) => c.heldA);
+    expect(runtimes.map((r) => held.view(r, LIVE_S).countedA('now'))).toEqual([20, 20, 20]); // what they may draw
+    expect(heldA, 'the allocation still counts the live profile that ended').toEqual([20, 20, 20]);
+  });
 });

@@ -436,9 +436,8 @@ export class SiteState {
    */
   *snapshotSteps(): Generator<void, SiteSnapshot> {
     const now = this.now();
-    if (this.layoutStale || this.inputOrder.length !== this.connectors.size) this.remakeInputs(now);
-    else yield* this.updateInputs(now);
-    if (this.verifySnapshots) this.quietly(() => this.verifyInputs(now));
+    const paused = this.layoutStale || this.inputOrder.length !== this.connectors.size ? (this.remakeInputs(now), false) : yield* this.updateInputs(now);
+    if (this.verifySnapshots) this.quietly(() => this.verifyInputs(now, paused));
     return {
       zones: this.zones.map((z) => (z.meter ? { ...z, meterReading: this.meterReadings.get(z.meter) ?? null } : z)),
       connectors: this.inputs.slice(),
@@ -485,7 +484,7 @@ export class SiteState {
   }
 
   /** Only the inputs of connectors touched since, or whose held bound may have moved by now. */
-  private *updateInputs(now: number): Generator<void, void> {
+  private *updateInputs(now: number): Generator<void, boolean> {
     const nowS = Math.floor(now / 1000);
     for (const [second, runtimes] of this.wakeAt) {
       if (second > nowS) continue;
@@ -500,15 +499,17 @@ export class SiteState {
     for (const runtime of touched) {
       if (++made % this.inputsPerStep === 0) {
         yield;
-        // Loaded again meanwhile: every input is made again, at once (rare: a reload, a clock step).
+        // Loaded again meanwhile: every input is made again, at once, as of now (rare: a reload, a
+        // clock step; their wake-ups on the clock as it is now).
         if (this.layoutStale) {
-          this.remakeInputs(now);
-          return;
+          this.remakeInputs(this.now());
+          return false;
         }
       }
       const slot = this.slotOf(runtime);
       if (slot !== undefined) this.inputs[slot] = this.makeInput(this.inputOrder[slot], now);
     }
+    return made >= this.inputsPerStep;
   }
 
   /** One object of one shape per connector, absent facts as undefined (no spreads). */
@@ -539,15 +540,18 @@ export class SiteState {
   }
 
   /**
-   * Tests: the inputs kept equal those made from scratch now, but for those the next snapshot
-   * makes again (touched while the snapshot let others run, or due to wake by now).
+   * Tests: the inputs kept equal those made from scratch now; after a snapshot that let others
+   * run, but for those the next snapshot makes again (touched meanwhile, or due to wake by now).
    */
-  private verifyInputs(now: number): void {
+  private verifyInputs(now: number, paused: boolean): void {
     const order = [...this.connectors.values()];
     if (order.length !== this.inputOrder.length || order.some((r, i) => r !== this.inputOrder[i])) throw incrementalStateError('incremental snapshot: connector list out of date');
-    const pending = new Set(this.touched);
-    const nowS = Math.floor(this.now() / 1000);
-    for (const [second, runtimes] of this.wakeAt) if (second <= nowS) for (const runtime of runtimes) pending.add(runtime);
+    const pending = new Set<ConnectorRuntime>();
+    if (paused) {
+      for (const runtime of this.touched) pending.add(runtime);
+      const nowS = Math.floor(this.now() / 1000);
+      for (const [second, runtimes] of this.wakeAt) if (second <= nowS) for (const runtime of runtimes) pending.add(runtime);
+    }
     order.forEach((runtime, i) => {
       if (pending.has(runtime)) return;
       const fresh = JSON.stringify(this.makeInput(runtime, now, false));

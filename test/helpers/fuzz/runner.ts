@@ -114,6 +114,8 @@ export class FuzzApp {
   token = '';
   readonly faults: string[] = [];
   private cleanupDir: () => void = () => undefined;
+  /** Pauses of rounds since the scenario started (see roundPause): a seed replays the same. */
+  pauses = 0;
   private readonly onRejection = (reason: unknown) => this.faults.push(`unhandled rejection: ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}`);
   private readonly onException = (error: Error) => this.faults.push(`uncaught exception: ${error.stack ?? error.message}`);
 
@@ -132,7 +134,7 @@ export class FuzzApp {
       commandTimeoutMs: COMMAND_TIMEOUT_MS,
       // No spacing by the rounds' real duration: a seed replays the same on a busy machine.
       // Renewals in batches of 3, 2 a turn: the queue's batches and turns happen on these small sites too (issue 15).
-      control: { liveProfileDurationS: LIVE_PROFILE_S, commandTimeoutMs: COMMAND_TIMEOUT_MS, debounceMs: 50, roundSpacing: 0, roundSliceMs: 0, itemsPerStep: 1, tickMs: 2_000, renewalsPerBatch: 3, renewalsPerTurn: 2 },
+      control: { liveProfileDurationS: LIVE_PROFILE_S, commandTimeoutMs: COMMAND_TIMEOUT_MS, debounceMs: 50, roundSpacing: 0, roundSliceMs: 0, itemsPerStep: 1, roundPause: () => this.roundPause(), tickMs: 2_000, renewalsPerBatch: 3, renewalsPerTurn: 2 },
     });
     // An admin API token, stored as POST /api/tokens would store it (the guard checks it for real);
     // logging in would cost three scrypt hashes.
@@ -141,6 +143,11 @@ export class FuzzApp {
       id: randomUUID(), name: 'fuzz', role: 'admin', token_hash: createHash('sha256').update(this.token).digest('hex'),
       created_by: 'fuzz', created_at: Date.now(), last_used_at: null, revoked_at: null,
     });
+  }
+
+  private roundPause(): Promise<void> {
+    this.pauses += 1;
+    return pauseWithTime(this.pauses);
   }
 
   async close(): Promise<void> {
@@ -184,6 +191,17 @@ async function drive<T>(promise: Promise<T>, check: () => boolean, what = 'an op
   return promise;
 }
 
+/**
+ * How a round lets others run between its steps (the `count`-th pause of the scenario): a turn of the event loop, and now and then (one
+ * pause in five, in a fixed pattern) 1-37 ms of simulated time, so that events, answers and the
+ * instants where held bounds move (the live profiles' grid, a profile's end) also fall inside a
+ * round (issue 15: its snapshot and dispatch run in steps).
+ */
+function pauseWithTime(count: number): Promise<void> {
+  if (count % 5 !== 3) return new Promise<void>((resolve) => setImmediate(resolve));
+  return new Promise<void>((resolve) => setTimeout(resolve, 1 + ((count * 7) % 37)));
+}
+
 const SITE_SETTINGS = { unknownStations: 'pending', meterValueSampleIntervalS: 10 } as const;
 
 export class FuzzRun {
@@ -208,6 +226,7 @@ export class FuzzRun {
 
   async run(): Promise<RunResult> {
     this.t0 = Date.now();
+    this.host.pauses = 0;
     const faultsBefore = this.host.faults.length;
     try {
       await this.start();
