@@ -258,21 +258,17 @@ export class ControlLoop {
       // The same while the dispatch lets others run: a limit that moves meanwhile lets no raise go.
       const went = await slices.run(this.dispatcher.applySteps(result, { raises: () => !limitsMoved(), valid: sameSite }));
       if (went === undefined) return; // stopped
-      if (!went) {
+      if (!went || limitsMoved()) {
+        // Given up, or only its reductions went (as above): the next round, whole, does the rest.
         this.nextRoundWhole = true;
         this.again = true;
         return;
       }
-      // What went out (all of it, or its reductions) is the allocation's memory and what the UI shows.
+      // Gone out whole: the allocation's memory, and what the UI shows.
       this.state.allocatorState = result.state;
       this.lastResult = result;
       for (const listener of this.roundListeners) {
         try { listener(result); } catch { /* a listener's failure must not stop the dispatch */ }
-      }
-      if (limitsMoved()) {
-        this.nextRoundWhole = true;
-        this.again = true;
-        return;
       }
       // D8: every connected station's failsafe follows the site (in the background).
       this.provisioner.reconcile(this.failsafes(snapshot));

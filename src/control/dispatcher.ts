@@ -93,11 +93,11 @@ export class Dispatcher {
   /** The queue (or one given up for a reload) still holds renewals: a round walks the site again if the queue cannot go on. */
   private renewalsLeft = false;
   /**
-   * The renewals found due by the last walk (renew), the most urgent first; `next` is the first not
-   * looked at yet; `queued`: the keys of those not looked at yet. `moved`: the stations whose clock
+   * The renewals found due by the last walk (renew), the most urgent first (`dueAts`, Fuseguard's
+   * clock); `next` is the first not looked at yet; `queued`: the keys of those not looked at yet. `moved`: the stations whose clock
    * moved (they go whether due or not). `perSecond`: its pace.
    */
-  private renewQueue: { runtimes: ConnectorRuntime[]; queued: Set<string>; next: number; moved: ReadonlySet<string>; configVersion: number; perSecond: number } | null = null;
+  private renewQueue: { runtimes: ConnectorRuntime[]; dueAts: number[]; queued: Set<string>; next: number; moved: ReadonlySet<string>; configVersion: number; perSecond: number } | null = null;
   /** How long the next turn of renewals waits after the last one (their pace): ms. */
   private renewalPauseMs = 0;
   private renewalTurnTimer: NodeJS.Timeout | null = null;
@@ -231,7 +231,8 @@ export class Dispatcher {
       if (step) steps.set(slot, step);
       else steps.delete(slot);
       const view = this.held.view(runtime, liveDurationS);
-      if (aligned && view.untilAt !== Infinity) lookedUntil.push(slot, view.untilAt - (this.stationNow(runtime.stationId) - this.now()));
+      // A second early, as the snapshot's wake-ups: a station's clock may move by less than that without a clockMoved event.
+      if (aligned && view.untilAt !== Infinity) lookedUntil.push(slot, view.untilAt - (this.stationNow(runtime.stationId) - this.now()) - 1_000);
       // Its live profile, kept as it is, falls due then: renew() must look by that time (one that
       // was offline or not ready at the last look for renewals was not counted there).
       const live = view.validLive();
@@ -443,18 +444,24 @@ export class Dispatcher {
     }
     this.nextRenewalAt = next;
     if (due.length > (this.options.renewalsPerBatch ?? RENEWALS_PER_ROUND)) due.sort((a, b) => a.dueAt - b.dueAt);
-    if (append) {
-      for (const { runtime } of due) {
-        append.runtimes.push(runtime);
-        append.queued.add(runtime.key);
-      }
-      return;
-    }
     // Paced so as to end within a third of the half-life, at RENEWALS_PER_SECOND at the least.
     const halfLifeS = this.options.liveProfileDurationS() / 2;
-    const perSecond = Math.max(this.options.renewalsPerSecond ?? RENEWALS_PER_SECOND, due.length / (halfLifeS / 3));
+    const paceFor = (count: number) => Math.max(this.options.renewalsPerSecond ?? RENEWALS_PER_SECOND, count / (halfLifeS / 3));
+    if (append) {
+      if (due.length === 0) return;
+      // In their place by due time, and the pace raised so that all that is left ends within a
+      // third of the half-life from now (a large wave that falls due behind a small one).
+      const left = append.runtimes.slice(append.next).map((runtime, i) => ({ runtime, dueAt: append.dueAts[append.next + i] })).concat(due);
+      left.sort((a, b) => a.dueAt - b.dueAt);
+      append.runtimes = left.map((d) => d.runtime);
+      append.dueAts = left.map((d) => d.dueAt);
+      append.next = 0;
+      for (const { runtime } of due) append.queued.add(runtime.key);
+      append.perSecond = Math.max(append.perSecond, paceFor(left.length));
+      return;
+    }
     const runtimes = due.map((d) => d.runtime);
-    this.renewQueue = { runtimes, queued: new Set(runtimes.map((r) => r.key)), next: 0, moved, configVersion: this.state.configVersion, perSecond };
+    this.renewQueue = { runtimes, dueAts: due.map((d) => d.dueAt), queued: new Set(runtimes.map((r) => r.key)), next: 0, moved, configVersion: this.state.configVersion, perSecond: paceFor(due.length) };
     this.startBatch();
   }
 

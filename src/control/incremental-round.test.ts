@@ -381,4 +381,49 @@ describe('a round in steps, others running between two (issue 15)', () => {
     expect(runtimes.map((r) => held.view(r, LIVE_S).countedA('now'))).toEqual([20, 20, 20]); // what they may draw
     expect(heldA, 'the allocation still counts the live profile that ended').toEqual([20, 20, 20]);
   });
+
+  it('D8: a station clock that moves by under a second during the pause (no clockMoved, no touch) is covered: looked at again a second early, as the snapshot\'s wake-ups', () => {
+    let clock = 1_000_000;
+    const offset = new Map<string, number>();
+    const now = () => clock;
+    const stationNow = (id: string) => clock + (offset.get(id) ?? 0);
+    const state = new SiteState(undefined as unknown as Store, now);
+    state.verifySnapshots = false;
+    state.zones = [{ name: 'Z', parent: null, maxCurrentA: 30, mode: 'static' }];
+    const held = new HeldProfiles(stationNow);
+    held.onChange = (r) => state.touch(r);
+    state.control = (r, connected) => { const v = held.view(r, LIVE_S); return { heldA: v.countedA(connected ? 'now' : 'always'), provisioned: true, untilAt: v.untilAt - (stationNow(r.stationId) - clock) }; };
+    const mk = (stationId: string): ConnectorRuntime => {
+      const r: ConnectorRuntime = { key: connectorKey(stationId, 1), stationId, connectorId: 1, zone: 'Z', wiring: 'L1L2L3', kind: 'AC', maxCurrentA: 32, stationVip: false, session: null, measured: null };
+      state.connectors.set(r.key, r); state.connectedStations.add(stationId); return r;
+    };
+    const a = mk('A'); const b = mk('B');
+    held.answered(a, 'failsafe', held.sent(a, 'failsafe', { limitA: 20, validToAt: null }), 'accepted');
+    held.answered(b, 'failsafe', held.sent(b, 'failsafe', { limitA: 0, validToAt: null }), 'accepted');
+    const endAt = liveEndAt(clock, LIVE_S);
+    for (const r of [a, b]) held.answered(r, 'live', held.sent(r, 'live', { limitA: 0, validToAt: endAt, numberPhases: 3 }), 'accepted');
+    const sent: [string, number][] = [];
+    const commands = { send: (id: string, _x: string, req: { csChargingProfiles: { chargingSchedule: { chargingSchedulePeriod: { limit: number }[] } } }) => { sent.push([id, req.csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0].limit]); return Promise.resolve({ ok: true, response: { status: 'Accepted' } }); } } as unknown as CommandSender;
+    const provisioner = { isReady: () => true, capabilities: () => ({ rateUnit: 'A' }) } as unknown as StationProvisioner;
+    const log = { error() {}, warn() {}, info() {} } as unknown as EventLog;
+    const d = new Dispatcher(commands, state, provisioner, held, log, now, { liveProfileDurationS: () => LIVE_S, commandTimeoutMs: 1000, uncontrolledRetryMs: 30_000, renewalsPerSecond: Infinity, looksPerStep: 1, answered: () => undefined, stationNow });
+    d.verify = false;
+    const r0 = allocate(state.snapshot(), clock); state.allocatorState = r0.state; d.apply(r0);
+    sent.length = 0;
+    const boundary = endAt - (LIVE_S * 1000) / 2;
+    clock = boundary - 500;
+    b.session = { transactionId: 1, startedAt: clock - 60_000, meterStartWh: 0, energyWh: 0, vip: false };
+    state.touchInput(b);
+    state.inputsPerStep = 1;
+    const result = allocate(drain(state.snapshotSteps()), clock);
+    state.allocatorState = result.state;
+    expect(result.setpoints.find((s) => s.connectorId === b.key)?.currentA).toBe(30);
+    const steps = d.applySteps(result);
+    steps.next(); steps.next(); // A looked at, counted at 0 A until the live-end (the boundary 500 ms away)
+    clock += 200; // the pause: 200 ms
+    offset.set('A', 400); // meanwhile A's station took a time 400 ms ahead (movedMs < 1 s: reported as 0)
+    expect(drain(steps)).toBe(true);
+    const aBound = held.view(a, LIVE_S).countedA('live-end');
+    for (const [id, limit] of sent.filter(([id]) => id === 'B')) expect(aBound + limit, `${id} sent ${limit} A next to A at ${aBound} A`).toBeLessThanOrEqual(30);
+  });
 });

@@ -1,7 +1,7 @@
 // The renewal queue and stations whose clock moved (issue 15, U3, D5): a station given another
 // time gets its live profiles again, stamped on its new clock, once, whatever rounds or reloads
 // come between the turns of the queue; those moved go first.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { allocate } from '../domain/index.js';
 import type { CommandSender } from '../ocpp/command-sender.js';
 import type { EventLog } from '../services/event-log.js';
@@ -131,5 +131,55 @@ describe('renewals of stations whose clock moved, default batch sizes', () => {
     t.advance(2_000);
     t.apply(); await t.settle(); // the next tick
     expect(t.sent.length - before).toBe(300); // each once: the 50 past the first batch are not sent again
+  });
+
+  it('D5: every live profile is renewed before it ends when a large wave falls due behind a small one (stations whose clock is ahead): the pace rises (issue 15)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      // At 1,000 a second the large wave would take 1.1 s of the 1 s half-life.
+      const LIVE = 2;
+      const MAIN = 1_100;
+      const EARLY = 100;
+      const AHEAD = 50;
+
+      let clock = 1_000_000;
+      const now = () => clock;
+      const state = new SiteState(undefined as unknown as Store, now);
+      state.zones = [{ name: 'Z', parent: null, maxCurrentA: 1e9, mode: 'static' }];
+      const stationNow = (id: string) => (id.startsWith('EARLY') ? clock + AHEAD : clock); // U3: EARLY's clocks are ahead (not given the time since a step back)
+      const held = new HeldProfiles(stationNow);
+      held.onChange = (r) => state.touch(r);
+      state.control = (r) => { const v = held.view(r, LIVE); return { heldA: v.countedA('now'), provisioned: true, untilAt: v.untilAt - (stationNow(r.stationId) - clock) }; };
+      const provisioner = { isReady: () => true, capabilities: () => ({ rateUnit: 'A' }) } as unknown as StationProvisioner;
+      const sentAt = new Map<string, number>();
+      const commands = { send: (stationId: string) => { if (!sentAt.has(stationId)) sentAt.set(stationId, clock); return Promise.resolve({ ok: true, response: { status: 'Accepted' } }); } } as unknown as CommandSender;
+      const log = { error() {}, warn() {}, info() {} } as unknown as EventLog;
+      const d = new Dispatcher(commands, state, provisioner, held, log, now, { liveProfileDurationS: () => LIVE, commandTimeoutMs: 1000, uncontrolledRetryMs: 30_000, answered: () => undefined, stationNow });
+      const rs: ConnectorRuntime[] = [];
+      for (let i = 0; i < EARLY + MAIN; i++) {
+        const stationId = i < EARLY ? `EARLY-${i}` : `CP-${i}`;
+        const r: ConnectorRuntime = { key: connectorKey(stationId, 1), stationId, connectorId: 1, zone: 'Z', wiring: 'L1L2L3', kind: 'AC', maxCurrentA: 32, stationVip: false, session: null, measured: null };
+        state.connectors.set(r.key, r); state.connectedStations.add(stationId);
+        held.answered(r, 'failsafe', held.sent(r, 'failsafe', { limitA: 6, validToAt: null }), 'accepted');
+        rs.push(r);
+      }
+      const endAt = liveEndAt(clock, LIVE);
+      // Every one holds a live profile ending at endAt; EARLY's 50 ms sooner (a station clock ahead).
+      for (const r of rs) held.answered(r, 'live', held.sent(r, 'live', { limitA: 0, validToAt: endAt, /* on each station's clock */ numberPhases: 3 }), 'accepted');
+      const round = () => { const res = allocate(state.snapshot(), clock); state.allocatorState = res.state; d.apply(res); };
+      round(); // nothing due yet
+      sentAt.clear();
+      const half = (LIVE * 1000) / 2;
+      const step = async (ms: number) => { clock += ms; vi.advanceTimersByTime(ms); for (let k = 0; k < 5; k++) await new Promise((r) => setImmediate(r)); };
+      clock = endAt - half - AHEAD + 1; // EARLY due: a small wave starts at RENEWALS_PER_SECOND
+      round();
+      for (let k = 0; k < AHEAD; k++) await step(1); // the others fall due while it goes on
+      round(); // a round (any event) appends them to the going wave
+      while (clock < endAt + half) await step(1);
+      const late = rs.filter((r) => (sentAt.get(r.stationId) ?? Infinity) >= endAt - (r.stationId.startsWith('EARLY') ? AHEAD : 0));
+      expect(late.length, `renewed at or after their live profile ended (${endAt}): ${late.length} of ${MAIN + EARLY}; last sent at +${Math.max(...sentAt.values()) - (endAt - half)} ms after due`).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
