@@ -236,8 +236,9 @@ export class Dispatcher {
       // Its live profile, kept as it is, falls due then: renew() must look by that time (one that
       // was offline or not ready at the last look for renewals was not counted there).
       const live = view.validLive();
-      // (One the queue holds goes with it: no walk of the site for it.)
-      if (live && !this.renewQueue?.queued.has(runtime.key)) this.nextRenewalAt = Math.min(this.nextRenewalAt, this.renewalDueAt(runtime, live.validToAt));
+      // (One the queue holds goes with it, one in flight is looked at when its send ends: no walk
+      // of the site for them, each round of a wave.)
+      if (live && !this.inFlight.has(runtime.key) && !this.renewQueue?.queued.has(runtime.key)) this.nextRenewalAt = Math.min(this.nextRenewalAt, this.renewalDueAt(runtime, live.validToAt));
     };
     // Slots of an allocation that does not follow the snapshot (rare) are looked at in one go.
     const looksPerStep = this.options.looksPerStep ?? LOOKS_PER_STEP;
