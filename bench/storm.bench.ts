@@ -211,6 +211,19 @@ function print(): number {
   if (!checked || checked.failsafeHeld !== n || checked.connected !== n) failures++;
   console.log(`\nFailsafe at the end: ${checked?.failsafeHeld ?? 0} of ${n} stations hold one (${checked?.failsafeAboveZero ?? 0} above 0 A), ${checked?.connected ?? 0} still connected${failures > 0 ? ' — FAIL' : ''}`);
 
+  const seconds = fuseguard.steady?.seconds ?? [];
+  if (seconds.length > 0) {
+    // Where the slow calls were: a wave, a round, a collection? The five worst seconds by p99, with
+    // the commands (renewals) the stations received in each, and the floor's worst for scale.
+    const worst = [...seconds].filter((b) => b.calls > 0).sort((a, b) => b.p99Ms - a.p99Ms).slice(0, 5);
+    const floorWorst = Math.max(...(floor.steady?.seconds ?? []).filter((b) => b.calls > 0).map((b) => b.p99Ms));
+    const wave = seconds.filter((b) => b.commands > 0);
+    console.log(`\nFuseguard's steady phase, its five worst seconds by p99 (the floor's worst second: p99 ${ms(floorWorst)}); commands to the stations in ${wave.length} of its ${seconds.length} seconds${wave.length > 0 ? ` (${wave[0].atS}-${wave[wave.length - 1].atS} s)` : ''}\n`);
+    console.log('| second | calls | p99 | slowest | commands received |');
+    console.log('|---:|---:|---:|---:|---:|');
+    for (const b of worst) console.log(`| ${b.atS} | ${b.calls} | ${ms(b.p99Ms)} | ${ms(b.maxMs)} | ${b.commands} |`);
+  }
+
   if (shape.size > 0) {
     console.log('\nShape: boot cost per station (time until all booted, for Fuseguard also until all provisioned, / N)\n');
     console.log('| configured = booted stations | floor boot / N | Fuseguard boot / N | Fuseguard provisioned / N |');

@@ -14,6 +14,10 @@ export type StormReport =
   | { event: 'provisioned'; provisionedMs: number; provisioned: number; commandsByAction: Record<string, number> }
   | { event: 'measuring' }
   /** `commandsByAction`: what the server sent the stations in the measured window (a renewal wave, or none). */
-  | { event: 'steady'; calls: number; errors: number; p50Ms: number; p99Ms: number; callsPerS: number; clientCpuPct: number; commandsByAction: Record<string, number> }
+  | {
+    event: 'steady'; calls: number; errors: number; p50Ms: number; p99Ms: number; callsPerS: number; clientCpuPct: number; commandsByAction: Record<string, number>;
+    /** Each second of the measured window: calls started in it, their p99 and slowest, commands the stations received. */
+    seconds: Array<{ atS: number; calls: number; p99Ms: number; maxMs: number; commands: number }>;
+  }
   | { event: 'checked'; connected: number; failsafeHeld: number; failsafeAboveZero: number }
   | { event: 'closed' };

@@ -94,8 +94,12 @@ async function connect(url: string, id: string): Promise<Station> {
 }
 
 /** What a plain one-connector station answers to what the server asks. */
+/** Counts a command in the measured window's seconds (steady). */
+let onCommand: () => void = () => undefined;
+
 function answer(station: Station, method: string, params: Record<string, unknown>): unknown {
   commandsByAction[method] = (commandsByAction[method] ?? 0) + 1;
+  onCommand();
   switch (method) {
     case 'GetConfiguration': {
       const keys = (params.key as string[] | undefined) ?? Object.keys(CONFIGURATION);
@@ -126,26 +130,36 @@ async function steady({ callsPerS, warmupS, measureS }: Extract<StormCommand, { 
   const live = stations.filter((s) => s.connected);
   const periodMs = (live.length / callsPerS) * 1000;
   let latencies: number[] | null = null;
+  /** Per second of the measured window: the latencies of the calls started in it, and the commands received. */
+  let bySecond: { latencies: number[]; commands: number }[] = [];
+  let wallStart = 0;
   let errors = 0;
   let energyWh = 0;
   live.forEach((station, i) => {
     const meter = (): void => {
       energyWh += 1;
       const into = latencies;
-      void timed(into ?? [], () => station.client.call('MeterValues', meterValues(energyWh))).catch(() => { if (into === latencies) errors++; });
+      const second = into ? secondOf(performance.now() - wallStart) : null;
+      void timed(into ?? [], () => station.client.call('MeterValues', meterValues(energyWh))).then(() => {
+        if (second && into) second.latencies.push(into[into.length - 1]);
+      }).catch(() => { if (into === latencies) errors++; });
     };
     steadyTimers.push(setTimeout(() => steadyTimers.push(setInterval(meter, periodMs)), (i / live.length) * periodMs));
   });
   await new Promise((r) => setTimeout(r, warmupS * 1000));
+  const secondOf = (ms: number) => (bySecond[Math.floor(ms / 1000)] ??= { latencies: [], commands: 0 });
+  bySecond = [];
+  onCommand = () => { if (latencies) secondOf(performance.now() - wallStart).commands += 1; };
   latencies = [];
   errors = 0;
   const commandsBefore = { ...commandsByAction };
   const cpuStart = process.cpuUsage();
-  const wallStart = performance.now();
+  wallStart = performance.now();
   send({ event: 'measuring' });
   await new Promise((r) => setTimeout(r, measureS * 1000));
   const measured = latencies;
   latencies = null;
+  onCommand = () => undefined;
   const wallS = (performance.now() - wallStart) / 1000;
   const cpu = process.cpuUsage(cpuStart);
   steadyTimers.forEach((t) => clearTimeout(t));
@@ -153,6 +167,7 @@ async function steady({ callsPerS, warmupS, measureS }: Extract<StormCommand, { 
   send({
     event: 'steady', calls: measured.length, errors, p50Ms: pctNum(measured, 50), p99Ms: pctNum(measured, 99),
     callsPerS: measured.length / wallS, clientCpuPct: ((cpu.user + cpu.system) / 1e6 / wallS) * 100,
+    seconds: Array.from(bySecond, (b, i) => ({ atS: i, calls: b?.latencies.length ?? 0, p99Ms: b ? pctNum(b.latencies, 99) : NaN, maxMs: b ? Math.max(...b.latencies) : NaN, commands: b?.commands ?? 0 })),
     commandsByAction: Object.fromEntries(Object.entries(commandsByAction).map(([action, n]): [string, number] => [action, n - (commandsBefore[action] ?? 0)]).filter(([, n]) => n > 0)),
   });
 }
