@@ -7,13 +7,14 @@ import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { migrations } from './migrations/index.js';
 import type { SyncLog } from './group-commit.js';
 import type { Database } from './schema.js';
+import { walCheckpointer, type WalCheckpointer } from './wal-checkpoint.js';
 
 export type Db = Kysely<Database>;
 
 export const DATABASE_FILE = 'fuseguard.sqlite';
 
 /** `wal`: the write-ahead log is on (a file system may refuse it); only then can it be synced apart (walSyncer). */
-export async function openDatabase(dataDir: string): Promise<{ db: Db; wal: boolean }> {
+export async function openDatabase(dataDir: string, options: { checkpointOffLoop?: boolean } = {}): Promise<{ db: Db; wal: boolean; checkpointer?: WalCheckpointer }> {
   mkdirSync(dataDir, { recursive: true });
   const sqlite = new SqliteDatabase(join(dataDir, DATABASE_FILE));
   // WAL lets readers run beside the writer; FULL syncs every commit, so an acknowledged
@@ -29,7 +30,9 @@ export async function openDatabase(dataDir: string): Promise<{ db: Db; wal: bool
     await db.destroy();
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return { db, wal };
+  // The log is checkpointed by a worker, never inside a COMMIT on the event loop (wal-checkpoint.ts).
+  const checkpointer = wal && options.checkpointOffLoop !== false ? walCheckpointer(sqlite, join(dataDir, DATABASE_FILE)) : undefined;
+  return { db, wal, checkpointer };
 }
 
 /**

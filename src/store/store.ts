@@ -21,6 +21,7 @@ import { UsersRepository } from './repositories/users-repository.js';
 import { ZoneHistoryRepository } from './repositories/zone-history-repository.js';
 import { ZonesRepository } from './repositories/zones-repository.js';
 import { GroupCommit, type SyncLog } from './group-commit.js';
+import type { WalCheckpointer } from './wal-checkpoint.js';
 
 export class Store {
   readonly settings: SettingsRepository;
@@ -46,7 +47,7 @@ export class Store {
   private readonly groupCommit: GroupCommit;
 
   /** `syncLog`: syncs the database's log off the event loop (group commits); without it they sync at COMMIT. */
-  constructor(readonly db: Db, private readonly syncLog?: SyncLog & { close?: () => Promise<void> }) {
+  constructor(readonly db: Db, private readonly syncLog?: SyncLog & { close?: () => Promise<void> }, readonly checkpointer?: WalCheckpointer) {
     this.settings = new SettingsRepository(db);
     this.zones = new ZonesRepository(db);
     this.stations = new StationsRepository(db);
@@ -71,10 +72,10 @@ export class Store {
   }
 
   static async open(dataDir: string): Promise<Store> {
-    const { db, wal } = await openDatabase(dataDir);
+    const { db, wal, checkpointer } = await openDatabase(dataDir);
     // Only a write-ahead log can be synced apart; without one (a file system that refused WAL),
     // group commits sync inside COMMIT (FULL), as every other write.
-    return new Store(db, wal ? walSyncer(dataDir) : undefined);
+    return new Store(db, wal ? walSyncer(dataDir) : undefined, checkpointer);
   }
 
   /**
@@ -122,6 +123,7 @@ export class Store {
   async close(): Promise<void> {
     await this.groupCommit.drain();
     await this.syncLog?.close?.();
+    await this.checkpointer?.close();
     await this.db.destroy();
   }
 }

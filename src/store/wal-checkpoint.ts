@@ -1,0 +1,112 @@
+// Checkpoints of the write-ahead log, off the event loop (issue 15). SQLite checkpoints by itself
+// inside a COMMIT once the log passes 1,000 pages: it copies the log into the database file and
+// syncs it, on the committing thread. With better-sqlite3 that is the event loop: a storm bench
+// caught one COMMIT of 190 ms, every station's call waiting behind it. So the main connection
+// never checkpoints (`wal_autocheckpoint = 0`) and a connection of its own in a worker thread runs
+// a PASSIVE checkpoint every few seconds: it copies what is committed, never blocks a writer, and
+// changes nothing a reader sees (nor `data_version`). Should the worker fail, the main connection
+// checkpoints by itself again, as before, so the log never grows without end.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type SqliteDatabase from 'better-sqlite3';
+
+/** How often the worker checkpoints: a few MB of log at the most at 2,000 MeterValues/s. */
+export const CHECKPOINT_INTERVAL_MS = 2_000;
+
+/** SQLite's own threshold (pages), restored when the worker fails. */
+const SQLITE_AUTOCHECKPOINT_PAGES = 1_000;
+
+/** What `PRAGMA wal_checkpoint` answers: frames in the log, and how many of them are in the database file now. */
+export interface CheckpointResult {
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
+
+export interface WalCheckpointer {
+  /** One checkpoint now (also run every CHECKPOINT_INTERVAL_MS). */
+  run(): Promise<CheckpointResult>;
+  /** Stops the checkpoints and closes the worker's connection. */
+  close(): Promise<void>;
+}
+
+// CommonJS, evaluated in the worker: its own connection, one checkpoint per message.
+const WORKER_CODE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.betterSqlite3);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 5000');
+parentPort.on('message', (message) => {
+  if (message === 'close') {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  try {
+    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    parentPort.postMessage({ id: message, result });
+  } catch (error) {
+    parentPort.postMessage({ id: message, error: error && error.message ? error.message : String(error) });
+  }
+});
+`;
+
+/** Starts checkpointing the log of `file`, whose main connection is `main` (it stops checkpointing by itself). */
+export function walCheckpointer(main: SqliteDatabase.Database, file: string, intervalMs = CHECKPOINT_INTERVAL_MS): WalCheckpointer {
+  const worker = new Worker(WORKER_CODE, { eval: true, workerData: { file, betterSqlite3: createRequire(import.meta.url).resolve('better-sqlite3') } });
+  main.pragma('wal_autocheckpoint = 0');
+  const waiting = new Map<number, { resolve: (result: CheckpointResult) => void; reject: (error: Error) => void }>();
+  let nextId = 0;
+  let failed: Error | null = null;
+  let closed = false;
+  const fail = (error: Error) => {
+    if (failed || closed) return;
+    failed = error;
+    if (main.open) main.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+    for (const { reject } of waiting.values()) reject(error);
+    waiting.clear();
+  };
+  worker.on('message', (message: { id: number; result?: CheckpointResult; error?: string }) => {
+    const caller = waiting.get(message.id);
+    waiting.delete(message.id);
+    if (message.error !== undefined) caller?.reject(new Error(`WAL checkpoint failed: ${message.error}`));
+    else if (message.result) caller?.resolve(message.result);
+  });
+  worker.on('error', (error) => fail(error));
+  worker.on('exit', (code) => fail(new Error(`the WAL checkpoint worker stopped (exit code ${code})`)));
+  worker.unref();
+
+  const run = (): Promise<CheckpointResult> => {
+    if (failed) return Promise.reject(failed);
+    if (closed) return Promise.reject(new Error('the WAL checkpointer is closed'));
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      worker.postMessage(id);
+    });
+  };
+  let running = false;
+  const timer = setInterval(() => {
+    if (running || failed) return;
+    running = true;
+    // A failed checkpoint is tried again at the next interval (a busy database, a full disk).
+    run().catch(() => undefined).finally(() => { running = false; });
+  }, intervalMs);
+  timer.unref();
+
+  return {
+    run,
+    close: async () => {
+      if (closed) return;
+      clearInterval(timer);
+      if (failed) {
+        closed = true;
+        return;
+      }
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      closed = true;
+      worker.postMessage('close');
+      await exited;
+    },
+  };
+}
