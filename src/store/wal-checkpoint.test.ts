@@ -1,5 +1,6 @@
 // The write-ahead log is checkpointed by a worker thread, never inside a COMMIT on the event loop
 // (issue 15: one such COMMIT took 190 ms in a storm bench, every station's call behind it).
+import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -53,5 +54,19 @@ describe('WAL checkpoints off the event loop (issue 15)', () => {
     const again = await Store.open(dir);
     cleanups.push(() => again.close());
     expect((await again.badges.list()).length).toBe(400);
+  });
+
+  it('a process with nothing else to do still waits for the worker to close its connection when the store closes', () => {
+    // Left to itself the unref'd worker let Node exit mid-close (exit code 13: `serve --site` closes a store at start).
+    const dir = tempDir();
+    cleanups.push(dir.cleanup);
+    const script = `import { Store } from ${JSON.stringify(join(import.meta.dirname, 'store.ts'))};
+const store = await Store.open(${JSON.stringify(dir.path)});
+await store.close();
+console.log('closed');`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(child.stderr).toBe('');
+    expect(child.stdout.trim()).toBe('closed');
+    expect(child.status).toBe(0);
   });
 });

@@ -105,6 +105,7 @@ export function walCheckpointer(main: SqliteDatabase.Database, file: string, int
       }
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       closed = true;
+      worker.ref(); // the process waits for it to close its connection
       worker.postMessage('close');
       await exited;
     },
