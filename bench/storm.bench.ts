@@ -219,9 +219,9 @@ function print(): number {
     const floorWorst = Math.max(...(floor.steady?.seconds ?? []).filter((b) => b.calls > 0).map((b) => b.p99Ms));
     const wave = seconds.filter((b) => b.commands > 0);
     console.log(`\nFuseguard's steady phase, its five worst seconds by p99 (the floor's worst second: p99 ${ms(floorWorst)}); commands to the stations in ${wave.length} of its ${seconds.length} seconds${wave.length > 0 ? ` (${wave[0].atS}-${wave[wave.length - 1].atS} s)` : ''}\n`);
-    console.log('| second | calls | p99 | slowest | commands received |');
-    console.log('|---:|---:|---:|---:|---:|');
-    for (const b of worst) console.log(`| ${b.atS} | ${b.calls} | ${ms(b.p99Ms)} | ${ms(b.maxMs)} | ${b.commands} |`);
+    console.log('| second | calls | p99 | slowest | commands received | stations\' own longest stall |');
+    console.log('|---:|---:|---:|---:|---:|---:|');
+    for (const b of worst) console.log(`| ${b.atS} | ${b.calls} | ${ms(b.p99Ms)} | ${ms(b.maxMs)} | ${b.commands} | ${ms(b.stationsStallMs)} |`);
   }
 
   if (shape.size > 0) {

@@ -16,8 +16,8 @@ export type StormReport =
   /** `commandsByAction`: what the server sent the stations in the measured window (a renewal wave, or none). */
   | {
     event: 'steady'; calls: number; errors: number; p50Ms: number; p99Ms: number; callsPerS: number; clientCpuPct: number; commandsByAction: Record<string, number>;
-    /** Each second of the measured window: calls started in it, their p99 and slowest, commands the stations received. */
-    seconds: Array<{ atS: number; calls: number; p99Ms: number; maxMs: number; commands: number }>;
+    /** Each second of the measured window: calls started in it, their p99 and slowest, commands the stations received, this process's longest stall. */
+    seconds: Array<{ atS: number; calls: number; p99Ms: number; maxMs: number; commands: number; stationsStallMs: number }>;
   }
   | { event: 'checked'; connected: number; failsafeHeld: number; failsafeAboveZero: number }
   | { event: 'closed' };

@@ -131,7 +131,7 @@ async function steady({ callsPerS, warmupS, measureS }: Extract<StormCommand, { 
   const periodMs = (live.length / callsPerS) * 1000;
   let latencies: number[] | null = null;
   /** Per second of the measured window: the latencies of the calls started in it, and the commands received. */
-  let bySecond: { latencies: number[]; commands: number }[] = [];
+  let bySecond: { latencies: number[]; commands: number; stallMs: number }[] = [];
   let wallStart = 0;
   let errors = 0;
   let energyWh = 0;
@@ -147,8 +147,15 @@ async function steady({ callsPerS, warmupS, measureS }: Extract<StormCommand, { 
     steadyTimers.push(setTimeout(() => steadyTimers.push(setInterval(meter, periodMs)), (i / live.length) * periodMs));
   });
   await new Promise((r) => setTimeout(r, warmupS * 1000));
-  const secondOf = (ms: number) => (bySecond[Math.floor(ms / 1000)] ??= { latencies: [], commands: 0 });
+  const secondOf = (ms: number) => (bySecond[Math.floor(ms / 1000)] ??= { latencies: [], commands: 0, stallMs: 0 });
   bySecond = [];
+  // This process's own stalls (a 10,000-client process collects too): how late a 10 ms timer fires, the worst per second.
+  let tickAt = performance.now();
+  const stallTimer = setInterval(() => {
+    const at = performance.now();
+    if (latencies) { const second = secondOf(at - wallStart); second.stallMs = Math.max(second.stallMs, at - tickAt - 10); }
+    tickAt = at;
+  }, 10);
   onCommand = () => { if (latencies) secondOf(performance.now() - wallStart).commands += 1; };
   latencies = [];
   errors = 0;
@@ -160,6 +167,7 @@ async function steady({ callsPerS, warmupS, measureS }: Extract<StormCommand, { 
   const measured = latencies;
   latencies = null;
   onCommand = () => undefined;
+  clearInterval(stallTimer);
   const wallS = (performance.now() - wallStart) / 1000;
   const cpu = process.cpuUsage(cpuStart);
   steadyTimers.forEach((t) => clearTimeout(t));
@@ -167,7 +175,7 @@ async function steady({ callsPerS, warmupS, measureS }: Extract<StormCommand, { 
   send({
     event: 'steady', calls: measured.length, errors, p50Ms: pctNum(measured, 50), p99Ms: pctNum(measured, 99),
     callsPerS: measured.length / wallS, clientCpuPct: ((cpu.user + cpu.system) / 1e6 / wallS) * 100,
-    seconds: Array.from(bySecond, (b, i) => ({ atS: i, calls: b?.latencies.length ?? 0, p99Ms: b ? pctNum(b.latencies, 99) : NaN, maxMs: b ? Math.max(...b.latencies) : NaN, commands: b?.commands ?? 0 })),
+    seconds: Array.from(bySecond, (b, i) => ({ atS: i, calls: b?.latencies.length ?? 0, p99Ms: b ? pctNum(b.latencies, 99) : NaN, maxMs: b ? Math.max(...b.latencies) : NaN, commands: b?.commands ?? 0, stationsStallMs: b?.stallMs ?? 0 })),
     commandsByAction: Object.fromEntries(Object.entries(commandsByAction).map(([action, n]): [string, number] => [action, n - (commandsBefore[action] ?? 0)]).filter(([, n]) => n > 0)),
   });
 }
