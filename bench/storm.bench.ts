@@ -1,14 +1,15 @@
 // Boot-storm benchmark (issue 15): N stations (one connector each, 50 zones under one root, all in
 // the site file) connect in waves of 100 (each wave: connect, BootNotification, StatusNotification
 // Available), then send MeterValues at a steady rate. The same load runs against the floor (a
-// bare ocpp-rpc server, no logic) and then Fuseguard, each in a process of its own; the stations
+// bare ocpp-rpc server, no logic), the durable floor (the same, answering MeterValues only once
+// synced to disk) and then Fuseguard, each in a process of its own; the stations
 // run in a third process (bench/storm/stations.ts), so the server under test has a core. Prints
 // both and the ratios Fuseguard / floor, the shape (boot cost per station with 2,000 configured
 // stations against 200), Fuseguard's heap growth by type per station, and checks that every
 // station holds its failsafe at the end. See docs/benchmarks.md.
 // Usage: node --import tsx bench/storm.bench.ts [N]. Environment: BENCH_STORM_STATIONS [10000 run
 // alone, 2000 within `npm run bench`], BENCH_STORM_RATE (MeterValues/s) [N / 5], BENCH_STORM_STEADY_S
-// [30], BENCH_STORM_SHAPE (sizes, '' for none) [200,2000], BENCH_STORM_HEAP [1],
+// [30], BENCH_STORM_SHAPE (sizes, '' for none) [200,2000], BENCH_STORM_DURABLE_FLOOR [1], BENCH_STORM_HEAP [1],
 // BENCH_STORM_CPU_PROF [0] (1: --cpu-prof on Fuseguard, top functions by self time in the storm,
 // and the longest event-loop stalls of the steady phase with what took them), BENCH_STORM_KEEP_PROFILE
 // (a path: the profile is copied there, for a closer look).
@@ -29,6 +30,7 @@ const steadyS = Number(process.env.BENCH_STORM_STEADY_S ?? 30);
 const shapeSizes = (process.env.BENCH_STORM_SHAPE ?? '200,2000').split(',').filter(Boolean).map(Number);
 const withHeap = process.env.BENCH_STORM_HEAP !== '0';
 const withCpuProfile = process.env.BENCH_STORM_CPU_PROF === '1';
+const withDurableFloor = process.env.BENCH_STORM_DURABLE_FLOOR !== '0';
 const WAVE = 100;
 const SETTLE_MS = 5_000; // past the start-up garbage
 const PROVISION_TIMEOUT_S = 900;
@@ -65,6 +67,7 @@ const ids = (count: number) => Array.from({ length: count }, (_, i) => `STORM-${
 
 console.log(`storm: N=${n}, waves of ${WAVE}, MeterValues at ${callsPerS.toFixed(0)} calls/s for ${steadyS} s`);
 const floor = await measure('floor', n, { steady: true });
+const durableFloor = withDurableFloor ? await measure('durable floor', n, { steady: true }) : undefined;
 const fuseguard = await measure('fuseguard', n, { steady: true, heap: withHeap, cpuProfile: withCpuProfile });
 const shape = new Map<number, { floor: Run; fuseguard: Run }>();
 for (const size of shapeSizes) {
@@ -81,7 +84,7 @@ async function measure(kind: Server['kind'], count: number, options: { steady?: 
   const dir = tempDir('fuseguard-storm-');
   process.once('exit', dir.cleanup);
   const stationIds = ids(count);
-  const server = kind === 'floor' ? await startFloor() : await startFuseguard(dir.path, stationIds, { cpuProfile: options.cpuProfile });
+  const server = kind === 'fuseguard' ? await startFuseguard(dir.path, stationIds, { cpuProfile: options.cpuProfile }) : await startFloor(kind === 'durable floor' ? join(dir.path, 'floor.log') : undefined);
   const stations = fork(join(ROOT, 'bench/storm/stations.ts'), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const killStations = (): boolean => stations.kill('SIGKILL');
   process.once('exit', killStations);
@@ -183,28 +186,43 @@ function next<E extends StormReport['event']>(child: ChildProcess, event: E): Pr
 function print(): number {
   const perStationKb = (run: Run) => ((run.rssLoadedKb ?? run.rssStormKb) - run.rssIdleKb) / run.n;
   const peakKb = (run: Run) => (run.rssPeakKb - run.rssIdleKb) / run.n;
-  const rows: Array<[string, string, string, string]> = [
-    [`connect + boot all ${n}`, secs(floor.booted.bootedMs), secs(fuseguard.booted.bootedMs), ratio(fuseguard.booted.bootedMs, floor.booted.bootedMs)],
-    [`provisioned (failsafe on every station) vs floor's boot`, '-', secs(fuseguard.provisioned?.provisionedMs ?? NaN), ratio(fuseguard.provisioned?.provisionedMs ?? NaN, floor.booted.bootedMs)],
-    ['p99 BootNotification in the storm', ms(floor.booted.bootP99Ms), ms(fuseguard.booted.bootP99Ms), ratio(fuseguard.booted.bootP99Ms, floor.booted.bootP99Ms)],
-    ['server CPU in the storm (s of one core)', `${floor.stormCpuS.toFixed(1)} s`, `${fuseguard.stormCpuS.toFixed(1)} s`, ratio(fuseguard.stormCpuS, floor.stormCpuS)],
-    ['memory per station (RSS after steady − idle) / N', kib(perStationKb(floor)), kib(perStationKb(fuseguard)), ratio(perStationKb(fuseguard), perStationKb(floor))],
-    ['peak memory per station (highest RSS − idle) / N', kib(peakKb(floor)), kib(peakKb(fuseguard)), ratio(peakKb(fuseguard), peakKb(floor))],
-    ['RSS idle → after storm → after steady', rssPath(floor), rssPath(fuseguard), ''],
-    [`MeterValues achieved (target ${callsPerS.toFixed(0)}/s)`, perS(floor), perS(fuseguard), ''],
-    ['p50 CALL (MeterValues)', ms(floor.steady?.p50Ms), ms(fuseguard.steady?.p50Ms), ratio(fuseguard.steady?.p50Ms, floor.steady?.p50Ms)],
-    ['p99 CALL (MeterValues)', ms(floor.steady?.p99Ms), ms(fuseguard.steady?.p99Ms), ratio(fuseguard.steady?.p99Ms, floor.steady?.p99Ms)],
-    ['commands to the stations in the steady window (a renewal wave?)', '-', Object.entries(fuseguard.steady?.commandsByAction ?? {}).map(([a, k]) => `${k} ${a}`).join(', ') || 'none', ''],
-    ['server CPU steady (% of one core)', pctOf(floor.steady?.serverCpuPct), pctOf(fuseguard.steady?.serverCpuPct), ratio(fuseguard.steady?.serverCpuPct, floor.steady?.serverCpuPct)],
-    ['stations\' process CPU steady (% of one core)', pctOf(floor.steady?.clientCpuPct), pctOf(fuseguard.steady?.clientCpuPct), ''],
+  // Each row: the figure of a run, its formatting, and whether a ratio to the floors means anything.
+  type Row = [string, (run: Run) => number | string | undefined, ((value: number) => string)?];
+  const steadyMs = (key: 'p50Ms' | 'p99Ms') => (run: Run) => run.steady?.[key];
+  const rows: Row[] = [
+    [`connect + boot all ${n}`, (r) => r.booted.bootedMs, secs],
+    ['provisioned (failsafe on every station) vs floor\'s boot', (r) => r.provisioned?.provisionedMs ?? (r === fuseguard ? NaN : r.booted.bootedMs), secs],
+    ['p99 BootNotification in the storm', (r) => r.booted.bootP99Ms, ms],
+    ['server CPU in the storm (s of one core)', (r) => r.stormCpuS, (v) => `${v.toFixed(1)} s`],
+    ['memory per station (RSS after steady − idle) / N', perStationKb, kib],
+    ['peak memory per station (highest RSS − idle) / N', peakKb, kib],
+    ['RSS idle → after storm → after steady', rssPath],
+    [`MeterValues achieved (target ${callsPerS.toFixed(0)}/s)`, perS],
+    ['p50 CALL (MeterValues)', steadyMs('p50Ms'), ms],
+    ['p99 CALL (MeterValues)', steadyMs('p99Ms'), ms],
+    ['commands to the stations in the steady window (a renewal wave?)', (r) => Object.entries(r.steady?.commandsByAction ?? {}).map(([a, k]) => `${k} ${a}`).join(', ') || 'none'],
+    ['server CPU steady (% of one core)', (r) => r.steady?.serverCpuPct, pctOf],
+    ['stations\' process CPU steady (% of one core)', (r) => (r.steady ? `${r.steady.clientCpuPct.toFixed(0)} %` : '-')],
   ];
+  const floors: Array<[string, Run]> = [['floor (bare ocpp-rpc)', floor], ...(durableFloor ? [['durable floor (syncs each MeterValues)', durableFloor] as [string, Run]] : [])];
+  const cell = (run: Run, [, figure, format]: Row): string => {
+    const value = figure(run);
+    return typeof value === 'number' ? (format ? format(value) : String(value)) : value ?? '-';
+  };
   console.log(`\nBoot storm, N=${n} stations in 50 zones, waves of ${WAVE}, MeterValues at ${callsPerS.toFixed(0)} calls/s for ${steadyS} s\n`);
-  console.log('| | floor (bare ocpp-rpc) | Fuseguard | Fuseguard / floor |');
-  console.log('|---|---:|---:|---:|');
-  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+  console.log(`| | ${floors.map(([name]) => name).join(' | ')} | Fuseguard | ${floors.map(([name]) => `Fuseguard / ${name.replace(/ \(.*/, '')}`).join(' | ')} |`);
+  console.log(`|---|${'---:|'.repeat(floors.length * 2 + 1)}`);
+  for (const row of rows) {
+    const ratios = floors.map(([, run]) => {
+      const [a, b] = [row[1](fuseguard), row[1](run)];
+      return row[2] && typeof a === 'number' && typeof b === 'number' ? ratio(a, b) : '';
+    });
+    console.log(`| ${[row[0], ...floors.map(([, run]) => cell(run, row)), cell(fuseguard, row), ...ratios].join(' | ')} |`);
+  }
 
   let failures = 0;
-  for (const [name, run] of [['floor', floor], ['fuseguard', fuseguard]] as const) {
+  for (const [name, run] of [['floor', floor], ['durable floor', durableFloor], ['fuseguard', fuseguard]] as const) {
+    if (!run) continue;
     if (run.booted.failed > 0) { failures++; console.log(`FAIL: ${run.booted.failed} stations of ${name} did not connect and boot`); }
   }
   const checked = fuseguard.checked;
@@ -216,9 +234,9 @@ function print(): number {
     // Where the slow calls were: a wave, a round, a collection? The five worst seconds by p99, with
     // the commands (renewals) the stations received in each, and the floor's worst for scale.
     const worst = [...seconds].filter((b) => b.calls > 0).sort((a, b) => b.p99Ms - a.p99Ms).slice(0, 5);
-    const floorWorst = Math.max(...(floor.steady?.seconds ?? []).filter((b) => b.calls > 0).map((b) => b.p99Ms));
+    const worstOf = (run: Run | undefined) => Math.max(...(run?.steady?.seconds ?? []).filter((b) => b.calls > 0).map((b) => b.p99Ms));
     const wave = seconds.filter((b) => b.commands > 0);
-    console.log(`\nFuseguard's steady phase, its five worst seconds by p99 (the floor's worst second: p99 ${ms(floorWorst)}); commands to the stations in ${wave.length} of its ${seconds.length} seconds${wave.length > 0 ? ` (${wave[0].atS}-${wave[wave.length - 1].atS} s)` : ''}\n`);
+    console.log(`\nFuseguard's steady phase, its five worst seconds by p99 (the floor's worst second: p99 ${ms(worstOf(floor))}${durableFloor ? `, the durable floor's ${ms(worstOf(durableFloor))}` : ''}); commands to the stations in ${wave.length} of its ${seconds.length} seconds${wave.length > 0 ? ` (${wave[0].atS}-${wave[wave.length - 1].atS} s)` : ''}\n`);
     console.log('| second | calls | p99 | slowest | commands received | stations\' own longest stall |');
     console.log('|---:|---:|---:|---:|---:|---:|');
     for (const b of worst) console.log(`| ${b.atS} | ${b.calls} | ${ms(b.p99Ms)} | ${ms(b.maxMs)} | ${b.commands} | ${ms(b.stationsStallMs)} |`);

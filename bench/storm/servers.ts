@@ -11,7 +11,7 @@ import { ROOT } from '../lib/measure.js';
 export const ZONES = 50;
 
 export interface Server {
-  kind: 'floor' | 'fuseguard';
+  kind: 'floor' | 'durable floor' | 'fuseguard';
   process: ChildProcess;
   url: string;
   port: number;
@@ -34,14 +34,15 @@ export function stormSite(ids: readonly string[]): SiteFile {
   };
 }
 
-export async function startFloor(): Promise<Server> {
+/** The floor; with `logFile`, the durable floor (each MeterValues answered once on disk there). */
+export async function startFloor(logFile?: string): Promise<Server> {
   const port = await freePort();
-  const child = fork(join(ROOT, 'bench/storm/floor-server.ts'), [String(port)], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(join(ROOT, 'bench/storm/floor-server.ts'), [String(port), ...(logFile ? [logFile] : [])], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
     child.once('exit', (code) => reject(new Error(`floor server exited (${code})`)));
   });
-  return server('floor', child, port);
+  return server(logFile ? 'durable floor' : 'floor', child, port);
 }
 
 /**
