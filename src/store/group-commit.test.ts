@@ -48,6 +48,34 @@ describe('GroupCommit', () => {
     expect(await store.badges.list()).toHaveLength(200);
   });
 
+  it('exclusive work waits for the group being committed and holds the next groups until it ends (issue 15)', async () => {
+    const groups = new GroupCommit(store.db);
+    const events: string[] = [];
+    let release!: () => void;
+    const first = groups.run(async (db) => {
+      await store.badges.upsert({ id_tag: 'FIRST', authorized: 1, vip: 0, comment: '' }, 1, db);
+      events.push('first group');
+    });
+    await new Promise((resolve) => setImmediate(resolve)); // the first group has started
+    const exclusive = groups.exclusive(async () => {
+      events.push('exclusive starts');
+      await new Promise<void>((resolve) => { release = resolve; });
+      events.push('exclusive ends');
+    });
+    const queued = groups.run(async (db) => {
+      events.push('queued write');
+      await store.badges.upsert({ id_tag: 'SECOND', authorized: 1, vip: 0, comment: '' }, 2, db);
+    });
+    await first;
+    await expect.poll(() => events.includes('exclusive starts')).toBe(true);
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(events).toEqual(['first group', 'exclusive starts']);
+    release();
+    await Promise.all([exclusive, queued]);
+    expect(events).toEqual(['first group', 'exclusive starts', 'exclusive ends', 'queued write']);
+    expect((await store.badges.list()).map((b) => b.id_tag)).toEqual(['FIRST', 'SECOND']);
+  });
+
   it('syncs the log of a store opened in WAL mode apart: its groups commit with synchronous = NORMAL, the rest with FULL', async () => {
     expect(await store.commit(synchronous)).toBe(1);
     expect(await store.atomically(synchronous)).toBe(2);

@@ -54,6 +54,7 @@ export class Store {
     this.badges = new BadgesRepository(db);
     this.transactions = new TransactionsRepository(db);
     this.groupCommit = new GroupCommit(db, syncLog);
+    checkpointer?.holdWritesWith((work) => this.groupCommit.exclusive(work));
     this.commands = new CommandsRepository(db);
     this.logs = new LogsRepository(db);
     this.users = new UsersRepository(db);
@@ -71,8 +72,9 @@ export class Store {
     this.retention = new RetentionRepository(db, (work) => this.record(work));
   }
 
-  static async open(dataDir: string): Promise<Store> {
-    const { db, wal, checkpointer } = await openDatabase(dataDir);
+  /** `checkpointIntervalMs`: how often the log is checkpointed (tests; wal-checkpoint.ts). */
+  static async open(dataDir: string, options: { checkpointIntervalMs?: number } = {}): Promise<Store> {
+    const { db, wal, checkpointer } = await openDatabase(dataDir, options);
     // Only a write-ahead log can be synced apart; without one (a file system that refused WAL),
     // group commits sync inside COMMIT (FULL), as every other write.
     return new Store(db, wal ? walSyncer(dataDir) : undefined, checkpointer);

@@ -8,14 +8,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/temp-dir.js';
 import { DATABASE_FILE } from './database.js';
 import { Store } from './store.js';
+import type { CheckpointResult } from './wal-checkpoint.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup(); });
 
-async function openStore(): Promise<{ store: Store; dir: string }> {
+async function openStore(options: { checkpointIntervalMs?: number } = {}): Promise<{ store: Store; dir: string }> {
   const dir = tempDir();
   cleanups.push(dir.cleanup);
-  const store = await Store.open(dir.path);
+  const store = await Store.open(dir.path, options);
   cleanups.push(() => store.close());
   return { store, dir: dir.path };
 }
@@ -54,6 +55,38 @@ describe('WAL checkpoints off the event loop (issue 15)', () => {
     const again = await Store.open(dir);
     cleanups.push(() => again.close());
     expect((await again.badges.list()).length).toBe(400);
+  });
+
+  it('under writes that never pause, the log is still started over once past 1,000 pages, not grown without end', async () => {
+    // No checkpoint but the test's own.
+    const { store, dir } = await openStore({ checkpointIntervalMs: 3_600_000 });
+    const logBytes = () => statSync(join(dir, `${DATABASE_FILE}-wal`)).size;
+    let writing = true;
+    let written = 0;
+    // Four writers, each commits again as soon as its last commit is on disk: no turn without a write.
+    const writer = async (w: number): Promise<void> => {
+      while (writing) {
+        const i = written++;
+        await store.commit((db) => store.badges.upsert({ id_tag: `W${w}-${i}`, authorized: 1, vip: 0, comment: 'x'.repeat(1_000) }, i, db));
+      }
+    };
+    const writers = [0, 1, 2, 3].map(writer);
+    let caughtUp: CheckpointResult;
+    try {
+      await expect.poll(logBytes, { timeout: 30_000, interval: 10 }).toBeGreaterThan(1_200 * 4_096);
+      caughtUp = await store.checkpointer!.checkpoint();
+      expect(caughtUp).toMatchObject({ busy: 0, checkpointed: caughtUp.log });
+      expect(caughtUp.log).toBeGreaterThan(1_000);
+      const mark = written;
+      await expect.poll(() => written, { timeout: 30_000, interval: 1 }).toBeGreaterThan(mark + 4);
+    } finally {
+      writing = false;
+      await Promise.all(writers);
+    }
+    // The writes since went to the start of the log: it holds only them (grown on, it would hold more than before).
+    const after = await store.checkpointer!.run();
+    expect(after.log).toBeLessThan(caughtUp.log / 2);
+    expect(await store.badges.list()).toHaveLength(written);
   });
 
   it('a process with nothing else to do still waits for the worker to close its connection when the store closes', () => {

@@ -6,6 +6,15 @@
 // a PASSIVE checkpoint every few seconds: it copies what is committed, never blocks a writer, and
 // changes nothing a reader sees (nor `data_version`). Should the worker fail, the main connection
 // checkpoints by itself again, as before, so the log never grows without end.
+//
+// SQLite writes the log again from its beginning only after a checkpoint has copied it whole. Under
+// writes that never pause (thousands of MeterValues a second) a PASSIVE checkpoint never gets
+// there, frames coming in while it copies: the log grew without end (115 MB in a storm bench), and
+// every sync of a growing file also commits the file system's journal (syncs of 100-650 ms, every
+// station's MeterValues waiting on them). So once the log passes SQLite's own threshold, the worker
+// runs a RESTART checkpoint with the group commits held (`holdWritesWith`; the event loop stays
+// free): it copies the few frames left, and the next write starts the log over. A reader still in
+// the log (an export) makes it give up after RESTART_BUSY_TIMEOUT_MS; it is tried again later.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type SqliteDatabase from 'better-sqlite3';
@@ -13,7 +22,10 @@ import type SqliteDatabase from 'better-sqlite3';
 /** How often the worker checkpoints: a few MB of log at the most at 2,000 MeterValues/s. */
 export const CHECKPOINT_INTERVAL_MS = 2_000;
 
-/** SQLite's own threshold (pages), restored when the worker fails. */
+/** How long a RESTART waits for a reader still in the log before it gives up (until the next interval). */
+const RESTART_BUSY_TIMEOUT_MS = 100;
+
+/** SQLite's own threshold (pages), restored when the worker fails; past it, the log is started over. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1_000;
 
 /** What `PRAGMA wal_checkpoint` answers: frames in the log, and how many of them are in the database file now. */
@@ -24,8 +36,12 @@ export interface CheckpointResult {
 }
 
 export interface WalCheckpointer {
-  /** One checkpoint now (also run every CHECKPOINT_INTERVAL_MS). */
-  run(): Promise<CheckpointResult>;
+  /** One checkpoint now: PASSIVE (never waits), or RESTART (waits for readers; see above). */
+  run(mode?: 'PASSIVE' | 'RESTART'): Promise<CheckpointResult>;
+  /** What runs every CHECKPOINT_INTERVAL_MS: a PASSIVE one, and past the threshold a RESTART with writes held. */
+  checkpoint(): Promise<CheckpointResult>;
+  /** How the writes are held while the log is started over (the store's group commit). */
+  holdWritesWith(hold: <T>(work: () => Promise<T>) => Promise<T>): void;
   /** Stops the checkpoints and closes the worker's connection. */
   close(): Promise<void>;
 }
@@ -43,17 +59,24 @@ parentPort.on('message', (message) => {
     return;
   }
   try {
-    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-    parentPort.postMessage({ id: message, result });
+    let result;
+    if (message.mode === 'RESTART') {
+      // Writes are held meanwhile: a reader still in the log (an export) is waited for briefly, not for 5 s.
+      db.pragma('busy_timeout = ' + workerData.restartBusyTimeoutMs);
+      try { [result] = db.pragma('wal_checkpoint(RESTART)'); } finally { db.pragma('busy_timeout = 5000'); }
+    } else {
+      [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    }
+    parentPort.postMessage({ id: message.id, result });
   } catch (error) {
-    parentPort.postMessage({ id: message, error: error && error.message ? error.message : String(error) });
+    parentPort.postMessage({ id: message.id, error: error && error.message ? error.message : String(error) });
   }
 });
 `;
 
 /** Starts checkpointing the log of `file`, whose main connection is `main` (it stops checkpointing by itself). */
 export function walCheckpointer(main: SqliteDatabase.Database, file: string, intervalMs = CHECKPOINT_INTERVAL_MS): WalCheckpointer {
-  const worker = new Worker(WORKER_CODE, { eval: true, workerData: { file, betterSqlite3: createRequire(import.meta.url).resolve('better-sqlite3') } });
+  const worker = new Worker(WORKER_CODE, { eval: true, workerData: { file, betterSqlite3: createRequire(import.meta.url).resolve('better-sqlite3'), restartBusyTimeoutMs: RESTART_BUSY_TIMEOUT_MS } });
   main.pragma('wal_autocheckpoint = 0');
   const waiting = new Map<number, { resolve: (result: CheckpointResult) => void; reject: (error: Error) => void }>();
   let nextId = 0;
@@ -76,26 +99,34 @@ export function walCheckpointer(main: SqliteDatabase.Database, file: string, int
   worker.on('exit', (code) => fail(new Error(`the WAL checkpoint worker stopped (exit code ${code})`)));
   worker.unref();
 
-  const run = (): Promise<CheckpointResult> => {
+  const run = (mode: 'PASSIVE' | 'RESTART' = 'PASSIVE'): Promise<CheckpointResult> => {
     if (failed) return Promise.reject(failed);
     if (closed) return Promise.reject(new Error('the WAL checkpointer is closed'));
     const id = nextId++;
     return new Promise((resolve, reject) => {
       waiting.set(id, { resolve, reject });
-      worker.postMessage(id);
+      worker.postMessage({ id, mode });
     });
+  };
+  let holdWrites: (<T>(work: () => Promise<T>) => Promise<T>) | undefined;
+  const checkpoint = async (): Promise<CheckpointResult> => {
+    const result = await run();
+    if (!holdWrites || result.log < SQLITE_AUTOCHECKPOINT_PAGES) return result;
+    return holdWrites(() => run('RESTART'));
   };
   let running = false;
   const timer = setInterval(() => {
     if (running || failed) return;
     running = true;
     // A failed checkpoint is tried again at the next interval (a busy database, a full disk).
-    run().catch(() => undefined).finally(() => { running = false; });
+    checkpoint().catch(() => undefined).finally(() => { running = false; });
   }, intervalMs);
   timer.unref();
 
   return {
     run,
+    checkpoint,
+    holdWritesWith: (hold) => { holdWrites = hold; },
     close: async () => {
       if (closed) return;
       clearInterval(timer);
