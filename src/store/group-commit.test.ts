@@ -48,31 +48,38 @@ describe('GroupCommit', () => {
     expect(await store.badges.list()).toHaveLength(200);
   });
 
-  it('exclusive work waits for the group being committed and holds the next groups until it ends (issue 15)', async () => {
-    const groups = new GroupCommit(store.db);
+  it('exclusive work waits for the group under way and holds every later query until it ends (issue 15)', async () => {
     const events: string[] = [];
+    let endFirst!: () => void;
     let release!: () => void;
-    const first = groups.run(async (db) => {
+    // A group still in its transaction when the exclusive work is asked for.
+    const first = store.commit(async (db) => {
       await store.badges.upsert({ id_tag: 'FIRST', authorized: 1, vip: 0, comment: '' }, 1, db);
+      await new Promise<void>((resolve) => { endFirst = resolve; });
       events.push('first group');
     });
-    await new Promise((resolve) => setImmediate(resolve)); // the first group has started
-    const exclusive = groups.exclusive(async () => {
+    await expect.poll(() => endFirst !== undefined).toBe(true);
+    const exclusive = store.exclusive(async () => {
       events.push('exclusive starts');
       await new Promise<void>((resolve) => { release = resolve; });
       events.push('exclusive ends');
     });
-    const queued = groups.run(async (db) => {
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(events).toEqual([]);
+    endFirst();
+    await first;
+    await expect.poll(() => events.includes('exclusive starts')).toBe(true);
+    const queued = store.commit(async (db) => {
       events.push('queued write');
       await store.badges.upsert({ id_tag: 'SECOND', authorized: 1, vip: 0, comment: '' }, 2, db);
     });
-    await first;
-    await expect.poll(() => events.includes('exclusive starts')).toBe(true);
+    const read = store.badges.list().then((badges) => events.push(`read ${badges.length}`));
     for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
     expect(events).toEqual(['first group', 'exclusive starts']);
     release();
-    await Promise.all([exclusive, queued]);
-    expect(events).toEqual(['first group', 'exclusive starts', 'exclusive ends', 'queued write']);
+    await Promise.all([exclusive, queued, read]);
+    expect(events.slice(0, 3)).toEqual(['first group', 'exclusive starts', 'exclusive ends']);
+    expect(events.slice(3).map((e) => e.replace(/ \d+$/, '')).sort()).toEqual(['queued write', 'read']);
     expect((await store.badges.list()).map((b) => b.id_tag)).toEqual(['FIRST', 'SECOND']);
   });
 

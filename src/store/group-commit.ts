@@ -43,9 +43,6 @@ export class GroupCommit {
   private nextSync: Promise<void> | null = null;
   /** Set by a failed sync: every later write fails with it. */
   private syncFailure: Error | null = null;
-  /** A group's transaction under way, and work that no group may run beside (`exclusive`). */
-  private committing: Promise<unknown> | null = null;
-  private held: Promise<unknown> | null = null;
 
   /** Without `syncLog`, groups commit with the connection's own sync (FULL): on disk at COMMIT. */
   constructor(private readonly db: Db, private readonly syncLog?: SyncLog) {}
@@ -78,27 +75,7 @@ export class GroupCommit {
     }
   }
 
-  /**
-   * Runs `work` once the group under way has committed, and holds the next groups until it ends:
-   * the writes queue meanwhile (the event loop stays free). For the checkpoint that starts the log
-   * over (wal-checkpoint.ts).
-   */
-  async exclusive<T>(work: () => Promise<T>): Promise<T> {
-    while (this.held) await this.held.catch(() => undefined);
-    const run = (async () => {
-      while (this.committing) await this.committing.catch(() => undefined);
-      return work();
-    })();
-    this.held = run;
-    try {
-      return await run;
-    } finally {
-      if (this.held === run) this.held = null;
-    }
-  }
-
   private async flush(): Promise<void> {
-    while (this.held) await this.held.catch(() => undefined);
     const batch = this.queue.length > MAX_GROUP ? this.queue.splice(0, MAX_GROUP) : this.queue;
     if (batch === this.queue) this.queue = [];
     this.scheduled = false;
@@ -108,17 +85,12 @@ export class GroupCommit {
       return;
     }
     let outcomes: Outcome[];
-    // Set in the same turn as `held` was found free: `exclusive` sees it.
-    const committing = this.commit(batch);
-    this.committing = committing;
     try {
-      outcomes = await committing;
+      outcomes = await this.commit(batch);
     } catch (error) {
       // The connection itself failed (not one write): nothing of this group is known to be stored.
       for (const item of batch) item.reject(error);
       return;
-    } finally {
-      this.committing = null;
     }
     // A failed write and a record settle now; a stored write once it is on disk.
     const waiting: Array<{ item: QueuedWork; value: unknown }> = [];

@@ -54,7 +54,7 @@ export class Store {
     this.badges = new BadgesRepository(db);
     this.transactions = new TransactionsRepository(db);
     this.groupCommit = new GroupCommit(db, syncLog);
-    checkpointer?.holdWritesWith((work) => this.groupCommit.exclusive(work));
+    checkpointer?.holdWritesWith((work) => this.exclusive(work));
     this.commands = new CommandsRepository(db);
     this.logs = new LogsRepository(db);
     this.users = new UsersRepository(db);
@@ -87,6 +87,16 @@ export class Store {
    */
   commit<T>(work: (db: Db) => Promise<T>): Promise<T> {
     return this.groupCommit.run(work);
+  }
+
+  /**
+   * Runs `work` with the connection reserved: once the group commit (or any other query) under way
+   * has ended, and before the next. Every statement of this process waits meanwhile, queued, not in
+   * SQLite's busy handler on the event loop: for the checkpoint that starts the log over
+   * (wal-checkpoint.ts).
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return this.db.connection().execute(() => work());
   }
 
   /**

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/temp-dir.js';
@@ -70,6 +71,9 @@ describe('WAL checkpoints off the event loop (issue 15)', () => {
         await store.commit((db) => store.badges.upsert({ id_tag: `W${w}-${i}`, authorized: 1, vip: 0, comment: 'x'.repeat(1_000) }, i, db));
       }
     };
+    // The store's own hold, counted.
+    let holds = 0;
+    store.checkpointer!.holdWritesWith((work) => { holds += 1; return store.exclusive(work); });
     const writers = [0, 1, 2, 3].map(writer);
     let caughtUp: CheckpointResult;
     try {
@@ -77,6 +81,7 @@ describe('WAL checkpoints off the event loop (issue 15)', () => {
       caughtUp = await store.checkpointer!.checkpoint();
       expect(caughtUp).toMatchObject({ busy: 0, checkpointed: caughtUp.log });
       expect(caughtUp.log).toBeGreaterThan(1_000);
+      expect(holds).toBe(1);
       const mark = written;
       await expect.poll(() => written, { timeout: 30_000, interval: 1 }).toBeGreaterThan(mark + 4);
     } finally {
@@ -87,6 +92,29 @@ describe('WAL checkpoints off the event loop (issue 15)', () => {
     const after = await store.checkpointer!.run();
     expect(after.log).toBeLessThan(caughtUp.log / 2);
     expect(await store.badges.list()).toHaveLength(written);
+  });
+
+  it('a reader of another process still in the log: the RESTART gives up and is not tried again (nor the writes held) for a while', async () => {
+    const { store, dir } = await openStore({ checkpointIntervalMs: 3_600_000 });
+    await writeMuch(store);
+    let holds = 0;
+    store.checkpointer!.holdWritesWith((work) => { holds += 1; return store.exclusive(work); });
+    // A read left open (a backup, a shell) on a connection of its own.
+    const reader = new Database(join(dir, DATABASE_FILE), { readonly: true });
+    const rows = reader.prepare('SELECT id_tag FROM badges').iterate();
+    rows.next();
+    try {
+      const gaveUp = await store.checkpointer!.checkpoint();
+      expect(gaveUp.busy).toBe(1);
+      expect(holds).toBe(1);
+      await writeMuch(store);
+      const passiveOnly = await store.checkpointer!.checkpoint();
+      expect(passiveOnly.log).toBeGreaterThan(1_000);
+      expect(holds).toBe(1);
+    } finally {
+      rows.return?.();
+      reader.close();
+    }
   });
 
   it('a process with nothing else to do still waits for the worker to close its connection when the store closes', () => {

@@ -12,9 +12,11 @@
 // there, frames coming in while it copies: the log grew without end (115 MB in a storm bench), and
 // every sync of a growing file also commits the file system's journal (syncs of 100-650 ms, every
 // station's MeterValues waiting on them). So once the log passes SQLite's own threshold, the worker
-// runs a RESTART checkpoint with the group commits held (`holdWritesWith`; the event loop stays
-// free): it copies the few frames left, and the next write starts the log over. A reader still in
-// the log (an export) makes it give up after RESTART_BUSY_TIMEOUT_MS; it is tried again later.
+// runs a RESTART checkpoint with the server's connection reserved (`holdWritesWith`): its
+// statements queue meanwhile rather than wait in SQLite's busy handler on the event loop. It copies
+// the few frames left, and the next write starts the log over (that write syncs the log's new
+// header inside its COMMIT: well under a millisecond). A reader of another process still in the log
+// makes it give up after RESTART_BUSY_TIMEOUT_MS; RESTART then waits RESTART_BACKOFF_MS.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type SqliteDatabase from 'better-sqlite3';
@@ -22,8 +24,11 @@ import type SqliteDatabase from 'better-sqlite3';
 /** How often the worker checkpoints: a few MB of log at the most at 2,000 MeterValues/s. */
 export const CHECKPOINT_INTERVAL_MS = 2_000;
 
-/** How long a RESTART waits for a reader still in the log before it gives up (until the next interval). */
-const RESTART_BUSY_TIMEOUT_MS = 100;
+/** How long a RESTART waits for a reader still in the log before it gives up. */
+const RESTART_BUSY_TIMEOUT_MS = 20;
+
+/** After a RESTART gave up, how long the log is only checkpointed PASSIVE (never holding writes). */
+export const RESTART_BACKOFF_MS = 30_000;
 
 /** SQLite's own threshold (pages), restored when the worker fails; past it, the log is started over. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1_000;
@@ -109,10 +114,15 @@ export function walCheckpointer(main: SqliteDatabase.Database, file: string, int
     });
   };
   let holdWrites: (<T>(work: () => Promise<T>) => Promise<T>) | undefined;
+  // After a RESTART that found a reader in the log (another process's backup or shell): no RESTART
+  // (nor its hold of the writes) again before then.
+  let restartAfter = 0;
   const checkpoint = async (): Promise<CheckpointResult> => {
     const result = await run();
-    if (!holdWrites || result.log < SQLITE_AUTOCHECKPOINT_PAGES) return result;
-    return holdWrites(() => run('RESTART'));
+    if (!holdWrites || result.log < SQLITE_AUTOCHECKPOINT_PAGES || Date.now() < restartAfter) return result;
+    const restarted = await holdWrites(() => run('RESTART'));
+    if (restarted.busy) restartAfter = Date.now() + RESTART_BACKOFF_MS;
+    return restarted;
   };
   let running = false;
   const timer = setInterval(() => {
