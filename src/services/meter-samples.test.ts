@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MeterValueError, parseMeterValues } from './meter-samples.js';
+import { latestMeasurement, MeterValueError, parseMeterValues } from './meter-samples.js';
 
 const at = '2026-11-26T10:00:00.000Z';
 
@@ -30,5 +30,34 @@ describe('parseMeterValues (O7)', () => {
   it('refuses a value that is not a number, naming the field', () => {
     expect(() => parseMeterValues('CP', 1, null, [{ timestamp: at, sampledValue: [{ value: '1' }, { value: 'abc' }] }]))
       .toThrow(new MeterValueError('meterValue[0].sampledValue[1].value', '"abc" is not a number'));
+  });
+});
+
+describe('latestMeasurement (what the control loop reads of a MeterValues)', () => {
+  const earlier = '2026-12-08T10:00:00Z';
+  const later = '2026-12-08T10:00:05Z';
+  const parse = (meterValue: Parameters<typeof parseMeterValues>[3]) => parseMeterValues('CP', 1, 7, meterValue).samples;
+
+  it('takes the latest of each phase, power and energy register; a tie goes to the one sent last', () => {
+    const samples = parse([
+      { timestamp: later, sampledValue: [
+        { value: '10', measurand: 'Current.Import', phase: 'L1', unit: 'A' },
+        { value: '11', measurand: 'Current.Import', phase: 'L2', unit: 'A' },
+        { value: '4.2', measurand: 'Power.Active.Import', unit: 'kW' },
+        { value: '999', measurand: 'Energy.Active.Import.Register', phase: 'L1', unit: 'Wh' },
+      ] },
+      { timestamp: earlier, sampledValue: [
+        { value: '30', measurand: 'Current.Import', phase: 'L1', unit: 'A' },
+        { value: '5000', unit: 'Wh' },
+      ] },
+      { timestamp: later, sampledValue: [{ value: '12', measurand: 'Current.Import', phase: 'L2', unit: 'A' }] },
+    ]);
+    // L3 not sent: 0; the per-phase energy register is not the connector's.
+    expect(latestMeasurement(samples)).toEqual({ currentsA: [10, 12, 0], powerW: 4_200, energyWh: 5_000 });
+  });
+
+  it('a current without a phase counts on the first; nothing measured gives nothing', () => {
+    expect(latestMeasurement(parse([{ timestamp: later, sampledValue: [{ value: '16', measurand: 'Current.Import', unit: 'A' }] }]))).toEqual({ currentsA: [16, 0, 0] });
+    expect(latestMeasurement([])).toEqual({});
   });
 });

@@ -44,22 +44,23 @@ export function parseMeterValues(
     const claimedAt = Date.parse(mv.timestamp);
     const at = receivedAt === undefined ? claimedAt : plausibleTime(claimedAt, receivedAt).at;
     mv.sampledValue.forEach((sv, j) => {
-      const path = `${field}[${i}].sampledValue[${j}]`;
+      // Named only where something is wrong: thousands of samples a second are not.
+      const path = () => `${field}[${i}].sampledValue[${j}]`;
       const value = Number(sv.value);
       if (sv.value.trim() === '' || !Number.isFinite(value)) {
-        throw new MeterValueError(`${path}.value`, `"${sv.value}" is not a number`);
+        throw new MeterValueError(`${path()}.value`, `"${sv.value}" is not a number`);
       }
       const measurand = sv.measurand ?? 'Energy.Active.Import.Register';
       const unit = sv.unit ?? DEFAULT_UNIT_BY_MEASURAND_PREFIX.find(([prefix]) => measurand.startsWith(prefix))?.[1];
       if (!unit) {
-        skipped.push(`${path} (${measurand} without a unit)`);
+        skipped.push(`${path()} (${measurand} without a unit)`);
         return;
       }
       const scale = SCALE[unit];
       const scaled = scale ? value * scale.factor : value;
       // Beyond any meter (MAX_METER_WH; an energy register below 0): not a reading.
       if (Math.abs(scaled) > MAX_METER_WH || (measurand.startsWith('Energy') && scaled < 0)) {
-        skipped.push(`${path} (${measurand} ${sv.value} ${unit} is beyond any meter)`);
+        skipped.push(`${path()} (${measurand} ${sv.value} ${unit} is beyond any meter)`);
         return;
       }
       samples.push({
@@ -80,20 +81,25 @@ export function parseMeterValues(
 
 /** The latest current per phase, power and energy register among the samples (for the control loop). */
 export function latestMeasurement(samples: readonly NewMeterSample[]): ConnectorMeasurement {
-  const latest = new Map<string, NewMeterSample>();
-  for (const s of samples) {
-    const key = `${s.measurand}/${s.phase ?? ''}`;
-    const known = latest.get(key);
-    if (!known || known.at <= s.at) latest.set(key, s);
-  }
-  const value = (key: string) => latest.get(key)?.value;
-  const phases = ['L1', 'L2', 'L3'].map((p) => value(`Current.Import/${p}`));
+  // The latest sample of each kind (the last one sent wins a tie), without building keys: this runs
+  // for every MeterValues.
+  const latestOf = (measurand: string, phase: string | null): number | undefined => {
+    let latest: NewMeterSample | undefined;
+    for (const s of samples) {
+      if (s.measurand === measurand && (s.phase ?? null) === phase && (!latest || latest.at <= s.at)) latest = s;
+    }
+    return latest?.value;
+  };
+  const phases = [latestOf('Current.Import', 'L1'), latestOf('Current.Import', 'L2'), latestOf('Current.Import', 'L3')];
   const measurement: ConnectorMeasurement = {};
   if (phases.some((v) => v !== undefined)) measurement.currentsA = [phases[0] ?? 0, phases[1] ?? 0, phases[2] ?? 0];
-  else if (value('Current.Import/') !== undefined) measurement.currentsA = [value('Current.Import/') as number, 0, 0];
-  const powerW = value('Power.Active.Import/');
+  else {
+    const currentA = latestOf('Current.Import', null);
+    if (currentA !== undefined) measurement.currentsA = [currentA, 0, 0];
+  }
+  const powerW = latestOf('Power.Active.Import', null);
   if (powerW !== undefined) measurement.powerW = powerW;
-  const energyWh = value('Energy.Active.Import.Register/');
+  const energyWh = latestOf('Energy.Active.Import.Register', null);
   if (energyWh !== undefined) measurement.energyWh = energyWh;
   return measurement;
 }
