@@ -46,7 +46,8 @@ describe('crash recovery (R1, O7)', () => {
     const started = await station.presentBadge(1, 'GOOD');
     const transactionId = started.transactionId ?? -1;
     expect(transactionId).toBeGreaterThan(0);
-    await waitFor(() => station.connectorState(1).energyWh > 0, 'energy flowing');
+    // 15 s as for the reconnect: the server runs through tsx, slow to warm up while the suite loads both cores.
+    await waitFor(() => station.connectorState(1).energyWh > 0, 'energy flowing', 15_000);
 
     server.kill('SIGKILL');
     await new Promise((r) => server.once('exit', r));
