@@ -3,8 +3,8 @@
 // Available), then send MeterValues at a steady rate. The same load runs against the floor (a
 // bare ocpp-rpc server, no logic), the durable floor (the same, answering MeterValues only once
 // synced to disk) and then Fuseguard, each in a process of its own; the stations
-// run in a third process (bench/storm/stations.ts), so the server under test has a core. Prints
-// both and the ratios Fuseguard / floor, the shape (boot cost per station with 2,000 configured
+// run in a process of their own (bench/storm/stations.ts), so the server under test has a core.
+// Prints them all and the ratios of Fuseguard to each floor, the shape (boot cost per station with 2,000 configured
 // stations against 200), Fuseguard's heap growth by type per station, and checks that every
 // station holds its failsafe at the end. See docs/benchmarks.md.
 // Usage: node --import tsx bench/storm.bench.ts [N]. Environment: BENCH_STORM_STATIONS [10000 run
@@ -202,7 +202,7 @@ function print(): number {
     ['p99 CALL (MeterValues)', steadyMs('p99Ms'), ms],
     ['commands to the stations in the steady window (a renewal wave?)', (r) => Object.entries(r.steady?.commandsByAction ?? {}).map(([a, k]) => `${k} ${a}`).join(', ') || 'none'],
     ['server CPU steady (% of one core)', (r) => r.steady?.serverCpuPct, pctOf],
-    ['stations\' process CPU steady (% of one core)', (r) => (r.steady ? `${r.steady.clientCpuPct.toFixed(0)} %` : '-')],
+    ['stations\' process CPU steady (% of one core)', (r) => pctOf(r.steady?.clientCpuPct)],
   ];
   const floors: Array<[string, Run]> = [['floor (bare ocpp-rpc)', floor], ...(durableFloor ? [['durable floor (syncs each MeterValues)', durableFloor] as [string, Run]] : [])];
   const cell = (run: Run, [, figure, format]: Row): string => {

@@ -93,10 +93,10 @@ async function connect(url: string, id: string): Promise<Station> {
   return station;
 }
 
-/** What a plain one-connector station answers to what the server asks. */
 /** Counts a command in the measured window's seconds (steady). */
 let onCommand: () => void = () => undefined;
 
+/** What a plain one-connector station answers to what the server asks. */
 function answer(station: Station, method: string, params: Record<string, unknown>): unknown {
   commandsByAction[method] = (commandsByAction[method] ?? 0) + 1;
   onCommand();
@@ -140,8 +140,11 @@ async function steady({ callsPerS, warmupS, measureS }: Extract<StormCommand, { 
       energyWh += 1;
       const into = latencies;
       const second = into ? secondOf(performance.now() - wallStart) : null;
-      void timed(into ?? [], () => station.client.call('MeterValues', meterValues(energyWh))).then(() => {
-        if (second && into) second.latencies.push(into[into.length - 1]);
+      const start = performance.now();
+      void station.client.call('MeterValues', meterValues(energyWh)).then(() => {
+        const ms = performance.now() - start;
+        into?.push(ms);
+        second?.latencies.push(ms);
       }).catch(() => { if (into === latencies) errors++; });
     };
     steadyTimers.push(setTimeout(() => steadyTimers.push(setInterval(meter, periodMs)), (i / live.length) * periodMs));

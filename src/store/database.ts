@@ -14,7 +14,7 @@ export type Db = Kysely<Database>;
 export const DATABASE_FILE = 'fuseguard.sqlite';
 
 /** `wal`: the write-ahead log is on (a file system may refuse it); only then can it be synced apart (walSyncer). */
-export async function openDatabase(dataDir: string, options: { checkpointOffLoop?: boolean; checkpointIntervalMs?: number } = {}): Promise<{ db: Db; wal: boolean; checkpointer?: WalCheckpointer }> {
+export async function openDatabase(dataDir: string, options: { checkpointIntervalMs?: number } = {}): Promise<{ db: Db; wal: boolean; checkpointer?: WalCheckpointer }> {
   mkdirSync(dataDir, { recursive: true });
   const sqlite = new SqliteDatabase(join(dataDir, DATABASE_FILE));
   // WAL lets readers run beside the writer; FULL syncs every commit, so an acknowledged
@@ -31,7 +31,7 @@ export async function openDatabase(dataDir: string, options: { checkpointOffLoop
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
   // The log is checkpointed by a worker, never inside a COMMIT on the event loop (wal-checkpoint.ts).
-  const checkpointer = wal && options.checkpointOffLoop !== false ? walCheckpointer(sqlite, join(dataDir, DATABASE_FILE), options.checkpointIntervalMs) : undefined;
+  const checkpointer = wal ? walCheckpointer(sqlite, join(dataDir, DATABASE_FILE), options.checkpointIntervalMs) : undefined;
   return { db, wal, checkpointer };
 }
 

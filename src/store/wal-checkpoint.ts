@@ -45,7 +45,7 @@ export interface WalCheckpointer {
   run(mode?: 'PASSIVE' | 'RESTART'): Promise<CheckpointResult>;
   /** What runs every CHECKPOINT_INTERVAL_MS: a PASSIVE one, and past the threshold a RESTART with writes held. */
   checkpoint(): Promise<CheckpointResult>;
-  /** How the writes are held while the log is started over (the store's group commit). */
+  /** How the writes are held while the log is started over (the store's connection reserved: `Store.exclusive`). */
   holdWritesWith(hold: <T>(work: () => Promise<T>) => Promise<T>): void;
   /** Stops the checkpoints and closes the worker's connection. */
   close(): Promise<void>;
@@ -66,7 +66,7 @@ parentPort.on('message', (message) => {
   try {
     let result;
     if (message.mode === 'RESTART') {
-      // Writes are held meanwhile: a reader still in the log (an export) is waited for briefly, not for 5 s.
+      // Writes are held meanwhile: a reader of another process still in the log is waited for briefly, not for 5 s.
       db.pragma('busy_timeout = ' + workerData.restartBusyTimeoutMs);
       try { [result] = db.pragma('wal_checkpoint(RESTART)'); } finally { db.pragma('busy_timeout = 5000'); }
     } else {
