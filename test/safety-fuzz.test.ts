@@ -26,13 +26,17 @@
 // Longer sequences: FUSEGUARD_FUZZ_EVENTS=<max random events per run> (default 40).
 // Survey:  FUSEGUARD_FUZZ_KEEP_GOING=1 runs every seed and reports every failure instead of
 //          stopping at the first one.
+// Sequence: FUSEGUARD_FUZZ_SEEDS=<seed>,<seed>,... runs those scenarios one after the other on one
+//          Fuseguard (what a failure that passes alone prints, to replay it with those before it).
 import { describe, expect, it } from 'vitest';
 import { FuzzApp, FuzzRun, formatFailure, type RunResult } from './helpers/fuzz/runner.js';
 import { prefixed, scenarioOf, type Scenario } from './helpers/fuzz/scenario.js';
 
 const env = process.env;
 const replay = env.FUSEGUARD_FUZZ_SEED !== undefined ? Number(env.FUSEGUARD_FUZZ_SEED) : undefined;
-const runs = replay !== undefined ? 1 : Number(env.FUSEGUARD_FUZZ_RUNS ?? 200);
+// Seeds run in this order on one Fuseguard (a failure that needs the scenarios before it).
+const sequence = env.FUSEGUARD_FUZZ_SEEDS?.split(',').map(Number);
+const runs = replay !== undefined ? 1 : sequence ? sequence.length : Number(env.FUSEGUARD_FUZZ_RUNS ?? 200);
 const baseSeed = env.FUSEGUARD_FUZZ_BASE_SEED === 'random' ? Math.floor(Math.random() * 1e9) : Number(env.FUSEGUARD_FUZZ_BASE_SEED ?? 1300);
 const maxEvents = Number(env.FUSEGUARD_FUZZ_EVENTS ?? 40);
 const keepGoing = env.FUSEGUARD_FUZZ_KEEP_GOING === '1';
@@ -80,21 +84,23 @@ describe('site safety fuzzer (issue 13, D8)', () => {
     const started = Date.now();
     let simulatedMs = 0;
     const failed = (r: RunResult) => r.violation !== null || r.faults.length > 0;
-    const report = async (result: RunResult, scenario: Scenario, shared: boolean): Promise<void> => {
+    const report = async (result: RunResult, scenario: Scenario, before: readonly number[]): Promise<void> => {
       let text = formatFailure(result, scenario);
-      if (shared) {
+      if (before.length > 0 && sequence === undefined) {
         // Replayed alone, as FUSEGUARD_FUZZ_SEED would: the report is that of the replay.
         const alone = await runAlone(result.seed);
         text = failed(alone.result)
           ? formatFailure(alone.result, alone.scenario)
-          : `${text}\n  NOTE: seed ${result.seed} passed when replayed alone on a fresh Fuseguard: the failure depends on the scenarios run before it on the same one (FUSEGUARD_FUZZ_PER_APP=1 runs each alone)`;
+          : `${text}\n  NOTE: seed ${result.seed} passed when replayed alone on a fresh Fuseguard: the failure depends on the scenarios run before it on the same one; replay them in order: FUSEGUARD_FUZZ_SEEDS=${[...before, result.seed].join(',')}`;
       }
       failures.push(text);
       console.error(text);
     };
-    const seeds = replay !== undefined ? [replay] : [...REGRESSION_SEEDS, ...Array.from({ length: runs }, (_, i) => baseSeed + i)];
-    for (let i = 0; i < seeds.length && (keepGoing || failures.length === 0); i += perApp) {
-      const batch = seeds.slice(i, i + perApp).map((seed) => prefixed(scenarioOf(seed, maxEvents), `s${seed}-`));
+    const seeds = replay !== undefined ? [replay] : sequence ?? [...REGRESSION_SEEDS, ...Array.from({ length: runs }, (_, i) => baseSeed + i)];
+    const batchSize = sequence ? sequence.length : perApp;
+    for (let i = 0; i < seeds.length && (keepGoing || failures.length === 0); i += batchSize) {
+      const batchSeeds = seeds.slice(i, i + batchSize);
+      const batch = batchSeeds.map((seed) => prefixed(scenarioOf(seed, maxEvents), `s${seed}-`));
       const done: { result: RunResult; scenario: Scenario }[] = [];
       await runOn(batch, async (result, scenario) => {
         simulatedMs += result.simulatedMs;
@@ -105,11 +111,11 @@ describe('site safety fuzzer (issue 13, D8)', () => {
         done.push({ result, scenario });
         return !failed(result);
       });
-      for (const { result, scenario } of done.filter((d) => failed(d.result))) await report(result, scenario, batch.length > 1);
+      for (const { result, scenario } of done.filter((d) => failed(d.result))) await report(result, scenario, batchSeeds.slice(0, batchSeeds.indexOf(result.seed)));
       // A batch cut short by a failure: its remaining seeds run in the next batch.
       if (keepGoing) i -= batch.length - done.length;
     }
-    console.info(`safety fuzzer: ${seeds.length} run(s) (${replay !== undefined ? `seed ${replay}` : `regression seeds ${REGRESSION_SEEDS.join(", ")}, then from seed ${baseSeed}`}), ${(simulatedMs / 60_000).toFixed(1)} simulated minutes in ${((Date.now() - started) / 1000).toFixed(1)} s, ${failures.length} failure(s)`);
+    console.info(`safety fuzzer: ${seeds.length} run(s) (${replay !== undefined ? `seed ${replay}` : sequence ? `seeds ${sequence.join(', ')} on one Fuseguard` : `regression seeds ${REGRESSION_SEEDS.join(", ")}, then from seed ${baseSeed}`}), ${(simulatedMs / 60_000).toFixed(1)} simulated minutes in ${((Date.now() - started) / 1000).toFixed(1)} s, ${failures.length} failure(s)`);
     expect(failures, failures.join('\n\n')).toEqual([]);
   }, 30 * 60_000);
 });

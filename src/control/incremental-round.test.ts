@@ -313,6 +313,27 @@ describe('a round in steps, others running between two (issue 15)', () => {
     expect(t.heldInSnapshot(a.key)).toBe(12); // the next one reads it again
   });
 
+  it('a touch that comes with the runtime object of before a reload, while a snapshot lets others run, is read again next time (fuzz seed 180226)', () => {
+    const t = setUp(2, true);
+    const [a, b] = t.runtimes;
+    t.state.inputsPerStep = 1;
+    t.state.snapshot();
+    // A reload made new runtime objects; a send that started before it still holds A's old one.
+    const reloaded: ConnectorRuntime = { ...a, inputSlot: undefined, heldEntry: undefined };
+    t.state.connectors.set(a.key, reloaded);
+    (t.state as unknown as { layoutStale: boolean }).layoutStale = true; // as load() marks it
+    t.state.snapshot(); // every input made again, from the new objects
+    const steps = t.state.snapshotSteps();
+    t.state.touch(reloaded);
+    t.state.touch(b);
+    steps.next();
+    steps.next(); // A's input made again, a pause before B's
+    // Then its answer: a live profile of 0 A is in, recorded on the old object.
+    t.held.answered(a, 'live', t.held.sent(a, 'live', { limitA: 0, validToAt: liveEndAt(t.now(), LIVE_S), numberPhases: 3 }), 'accepted');
+    expect(() => drain(steps)).not.toThrow(); // the check counts it as one the next snapshot reads
+    expect(t.heldInSnapshot(a.key)).toBe(0); // and the next one does
+  });
+
   it('D8: a connector looked at before an instant the pause crosses (a boundary of the live profiles\' grid) is looked at again before anything goes', async () => {
     const t = setUp(2, false, 30); // (with verify on, verifyVisit finds it too)
     const [a, b] = t.runtimes;

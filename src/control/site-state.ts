@@ -546,14 +546,15 @@ export class SiteState {
   private verifyInputs(now: number, paused: boolean): void {
     const order = [...this.connectors.values()];
     if (order.length !== this.inputOrder.length || order.some((r, i) => r !== this.inputOrder[i])) throw incrementalStateError('incremental snapshot: connector list out of date');
-    const pending = new Set<ConnectorRuntime>();
+    // By slot: a touch may come with a runtime object from before a reload (see slotOf).
+    const pending = new Set<number | undefined>();
     if (paused) {
-      for (const runtime of this.touched) pending.add(runtime);
+      for (const runtime of this.touched) pending.add(this.slotOf(runtime));
       const nowS = Math.floor(this.now() / 1000);
-      for (const [second, runtimes] of this.wakeAt) if (second <= nowS) for (const runtime of runtimes) pending.add(runtime);
+      for (const [second, runtimes] of this.wakeAt) if (second <= nowS) for (const runtime of runtimes) pending.add(this.slotOf(runtime));
     }
     order.forEach((runtime, i) => {
-      if (pending.has(runtime)) return;
+      if (pending.has(i)) return;
       const fresh = JSON.stringify(this.makeInput(runtime, now, false));
       const kept = JSON.stringify(this.inputs[i]);
       if (fresh !== kept) throw incrementalStateError(`incremental snapshot out of date for ${runtime.key}: kept ${kept}, now ${fresh}`);
