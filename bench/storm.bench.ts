@@ -12,7 +12,8 @@
 // [30], BENCH_STORM_SHAPE (sizes, '' for none) [200,2000], BENCH_STORM_DURABLE_FLOOR [1], BENCH_STORM_HEAP [1],
 // BENCH_STORM_CPU_PROF [0] (1: --cpu-prof on Fuseguard, top functions by self time in the storm,
 // and the longest event-loop stalls of the steady phase with what took them), BENCH_STORM_KEEP_PROFILE
-// (a path: the profile is copied there, for a closer look).
+// (a path: the profile is copied there, for a closer look), BENCH_STORM_SURVIVORS [0] (1: where the
+// objects allocated in the steady phase and not collected by its end were allocated: bench/storm/survivors.ts).
 import { fork, type ChildProcess } from 'node:child_process';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +24,7 @@ import { longTasks, monotonicUs, selfTimes, totalTimes, type LongTask, type Self
 import { heapByType, heapGrowth } from './storm/heap-snapshot.js';
 import type { StormCommand, StormReport } from './storm/protocol.js';
 import { cpuProfileIn, heapSnapshot, startFloor, startFuseguard, type Server } from './storm/servers.js';
+import { sampleSurvivors, type SurvivorSite } from './storm/survivors.js';
 
 const n = Number(process.argv[2] ?? process.env.BENCH_STORM_STATIONS ?? (process.env.BENCH_SUITE === 'all' ? 2_000 : 10_000));
 const callsPerS = Number(process.env.BENCH_STORM_RATE ?? n / 5);
@@ -31,6 +33,7 @@ const shapeSizes = (process.env.BENCH_STORM_SHAPE ?? '200,2000').split(',').filt
 const withHeap = process.env.BENCH_STORM_HEAP !== '0';
 const withCpuProfile = process.env.BENCH_STORM_CPU_PROF === '1';
 const withDurableFloor = process.env.BENCH_STORM_DURABLE_FLOOR !== '0';
+const withSurvivors = process.env.BENCH_STORM_SURVIVORS === '1';
 const WAVE = 100;
 const SETTLE_MS = 5_000; // past the start-up garbage
 const PROVISION_TIMEOUT_S = 900;
@@ -58,6 +61,8 @@ interface Run {
   steadyCpuTotal?: SelfTime[];
   /** The longest event-loop stalls of the steady phase. */
   steadyLongTasks?: LongTask[];
+  /** Where what outlived the young generation in the steady phase was allocated. */
+  survivors?: SurvivorSite[];
 }
 
 // Stopped (Ctrl-C, a timeout): exit through 'exit', which kills the servers and the stations.
@@ -68,7 +73,7 @@ const ids = (count: number) => Array.from({ length: count }, (_, i) => `STORM-${
 console.log(`storm: N=${n}, waves of ${WAVE}, MeterValues at ${callsPerS.toFixed(0)} calls/s for ${steadyS} s`);
 const floor = await measure('floor', n, { steady: true });
 const durableFloor = withDurableFloor ? await measure('durable floor', n, { steady: true }) : undefined;
-const fuseguard = await measure('fuseguard', n, { steady: true, heap: withHeap, cpuProfile: withCpuProfile });
+const fuseguard = await measure('fuseguard', n, { steady: true, heap: withHeap, cpuProfile: withCpuProfile, survivors: withSurvivors });
 const shape = new Map<number, { floor: Run; fuseguard: Run }>();
 for (const size of shapeSizes) {
   shape.set(size, size === n ? { floor, fuseguard } : { floor: await measure('floor', size), fuseguard: await measure('fuseguard', size) });
@@ -80,11 +85,11 @@ const failures = print();
 process.exit(failures > 0 ? 1 : 0);
 
 /** `count` stations configured; the first `options.booting` of them (all by default) storm. */
-async function measure(kind: Server['kind'], count: number, options: { steady?: boolean; heap?: boolean; cpuProfile?: boolean; booting?: number } = {}): Promise<Run> {
+async function measure(kind: Server['kind'], count: number, options: { steady?: boolean; heap?: boolean; cpuProfile?: boolean; survivors?: boolean; booting?: number } = {}): Promise<Run> {
   const dir = tempDir('fuseguard-storm-');
   process.once('exit', dir.cleanup);
   const stationIds = ids(count);
-  const server = kind === 'fuseguard' ? await startFuseguard(dir.path, stationIds, { cpuProfile: options.cpuProfile }) : await startFloor(kind === 'durable floor' ? join(dir.path, 'floor.log') : undefined);
+  const server = kind === 'fuseguard' ? await startFuseguard(dir.path, stationIds, { cpuProfile: options.cpuProfile, inspect: options.survivors }) : await startFloor(kind === 'durable floor' ? join(dir.path, 'floor.log') : undefined);
   const stations = fork(join(ROOT, 'bench/storm/stations.ts'), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const killStations = (): boolean => stations.kill('SIGKILL');
   process.once('exit', killStations);
@@ -115,11 +120,13 @@ async function measure(kind: Server['kind'], count: number, options: { steady?: 
     if (options.steady) {
       command(stations, { cmd: 'steady', callsPerS, warmupS: 5, measureS: steadyS });
       await next(stations, 'measuring');
+      const survivors = options.survivors && server.inspectPort ? await sampleSurvivors(server.inspectPort) : undefined;
       steadyStartUs = monotonicUs();
       const steadyCpuStart = cpuTicks(server.process);
       const wallStart = performance.now();
       const steady = await next(stations, 'steady');
       steadyEndUs = monotonicUs();
+      if (survivors) run.survivors = await survivors.stop();
       const serverCpuPct = (cpuSecondsSince(server.process, steadyCpuStart) / ((performance.now() - wallStart) / 1000)) * 100;
       run.steady = { ...steady, serverCpuPct };
       run.rssLoadedKb = rssKb(server.process);
@@ -295,6 +302,13 @@ function print(): number {
     console.log('| stall | what took it (inclusive) |');
     console.log('|---:|---|');
     for (const t of fuseguard.steadyLongTasks) console.log(`| ${t.ms.toFixed(1)} ms | ${t.top.map((f) => `${f.fn.replace(/\|/g, '\\|')} ${f.ms.toFixed(1)} ms`).join('; ')} |`);
+  }
+  if (fuseguard.survivors) {
+    const totalMb = fuseguard.survivors.reduce((sum, s) => sum + s.bytes, 0) / 1e6;
+    console.log(`\nFuseguard: allocated in the steady phase and not collected by its end (promoted or live; sampled, ${totalMb.toFixed(1)} MB, ${(totalMb / steadyS).toFixed(1)} MB/s), top 20 by allocation site < its caller\n`);
+    console.log('| MB | allocated in |');
+    console.log('|---:|---|');
+    for (const s of fuseguard.survivors.slice(0, 20)) console.log(`| ${(s.bytes / 1e6).toFixed(1)} | ${s.site.replace(/\|/g, '\\|')} |`);
   }
   return failures;
 }

@@ -15,6 +15,8 @@ export interface Server {
   process: ChildProcess;
   url: string;
   port: number;
+  /** The inspector's port (Fuseguard started with `inspect`). */
+  inspectPort?: number;
   /** Stops the server and waits for its exit (a clean exit: --cpu-prof writes its profile then). */
   stop(): Promise<void>;
 }
@@ -49,16 +51,17 @@ export async function startFloor(logFile?: string): Promise<Server> {
  * Fuseguard as `fuseguard serve` runs it, in `dir` (where --heapsnapshot-signal and --cpu-prof
  * write). SIGUSR2 makes it write a heap snapshot.
  */
-export async function startFuseguard(dir: string, ids: readonly string[], { cpuProfile = false } = {}): Promise<Server> {
+export async function startFuseguard(dir: string, ids: readonly string[], { cpuProfile = false, inspect = false } = {}): Promise<Server> {
   const siteFile = join(dir, 'site.json');
   writeFileSync(siteFile, JSON.stringify(stormSite(ids)));
   const port = await freePort();
-  const flags = ['--heapsnapshot-signal=SIGUSR2', ...(cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [])];
+  const inspectPort = inspect ? await freePort() : undefined;
+  const flags = ['--heapsnapshot-signal=SIGUSR2', ...(cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), ...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [])];
   const child = spawn(process.execPath, [...flags, join(ROOT, 'dist/cli/main.js'), 'serve', '--data-dir', join(dir, 'data'), '--port', String(port), '--host', '127.0.0.1', '--site', siteFile], {
     cwd: dir, env: { ...process.env, FUSEGUARD_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitForHealth(port, 300_000);
-  return server('fuseguard', child, port);
+  return { ...server('fuseguard', child, port), inspectPort };
 }
 
 function server(kind: Server['kind'], child: ChildProcess, port: number): Server {
