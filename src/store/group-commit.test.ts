@@ -186,6 +186,59 @@ describe('GroupCommit', () => {
       await barrier;
     });
 
+    it('holdSyncs runs its work once the sync under way has ended, and starts no sync before it ends; the writes committed meanwhile share the next (issue 15, a checkpoint)', async () => {
+      const { sync, pending } = heldSync();
+      const group = new GroupCommit(store.db, sync);
+      const first = group.run(badge('A'));
+      await expect.poll(() => pending.length).toBe(1);
+      const events: string[] = [];
+      let endWork!: () => void;
+      const held = group.holdSyncs(async () => {
+        events.push('work starts');
+        await new Promise<void>((resolve) => { endWork = resolve; });
+        return 'checkpointed';
+      });
+      expect(await settled(held)).toBe(false);
+      expect(events).toEqual([]); // the sync under way first
+      const second = group.run(badge('B')); // asked for while the hold waits: its sync comes after the work
+      pending[0]!.resolve();
+      await first;
+      await expect.poll(() => events).toEqual(['work starts']);
+      const third = group.run(badge('C'));
+      expect(await settled(third)).toBe(false);
+      expect((await store.badges.list()).map((b) => b.id_tag)).toEqual(['A', 'B', 'C']); // committed meanwhile
+      expect(pending).toHaveLength(1); // but no sync while the work runs
+      expect(await settled(second)).toBe(false);
+      endWork();
+      expect(await held).toBe('checkpointed');
+      await expect.poll(() => pending.length).toBe(2); // one sync for both, once it has ended
+      pending[1]!.resolve();
+      await Promise.all([second, third]);
+      expect(pending).toHaveLength(2);
+    });
+
+    it('holdSyncs lets syncs go on beside a work that outlasts its limit, and ends its hold when the work fails', async () => {
+      const { sync, pending } = heldSync();
+      const group = new GroupCommit(store.db, sync);
+      let endWork!: () => void;
+      const slow = group.holdSyncs(() => new Promise<string>((resolve) => { endWork = () => resolve('done'); }), 30);
+      await expect.poll(() => endWork !== undefined).toBe(true);
+      const write = group.run(badge('A'));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(pending).toHaveLength(0); // held
+      await expect.poll(() => pending.length, { timeout: 2_000 }).toBe(1); // past the limit: synced beside the work
+      pending[0]!.resolve();
+      await write;
+      expect(await settled(slow)).toBe(false);
+      endWork();
+      expect(await slow).toBe('done');
+      await expect(group.holdSyncs(async () => { throw new Error('worker gone'); })).rejects.toThrow('worker gone');
+      const after = group.run(badge('B'));
+      await expect.poll(() => pending.length).toBe(2); // not held any more
+      pending[1]!.resolve();
+      await after;
+    });
+
     it('gives the connection back with synchronous = FULL for every other write', async () => {
       const group = new GroupCommit(store.db, async () => undefined);
         let during: Promise<number | undefined> | undefined;

@@ -31,6 +31,8 @@ interface QueuedWork {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+const ignore = (): void => undefined;
+
 /** Makes what was committed so far durable (fdatasync of the write-ahead log). */
 export type SyncLog = () => Promise<void>;
 
@@ -43,6 +45,8 @@ export class GroupCommit {
   private nextSync: Promise<void> | null = null;
   /** Set by a failed sync: every later write fails with it. */
   private syncFailure: Error | null = null;
+  /** Set while holdSyncs runs its work: no sync starts before it ends. */
+  private holding: Promise<void> | null = null;
 
   /** Without `syncLog`, groups commit with the connection's own sync (FULL): on disk at COMMIT. */
   constructor(private readonly db: Db, private readonly syncLog?: SyncLog) {}
@@ -122,6 +126,35 @@ export class GroupCommit {
     return this.syncLog ? this.durable() : Promise.resolve();
   }
 
+  /**
+   * Runs `work` with no sync of the log under way: once the sync under way has ended, and before the
+   * next starts, for `limitMs` at most (then syncs go on beside it). For a checkpoint of the log
+   * (issue 15): its sync of the database file, beside the log's, made the next few syncs of the log
+   * several times slower (every station's MeterValues waiting on them for 100-200 ms). Writes still
+   * commit meanwhile; the durable ones are answered after the sync that starts once the hold ends.
+   * One caller at a time (holds back to back would keep every acknowledgement waiting).
+   */
+  async holdSyncs<T>(work: () => Promise<T>, limitMs = Infinity): Promise<T> {
+    while (this.holding) await this.holding;
+    let release!: () => void;
+    const holding = new Promise<void>((resolve) => { release = resolve; });
+    this.holding = holding;
+    const endHold = () => {
+      if (this.holding !== holding) return;
+      this.holding = null;
+      release();
+    };
+    let limit: NodeJS.Timeout | undefined;
+    try {
+      while (this.syncing) await this.syncing.catch(ignore);
+      if (Number.isFinite(limitMs)) limit = setTimeout(endHold, limitMs);
+      return await work();
+    } finally {
+      clearTimeout(limit);
+      endHold();
+    }
+  }
+
   /** Commits the batch on one connection reserved throughout, so that no other write commits while the sync is NORMAL. */
   private commit(batch: QueuedWork[]): Promise<Outcome[]> {
     return this.db.connection().execute(async (conn) => {
@@ -136,12 +169,22 @@ export class GroupCommit {
 
   /** Resolves once a sync that started after this call has ended: everything committed before it is on disk. */
   private durable(): Promise<void> {
-    if (!this.syncing) return this.startSync();
-    this.nextSync ??= this.syncing.catch(() => undefined).then(() => {
-      this.nextSync = null;
-      return this.startSync();
-    });
+    // A sync due to start (not started yet) covers this caller's commit too.
+    if (!this.syncing && !this.holding && !this.nextSync) return this.startSync();
+    this.nextSync ??= this.syncInTurn();
     return this.nextSync;
+  }
+
+  /**
+   * The next sync, once no sync runs and holdSyncs holds none. The check and the start happen in
+   * the same turn: nothing can start or hold in between.
+   */
+  private async syncInTurn(): Promise<void> {
+    // Never to its end in the caller's turn: `nextSync` is set (by the caller) before it is cleared here.
+    await null;
+    while (this.syncing || this.holding) await (this.holding ?? this.syncing)!.catch(ignore);
+    this.nextSync = null;
+    return this.startSync();
   }
 
   private startSync(): Promise<void> {

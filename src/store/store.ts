@@ -55,6 +55,7 @@ export class Store {
     this.transactions = new TransactionsRepository(db);
     this.groupCommit = new GroupCommit(db, syncLog);
     checkpointer?.holdWritesWith((work) => this.exclusive(work));
+    checkpointer?.holdSyncsWith((work, limitMs) => this.groupCommit.holdSyncs(work, limitMs));
     this.commands = new CommandsRepository(db);
     this.logs = new LogsRepository(db);
     this.users = new UsersRepository(db);

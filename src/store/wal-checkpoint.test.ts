@@ -5,11 +5,12 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../../test/helpers/temp-dir.js';
 import { DATABASE_FILE } from './database.js';
+import { GroupCommit } from './group-commit.js';
 import { Store } from './store.js';
-import type { CheckpointResult } from './wal-checkpoint.js';
+import { HOLD_SYNCS_LIMIT_MS, type CheckpointResult } from './wal-checkpoint.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => { for (const cleanup of cleanups.splice(0).reverse()) await cleanup(); });
@@ -92,6 +93,33 @@ describe('WAL checkpoints off the event loop (issue 15)', () => {
     const after = await store.checkpointer!.run();
     expect(after.log).toBeLessThan(caughtUp.log / 2);
     expect(await store.badges.list()).toHaveLength(written);
+  });
+
+  it('a checkpoint runs with the syncs of the log held, the RESTART inside (issue 15: the database file\'s sync slowed the log\'s beside it)', async () => {
+    const { store } = await openStore({ checkpointIntervalMs: 3_600_000 });
+    await writeMuch(store);
+    const events: string[] = [];
+    store.checkpointer!.holdSyncsWith(async (work) => {
+      events.push('syncs held');
+      try { return await work(); } finally { events.push('syncs released'); }
+    });
+    store.checkpointer!.holdWritesWith((work) => { events.push('writes held'); return store.exclusive(work); });
+    const result = await store.checkpointer!.checkpoint();
+    expect(result).toMatchObject({ busy: 0, checkpointed: result.log });
+    expect(events).toEqual(['syncs held', 'writes held', 'syncs released']);
+  });
+
+  it('the store holds its group commit\'s syncs for each checkpoint, HOLD_SYNCS_LIMIT_MS at most', async () => {
+    const hold = vi.spyOn(GroupCommit.prototype, 'holdSyncs');
+    try {
+      const { store } = await openStore({ checkpointIntervalMs: 3_600_000 });
+      await store.commit((db) => store.badges.upsert({ id_tag: 'A', authorized: 1, vip: 0, comment: '' }, 1, db));
+      await store.checkpointer!.checkpoint();
+      expect(hold).toHaveBeenCalledTimes(1);
+      expect(hold.mock.calls[0]![1]).toBe(HOLD_SYNCS_LIMIT_MS);
+    } finally {
+      hold.mockRestore();
+    }
   });
 
   it('a reader of another process still in the log: the RESTART gives up and is not tried again (nor the writes held) for a while', async () => {
