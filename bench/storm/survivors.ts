@@ -28,7 +28,9 @@ export async function sampleSurvivors(inspectPort: number): Promise<Survivors> {
   const pending = new Map<number, (result: unknown) => void>();
   socket.on('message', (data) => {
     const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
-    if (message.id !== undefined) pending.get(message.id)?.(message.result);
+    if (message.id === undefined) return;
+    pending.get(message.id)?.(message.result);
+    pending.delete(message.id);
   });
   const call = (method: string, params: object = {}): Promise<unknown> => new Promise((resolve) => {
     const id = nextId++;
@@ -45,7 +47,8 @@ export async function sampleSurvivors(inspectPort: number): Promise<Survivors> {
       const walk = (node: ProfileNode, caller: string) => {
         const { functionName, url, lineNumber } = node.callFrame;
         const here = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(src|dist|node_modules)\//, '$1/')}:${lineNumber + 1}`;
-        if (node.selfSize > 0) bySite.set(`${here} < ${caller}`, (bySite.get(`${here} < ${caller}`) ?? 0) + node.selfSize);
+        const site = `${here} < ${caller}`;
+        if (node.selfSize > 0) bySite.set(site, (bySite.get(site) ?? 0) + node.selfSize);
         for (const child of node.children) walk(child, here);
       };
       walk(profile.head, '');

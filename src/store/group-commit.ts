@@ -75,7 +75,7 @@ export class GroupCommit {
   /** Resolves once every queued write has been committed and synced (or has failed). */
   async drain(): Promise<void> {
     while (this.queue.length > 0 || this.flushing || this.scheduled || this.syncing || this.nextSync) {
-      await (this.flushing ?? this.nextSync ?? this.syncing ?? new Promise((resolve) => setImmediate(resolve))).catch(() => undefined);
+      await (this.flushing ?? this.nextSync ?? this.syncing ?? new Promise((resolve) => setImmediate(resolve))).catch(ignore);
     }
   }
 
@@ -106,7 +106,7 @@ export class GroupCommit {
     });
     if (waiting.length === 0) {
       // Records still reach the disk soon; a failure there is reported to the next durable write.
-      if (this.syncLog && outcomes.some((o) => o.ok)) this.durable().catch(() => undefined);
+      if (this.syncLog && outcomes.some((o) => o.ok)) this.durable().catch(ignore);
       return;
     }
     try {
